@@ -1,0 +1,42 @@
+# Development tasks. `make test` is the one gate (CI runs it through .ci/run).
+PY ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+PORT ?= 8000
+
+.DEFAULT_GOAL := test
+.PHONY: install test lint format demo serve clean
+
+install: $(VENV)/.installed
+
+# (Re)install whenever pyproject.toml changes; the stamp records the last install.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+	@$(MAKE) --no-print-directory lint
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --select I --fix src tests
+	$(BIN)/ruff format src tests
+
+demo: $(VENV)/.installed
+	$(BIN)/python -m esper_emulator.demo
+
+serve: $(VENV)/.installed
+	$(BIN)/esper-emulator serve --port $(PORT) --db .esper-emulator.db --seed demo
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .esper-emulator
+	rm -f .esper-emulator.db .esper-emulator.db-wal .esper-emulator.db-shm
+	find src tests -depth \( -name __pycache__ -o -name '*.egg-info' -o -name .ruff_cache \
+		-o -name .mypy_cache -o -name .pytest_cache \) -type d -exec rm -rf {} + 2>/dev/null || true

@@ -1,0 +1,185 @@
+"""Serving one Esper operation: authenticate, read parameters, call the handler, encode.
+
+Routes are built from ``esperclient._operations``: the path, method, parameter names
+and types, and the success status come from that one table. A handler only sees a
+``Call`` with typed parameters and returns the JSON bytes to send.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from esper_emulator.errors import ApiError, bad_request
+from esper_emulator.store.schema import BASE_URL_MARK
+from esperclient._operations import Operation, Param
+from esperclient.models._base import Model
+
+if TYPE_CHECKING:
+    from esper_emulator.app import Emulator
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 10_000
+_BASE = BASE_URL_MARK.encode()
+_TRUE = {"true", "True", "1"}
+_FALSE = {"false", "False", "0"}
+
+
+@dataclass
+class Call:
+    """One authenticated request to an operation, with its parameters parsed."""
+
+    request: Request
+    emulator: Emulator
+    enterprise_id: str
+    token: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.params.get(name)
+
+    async def body(self, model: type[Model]) -> Any:
+        """The JSON body read as ``model``; a 400 names the field when it does not fit."""
+        raw = await self.request.body()
+        if not raw:
+            raise ApiError(400, "A request body is required.")
+        return decode(raw, model)
+
+
+def decode(raw: bytes, model: type[T]) -> T:
+    """``raw`` JSON read as ``model``; a 400 names the field when it does not fit."""
+    try:
+        return msgspec.json.decode(raw, type=model)
+    except msgspec.ValidationError as exc:
+        field_name, problem = _field_of(str(exc))
+        raise bad_request(field_name, problem) from None
+    except msgspec.DecodeError:
+        raise ApiError(400, "The request body is not valid JSON.") from None
+
+
+_NAMED_FIELD = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+
+
+def _field_of(message: str) -> tuple[str, str]:
+    # msgspec says "Expected `str`, got `int` - at `$.command_args.app_version`", or
+    # "Object missing required field `online`" (with " - at `$.x`" when nested)
+    problem, _, where = message.partition(" - at `$")
+    path = where.rstrip("`").lstrip(".")
+    named = _NAMED_FIELD.search(problem)
+    if named:
+        path = f"{path}.{named[1]}" if path else named[1]
+    return path or "body", problem
+
+
+Handler = Callable[[Call], Awaitable[bytes]]
+
+
+def _parse(param: Param, raw: str) -> Any:
+    if param.type is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise bad_request(param.name, f"A valid integer is required, got {raw!r}.") from None
+    if param.type is bool:
+        if raw in _TRUE:
+            return True
+        if raw in _FALSE:
+            return False
+        raise bad_request(param.name, f"Must be true or false, got {raw!r}.")
+    if param.uuid:
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            raise bad_request(param.name, f"{raw!r} is not a valid UUID.") from None
+    return raw
+
+
+def _query(op: Operation, request: Request) -> dict[str, Any]:
+    allowed = {p.name: p for p in op.in_("query")}
+    values: dict[str, Any] = {}
+    for name, raw in request.query_params.multi_items():
+        param = allowed.get(name)
+        if param is None:
+            raise bad_request(name, f"Unknown query parameter for {op.method} {op.path}.")
+        values[name] = _parse(param, raw)
+    for param in allowed.values():
+        if param.required and param.name not in values:
+            raise bad_request(param.name, "This query parameter is required.")
+        values.setdefault(param.name, param.default)
+    if "limit" in allowed:
+        limit = values["limit"] if values["limit"] is not None else 20
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise bad_request("limit", f"Must be between 1 and {MAX_PAGE_SIZE}.")
+        values["limit"] = limit
+    if "offset" in allowed:
+        offset = values["offset"] or 0
+        if offset < 0:
+            raise bad_request("offset", "Must be zero or more.")
+        values["offset"] = offset
+    return values
+
+
+def base_url(request: Request) -> bytes:
+    """The server's own address as the client sees it, e.g. ``http://127.0.0.1:8000``."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"{request.url.scheme}://{host}".encode()
+
+
+def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
+    """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
+    with emulator.store.transaction():
+        enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
+    if "enterprise_id" in request.path_params:
+        emulator.auth.check_enterprise(enterprise_id, request.path_params["enterprise_id"])
+    call = Call(request, emulator, enterprise_id, token)
+    for param in op.in_("path"):
+        call.params[param.name] = _parse(param, request.path_params[param.name])
+    call.params.update(_query(op, request))
+    return call
+
+
+def serve(op: Operation, handler: Handler) -> Route:
+    """The Starlette route that serves ``op`` with ``handler``."""
+
+    async def endpoint(request: Request) -> Response:
+        emulator: Emulator = request.app.state.emulator
+        try:
+            emulator.fleet.advance()
+            body = await handler(_accept(op, emulator, request))
+        except ApiError as exc:
+            return exc.response()
+        if op.status == 204:
+            return Response(status_code=204)
+        body = body.replace(_BASE, base_url(request))
+        return Response(body, status_code=op.status, media_type="application/json")
+
+    endpoint.__name__ = op.name
+    return Route("/api" + op.path, endpoint, methods=[op.method], name=op.name)
+
+
+def page_body(call: Call, count: int, docs: list[bytes]) -> bytes:
+    """A list answer: ``count``, ``next`` and ``previous`` links, ``results``."""
+    limit, offset = call["limit"], call["offset"]
+    url = call.request.url
+    next_url = (
+        str(url.include_query_params(limit=limit, offset=offset + limit))
+        if offset + limit < count
+        else None
+    )
+    if offset <= 0:
+        previous_url = None
+    elif offset - limit <= 0:
+        previous_url = str(url.include_query_params(limit=limit).remove_query_params("offset"))
+    else:
+        previous_url = str(url.include_query_params(limit=limit, offset=offset - limit))
+    head = msgspec.json.encode({"count": count, "next": next_url, "previous": previous_url})
+    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"

@@ -1,0 +1,126 @@
+"""Running the emulator: on a socket of its own, or in a background thread for tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from esper_emulator.app import Emulator, create_app
+from esper_emulator.services.seed import Credentials
+from esper_emulator.settings import Settings
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket (``port=0`` picks a free port).
+
+    It is made with ``IPPROTO_TCP`` spelled out: asyncio turns Nagle's algorithm off only
+    on connections whose socket says it is TCP, and with Nagle on, every response body
+    waits for the client's delayed ACK of the headers (about 40 ms a request).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """``http://host:port`` of a bound socket."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def write_credentials(path: str | os.PathLike[str], host: str, creds: Credentials) -> None:
+    """Write ``{"host", "api_key", "enterprise_id"}`` readable by the owner only.
+
+    The file appears whole (written aside, then renamed), so a script waiting for it
+    never reads half of it.
+    """
+    data = {"host": host, "api_key": creds.api_key, "enterprise_id": creds.enterprise_id}
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(json.dumps(data) + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def uvicorn_server(emulator: Emulator) -> uvicorn.Server:
+    """A uvicorn server for the emulator's app, quiet apart from warnings."""
+    config = uvicorn.Config(
+        create_app(emulator=emulator), log_level="warning", access_log=False, lifespan="off"
+    )
+    return uvicorn.Server(config)
+
+
+class EmulatorServer:
+    """An emulator serving on 127.0.0.1 in a background thread.
+
+    >>> with EmulatorServer() as server:
+    ...     creds = server.create_enterprise(devices=5)
+    ...     server.host  # 'http://127.0.0.1:PORT/api', for Configuration.host
+    """
+
+    def __init__(self, settings: Settings | None = None, port: int = 0) -> None:
+        self.emulator = Emulator(settings or Settings())
+        self._socket = bind("127.0.0.1", port)
+        self.url = base_url(self._socket)
+        self.host = self.url + "/api"
+        self._server = uvicorn_server(self.emulator)
+        self._server.config.install_signal_handlers = False  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def start(self) -> EmulatorServer:
+        """Start serving; returns once the server accepts requests."""
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the emulator failed to start")
+            threading.Event().wait(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the database."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+        self.emulator.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def seed_demo(self, devices: int = 25) -> Credentials:
+        """The demo enterprise with ``devices`` devices (made once per database)."""
+        with self.emulator.store.transaction():
+            return self.emulator.seeder.demo(devices)
+
+    def create_enterprise(self, name: str = "Test Enterprise", devices: int = 0) -> Credentials:
+        """A new enterprise with ``devices`` devices and its own API key."""
+        with self.emulator.store.transaction():
+            enterprise_id = self.emulator.seeder.enterprise(name)
+            self.emulator.seeder.devices(enterprise_id, devices)
+            return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
+
+
+__all__ = ["EmulatorServer", "bind", "write_credentials"]

@@ -1,0 +1,1 @@
+"""The rules of the emulated Esper service and its simulated fleet."""

@@ -1,0 +1,229 @@
+"""Creating enterprises, groups and realistic simulated devices."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+
+import msgspec
+
+from esper_emulator.services.auth import Auth
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns, enterprise_url
+from esper_emulator.store import Store, schema
+from esper_emulator.store.schema import BASE_URL_MARK
+from esperclient.models import Device, DeviceGroup, EmmDevice, EnterpriseV1, GoogleEMM
+
+DEMO_NAME = "Demo Enterprise"
+
+_HARDWARE = [
+    ("samsung", "Samsung", "SM-X200", "Galaxy Tab A8"),
+    ("lenovo", "Lenovo", "TB-X606F", "Tab M10"),
+    ("zebra", "Zebra Technologies", "TC52", "TC52"),
+    ("honeywell", "Honeywell", "CT40", "CT40"),
+    ("elo", "Elo Touch Solutions", "ESY15i1", "I-Series 4"),
+]
+_ANDROID = [("10", 29), ("11", 30), ("12", 31), ("13", 33)]
+_SITES = ["Lobby", "Checkout", "Warehouse", "Kitchen", "Front-Desk"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a script needs to talk to one enterprise of the emulator."""
+
+    enterprise_id: str
+    api_key: str
+
+
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str((10 - total % 10) % 10)
+
+
+class Seeder:
+    """Creates enterprises and fleets in the store.
+
+    Each device draws its details from a random stream of its own, seeded by ``seed``
+    and its place in the database: a fleet is reproducible, and devices made after the
+    database is reopened are new devices (no IMEI, MAC or serial comes back).
+    """
+
+    def __init__(self, store: Store, clock: Clock, auth: Auth, seed: int = 7) -> None:
+        self.store = store
+        self.clock = clock
+        self.auth = auth
+        self.seed = seed
+
+    def enterprise(self, name: str, enterprise_id: str | None = None) -> str:
+        """Create an enterprise; returns its id."""
+        now = self.clock.utcnow()
+        enterprise_id = enterprise_id or str(uuid.uuid4())
+        short = "".join(ch for ch in name.upper() if ch.isalnum())[:6] or "ENT"
+        doc = EnterpriseV1(
+            id=enterprise_id,
+            name=name,
+            short_code=short,
+            registered_name=f"{name} Inc.",
+            registered_address="1 Market Street, San Francisco, CA",
+            location="San Francisco",
+            zipcode="94105",
+            contact_person="Fleet Admin",
+            contact_number="+14155550100",
+            contact_email="fleet-admin@example.com",
+            emm=GoogleEMM(
+                google_enterprise_id=f"LC0{random.Random(enterprise_id).randrange(10**8):08d}"
+            ),
+            created_on=now,
+            updated_on=now,
+        )
+        self.store.insert(
+            schema.enterprises, id=enterprise_id, name=name, doc=msgspec.json.encode(doc)
+        )
+        return enterprise_id
+
+    def group(self, enterprise_id: str, name: str, device_ids: list[str]) -> str:
+        """Create a device group holding ``device_ids``; returns its id."""
+        group_id = str(uuid.uuid4())
+        doc = DeviceGroup(
+            id=group_id,
+            name=name,
+            created_on=self.clock.utcnow(),
+            enterprise=enterprise_url(enterprise_id),
+            parent=None,
+            device_count=len(device_ids),
+            path=name,
+            children_count=0,
+        )
+        self.store.insert(
+            schema.device_groups,
+            id=group_id,
+            enterprise_id=enterprise_id,
+            name=name,
+            doc=msgspec.json.encode(doc),
+        )
+        self.store.insert_many(
+            schema.group_members, [{"group_id": group_id, "device_id": d} for d in device_ids]
+        )
+        return group_id
+
+    def devices(self, enterprise_id: str, count: int, online_ratio: float = 0.7) -> list[str]:
+        """Create ``count`` devices with realistic hardware, software and network info."""
+        rows, ids = [], []
+        start = (
+            self.store.conn.execute(
+                schema.devices.select()
+                .with_only_columns(schema.devices.c.pk)
+                .order_by(schema.devices.c.pk.desc())
+                .limit(1)
+            ).scalar()
+            or 0
+        )
+        for n in range(start + 1, start + count + 1):
+            r = random.Random(f"{self.seed}:device:{n}")
+            device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)
+            assert device.id is not None
+            ids.append(device.id)
+            rows.append({"id": device.id, "enterprise_id": enterprise_id, **device_columns(device)})
+        self.store.insert_many(schema.devices, rows)
+        return ids
+
+    def _device(self, enterprise_id: str, n: int, r: random.Random, online: bool) -> Device:
+        key, brand, model, product = r.choice(_HARDWARE)
+        android, api_level = r.choice(_ANDROID)
+        device_id = str(uuid.uuid4())
+        imei_body = f"35{r.randrange(10**12):012d}"
+        mac = ":".join(f"{r.randrange(256):02x}" for _ in range(6))
+        now = self.clock.utcnow()
+        status = ONLINE if online else OFFLINE
+        name = f"{r.choice(_SITES)}-{n:04d}"
+        url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/device/{device_id}/"
+        return Device(
+            id=device_id,
+            url=url,
+            device_name=name,
+            alias_name=name.replace("-", " "),
+            policy_name="Default policy",
+            status=status,
+            state=status,
+            current_command=None,
+            suid=f"{r.getrandbits(64):016x}",
+            fcm_id=f"fcm:{r.getrandbits(96):024x}",
+            enterprise=enterprise_url(enterprise_id),
+            policy=None,
+            user=None,
+            groups=[],
+            tags=[key, name.split("-")[0].lower()],
+            api_level=api_level,
+            template_name=None,
+            mqtt_id=f"mqtt-{device_id[:8]}",
+            software_info={
+                "androidVersion": android,
+                "sdkVersion": api_level,
+                "esperClientVersionName": "7.9.1",
+                "securityPatchLevel": "2026-09-05",
+            },
+            hardware_info={
+                "brand": brand,
+                "manufacturer": brand,
+                "model": model,
+                "product": product,
+                "serialNumber": f"{key[:2].upper()}{r.randrange(10**9):09d}",
+            },
+            displays={"0": {"width": 1920, "height": 1200, "density": 240}},
+            network_info={
+                "imei1": imei_body + _luhn_digit(imei_body),
+                "wifiMacAddress": mac,
+                "ipAddress": f"10.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}",
+                "connectionType": "WIFI" if online else "NONE",
+            },
+            memory_info={"totalRam": 3_900_000_000, "totalInternalStorage": 32_000_000_000},
+            audio_constraints={"musicVolume": 8, "ringVolume": 5},
+            provisioned_on=now,
+            created_on=now,
+            updated_on=now,
+            emm_device=EmmDevice(
+                id=n,
+                google_device_id=f"3{r.randrange(10**15):015d}",
+                management_type="DEVICE",
+                device=device_id,
+                is_active=True,
+                created_on=now,
+                updated_on=now,
+            ),
+            is_gms=key not in ("zebra", "honeywell"),
+            is_active=True,
+        )
+
+    def demo(self, device_count: int) -> Credentials:
+        """The demo enterprise: created on first use, the same one (and key) after."""
+        enterprise_id = self.store.meta_get("demo_enterprise_id")
+        if enterprise_id is None:
+            enterprise_id = self.enterprise(DEMO_NAME)
+            ids = self.devices(enterprise_id, device_count)
+            half = len(ids) // 2
+            self.group(enterprise_id, "Front of house", ids[:half])
+            self.group(enterprise_id, "Back office", ids[half:])
+            self._refresh_group_urls(enterprise_id)
+            self.store.meta_set("demo_enterprise_id", enterprise_id)
+        key = self.auth.issue(enterprise_id, self.auth.derived_key(f"demo:{enterprise_id}"))
+        return Credentials(enterprise_id, key)
+
+    def _refresh_group_urls(self, enterprise_id: str) -> None:
+        m, d = schema.group_members.c, schema.devices.c
+        for row in self.store.conn.execute(
+            schema.devices.select().where(d.enterprise_id == enterprise_id)
+        ):
+            groups = self.store.conn.execute(
+                schema.group_members.select()
+                .with_only_columns(m.group_id)
+                .where(m.device_id == row.id)
+            ).scalars()
+            device = msgspec.json.decode(row.doc, type=Device)
+            device.groups = [
+                f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/{g}/" for g in groups
+            ]
+            self.store.update(schema.devices, d.pk == row.pk, doc=msgspec.json.encode(device))

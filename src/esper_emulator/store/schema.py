@@ -1,0 +1,153 @@
+"""The emulator's tables.
+
+Each resource row keeps its full wire object as JSON in ``doc`` (encoded once, served
+as bytes) next to the columns that filters, joins and paging need. ``pk`` is the
+insertion order that lists are served in; ``id`` is the public identifier.
+URL fields inside ``doc`` start with ``BASE_URL_MARK``, replaced by the server's own
+address when served, so a database moves between hosts and ports.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+BASE_URL_MARK = "@@base@@"
+
+metadata = MetaData()
+
+
+def _pk() -> Column[int]:
+    return Column("pk", Integer, primary_key=True, autoincrement=True)
+
+
+def _enterprise() -> Column[str]:
+    return Column("enterprise_id", String(36), ForeignKey("enterprises.id"), nullable=False)
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+enterprises = Table(
+    "enterprises",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    _pk(),
+    Column("token_hash", String(64), unique=True, nullable=False),
+    _enterprise(),
+    Column("expires_at", Float, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("device_name", String(255), nullable=False),
+    Column("imei", String(32)),
+    Column("serial", String(64)),
+    Column("brand", String(64)),
+    Column("mac", String(32)),
+    Column("state", Integer, nullable=False),
+    Column("is_gms", Boolean, nullable=False),
+    Column("tags", Text, nullable=False, default=""),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
+    Index("ix_devices_enterprise_pk", "enterprise_id", "pk"),
+)
+
+device_groups = Table(
+    "device_groups",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("name", String(255), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", String(36), ForeignKey("device_groups.id"), primary_key=True),
+    Column("device_id", String(36), ForeignKey("devices.id"), primary_key=True),
+    Index("ix_group_members_device", "device_id"),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("package_name", String(255), nullable=False),
+    Column("application_name", String(255), nullable=False),
+    Column("is_hidden", Boolean, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_applications_enterprise_package", "enterprise_id", "package_name", unique=True),
+)
+
+app_versions = Table(
+    "app_versions",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    Column("application_id", String(36), ForeignKey("applications.id"), nullable=False),
+    _enterprise(),
+    Column("version_code", String(50), nullable=False),
+    Column("build_number", String(100)),
+    Column("file_path", Text, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_app_versions_application", "application_id", "pk"),
+)
+
+device_apps = Table(
+    "device_apps",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("package_name", String(255), nullable=False),
+    Column("app_version_id", String(36)),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_device_apps_device_package", "device_id", "package_name", unique=True),
+)
+
+commands = Table(
+    "commands",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("due_at", Float),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_commands_due", "due_at"),
+    Index("ix_commands_device", "device_id", "state"),
+)

@@ -1,0 +1,160 @@
+"""The errors the SDK raises.
+
+Everything is an ``ApiException`` (the esperclient 0.1.3 name, importable from
+``esperclient.rest``), so ``except ApiException`` keeps catching all of it::
+
+    ApiException
+    ├── ApiStatusError              the server answered with a non-2xx status
+    │   ├── BadRequestError         400; ``field_errors`` holds the fields at fault
+    │   ├── AuthenticationError     401
+    │   ├── PermissionDeniedError   403
+    │   ├── NotFoundError           404
+    │   ├── ConflictError           409
+    │   ├── PayloadTooLargeError    413
+    │   ├── RateLimitError          429; ``retry_after`` in seconds, when the server said
+    │   └── ServerError             5xx
+    └── ApiConnectionError          no answer: refused, reset, TLS failure...
+        └── ApiTimeoutError         no answer in time
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+
+class ApiException(Exception):
+    """Base of every SDK error; ``status`` is 0 when no HTTP answer came back.
+
+    ``body`` is the response text, ``headers`` the response headers, ``message`` the
+    server's own message from the Esper error body (or a description of the failure).
+    """
+
+    def __init__(
+        self,
+        status: int | None = None,
+        reason: str | None = None,
+        http_resp: Any = None,
+        *,
+        body: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if http_resp is not None:  # the 0.1.3 signature: ApiException(http_resp=r)
+            status = http_resp.status
+            reason = http_resp.reason
+            raw = http_resp.data
+            body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            headers = http_resp.getheaders()
+        self.status = status
+        self.reason = reason
+        self.body = body
+        self.headers = headers
+        self.errors: list[Any] = []
+        self.message = reason or ""
+        self._read_error_body()
+        super().__init__(self.message)
+
+    def _read_error_body(self) -> None:
+        if not self.body:
+            return
+        try:
+            parsed = msgspec.json.decode(self.body)
+        except msgspec.DecodeError:
+            return
+        if isinstance(parsed, dict):
+            self.message = str(parsed.get("message") or self.message)
+            errors = parsed.get("errors")
+            self.errors = list(errors) if isinstance(errors, list) else []
+
+    def __str__(self) -> str:
+        text = f"({self.status})\nReason: {self.reason}\n"
+        if self.headers:
+            text += f"HTTP response headers: {dict(self.headers)}\n"
+        if self.body:
+            text += f"HTTP response body: {self.body}\n"
+        return text
+
+
+class ApiStatusError(ApiException):
+    """The server answered with a status outside 2xx."""
+
+
+class BadRequestError(ApiStatusError):
+    """400: the request was refused as invalid."""
+
+    @property
+    def field_errors(self) -> dict[str, list[str]]:
+        """Messages per field, read from the ``errors`` of the Esper error body."""
+        found: dict[str, list[str]] = {}
+        for error in self.errors:
+            if isinstance(error, dict):
+                for key, value in error.items():
+                    found.setdefault(str(key), []).extend(
+                        value if isinstance(value, list) else [str(value)]
+                    )
+        return found
+
+
+class AuthenticationError(ApiStatusError):
+    """401: the API key is missing, unknown or expired."""
+
+
+class PermissionDeniedError(ApiStatusError):
+    """403: the API key may not act on this enterprise or object."""
+
+
+class NotFoundError(ApiStatusError):
+    """404: no such object."""
+
+
+class ConflictError(ApiStatusError):
+    """409: the request conflicts with the object's current state."""
+
+
+class PayloadTooLargeError(ApiStatusError):
+    """413: the request body is larger than the server accepts."""
+
+
+class RateLimitError(ApiStatusError):
+    """429: too many requests; wait ``retry_after`` seconds (when known) and try again."""
+
+    @property
+    def retry_after(self) -> float | None:
+        """The server's ``Retry-After`` in seconds, if it sent a number."""
+        value = (self.headers or {}).get("Retry-After")
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+
+
+class ServerError(ApiStatusError):
+    """5xx: the server failed."""
+
+
+class ApiConnectionError(ApiException):
+    """No HTTP answer: the connection was refused, reset, or TLS failed."""
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """No HTTP answer within the timeout."""
+
+
+_BY_STATUS: dict[int, type[ApiStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    429: RateLimitError,
+}
+
+
+def error_class(status: int) -> type[ApiStatusError]:
+    """The exception class for an HTTP status outside 2xx."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiStatusError)

@@ -1,0 +1,120 @@
+"""From an operation and its arguments to an HTTP request, and from the answer to a model.
+
+Nothing here does I/O: the sync and async transports share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import msgspec
+
+from esperclient._exceptions import ApiException, error_class
+from esperclient._multipart import multipart_file
+from esperclient._operations import Operation
+from esperclient.models._base import Model
+
+_JSON = "application/json"
+
+
+@dataclass
+class HttpRequest:
+    """A request ready to send. ``body`` is bytes, or a callable giving chunks to stream."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | Callable[[], Iterator[bytes]] | None = None
+
+
+def bind(op: Operation, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Match arguments to ``op``'s parameters, refusing what esperclient 0.1.3 refused."""
+    if len(args) > len(op.positional):
+        raise TypeError(
+            f"{op.name}() takes {len(op.positional)} positional arguments, {len(args)} given"
+        )
+    values = dict(zip(op.positional, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in op.by_name:
+            raise TypeError(f"Got an unexpected keyword argument '{key}' to method {op.name}")
+        if key in values:
+            raise TypeError(f"{op.name}() got multiple values for argument '{key}'")
+        values[key] = value
+    for name in op.positional:
+        if values.get(name) is None:
+            raise ValueError(f"Missing the required parameter `{name}` when calling `{op.name}`")
+    return values
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(_query_value(v) for v in value)
+    return str(value)
+
+
+def build(
+    op: Operation,
+    values: Mapping[str, Any],
+    host: str,
+    headers: dict[str, str],
+    safe_chars: str = "",
+) -> HttpRequest:
+    """The request for ``op`` with bound ``values``, sent to ``host`` with ``headers``."""
+    path = op.path
+    query: list[tuple[str, str]] = []
+    body: bytes | Callable[[], Iterator[bytes]] | None = None
+    for param in op.params:
+        value = values.get(param.name)
+        if value is None:
+            continue
+        if param.location == "path":
+            path = path.replace(f"{{{param.name}}}", quote(str(value), safe=safe_chars))
+        elif param.location == "query":
+            query.append((param.name, _query_value(value)))
+        elif param.location == "body":
+            body = msgspec.json.encode(value)
+            headers["Content-Type"] = _JSON
+        else:
+            form = multipart_file(param.name, value)
+            headers["Content-Type"] = form.content_type
+            headers["Content-Length"] = str(form.length)
+            body = form.chunks
+    url = host + path
+    if query:
+        url += "?" + urlencode(query)
+    return HttpRequest(op.method, url, headers, body)
+
+
+@cache
+def _decoder(model: type[Model]) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(model)
+
+
+def decode(model: type[Model] | None, data: bytes) -> Any:
+    """The ``model`` read from a JSON body (``None`` when the operation returns nothing)."""
+    if model is None or not data:
+        return None
+    try:
+        return _decoder(model).decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise ApiException(
+            status=0, reason=f"Could not read the response as {model.__name__}: {exc}"
+        ) from None
+
+
+def status_error(
+    status: int, reason: str | None, body: bytes, headers: Mapping[str, str]
+) -> ApiException:
+    """The exception for a non-2xx answer, carrying the server's message."""
+    return error_class(status)(
+        status=status,
+        reason=reason,
+        body=body.decode("utf-8", "replace"),
+        headers=headers,
+    )

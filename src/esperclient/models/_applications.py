@@ -1,0 +1,133 @@
+"""Applications, their versions, permissions and installs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from esperclient.models._base import EnumModel, Model
+
+
+class AppInstallStateEnum(EnumModel):
+    """Device App Install State."""
+
+    NOT_INSTALLED = "NOT_INSTALLED"
+    INSTALL_IN_PROGRESS = "INSTALL_IN_PROGRESS"
+    UNINSTALL_IN_PROGRESS = "UNINSTALL_IN_PROGRESS"
+    INSTALL_SUCCESS = "INSTALL_SUCCESS"
+    INSTALL_FAILED = "INSTALL_FAILED"
+    UNINSTALL_SUCCESS = "UNINSTALL_SUCCESS"
+    UNINSTALL_FAILED = "UNINSTALL_FAILED"
+
+
+class AppInstallVersion(Model):
+    """The `AppInstallVersion` object of the Esper API."""
+
+    app_version_id: str | None = None
+    version_code: str | None = None
+    version_name: str | None = None
+    build_number: str | None = None
+    hash_string: str | None = None
+
+
+class AppPermission(Model):
+    """The `AppPermission` object of the Esper API."""
+
+    id: str | None = None
+    permission: str | None = None
+    grant_state: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    is_active: bool | None = None
+    enterprise: str | None = None
+    app_version: str | None = None
+
+
+class ApplicationVersion(Model):
+    """The `ApplicationVersion` object of the Esper API."""
+
+    id: str | None = None
+    version_code: str | None = None
+    version_name: str | None = None
+    build_number: str | None = None
+    hash_string: str | None = None
+    min_sdk_version: str | None = None
+    target_sdk_version: str | None = None
+    download_url: str | None = None
+
+
+class InstallDevices(Model):
+    """The `InstallDevices` object of the Esper API."""
+
+    id: str | None = None
+    device_name: str | None = None
+    alias_name: str | None = None
+    group_name: str | None = None
+
+
+class AppInstallApplication(Model):
+    """The `AppInstallApplication` object of the Esper API."""
+
+    application_name: str | None = None
+    package_name: str | None = None
+    version: AppInstallVersion | None = None
+    is_enabled: bool | None = None
+
+
+class AppVersion(Model):
+    """The `AppVersion` object of the Esper API."""
+
+    id: str | None = None
+    installed_count: int | None = None
+    permissions: list[AppPermission] | None = None
+    app_file: str | None = None
+    app_icon: str | None = None
+    version_code: str | None = None
+    version_name: str | None = None
+    build_number: str | None = None
+    size_in_mb: float | None = None
+    hash_string: str | None = None
+    release_name: str | None = None
+    release_comments: str | None = None
+    release_track: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    min_sdk_version: str | None = None
+    target_sdk_version: str | None = None
+    is_enabled: bool | None = None
+    enterprise: str | None = None
+    application: str | None = None
+
+
+class Application(Model):
+    """The `Application` object of the Esper API."""
+
+    id: str | None = None
+    versions: list[ApplicationVersion] | None = None
+    application_name: str | None = None
+    package_name: str | None = None
+    developer: str | None = None
+    category: str | None = None
+    content_rating: str | None = None
+    compatibility: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    is_active: bool | None = None
+    is_hidden: bool | None = None
+    enterprise: str | None = None
+
+
+class AppInstall(Model):
+    """The `AppInstall` object of the Esper API."""
+
+    _enum_fields: ClassVar[dict[str, str]] = {"install_state": "AppInstallStateEnum"}
+
+    id: str | None = None
+    application: AppInstallApplication | None = None
+    install_state: str | None = None
+    reason_details: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    is_active: bool | None = None
+    enterprise: str | None = None
+    device: str | None = None

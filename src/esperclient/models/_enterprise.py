@@ -1,0 +1,186 @@
+"""The enterprise, its policies and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from msgspec import field
+
+from esperclient.models._base import Model
+
+
+class EnterprisePolicyDataDeviceUpdatePolicy(Model):
+    """The `EnterprisePolicyDataDeviceUpdatePolicy` object of the Esper API."""
+
+    type: str | None = None
+    maintenance_start: int | None = field(default=None, name="maintenanceStart")
+    maintenance_end: int | None = field(default=None, name="maintenanceEnd")
+
+
+class EnterprisePolicyDataFrpGoogles(Model):
+    """The `EnterprisePolicyDataFrpGoogles` object of the Esper API."""
+
+    type: str | None = None
+    email: str | None = None
+    google_id: str | None = field(default=None, name="googleId")
+
+
+class EnterprisePolicyDataPhonePolicy(Model):
+    """The `EnterprisePolicyDataPhonePolicy` object of the Esper API."""
+
+    incoming_numbers: list[str] | None = field(default=None, name="incomingNumbers")
+    outgoing_numbers: list[str] | None = field(default=None, name="outgoingNumbers")
+    dialer: str | None = None
+
+
+class EnterprisePolicyDataDevicePasswordPolicy(Model):
+    """The `EnterprisePolicyDataDevicePasswordPolicy` object of the Esper API."""
+
+    password_quality: str | None = field(default=None, name="passwordQuality")
+
+
+class EnterprisePolicyDataGoogleAccountPermission(Model):
+    """The `EnterprisePolicyDataGoogleAccountPermission` object of the Esper API."""
+
+    max_account: int | None = field(default=None, name="maxAccount")
+    emails: list[str] | None = None
+    domains: list[str] | None = None
+
+
+class EnterpriseUpdateV1(Model):
+    """The `EnterpriseUpdateV1` object of the Esper API."""
+
+    id: str | None = None
+    name: str | None = None
+    registered_name: str | None = None
+    registered_address: str | None = None
+    location: str | None = None
+    zipcode: str | None = None
+    contact_person: str | None = None
+    contact_number: str | None = None
+    contact_email: str | None = None
+
+
+class GoogleEMM(Model):
+    """The `GoogleEMM` object of the Esper API."""
+
+    google_enterprise_id: str | None = None
+
+
+class TokenInfoV1(Model):
+    """The `TokenInfoV1` object of the Esper API."""
+
+    id: str | None = None
+    enterprise: str | None = None
+    user: str | None = None
+    developer_app: str | None = None
+    source_refresh_token: str | None = None
+    token: str | None = None
+    expires_on: datetime | None = None
+    scope: list[str] | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+
+
+class TokenRenewV0(Model):
+    """The `TokenRenewV0` object of the Esper API."""
+
+    id: str | None = None
+    user: str | None = None
+    enterprise: str | None = None
+    token: str | None = None
+    expires_at: datetime | None = None
+    developerapp: str | None = None
+    scope: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+
+
+class EnterprisePolicyData(Model):
+    """The `EnterprisePolicyData` object of the Esper API."""
+
+    keyguard_disabled: bool | None = field(default=None, name="keyguardDisabled")
+    safe_boot_disabled: bool | None = field(default=None, name="safeBootDisabled")
+    status_bar_disabled: bool | None = field(default=None, name="statusBarDisabled")
+    factory_reset_disabled: bool | None = field(default=None, name="factoryResetDisabled")
+    screenshot_disabled: bool | None = field(default=None, name="screenshotDisabled")
+    usb_connectivity_disabled: bool | None = field(default=None, name="usbConnectivityDisabled")
+    sms_disabled: bool | None = field(default=None, name="smsDisabled")
+    outgoing_calls_disabled: bool | None = field(default=None, name="outgoingCallsDisabled")
+    camera_disabled: bool | None = field(default=None, name="cameraDisabled")
+    nfc_beam_disabled: bool | None = field(default=None, name="nfcBeamDisabled")
+    disable_play_store: bool | None = field(default=None, name="disablePlayStore")
+    usb_file_transfer_disabled: bool | None = field(default=None, name="usbFileTransferDisabled")
+    tethering_disabled: bool | None = field(default=None, name="tetheringDisabled")
+    date_time_config_disabled: bool | None = field(default=None, name="dateTimeConfigDisabled")
+    app_uninstall_disabled: bool | None = field(default=None, name="appUninstallDisabled")
+    google_assistant_disabled: bool | None = field(default=None, name="googleAssistantDisabled")
+    disable_local_app_install: bool | None = field(default=None, name="disableLocalAppInstall")
+    adb_disabled: bool | None = field(default=None, name="adbDisabled")
+    phone_policy: EnterprisePolicyDataPhonePolicy | None = field(default=None, name="phonePolicy")
+    frp_googles: list[EnterprisePolicyDataFrpGoogles] | None = field(
+        default=None, name="frpGoogles"
+    )
+    google_account_permission: EnterprisePolicyDataGoogleAccountPermission | None = field(
+        default=None, name="googleAccountPermission"
+    )
+    device_password_policy: EnterprisePolicyDataDevicePasswordPolicy | None = field(
+        default=None, name="devicePasswordPolicy"
+    )
+    minimum_password_length: int | None = field(default=None, name="minimumPasswordLength")
+    permission_policy: str | None = field(default=None, name="permissionPolicy")
+    device_update_policy: EnterprisePolicyDataDeviceUpdatePolicy | None = field(
+        default=None, name="deviceUpdatePolicy"
+    )
+    settings_access_level: str | None = field(default=None, name="settingsAccessLevel")
+    settings_app_password: str | None = field(default=None, name="settingsAppPassword")
+
+
+class EnterpriseV1(Model):
+    """The `EnterpriseV1` object of the Esper API."""
+
+    id: str | None = None
+    name: str | None = None
+    short_code: str | None = None
+    registered_name: str | None = None
+    registered_address: str | None = None
+    location: str | None = None
+    zipcode: str | None = None
+    contact_person: str | None = None
+    contact_number: str | None = None
+    contact_email: str | None = None
+    emm: GoogleEMM | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+
+
+class EnterprisePolicy(Model):
+    """The `EnterprisePolicy` object of the Esper API."""
+
+    uuid: str | None = None
+    enterprise: str | None = None
+    url: str | None = None
+    name: str | None = None
+    description: str | None = None
+    device_count: int | None = None
+    google_policy_id: str | None = None
+    policy: EnterprisePolicyData | None = None
+    updated_on: datetime | None = None
+    created_on: datetime | None = None
+    is_active: bool | None = None
+
+
+class EnterprisePolicyPartialUpdate(Model):
+    """The `EnterprisePolicyPartialUpdate` object of the Esper API."""
+
+    uuid: str | None = None
+    enterprise: str | None = None
+    url: str | None = None
+    name: str | None = None
+    description: str | None = None
+    device_count: int | None = None
+    policy: EnterprisePolicyData | None = None
+    updated_on: datetime | None = None
+    created_on: datetime | None = None
+    is_active: bool | None = None
+    google_policy_id: str | None = None

@@ -1,0 +1,5 @@
+"""The esperclient 0.1.3 module path of this model."""
+
+from esperclient.models._groups import DeviceGroupUpdate
+
+__all__ = ["DeviceGroupUpdate"]

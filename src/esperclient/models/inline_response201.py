@@ -1,0 +1,5 @@
+"""The esperclient 0.1.3 module path of this model."""
+
+from esperclient.models._pages import InlineResponse201
+
+__all__ = ["InlineResponse201"]

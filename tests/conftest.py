@@ -1,0 +1,77 @@
+"""Shared fixtures: one real emulator over HTTP per session, a fresh enterprise per test."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import esperclient
+from esper_emulator.apk import build_apk
+from esper_emulator.server import EmulatorServer
+from esper_emulator.settings import Settings
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """An enterprise of the session's emulator, with its key and devices."""
+
+    host: str
+    enterprise_id: str
+    api_key: str
+    device_ids: list[str]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    db = tmp_path_factory.mktemp("emulator") / "esper.db"
+    with EmulatorServer(Settings(db=str(db))) as running:
+        yield running
+
+
+@pytest.fixture
+def tenant(server: EmulatorServer) -> Tenant:
+    with server.emulator.store.transaction():
+        seeder = server.emulator.seeder
+        enterprise_id = seeder.enterprise("Test Enterprise")
+        device_ids = seeder.devices(enterprise_id, 30)
+        key = server.emulator.auth.issue(enterprise_id)
+    return Tenant(server.host, enterprise_id, key, device_ids)
+
+
+def make_configuration(host: str, api_key: str) -> esperclient.Configuration:
+    """A 0.1.3-style configuration, set up the way the SDK page shows."""
+    configuration = esperclient.Configuration()
+    configuration.host = host
+    configuration.api_key["Authorization"] = api_key
+    configuration.api_key_prefix["Authorization"] = "Bearer"
+    return configuration
+
+
+@pytest.fixture
+def configuration(tenant: Tenant) -> esperclient.Configuration:
+    return make_configuration(tenant.host, tenant.api_key)
+
+
+@pytest.fixture
+def api_client(configuration: esperclient.Configuration) -> Iterator[esperclient.ApiClient]:
+    with esperclient.ApiClient(configuration) as client:
+        yield client
+
+
+_packages = itertools.count(1)
+
+
+@pytest.fixture
+def make_apk(tmp_path: Path) -> Callable[..., Path]:
+    """Build a real APK; each call gets a new package name unless one is given."""
+
+    def make(package_name: str | None = None, **options: object) -> Path:
+        package = package_name or f"com.example.app{next(_packages)}"
+        path = tmp_path / f"{package}-{options.get('version_code', 1)}.apk"
+        return build_apk(path, package_name=package, **options)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,107 @@
+"""Helpers for the emulator's tests: raw HTTP, the Esper error body, extra servers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+import urllib3
+from sqlalchemy import Table, func, select
+
+import esperclient
+from esper_emulator.server import EmulatorServer
+from esper_emulator.settings import Settings
+from tests.conftest import Tenant
+
+FINAL_STATES = {"Command Success", "Command Failure", "Command TimeOut"}
+
+
+def call(
+    method: str,
+    url: str,
+    *,
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    json: Any = None,
+) -> urllib3.BaseHTTPResponse:
+    """One raw HTTP request, sent as given (``key`` becomes ``Authorization: Bearer``)."""
+    sent = dict(headers or {})
+    if key is not None:
+        sent["Authorization"] = f"Bearer {key}"
+    if json is not None:
+        body = msgspec.json.encode(json)
+        sent.setdefault("Content-Type", "application/json")
+    return urllib3.request(method, url, headers=sent, body=body, redirect=False, retries=False)
+
+
+def esper_error(response: urllib3.BaseHTTPResponse, status: int) -> dict[str, Any]:
+    """The Esper error body of ``response``, checked to have ``status`` and its three keys."""
+    assert response.status == status, response.data
+    assert response.headers["Content-Type"] == "application/json"
+    body: dict[str, Any] = msgspec.json.decode(response.data)
+    assert set(body) == {"errors", "message", "status"}
+    assert body["status"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["errors"], list) and body["errors"]
+    return body
+
+
+def json_of(response: urllib3.BaseHTTPResponse, status: int = 200) -> Any:
+    """The JSON body of a successful ``response``."""
+    assert response.status == status, response.data
+    return msgspec.json.decode(response.data)
+
+
+def count(server: EmulatorServer, table: Table, **equal: object) -> int:
+    """How many rows of ``table`` have the given column values, read from the store."""
+    where = [table.c[name] == value for name, value in equal.items()]
+    with server.emulator.store.transaction() as store:
+        query = select(func.count()).select_from(table).where(*where)
+        return int(store.conn.execute(query).scalar_one())
+
+
+def make_tenant(server: EmulatorServer, devices: int = 3, name: str = "Other") -> Tenant:
+    """Another enterprise of ``server`` with its own key and devices."""
+    with server.emulator.store.transaction():
+        seeder = server.emulator.seeder
+        enterprise_id = seeder.enterprise(name)
+        device_ids = seeder.devices(enterprise_id, devices)
+        key = server.emulator.auth.issue(enterprise_id)
+    return Tenant(server.host, enterprise_id, key, device_ids)
+
+
+@pytest.fixture
+def other(server: EmulatorServer) -> Tenant:
+    """Enterprise B: a second tenant of the session's emulator."""
+    return make_tenant(server)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., EmulatorServer]]:
+    """Start an emulator of its own with the given ``Settings`` fields; stopped after the test."""
+    started: list[EmulatorServer] = []
+
+    def start(**settings: Any) -> EmulatorServer:
+        settings.setdefault("db", str(tmp_path / f"own-{len(started)}.db"))
+        running = EmulatorServer(Settings(**settings)).start()
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+def wait_for_final(
+    commands: esperclient.CommandsApi, tenant: Tenant, device_id: str, command_id: str
+) -> esperclient.DeviceCommand:
+    """Poll ``get_command`` (a bounded number of times) until the command is final."""
+    for _ in range(50):
+        command = commands.get_command(command_id, device_id, tenant.enterprise_id)
+        if command.state in FINAL_STATES:
+            return command
+    raise AssertionError(f"command {command_id} is still {command.state!r}")

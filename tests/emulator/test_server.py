@@ -1,0 +1,123 @@
+"""Serving: the listening socket, the store shared between threads, the credentials file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import stat
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from esper_emulator.server import EmulatorServer, bind, write_credentials
+from esper_emulator.services.seed import Credentials
+from esper_emulator.store import schema
+from tests.emulator.conftest import call, count, esper_error, json_of
+
+
+class _Accepted(asyncio.Protocol):
+    def __init__(self, accepted: asyncio.Future[asyncio.BaseTransport]) -> None:
+        self.accepted = accepted
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.accepted.set_result(transport)
+
+
+async def _nodelay_of_an_accepted_connection() -> int:
+    """Serve ``bind()``'s socket as uvicorn does (asyncio ``create_server``); read the flag."""
+    loop = asyncio.get_running_loop()
+    listener = bind()
+    accepted: asyncio.Future[asyncio.BaseTransport] = loop.create_future()
+    server = await loop.create_server(lambda: _Accepted(accepted), sock=listener)
+    async with server:
+        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        transport = await accepted
+        nodelay = int(
+            transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        )
+        transport.close()
+        writer.close()
+    return nodelay
+
+
+def test_connections_are_served_without_nagle_delays() -> None:
+    """With Nagle on, each response body waits ~40 ms for the ACK of its headers."""
+    assert asyncio.run(_nodelay_of_an_accepted_connection()) != 0
+
+
+def test_helpers_on_other_threads_and_requests_share_the_store_safely(
+    start_server: Callable[..., EmulatorServer],
+) -> None:
+    own = start_server()
+    creds = own.create_enterprise(devices=5)
+    url = f"{own.host}/enterprise/{creds.enterprise_id}/device/?limit=5"
+    failures: list[bytes] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            response = call("GET", url, key=creds.api_key)
+            if response.status != 200:
+                failures.append(response.data)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        made = [own.create_enterprise(devices=2) for _ in range(60)]
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert failures == []
+    for creds in made:
+        page = call(
+            "GET", f"{own.host}/enterprise/{creds.enterprise_id}/device/", key=creds.api_key
+        )
+        assert json_of(page)["count"] == 2
+
+
+def test_credentials_are_replaced_whole_and_private(tmp_path: Path) -> None:
+    target = tmp_path / "creds.json"
+    target.write_text("old and world-readable")
+    target.chmod(0o644)
+    write_credentials(target, "http://h/api", Credentials("e", "k"))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    written = json.loads(target.read_text())
+    assert written == {"host": "http://h/api", "api_key": "k", "enterprise_id": "e"}
+    assert [p.name for p in tmp_path.iterdir()] == ["creds.json"]
+
+
+def test_an_unexpected_failure_is_an_esper_500_and_the_store_recovers(
+    start_server: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = start_server()
+    creds = own.create_enterprise(devices=2)
+    url = f"{own.host}/enterprise/{creds.enterprise_id}/device/"
+
+    def fail(*args: object) -> None:
+        own.emulator.seeder.enterprise("half-made")  # a write the failure must undo
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(own.emulator.fleet, "list_devices", fail)
+    body = esper_error(call("GET", url, key=creds.api_key), 500)
+    assert body["message"] == "Internal server error." and "boom" not in str(body)
+    monkeypatch.undo()
+    assert json_of(call("GET", url, key=creds.api_key))["count"] == 2
+    assert count(own, schema.enterprises, name="half-made") == 0
+    assert own.create_enterprise(devices=1).api_key  # no transaction was left open
+
+
+def test_a_transaction_held_across_a_request_fails_it_instead_of_hanging(
+    start_server: Callable[..., EmulatorServer],
+) -> None:
+    own = start_server()
+    creds = own.create_enterprise(devices=1)
+    own.emulator.store.lock_timeout = 0.2
+    url = f"{own.host}/enterprise/{creds.enterprise_id}/device/"
+    with own.emulator.store.transaction():
+        esper_error(call("GET", url, key=creds.api_key), 500)
+    assert json_of(call("GET", url, key=creds.api_key))["count"] == 1
