@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from esper_emulator.errors import ApiError, bad_request
 from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.validation import Rules, check
 from esperclient._operations import Operation, Param
 from esperclient.models._base import Model
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from esper_emulator.app import Emulator
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 MAX_PAGE_SIZE = 10_000
 _BASE = BASE_URL_MARK.encode()
@@ -47,12 +49,18 @@ class Call:
     def __getitem__(self, name: str) -> Any:
         return self.params.get(name)
 
-    async def body(self, model: type[Model]) -> Any:
-        """The JSON body read as ``model``; a 400 names the field when it does not fit."""
+    async def body(self, model: type[M], rules: Rules | None = None, *, partial: bool = False) -> M:
+        """The JSON body read as ``model`` and checked against ``rules``.
+
+        A 400 names the field when it does not fit; ``partial`` (PATCH) lets required
+        fields be left out.
+        """
         raw = await self.request.body()
         if not raw:
             raise ApiError(400, "A request body is required.")
-        return decode(raw, model)
+        value = decode(raw, model)
+        check(value, rules, partial=partial)
+        return value
 
 
 def decode(raw: bytes, model: type[T]) -> T:

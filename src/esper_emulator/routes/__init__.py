@@ -1,12 +1,36 @@
-"""The Esper API routes, one module per area; ``ROUTES`` lists them all."""
+"""The Esper API routes, one module per area."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
-from esper_emulator.routes import applications, commands, devices, enterprise
+from esper_emulator.routes import (
+    applications,
+    command_requests,
+    commands,
+    content,
+    devices,
+    enterprise,
+    geofences,
+    groups,
+    policies,
+    subscriptions,
+)
+
+AREAS = (
+    enterprise,
+    devices,
+    applications,
+    commands,
+    groups,
+    command_requests,
+    policies,
+    geofences,
+    subscriptions,
+    content,
+)
 
 
 def api_routes() -> list[Route]:
     """Every served operation of the Esper API."""
-    return [*enterprise.ROUTES, *devices.ROUTES, *applications.ROUTES, *commands.ROUTES]
+    return [route for area in AREAS for route in area.ROUTES]

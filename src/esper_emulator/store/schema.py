@@ -2,7 +2,8 @@
 
 Each resource row keeps its full wire object as JSON in ``doc`` (encoded once, served
 as bytes) next to the columns that filters, joins and paging need. ``pk`` is the
-insertion order that lists are served in; ``id`` is the public identifier.
+insertion order that lists are served in; ``id`` is the public identifier
+(policies and content are addressed by their integer ``pk``, as the API does).
 URL fields inside ``doc`` start with ``BASE_URL_MARK``, replaced by the server's own
 address when served, so a database moves between hosts and ports.
 """
@@ -147,7 +148,101 @@ commands = Table(
     Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
     Column("state", String(32), nullable=False),
     Column("due_at", Float),
+    Column("group_command_id", String(36)),
+    Column("request_id", String(36)),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_commands_due", "due_at"),
     Index("ix_commands_device", "device_id", "state"),
+    Index("ix_commands_group_command", "group_command_id"),
+    Index("ix_commands_request", "request_id", "pk"),
+)
+
+app_installs = Table(
+    "app_installs",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("app_version_id", String(36)),
+    Column("package_name", String(255), nullable=False),
+    Column("application_name", String(255), nullable=False),
+    Column("install_state", String(32), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_app_installs_device", "device_id", "pk"),
+)
+
+device_events = Table(
+    "device_events",
+    metadata,
+    _pk(),
+    _enterprise(),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+    Index("ix_device_events_device", "device_id", "pk"),
+)
+
+group_commands = Table(
+    "group_commands",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("group_id", String(36), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+command_requests = Table(
+    "command_requests",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("command_type", String(16), nullable=False),
+    Column("device_type", String(16), nullable=False),
+    Column("command", String(64), nullable=False),
+    Column("issued_by", String(255)),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("name", String(255), nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+geofences = Table(
+    "geofences",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("name", String(255), nullable=False),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+contents = Table(
+    "contents",
+    metadata,
+    _pk(),
+    _enterprise(),
+    Column("name", String(255), nullable=False),
+    Column("search_text", Text, nullable=False, default=""),
+    Column("file_path", Text, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
 )

@@ -1,0 +1,7 @@
+"""Event subscriptions."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+ROUTES: list[Route] = []

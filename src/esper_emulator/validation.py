@@ -1,0 +1,118 @@
+"""Checking request bodies against the API's rules, beyond their JSON types.
+
+``Call.body`` first reads a body into its wire model (types are checked there). Then
+``check`` applies what the types cannot say: enum values (from the models' own
+``_enum_fields``, so every enum of the API is checked without listing it here),
+required fields, lengths, ranges and list sizes, from ``Rules`` given per operation.
+Every refusal is a 400 that names the field by its dotted path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from esper_emulator.errors import bad_request
+from esperclient import models
+from esperclient.models._base import Model
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one field must satisfy."""
+
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[Any, ...] | None = None
+    uuid: bool = False
+
+
+Rules = Mapping[str, Rule]
+"""Rules by dotted field path, e.g. ``"command_args.brightness_value"``."""
+
+REQUIRED = Rule(required=True)
+
+
+def check(value: Model, rules: Rules | None = None, *, partial: bool = False) -> None:
+    """Refuse ``value`` with a 400 unless it keeps the enum values and ``rules``.
+
+    With ``partial`` (a PATCH), required fields may be missing; given ones still count.
+    """
+    _check_enums(value, "")
+    for path, rule in (rules or {}).items():
+        for found in _values_at(value, path.split(".")):
+            _check_rule(path, found, rule, partial)
+
+
+def _check_enums(value: Any, prefix: str) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _check_enums(item, prefix)
+        return
+    if not isinstance(value, Model):
+        return
+    for name in value.__struct_fields__:
+        field_value = getattr(value, name)
+        path = f"{prefix}{name}"
+        enum_name = value._enum_fields.get(name)
+        if enum_name is not None and field_value is not None:
+            allowed = getattr(models, enum_name).allowed_values
+            if field_value not in allowed:
+                raise bad_request(path, f'"{field_value}" is not a valid choice.')
+        _check_enums(field_value, f"{path}.")
+
+
+_MISSING = object()
+
+
+def _values_at(value: Any, parts: list[str]) -> list[Any]:
+    """The values at a dotted path (``_MISSING`` where the last step is absent)."""
+    if not parts:
+        return [value]
+    if isinstance(value, list):
+        return [found for item in value for found in _values_at(item, parts)]
+    if value is None or value is _MISSING:
+        return []
+    head = getattr(value, parts[0], None) if isinstance(value, Model) else value.get(parts[0])
+    if head is None and len(parts) == 1:
+        return [_MISSING]
+    return _values_at(head, parts[1:])
+
+
+def _check_rule(path: str, value: Any, rule: Rule, partial: bool) -> None:
+    if value is _MISSING:
+        if rule.required and not partial:
+            raise bad_request(path, "This field is required.")
+        return
+    if isinstance(value, (str, list)):
+        if rule.min_length is not None and len(value) < rule.min_length:
+            raise bad_request(
+                path, f"Ensure this field has at least {rule.min_length} characters/items."
+            )
+        if rule.max_length is not None and len(value) > rule.max_length:
+            raise bad_request(
+                path, f"Ensure this field has no more than {rule.max_length} characters/items."
+            )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if rule.minimum is not None and value < rule.minimum:
+            raise bad_request(
+                path, f"Ensure this value is greater than or equal to {rule.minimum}."
+            )
+        if rule.maximum is not None and value > rule.maximum:
+            raise bad_request(path, f"Ensure this value is less than or equal to {rule.maximum}.")
+    items = value if isinstance(value, list) else [value]
+    if rule.choices is not None:
+        for item in items:
+            if item not in rule.choices:
+                raise bad_request(path, f'"{item}" is not a valid choice.')
+    if rule.uuid:
+        for item in items:
+            try:
+                uuid.UUID(str(item))
+            except ValueError:
+                raise bad_request(path, f"{item!r} is not a valid UUID.") from None
