@@ -26,6 +26,7 @@ from esper_emulator.store import Page, Store, schema
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppVersion,
+    CommandArgs,
     CommandRequest,
     Device,
     DeviceApp,
@@ -140,33 +141,60 @@ class Fleet:
             raise bad_request("command", f'"{request.command}" is not a valid choice.')
         if request.command == "INSTALL":
             self._install_target(enterprise_id, request)
+        return msgspec.json.encode(
+            self.enqueue(enterprise_id, device, request.command, request.command_args)
+        )
+
+    def enqueue(
+        self,
+        enterprise_id: str,
+        device: Device,
+        command_name: str,
+        command_args: CommandArgs | None = None,
+        *,
+        group_command_id: str | None = None,
+        request_id: str | None = None,
+    ) -> DeviceCommand:
+        """Queue an (already validated) command for ``device``; it starts when online.
+
+        Group commands and v0 command requests fan out through here, one device command
+        each, linked back by ``group_command_id`` or ``request_id``.
+        """
+        assert device.id is not None
         now = self.clock.utcnow()
         command = DeviceCommand(
             id=str(uuid.uuid4()),
             current_base_uri=f"{BASE_URL_MARK}/api",
-            command_args=request.command_args,
+            command_args=command_args,
             action=_ACTION[INITIATED],
-            command=request.command,
+            command=command_name,
             state=INITIATED,
             created_on=now,
             updated_on=now,
             enterprise=enterprise_url(enterprise_id),
-            device=device_url(enterprise_id, device_id),
+            device=device_url(enterprise_id, device.id),
+            group_command=(
+                f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/command/"
+                f"{group_command_id}/"
+                if group_command_id
+                else None
+            ),
         )
         due = self.clock.now() + self.latency if device.status == ONLINE else None
-        doc = msgspec.json.encode(command)
         self.store.insert(
             schema.commands,
             id=command.id,
             enterprise_id=enterprise_id,
-            device_id=device_id,
+            device_id=device.id,
             state=INITIATED,
             due_at=due,
-            doc=doc,
+            group_command_id=group_command_id,
+            request_id=request_id,
+            doc=msgspec.json.encode(command),
         )
         if due is not None and (self._next_due is None or due < self._next_due):
             self._next_due = due
-        return doc
+        return command
 
     def command(self, enterprise_id: str, device_id: str, command_id: str) -> bytes:
         """A command of the device, or a 404."""
