@@ -15,8 +15,15 @@ from esper_emulator.routes import api_routes
 from esper_emulator.services.apps import Apps
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
+from esper_emulator.services.command_requests import CommandRequests
+from esper_emulator.services.content import Contents
+from esper_emulator.services.enterprise import Enterprises
 from esper_emulator.services.fleet import Fleet
+from esper_emulator.services.geofences import Geofences
+from esper_emulator.services.groups import GroupCommands, Groups
+from esper_emulator.services.policies import Policies
 from esper_emulator.services.seed import Seeder
+from esper_emulator.services.subscriptions import Subscriptions
 from esper_emulator.settings import Settings
 from esper_emulator.store import Store, create_store_engine
 
@@ -35,6 +42,14 @@ class Emulator:
         self.fleet = Fleet(self.store, self.clock, settings.latency_ms / 1000)
         self.apps = Apps(self.store, self.clock, settings.files_dir)
         self.seeder = Seeder(self.store, self.clock, self.auth)
+        self.enterprises = Enterprises(self.store, self.clock)
+        self.policies = Policies(self.store, self.clock)
+        self.geofences = Geofences(self.store, self.clock)
+        self.subscriptions = Subscriptions(self.store, self.clock)
+        self.contents = Contents(self.store, self.clock, settings.files_dir)
+        self.groups = Groups(self.store, self.clock)
+        self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
+        self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
 
     def advance_clock(self, seconds: float) -> None:
         """Move simulated time forward (kept in the database) and apply what fell due."""

@@ -33,6 +33,7 @@ M = TypeVar("M", bound=Model)
 MAX_PAGE_SIZE = 10_000
 _BASE = BASE_URL_MARK.encode()
 _TRUE = {"true", "True", "1"}
+
 _FALSE = {"false", "False", "0"}
 
 
@@ -40,6 +41,7 @@ _FALSE = {"false", "False", "0"}
 class Call:
     """One authenticated request to an operation, with its parameters parsed."""
 
+    op: Operation
     request: Request
     emulator: Emulator
     enterprise_id: str
@@ -94,9 +96,14 @@ Handler = Callable[[Call], Awaitable[bytes]]
 def _parse(param: Param, raw: str) -> Any:
     if param.type is int:
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
             raise bad_request(param.name, f"A valid integer is required, got {raw!r}.") from None
+        if not -(2**63) <= value < 2**63:  # beyond any stored integer
+            if param.location == "path":
+                raise ApiError(404, "Not found.")
+            raise bad_request(param.name, "The integer is out of range.")
+        return value
     if param.type is bool:
         if raw in _TRUE:
             return True
@@ -148,7 +155,7 @@ def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
     if "enterprise_id" in request.path_params:
         emulator.auth.check_enterprise(enterprise_id, request.path_params["enterprise_id"])
-    call = Call(request, emulator, enterprise_id, token)
+    call = Call(op, request, emulator, enterprise_id, token)
     for param in op.in_("path"):
         call.params[param.name] = _parse(param, request.path_params[param.name])
     call.params.update(_query(op, request))

@@ -1,25 +1,33 @@
-"""Applications: list, upload (streamed to disk, parsed as an APK), versions."""
+"""Applications: list, upload (streamed to disk, parsed as an APK), versions, deletes.
+
+Deletes drop the rows in one transaction and remove the stored files only after it
+has committed, so a failed request leaves both rows and files as they were.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
-from starlette.types import Message
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from esper_emulator.apk import InvalidApk, read_apk
-from esper_emulator.errors import ApiError, bad_request
+from esper_emulator.errors import bad_request
 from esper_emulator.operation import Call, page_body, serve
-from esperclient._operations import GET_ALL_APPLICATIONS, GET_APP_VERSIONS, UPLOAD
-
-CHUNK = 1024 * 1024
+from esper_emulator.uploads import receive_file
+from esperclient._operations import (
+    DELETE_APP_VERSION,
+    DELETE_APPLICATION,
+    GET_ALL_APPLICATIONS,
+    GET_APP_VERSION,
+    GET_APP_VERSIONS,
+    GET_APPLICATION,
+    GET_INSTALL_DEVICES,
+    UPLOAD,
+)
 
 
 async def list_applications(call: Call) -> bytes:
+    """``GET /application/``: a page of the enterprise's applications."""
     with call.emulator.store.transaction():
         page = call.emulator.apps.list_apps(
             call.enterprise_id, call.params, call["limit"], call["offset"]
@@ -28,6 +36,7 @@ async def list_applications(call: Call) -> bytes:
 
 
 async def list_versions(call: Call) -> bytes:
+    """``GET /application/{id}/version/``: a page of the application's versions."""
     with call.emulator.store.transaction():
         page = call.emulator.apps.list_versions(
             call.enterprise_id, call["application_id"], call.params, call["limit"], call["offset"]
@@ -35,64 +44,59 @@ async def list_versions(call: Call) -> bytes:
     return page_body(call, page.count, page.docs)
 
 
-def _too_large(limit: int) -> ApiError:
-    return ApiError(413, f"The upload is larger than {limit} bytes.")
+async def get_application(call: Call) -> bytes:
+    """``GET /application/{id}/``: the application with its versions summary."""
+    with call.emulator.store.transaction():
+        return call.emulator.apps.application(call.enterprise_id, call["application_id"])
 
 
-def _limited(request: Request, limit: int) -> Request:
-    """``request`` whose body stream stops with a 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and int(declared) > limit:
-        raise _too_large(limit)
-    received = 0
-
-    async def receive() -> Message:
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise _too_large(limit)
-        return message
-
-    return Request(request.scope, receive)
+async def delete_application(call: Call) -> bytes:
+    """``DELETE /application/{id}/``: the application, its versions and their files."""
+    apps = call.emulator.apps
+    with call.emulator.store.transaction():
+        files = apps.delete_application(call.enterprise_id, call["application_id"])
+    apps.remove_files(files)
+    return b""
 
 
-async def _read_form(request: Request, limit: int) -> FormData:
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        raise ApiError(415, f"Unsupported media type {content_type!r}: send multipart/form-data.")
-    try:
-        return await _limited(request, limit).form(max_files=1, max_fields=10)
-    except ApiError:
-        raise
-    except Exception as exc:  # python-multipart and Starlette raise several types
-        raise ApiError(400, f"The multipart body could not be read: {exc}") from None
+async def get_version(call: Call) -> bytes:
+    """``GET /application/{id}/version/{id}/``: one version, legacy unless asked otherwise."""
+    with call.emulator.store.transaction():
+        return call.emulator.apps.version(
+            call.enterprise_id, call["application_id"], call["version_id"], call["legacy_format"]
+        )
 
 
-async def _receive_file(call: Call, field: str) -> Path:
-    """Copy the uploaded ``field`` to a temporary file under the emulator's file store."""
-    form = await _read_form(call.request, call.emulator.settings.max_upload_bytes)
-    try:
-        upload = form.get(field)
-        if not isinstance(upload, UploadFile):
-            raise bad_request(field, "No file was submitted.")
-        tmp_dir = call.emulator.settings.files_dir / "incoming"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".apk")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := await upload.read(CHUNK):
-                    out.write(chunk)
-        except BaseException:
-            os.unlink(name)
-            raise
-        return Path(name)
-    finally:
-        await form.close()
+async def delete_version(call: Call) -> bytes:
+    """``DELETE /application/{id}/version/{id}/``: the version and its file."""
+    apps = call.emulator.apps
+    with call.emulator.store.transaction():
+        files = apps.delete_version(call.enterprise_id, call["application_id"], call["version_id"])
+    apps.remove_files(files)
+    return b""
+
+
+async def install_devices(call: Call) -> bytes:
+    """``GET .../version/{id}/installdevices``: a page of the devices that have it."""
+    with call.emulator.store.transaction():
+        page = call.emulator.apps.install_devices(
+            call.enterprise_id,
+            call["application_id"],
+            call["version_id"],
+            call.params,
+            call["limit"],
+            call["offset"],
+        )
+    return page_body(call, page.count, page.docs)
 
 
 async def upload(call: Call) -> bytes:
-    path = await _receive_file(call, "app_file")
+    """``POST /application/upload/``: a new application or version from an APK."""
+    settings = call.emulator.settings
+    received = await receive_file(
+        call.request, "app_file", settings.max_upload_bytes, settings.files_dir / "incoming"
+    )
+    path = received.path
     try:
         try:
             apk = await run_in_threadpool(read_apk, path)  # hashing a big file takes a while
@@ -105,8 +109,32 @@ async def upload(call: Call) -> bytes:
             path.unlink()
 
 
+class _ApplicationRoute(Route):
+    """A route on ``application/{application_id}/`` that never takes ``upload`` for an id.
+
+    So another method on ``application/upload/`` stays a 405 from the upload route.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """Starlette's match, except for the upload path."""
+        match, child = super().matches(scope)
+        if child.get("path_params", {}).get("application_id") == "upload":
+            return Match.NONE, {}
+        return match, child
+
+
+def _by_id(route: Route) -> Route:
+    """``route`` as an ``_ApplicationRoute``."""
+    return _ApplicationRoute(route.path, route.endpoint, methods=route.methods, name=route.name)
+
+
 ROUTES = [
     serve(GET_ALL_APPLICATIONS, list_applications),
     serve(UPLOAD, upload),
     serve(GET_APP_VERSIONS, list_versions),
+    _by_id(serve(GET_APPLICATION, get_application)),
+    _by_id(serve(DELETE_APPLICATION, delete_application)),
+    serve(GET_APP_VERSION, get_version),
+    serve(DELETE_APP_VERSION, delete_version),
+    serve(GET_INSTALL_DEVICES, install_devices),
 ]

@@ -1,7 +1,80 @@
-"""Command requests (v0): one command to many devices or groups, tracked per device."""
+"""Command requests (v0): one command to many devices or groups, tracked per device.
+
+The spec gives these lists no paging parameters: each answer holds every match, with
+``next`` and ``previous`` null.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import Route
+import msgspec
 
-ROUTES: list[Route] = []
+from esper_emulator.operation import Call, serve
+from esper_emulator.services.command_requests import (
+    COMMAND_TYPES,
+    DEVICE_TYPES,
+    MAX_TARGETS,
+)
+from esper_emulator.services.groups import token_user
+from esper_emulator.validation import REQUIRED, Rule, Rules
+from esperclient._operations import (
+    CREATE_COMMAND,
+    GET_COMMAND_REQUEST_STATUS,
+    GET_DEVICE_COMMAND_HISTORY,
+    LIST_COMMAND_REQUEST,
+)
+from esperclient.models import V0CommandRequest
+
+REQUEST_RULES: Rules = {
+    "command_type": Rule(required=True, choices=COMMAND_TYPES),
+    "device_type": Rule(choices=DEVICE_TYPES),
+    "command": REQUIRED,
+    "devices": Rule(max_length=MAX_TARGETS, uuid=True),
+    "groups": Rule(max_length=MAX_TARGETS, uuid=True),
+}
+
+
+def list_body(docs: list[bytes]) -> bytes:
+    """An unpaged list answer: ``count``, null ``next`` and ``previous``, ``results``."""
+    head = msgspec.json.encode({"count": len(docs), "next": None, "previous": None})
+    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"
+
+
+async def create_command(call: Call) -> bytes:
+    request = await call.body(V0CommandRequest, REQUEST_RULES)
+    raw = msgspec.json.decode(await call.request.body())  # read (and checked) just above
+    raw_args = raw.get("command_args") if isinstance(raw, dict) else None
+    with call.emulator.store.transaction():
+        user_id = token_user(call.emulator.auth, call.token)
+        return call.emulator.command_requests.create(
+            call.enterprise_id, request, user_id, raw_args if isinstance(raw_args, dict) else None
+        )
+
+
+async def list_command_requests(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        docs = call.emulator.command_requests.list_requests(call.enterprise_id, call.params)
+    return list_body(docs)
+
+
+async def get_command_request_status(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        docs = call.emulator.command_requests.statuses(
+            call.enterprise_id, call["request_id"], call["device"], call["state"]
+        )
+    return list_body(docs)
+
+
+async def get_device_command_history(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        docs = call.emulator.command_requests.history(
+            call.enterprise_id, call["device_id"], call["state"]
+        )
+    return list_body(docs)
+
+
+ROUTES = [
+    serve(CREATE_COMMAND, create_command),
+    serve(LIST_COMMAND_REQUEST, list_command_requests),
+    serve(GET_COMMAND_REQUEST_STATUS, get_command_request_status),
+    serve(GET_DEVICE_COMMAND_HISTORY, get_device_command_history),
+]

@@ -1,11 +1,16 @@
-"""Token info and the enterprise."""
+"""Token info and renewal, and the enterprise."""
 
 from __future__ import annotations
 
-from esper_emulator.errors import not_found
 from esper_emulator.operation import Call, serve
-from esper_emulator.store import schema
-from esperclient._operations import GET_ENTERPRISE, GET_TOKEN_INFO
+from esper_emulator.services.enterprise import ENTERPRISE_RULES
+from esperclient._operations import (
+    GET_ENTERPRISE,
+    GET_TOKEN_INFO,
+    PARTIAL_UPDATE_ENTERPRISE,
+    RENEW_TOKEN,
+)
+from esperclient.models import EnterpriseUpdateV1
 
 
 async def token_info(call: Call) -> bytes:
@@ -13,12 +18,27 @@ async def token_info(call: Call) -> bytes:
         return call.emulator.auth.token_info(call.token)
 
 
+async def renew_token(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        return call.emulator.auth.renew(
+            call.enterprise_id, call["developerapp_id"], call["access_token"]
+        )
+
+
 async def get_enterprise(call: Call) -> bytes:
-    with call.emulator.store.transaction() as store:
-        doc = store.doc(schema.enterprises, schema.enterprises.c.id == call["enterprise_id"])
-    if doc is None:
-        raise not_found("Enterprise")
-    return doc
+    with call.emulator.store.transaction():
+        return call.emulator.enterprises.get(call.enterprise_id)
 
 
-ROUTES = [serve(GET_TOKEN_INFO, token_info), serve(GET_ENTERPRISE, get_enterprise)]
+async def partial_update_enterprise(call: Call) -> bytes:
+    changes = await call.body(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
+    with call.emulator.store.transaction():
+        return call.emulator.enterprises.update(call.enterprise_id, changes)
+
+
+ROUTES = [
+    serve(GET_TOKEN_INFO, token_info),
+    serve(RENEW_TOKEN, renew_token),
+    serve(GET_ENTERPRISE, get_enterprise),
+    serve(PARTIAL_UPDATE_ENTERPRISE, partial_update_enterprise),
+]

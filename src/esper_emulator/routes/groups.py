@@ -2,6 +2,92 @@
 
 from __future__ import annotations
 
-from starlette.routing import Route
+from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.services.groups import token_user
+from esper_emulator.validation import REQUIRED, Rule, Rules
+from esperclient._operations import (
+    CREATE_GROUP,
+    DELETE_GROUP,
+    GET_ALL_GROUPS,
+    GET_GROUP_BY_ID,
+    GET_GROUP_COMMAND,
+    PARTIAL_UPDATE_GROUP,
+    RUN_GROUP_COMMAND,
+    UPDATE_GROUP,
+)
+from esperclient.models import DeviceGroupPartialUpdate, DeviceGroupUpdate, GroupCommandRequest
 
-ROUTES: list[Route] = []
+GROUP_RULES: Rules = {
+    "name": Rule(required=True, min_length=1, max_length=255),
+    "device_ids": Rule(uuid=True),
+}
+GROUP_COMMAND_RULES: Rules = {"command": REQUIRED}
+
+
+async def create_group(call: Call) -> bytes:
+    body = await call.body(DeviceGroupUpdate, GROUP_RULES)
+    with call.emulator.store.transaction():
+        return call.emulator.groups.create(call.enterprise_id, body)
+
+
+async def list_groups(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        page = call.emulator.groups.list_groups(
+            call.enterprise_id, call["name"], call["limit"], call["offset"]
+        )
+    return page_body(call, page.count, page.docs)
+
+
+async def get_group(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        return call.emulator.groups.group_doc(call.enterprise_id, call["group_id"])
+
+
+async def update_group(call: Call) -> bytes:
+    body = await call.body(DeviceGroupUpdate, GROUP_RULES)
+    with call.emulator.store.transaction():
+        return call.emulator.groups.update(
+            call.enterprise_id, call["group_id"], body, call["action"]
+        )
+
+
+async def partial_update_group(call: Call) -> bytes:
+    body = await call.body(DeviceGroupPartialUpdate, GROUP_RULES, partial=True)
+    with call.emulator.store.transaction():
+        return call.emulator.groups.update(
+            call.enterprise_id, call["group_id"], body, call["action"]
+        )
+
+
+async def delete_group(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        call.emulator.groups.delete(call.enterprise_id, call["group_id"])
+    return b""
+
+
+async def run_group_command(call: Call) -> bytes:
+    request = await call.body(GroupCommandRequest, GROUP_COMMAND_RULES)
+    with call.emulator.store.transaction():
+        user_id = token_user(call.emulator.auth, call.token)
+        return call.emulator.group_commands.run(
+            call.enterprise_id, call["group_id"], request, user_id
+        )
+
+
+async def get_group_command(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        return call.emulator.group_commands.get(
+            call.enterprise_id, call["group_id"], call["command_id"]
+        )
+
+
+ROUTES = [
+    serve(CREATE_GROUP, create_group),
+    serve(GET_ALL_GROUPS, list_groups),
+    serve(GET_GROUP_BY_ID, get_group),
+    serve(UPDATE_GROUP, update_group),
+    serve(PARTIAL_UPDATE_GROUP, partial_update_group),
+    serve(DELETE_GROUP, delete_group),
+    serve(RUN_GROUP_COMMAND, run_group_command),
+    serve(GET_GROUP_COMMAND, get_group_command),
+]

@@ -2,6 +2,61 @@
 
 from __future__ import annotations
 
-from starlette.routing import Route
+from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.services.policies import POLICY_RULES
+from esperclient._operations import (
+    CREATE_POLICY,
+    DELETE_ENTERPRISE_POLICY,
+    GET_POLICY_BY_ID,
+    LIST_POLICIES,
+    PARTIALUPDATE_POLICY,
+    UPDATE_POLICY,
+)
+from esperclient.models import EnterprisePolicy, EnterprisePolicyPartialUpdate
 
-ROUTES: list[Route] = []
+
+async def create_policy(call: Call) -> bytes:
+    body = await call.body(EnterprisePolicy, POLICY_RULES)
+    with call.emulator.store.transaction():
+        return call.emulator.policies.create(call.enterprise_id, body)
+
+
+async def list_policies(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        page = call.emulator.policies.list_policies(
+            call.enterprise_id, call.params, call["limit"], call["offset"]
+        )
+    return page_body(call, page.count, page.docs)
+
+
+async def get_policy(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        return call.emulator.policies.get(call.enterprise_id, call["policy_id"])
+
+
+async def update_policy(call: Call) -> bytes:
+    body = await call.body(EnterprisePolicy, POLICY_RULES)
+    with call.emulator.store.transaction():
+        return call.emulator.policies.replace(call.enterprise_id, call["policy_id"], body)
+
+
+async def partial_update_policy(call: Call) -> bytes:
+    body = await call.body(EnterprisePolicyPartialUpdate, POLICY_RULES, partial=True)
+    with call.emulator.store.transaction():
+        return call.emulator.policies.update(call.enterprise_id, call["policy_id"], body)
+
+
+async def delete_policy(call: Call) -> bytes:
+    with call.emulator.store.transaction():
+        call.emulator.policies.delete(call.enterprise_id, call["policy_id"])
+    return b""
+
+
+ROUTES = [
+    serve(CREATE_POLICY, create_policy),
+    serve(LIST_POLICIES, list_policies),
+    serve(GET_POLICY_BY_ID, get_policy),
+    serve(UPDATE_POLICY, update_policy),
+    serve(PARTIALUPDATE_POLICY, partial_update_policy),
+    serve(DELETE_ENTERPRISE_POLICY, delete_policy),
+]

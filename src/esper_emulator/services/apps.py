@@ -1,7 +1,21 @@
-"""Applications: uploads parsed from real APKs, their versions, and the files kept."""
+"""Applications: uploads parsed from real APKs, their versions, and the files kept.
+
+Deleting an application or a version removes its rows and, once the transaction has
+committed, its stored files (the methods return the paths; the caller unlinks them with
+``remove_files``). Devices keep what they have installed, as a real MDM does not
+uninstall on delete: their ``device_apps`` and ``app_installs`` rows stay, with the
+``app_version_id`` reference cleared. An ``INSTALL`` still queued for a deleted version
+fails when it falls due.
+
+Versions are stored in the legacy format (``version_code`` holds the version name,
+``build_number`` the Android versionCode). ``legacy_format=false`` serves them
+standardized: ``version_code`` is the versionCode, ``version_name`` the name, and
+``build_number`` is left out.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -9,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Row, ScalarSelect, delete, func, select, update
 
 from esper_emulator.apk import ApkInfo
 from esper_emulator.errors import ApiError, not_found
@@ -23,7 +37,14 @@ from esperclient.models import (
     AppPermission,
     AppVersion,
     InlineResponse201,
+    InstallDevices,
 )
+
+
+class _Alias(msgspec.Struct):
+    """The one field of a stored device that an install-devices row needs."""
+
+    alias_name: str | None = None
 
 
 class Apps:
@@ -184,22 +205,150 @@ class Apps:
         limit: int,
         offset: int,
     ) -> Page:
-        """A page of one application's versions, or a 404 for an unknown application."""
-        a = schema.applications.c
-        if (
-            self.store.one(
-                schema.applications, a.id == application_id, a.enterprise_id == enterprise_id
-            )
-            is None
-        ):
-            raise not_found("Application")
+        """A page of one application's versions, or a 404 for an unknown application.
+
+        With ``legacy_format`` false the versions are standardized, and the
+        ``version_code`` filter then matches the standardized (numeric) version code.
+        """
+        self._app_row(enterprise_id, application_id)
+        legacy = filters.get("legacy_format") is not False
         v = schema.app_versions.c
         where: list[ColumnElement[bool]] = [v.application_id == application_id]
         if filters.get("version_code") is not None:
-            where.append(v.version_code == filters["version_code"])
+            column = v.version_code if legacy else v.build_number
+            where.append(column == filters["version_code"])
         if filters.get("build_number") is not None:
             where.append(v.build_number == filters["build_number"])
-        return self.store.page(schema.app_versions, where, limit, offset)
+        page = self.store.page(schema.app_versions, where, limit, offset)
+        return page if legacy else Page(page.count, [_standardized(d) for d in page.docs])
+
+    def application(self, enterprise_id: str, application_id: str) -> bytes:
+        """One application of the enterprise, its versions summary included, or a 404."""
+        doc: bytes = self._app_row(enterprise_id, application_id).doc
+        return doc
+
+    def version(
+        self, enterprise_id: str, application_id: str, version_id: str, legacy: bool | None
+    ) -> bytes:
+        """One version of the application; standardized when ``legacy`` is false."""
+        self._app_row(enterprise_id, application_id)
+        doc: bytes = self._version_row(enterprise_id, application_id, version_id).doc
+        return doc if legacy is not False else _standardized(doc)
+
+    def delete_application(self, enterprise_id: str, application_id: str) -> list[Path]:
+        """Delete the application and its versions; returns their files, to remove after commit.
+
+        Devices keep the app installed; their references to its versions are cleared.
+        """
+        app = self._app_row(enterprise_id, application_id)
+        v = schema.app_versions.c
+        versions = list(
+            self.store.conn.execute(select(v.id, v.file_path).where(v.application_id == app.id))
+        )
+        self._forget_installs([row.id for row in versions])
+        self.store.conn.execute(delete(schema.app_versions).where(v.application_id == app.id))
+        self.store.conn.execute(
+            delete(schema.applications).where(schema.applications.c.pk == app.pk)
+        )
+        return [Path(row.file_path) for row in versions]
+
+    def delete_version(
+        self, enterprise_id: str, application_id: str, version_id: str
+    ) -> list[Path]:
+        """Delete one version (the application stays, maybe with no versions left).
+
+        Returns its file, to remove after commit; devices keep the version installed.
+        """
+        app_row = self._app_row(enterprise_id, application_id)
+        row = self._version_row(enterprise_id, application_id, version_id)
+        self._forget_installs([row.id])
+        v = schema.app_versions.c
+        self.store.conn.execute(delete(schema.app_versions).where(v.pk == row.pk))
+        app = msgspec.json.decode(app_row.doc, type=Application)
+        app.versions = [s for s in app.versions or [] if s.id != row.id]
+        app.updated_on = self.clock.utcnow()
+        self.store.update(
+            schema.applications,
+            schema.applications.c.pk == app_row.pk,
+            doc=msgspec.json.encode(app),
+        )
+        return [Path(row.file_path)]
+
+    def install_devices(
+        self,
+        enterprise_id: str,
+        application_id: str,
+        version_id: str,
+        filters: dict[str, Any],
+        limit: int,
+        offset: int,
+    ) -> Page:
+        """A page of the devices that have the version installed (``search``: device name)."""
+        self._app_row(enterprise_id, application_id)
+        self._version_row(enterprise_id, application_id, version_id)
+        d, i = schema.devices.c, schema.device_apps.c
+        where: list[ColumnElement[bool]] = [
+            d.enterprise_id == enterprise_id,
+            d.id.in_(select(i.device_id).where(i.app_version_id == version_id)),
+        ]
+        if filters.get("search"):
+            term = f"%{like_escape(filters['search'])}%"
+            where.append(d.device_name.ilike(term, escape="\\"))
+        conn = self.store.conn
+        count = conn.execute(select(func.count()).select_from(schema.devices).where(*where))
+        total = int(count.scalar_one())
+        if total <= offset:
+            return Page(total, [])
+        rows = conn.execute(
+            select(d.id, d.device_name, d.doc, _first_group_name().label("group_name"))
+            .where(*where)
+            .order_by(d.pk)
+            .limit(limit)
+            .offset(offset)
+        )
+        return Page(total, [_install_device(*row) for row in rows])
+
+    @staticmethod
+    def remove_files(paths: list[Path]) -> None:
+        """Delete stored files (call once the transaction that dropped their rows committed).
+
+        The delete has happened by then: a file that cannot be removed is left behind.
+        """
+        for path in paths:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+    def _app_row(self, enterprise_id: str, application_id: str) -> Row[Any]:
+        """The enterprise's application row, or a 404."""
+        a = schema.applications.c
+        row = self.store.one(
+            schema.applications, a.id == application_id, a.enterprise_id == enterprise_id
+        )
+        if row is None:
+            raise not_found("Application")
+        return row
+
+    def _version_row(self, enterprise_id: str, application_id: str, version_id: str) -> Row[Any]:
+        """The application's version row, or a 404."""
+        v = schema.app_versions.c
+        row = self.store.one(
+            schema.app_versions,
+            v.id == version_id,
+            v.application_id == application_id,
+            v.enterprise_id == enterprise_id,
+        )
+        if row is None:
+            raise not_found("App version")
+        return row
+
+    def _forget_installs(self, version_ids: list[str]) -> None:
+        """Clear the devices' references to these versions; what is installed stays."""
+        for table in (schema.device_apps, schema.app_installs):
+            self.store.conn.execute(
+                update(table)
+                .where(table.c.app_version_id.in_(version_ids))
+                .values(app_version_id=None)
+            )
 
 
 def _summary(version: AppVersion) -> ApplicationVersion:
@@ -213,4 +362,34 @@ def _summary(version: AppVersion) -> ApplicationVersion:
         min_sdk_version=version.min_sdk_version,
         target_sdk_version=version.target_sdk_version,
         download_url=version.app_file,
+    )
+
+
+def _standardized(doc: bytes) -> bytes:
+    """A stored (legacy) version served standardized: the versionCode as ``version_code``."""
+    version: dict[str, Any] = msgspec.json.decode(doc)
+    build_number = version.pop("build_number", None)
+    if build_number is not None:
+        version["version_code"] = build_number
+    return msgspec.json.encode(version)
+
+
+def _first_group_name() -> ScalarSelect[Any]:
+    """The name of the first group (by creation) of the device in the enclosing query."""
+    g, m = schema.device_groups.c, schema.group_members.c
+    return (
+        select(g.name)
+        .join_from(schema.group_members, schema.device_groups, m.group_id == g.id)
+        .where(m.device_id == schema.devices.c.id)
+        .order_by(g.pk)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _install_device(device_id: str, device_name: str, doc: bytes, group: str | None) -> bytes:
+    """One row of ``installdevices``: the device's id, names and first group."""
+    alias = msgspec.json.decode(doc, type=_Alias).alias_name
+    return msgspec.json.encode(
+        InstallDevices(id=device_id, device_name=device_name, alias_name=alias, group_name=group)
     )

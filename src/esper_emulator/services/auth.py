@@ -1,4 +1,4 @@
-"""API keys: issued per enterprise, stored only as SHA-256 hashes."""
+"""API keys: issued per enterprise, stored only as SHA-256 hashes, renewed in place."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from typing import Any
 
 import msgspec
+from sqlalchemy import Row, select
 
-from esper_emulator.errors import ApiError, not_authenticated
+from esper_emulator.errors import ApiError, bad_request, not_authenticated, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.store import Store, schema
-from esperclient.models import TokenInfoV1
+from esperclient.models import TokenInfoV1, TokenRenewV0
 
 TOKEN_LIFETIME = 365 * 24 * 3600.0
 SCOPES = ["read", "write"]
@@ -21,6 +23,10 @@ SCOPES = ["read", "write"]
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(22)[:30]
 
 
 class Auth:
@@ -44,7 +50,7 @@ class Auth:
 
     def issue(self, enterprise_id: str, key: str | None = None) -> str:
         """Store a key (a fresh random one unless given) for ``enterprise_id``; return it."""
-        key = key or secrets.token_urlsafe(22)[:30]
+        key = key or _new_key()
         token_hash = _hash(key)
         if self.store.one(schema.tokens, schema.tokens.c.token_hash == token_hash) is not None:
             return key
@@ -89,11 +95,67 @@ class Auth:
         if path_enterprise != token_enterprise:
             raise ApiError(403, "You do not have permission to perform this action.")
 
-    def token_info(self, key: str) -> bytes:
-        """The ``TokenInfoV1`` of ``key``."""
+    def info(self, key: str) -> TokenInfoV1:
+        """What is known of ``key`` (its user, developer app, expiry...); a 401 if unknown."""
         doc = self.store.doc(schema.tokens, schema.tokens.c.token_hash == _hash(key))
         if doc is None:
             raise not_authenticated("Invalid token.")
-        info = msgspec.json.decode(doc, type=TokenInfoV1)
+        return msgspec.json.decode(doc, type=TokenInfoV1)
+
+    def token_info(self, key: str) -> bytes:
+        """The ``TokenInfoV1`` of ``key``."""
+        info = self.info(key)
         info.token = key
         return msgspec.json.encode(info)
+
+    def renew(self, enterprise_id: str, developer_app: str, access_token: str) -> bytes:
+        """Replace ``access_token`` by a fresh key with a new expiry; the ``TokenRenewV0``.
+
+        The token keeps its id, user and developer app; only its key and expiry change,
+        so the old key stops working at once (the very request that renews it may have
+        been authenticated by it). A developer app unknown to the enterprise is a 404;
+        an ``access_token`` that is not a live key of that app in this enterprise is a 400.
+        """
+        if not any(info.developer_app == developer_app for info in self._infos(enterprise_id)):
+            raise not_found("Developer app")
+        row = self._live_row(enterprise_id, access_token)
+        info = msgspec.json.decode(row.doc, type=TokenInfoV1)
+        if info.developer_app != developer_app:
+            raise bad_request("access_token", "This token was not issued to this developer app.")
+        key, now = _new_key(), self.clock.utcnow()
+        expires_at = self.clock.now() + TOKEN_LIFETIME
+        info.expires_on, info.updated_on = self.clock.at(expires_at), now
+        self.store.update(
+            schema.tokens,
+            schema.tokens.c.pk == row.pk,
+            token_hash=_hash(key),
+            expires_at=expires_at,
+            doc=msgspec.json.encode(info),
+        )
+        renewed = TokenRenewV0(
+            id=info.id,
+            user=info.user,
+            enterprise=enterprise_id,
+            token=key,
+            expires_at=info.expires_on,
+            developerapp=developer_app,
+            scope=" ".join(info.scope or SCOPES),
+            created_on=info.created_on,
+            updated_on=now,
+        )
+        return msgspec.json.encode(renewed)
+
+    def _infos(self, enterprise_id: str) -> list[TokenInfoV1]:
+        docs = self.store.conn.execute(
+            select(schema.tokens.c.doc).where(schema.tokens.c.enterprise_id == enterprise_id)
+        ).scalars()
+        return [msgspec.json.decode(doc, type=TokenInfoV1) for doc in docs]
+
+    def _live_row(self, enterprise_id: str, key: str) -> Row[Any]:
+        """The token row of ``key`` if it is an unexpired key of ``enterprise_id``; else a 400."""
+        row = self.store.one(schema.tokens, schema.tokens.c.token_hash == _hash(key))
+        if row is None or row.enterprise_id != enterprise_id:
+            raise bad_request("access_token", "Invalid token.")
+        if row.expires_at <= self.clock.now():
+            raise bad_request("access_token", "Token has expired.")
+        return row

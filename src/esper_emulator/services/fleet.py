@@ -1,10 +1,10 @@
-"""The simulated fleet: devices, and the commands that move through their states.
+"""The simulated fleet: devices, the commands that move through their states, and what
+the devices report (their apps, app installs and status events).
 
 A command starts ``Command Initiated``. For an online device it is acknowledged after
 the configured latency and finishes after the same latency again, when its effect on
-the device is applied (``INSTALL`` installs the app, ``REBOOT`` and
-``UPDATE_HEARTBEAT`` refresh the device's last-seen time; the other commands change
-only the command's state for now). A command to an offline device waits, queued,
+the device is applied (see ``effects``: every command has one) and the outcome is
+logged as a ``DeviceStatus`` event. A command to an offline device waits, queued,
 until the device comes online; a device that goes offline before acknowledging a
 command holds it the same way. State changes happen on the emulator's own clock, each
 at the time it was due (however far the clock jumped), and are applied before every
@@ -14,14 +14,18 @@ request is served.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import msgspec
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from esper_emulator.errors import ApiError, bad_request, not_found
+from esper_emulator.errors import bad_request, not_found
+from esper_emulator.services import effects
 from esper_emulator.services.clock import Clock
+from esper_emulator.services.effects import device_url as device_url
+from esper_emulator.services.effects import enterprise_url as enterprise_url
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
@@ -51,14 +55,19 @@ _ACTION = {
 }
 
 
-def enterprise_url(enterprise_id: str) -> str:
-    """The URL of an enterprise, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/v1/enterprise/{enterprise_id}/"
+@dataclass(frozen=True)
+class AppFilters:
+    """The filters of a device's app list."""
 
+    package_name: str | None = None
+    whitelisted: bool | None = None
+    search: str | None = None
 
-def device_url(enterprise_id: str, device_id: str) -> str:
-    """The URL of a device, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/device/{device_id}/"
+    def match(self, app: DeviceApp) -> bool:
+        """Whether ``app`` passes the ``whitelisted`` and ``search`` (app name) filters."""
+        if self.whitelisted is not None and bool(app.whitelisted) != self.whitelisted:
+            return False
+        return not self.search or self.search.lower() in (app.app_name or "").lower()
 
 
 class Fleet:
@@ -130,6 +139,72 @@ class Fleet:
             self.store.update(schema.commands, waiting, due_at=None)
         return device
 
+    # what the devices report
+
+    def _known_device(self, enterprise_id: str, device_id: str) -> None:
+        """Nothing, or a 404 when the enterprise has no such device."""
+        d = schema.devices.c
+        if (
+            self.store.one(schema.devices, d.id == device_id, d.enterprise_id == enterprise_id)
+            is None
+        ):
+            raise not_found("Device")
+
+    def device_apps(
+        self,
+        enterprise_id: str,
+        device_id: str,
+        filters: AppFilters,
+        limit: int,
+        offset: int,
+    ) -> Page:
+        """A page of the device's apps matching ``filters``, in the order they came."""
+        self._known_device(enterprise_id, device_id)
+        a = schema.device_apps.c
+        where = [a.device_id == device_id]
+        if filters.package_name is not None:
+            where.append(a.package_name == filters.package_name)
+        docs = self.store.conn.execute(select(a.doc).where(*where).order_by(a.pk)).scalars()
+        matching = [doc for doc in docs if filters.match(msgspec.json.decode(doc, type=DeviceApp))]
+        return Page(len(matching), matching[offset : offset + limit])
+
+    def device_app(self, enterprise_id: str, device_id: str, app_id: str) -> bytes:
+        """One app of the device, or a 404."""
+        self._known_device(enterprise_id, device_id)
+        a = schema.device_apps.c
+        doc = self.store.doc(schema.device_apps, a.id == app_id, a.device_id == device_id)
+        if doc is None:
+            raise not_found("Device app")
+        return doc
+
+    def app_installs(
+        self, enterprise_id: str, device_id: str, filters: dict[str, Any], limit: int, offset: int
+    ) -> Page:
+        """A page of the device's app installs (the spec's filters, each an exact match)."""
+        self._known_device(enterprise_id, device_id)
+        i = schema.app_installs.c
+        where: list[ColumnElement[bool]] = [
+            i.device_id == device_id,
+            i.enterprise_id == enterprise_id,
+        ]
+        for name, column in (
+            ("device", i.device_id),
+            ("package_name", i.package_name),
+            ("application_name", i.application_name),
+            ("install_state", i.install_state),
+        ):
+            if filters.get(name) is not None:
+                where.append(column == filters[name])
+        return self.store.page(schema.app_installs, where, limit, offset)
+
+    def device_events(self, enterprise_id: str, device_id: str, latest_only: bool) -> list[bytes]:
+        """The device's ``DeviceStatus`` events, newest first (only the newest if asked)."""
+        self._known_device(enterprise_id, device_id)
+        e = schema.device_events.c
+        query = select(e.pk, e.doc).where(e.device_id == device_id).order_by(e.pk.desc())
+        rows = self.store.conn.execute(query.limit(1) if latest_only else query)
+        return [b'{"id":%d,' % pk + doc[1:] for pk, doc in rows]
+
     # commands
 
     def run_command(self, enterprise_id: str, device_id: str, request: CommandRequest) -> bytes:
@@ -154,11 +229,15 @@ class Fleet:
         *,
         group_command_id: str | None = None,
         request_id: str | None = None,
+        v0_args: dict[str, Any] | None = None,
+        group_command_url: str | None = None,
     ) -> DeviceCommand:
         """Queue an (already validated) command for ``device``; it starts when online.
 
         Group commands and v0 command requests fan out through here, one device command
-        each, linked back by ``group_command_id`` or ``request_id``.
+        each, linked back by ``group_command_id`` or ``request_id``. ``v0_args`` (the raw
+        ``command_args`` of a v0 request) are kept with the command; its effect reads
+        them over ``command_args``.
         """
         assert device.id is not None
         now = self.clock.utcnow()
@@ -173,12 +252,7 @@ class Fleet:
             updated_on=now,
             enterprise=enterprise_url(enterprise_id),
             device=device_url(enterprise_id, device.id),
-            group_command=(
-                f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/command/"
-                f"{group_command_id}/"
-                if group_command_id
-                else None
-            ),
+            group_command=group_command_url,
         )
         due = self.clock.now() + self.latency if device.status == ONLINE else None
         self.store.insert(
@@ -190,6 +264,7 @@ class Fleet:
             due_at=due,
             group_command_id=group_command_id,
             request_id=request_id,
+            args=None if v0_args is None else msgspec.json.encode(v0_args),
             doc=msgspec.json.encode(command),
         )
         if due is not None and (self._next_due is None or due < self._next_due):
@@ -243,7 +318,7 @@ class Fleet:
         if row.state == INITIATED:
             state, due = ACKNOWLEDGED, row.due_at + self.latency
         else:
-            state, due = self._apply(row.enterprise_id, row.device_id, command, when), None
+            state, due = self._apply(row, command, when), None
         command.state = state
         command.action = _ACTION[state]
         command.updated_on = when
@@ -255,82 +330,25 @@ class Fleet:
             doc=msgspec.json.encode(command),
         )
 
-    def _apply(
-        self, enterprise_id: str, device_id: str, command: DeviceCommand, when: datetime
-    ) -> str:
-        device = self.device(enterprise_id, device_id)
-        device.updated_on = when
-        if command.command == "INSTALL":
-            try:
-                self._install(device, command, when)
-            except ApiError as exc:
-                command.details = exc.message
-                return FAILURE
-        self.save_device(device)
-        return SUCCESS
-
-    def _install(self, device: Device, command: DeviceCommand, when: datetime) -> None:
-        """Install the command's app version on the device, replacing any other version."""
-        version_id = command.command_args.app_version if command.command_args else None
-        v, a = schema.app_versions.c, schema.device_apps.c
-        row = self.store.one(schema.app_versions, v.id == version_id)
-        if row is None:
-            raise not_found("App version")
-        app_row = self.store.one(
-            schema.applications, schema.applications.c.id == row.application_id
-        )
-        assert app_row is not None
-        existing = self.store.one(
-            schema.device_apps, a.device_id == device.id, a.package_name == app_row.package_name
-        )
-        if existing is not None and existing.app_version_id == row.id:
-            return
-        version = msgspec.json.decode(row.doc, type=AppVersion)
-        app = _device_app(device, app_row, version, existing.id if existing else None, when)
-        values = {"app_version_id": row.id, "doc": msgspec.json.encode(app)}
-        if existing is None:
-            self.store.insert(
-                schema.device_apps,
-                id=app.id,
-                device_id=device.id,
-                package_name=app_row.package_name,
-                **values,
-            )
+    def _apply(self, row: Any, command: DeviceCommand, when: datetime) -> str:
+        """Carry out a finishing command on its device; its final state (and event)."""
+        device = self.device(row.enterprise_id, row.device_id)
+        args = effects.arguments(command, row.args)
+        target = effects.Target(self.store, row.enterprise_id, device, command, args, when)
+        try:
+            result = effects.apply(target)
+        except effects.CommandFailed as failed:
+            command.details = result = failed.details
+            state = FAILURE
         else:
-            self.store.update(schema.device_apps, a.pk == existing.pk, **values)
-            self._count_install(existing.app_version_id, -1)
-        self._count_install(row.id, +1)
-
-    def _count_install(self, version_id: str | None, change: int) -> None:
-        """Add ``change`` to the ``installed_count`` of an app version (if it still exists)."""
-        v = schema.app_versions.c
-        row = self.store.one(schema.app_versions, v.id == version_id)
-        if row is None:
-            return
-        version = msgspec.json.decode(row.doc, type=AppVersion)
-        version.installed_count = max(0, (version.installed_count or 0) + change)
-        self.store.update(schema.app_versions, v.pk == row.pk, doc=msgspec.json.encode(version))
-
-
-def _device_app(
-    device: Device, app_row: Any, version: AppVersion, app_id: str | None, when: datetime
-) -> DeviceApp:
-    """The ``DeviceApp`` of ``version`` installed on ``device``."""
-    return DeviceApp(
-        id=app_id or str(uuid.uuid4()),
-        permissions=[],
-        app_name=app_row.application_name,
-        package_name=app_row.package_name,
-        whitelisted=False,
-        is_data_clearable=True,
-        is_uninstallable=True,
-        version_code=version.version_code,
-        version_name=version.version_name,
-        created_on=when,
-        updated_on=when,
-        is_active=True,
-        device=device.id,
-    )
+            device.updated_on = when
+            self.save_device(device)
+            state = SUCCESS
+        data = {"command": command.command, "command_id": command.id, "state": state}
+        effects.log_event(
+            self.store, row.enterprise_id, row.device_id, {**data, "result": result}, when
+        )
+        return state
 
 
 def device_columns(device: Device) -> dict[str, Any]:

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import msgspec
 
+from esper_emulator.services import effects
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns, enterprise_url
+from esper_emulator.services.groups import Groups
 from esper_emulator.store import Store, schema
 from esper_emulator.store.schema import BASE_URL_MARK
-from esperclient.models import Device, DeviceGroup, EmmDevice, EnterpriseV1, GoogleEMM
+from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
 DEMO_NAME = "Demo Enterprise"
 
@@ -86,29 +88,8 @@ class Seeder:
         return enterprise_id
 
     def group(self, enterprise_id: str, name: str, device_ids: list[str]) -> str:
-        """Create a device group holding ``device_ids``; returns its id."""
-        group_id = str(uuid.uuid4())
-        doc = DeviceGroup(
-            id=group_id,
-            name=name,
-            created_on=self.clock.utcnow(),
-            enterprise=enterprise_url(enterprise_id),
-            parent=None,
-            device_count=len(device_ids),
-            path=name,
-            children_count=0,
-        )
-        self.store.insert(
-            schema.device_groups,
-            id=group_id,
-            enterprise_id=enterprise_id,
-            name=name,
-            doc=msgspec.json.encode(doc),
-        )
-        self.store.insert_many(
-            schema.group_members, [{"group_id": group_id, "device_id": d} for d in device_ids]
-        )
-        return group_id
+        """Create a device group holding ``device_ids`` (the devices' docs list it); its id."""
+        return Groups(self.store, self.clock).insert(enterprise_id, name, device_ids)
 
     def devices(self, enterprise_id: str, count: int, online_ratio: float = 0.7) -> list[str]:
         """Create ``count`` devices with realistic hardware, software and network info."""
@@ -129,6 +110,7 @@ class Seeder:
             ids.append(device.id)
             rows.append({"id": device.id, "enterprise_id": enterprise_id, **device_columns(device)})
         self.store.insert_many(schema.devices, rows)
+        effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
         return ids
 
     def _device(self, enterprise_id: str, n: int, r: random.Random, online: bool) -> Device:
@@ -207,23 +189,6 @@ class Seeder:
             half = len(ids) // 2
             self.group(enterprise_id, "Front of house", ids[:half])
             self.group(enterprise_id, "Back office", ids[half:])
-            self._refresh_group_urls(enterprise_id)
             self.store.meta_set("demo_enterprise_id", enterprise_id)
         key = self.auth.issue(enterprise_id, self.auth.derived_key(f"demo:{enterprise_id}"))
         return Credentials(enterprise_id, key)
-
-    def _refresh_group_urls(self, enterprise_id: str) -> None:
-        m, d = schema.group_members.c, schema.devices.c
-        for row in self.store.conn.execute(
-            schema.devices.select().where(d.enterprise_id == enterprise_id)
-        ):
-            groups = self.store.conn.execute(
-                schema.group_members.select()
-                .with_only_columns(m.group_id)
-                .where(m.device_id == row.id)
-            ).scalars()
-            device = msgspec.json.decode(row.doc, type=Device)
-            device.groups = [
-                f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/{g}/" for g in groups
-            ]
-            self.store.update(schema.devices, d.pk == row.pk, doc=msgspec.json.encode(device))

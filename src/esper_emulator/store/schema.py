@@ -150,6 +150,7 @@ commands = Table(
     Column("due_at", Float),
     Column("group_command_id", String(36)),
     Column("request_id", String(36)),
+    Column("args", LargeBinary),  # the raw v0 command_args (JSON), when a v0 request sent it
     Column("doc", LargeBinary, nullable=False),
     Index("ix_commands_due", "due_at"),
     Index("ix_commands_device", "device_id", "state"),

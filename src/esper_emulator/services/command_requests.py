@@ -1,0 +1,363 @@
+"""Command requests (v0): one command to many devices, tracked per device.
+
+A request picks its devices by ``command_type``:
+
+- ``DEVICE``: the ``devices`` listed (required);
+- ``GROUP``: every direct member of the ``groups`` listed (required);
+- ``DYNAMIC``: the ``devices`` listed and the members of the ``groups`` listed, or, when
+  neither is given, every device of the enterprise.
+
+then keeps those that ``device_type`` asks for: ``active`` (the default) the online
+ones, ``inactive`` the offline ones, ``all`` both. Devices left out get no command.
+Each kept device gets one device command (``Fleet.enqueue``, linked by ``request_id``);
+one to an offline device waits, "Command Queued", until the device comes online.
+
+``command_args`` are checked before anything is written: an ``INSTALL`` names an app
+version of the enterprise (or the package of an uploaded app), and each command that
+cannot do without an argument (``UNINSTALL``'s package, ``SET_APP_STATE``'s package and
+state, ...) must have it, with ``state`` and ``app_state`` among their choices. What
+depends on the device (is the app installed?) fails that device's command instead.
+
+``schedule`` ``IMMEDIATE`` (the default) runs the commands now. ``WINDOW`` and
+``RECURRING`` need ``schedule_args``; they are accepted and recorded, each device's
+command held as "Command Scheduled", but the emulator never runs them.
+
+The per-device V0 state follows the device command: "Command Queued" while it waits
+for an offline device, else the command's own state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement, func, or_, select
+
+from esper_emulator.errors import bad_request, not_found
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.fleet import (
+    ACKNOWLEDGED,
+    FAILURE,
+    FINAL_STATES,
+    INITIATED,
+    ONLINE,
+    SUCCESS,
+    Fleet,
+)
+from esper_emulator.services.groups import (
+    Groups,
+    check_app_version,
+    device_ids_of,
+    parse_uuid,
+    user_url,
+)
+from esper_emulator.store import Store, schema
+from esperclient.models import (
+    CommandArgs,
+    DeviceCommand,
+    V0CommandArgs,
+    V0CommandRequest,
+    V0CommandRequestStatus,
+    V0CommandStatus,
+    V0DeviceCommandEnum,
+)
+
+COMMAND_TYPES = ("DEVICE", "GROUP", "DYNAMIC")
+DEVICE_TYPES = ("active", "inactive", "all")
+IMMEDIATE = "IMMEDIATE"
+QUEUED = "Command Queued"
+SCHEDULED = "Command Scheduled"
+V0_STATES = (
+    QUEUED,
+    INITIATED,
+    ACKNOWLEDGED,
+    "Command In Progress",
+    "Command TimeOut",
+    SUCCESS,
+    FAILURE,
+    SCHEDULED,
+    "Command Cancelled",
+)
+MAX_TARGETS = 500
+_BATCH = 500  # ids per IN (...) clause
+
+# the command_args each command cannot do without (one of each tuple), and their choices
+_NEEDED_ARGS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "UNINSTALL": (("package_name", "app_version"),),
+    "SET_KIOSK_APP": (("package_name",),),
+    "SET_APP_STATE": (("package_name",), ("app_state",)),
+    "SET_DEVICE_LOCKDOWN_STATE": (("state",),),
+    "SET_NEW_POLICY": (("policy_url",),),
+    "UPDATE_DEVICE_CONFIG": (("custom_settings_config", "device_alias_name"),),
+    "ADD_WIFI_AP": (("wifi_access_points",),),
+    "REMOVE_WIFI_AP": (("wifi_access_points",),),
+}
+_ARG_CHOICES: dict[str, tuple[str, ...]] = {
+    "state": ("LOCKED", "UNLOCKED"),
+    "app_state": ("SHOW", "HIDE", "DISABLE"),
+}
+
+
+def v0_state(state: str, due_at: float | None) -> str:
+    """The V0 state of a device command: queued while it waits for an offline device."""
+    if state in FINAL_STATES or state == SCHEDULED:
+        return state
+    return QUEUED if due_at is None else state
+
+
+def choice(field: str, value: str | None, choices: Sequence[str]) -> str | None:
+    """``value`` if it is one of ``choices`` (or ``None``); else a 400 naming ``field``."""
+    if value is not None and value not in choices:
+        raise bad_request(field, f'"{value}" is not a valid choice: {", ".join(choices)}.')
+    return value
+
+
+class CommandRequests:
+    """v0 command requests, and the per-device statuses of their commands."""
+
+    def __init__(self, store: Store, clock: Clock, fleet: Fleet, groups: Groups) -> None:
+        self.store = store
+        self.clock = clock
+        self.fleet = fleet
+        self.groups = groups
+
+    # creating
+
+    def create(
+        self,
+        enterprise_id: str,
+        request: V0CommandRequest,
+        user_id: str | None = None,
+        raw_args: dict[str, Any] | None = None,
+    ) -> bytes:
+        """Accept a (shape-checked) request and send its commands; returns it, with status.
+
+        ``raw_args`` are the request's ``command_args`` as sent (the spec lists more of
+        them than ``V0CommandArgs`` holds): each device command keeps them for its effect.
+        """
+        request.device_type = request.device_type or "active"
+        request.schedule = request.schedule or IMMEDIATE
+        targets = self._targets(enterprise_id, request)
+        args = self._device_args(enterprise_id, request)
+        if request.schedule != IMMEDIATE and request.schedule_args is None:
+            raise bad_request("schedule_args", f"A {request.schedule} schedule needs its args.")
+        assert request.command is not None
+        request.id = str(uuid.uuid4())
+        request.enterprise = enterprise_id
+        request.issued_by = user_url(user_id) if user_id else None
+        request.created_on = self.clock.utcnow()
+        request.status = None
+        self.store.insert(
+            schema.command_requests,
+            id=request.id,
+            enterprise_id=enterprise_id,
+            command_type=request.command_type,
+            device_type=request.device_type,
+            command=request.command,
+            issued_by=user_id,
+            doc=msgspec.json.encode(request),
+        )
+        for device_id in targets:
+            device = self.fleet.device(enterprise_id, device_id)
+            sent = self.fleet.enqueue(
+                enterprise_id,
+                device,
+                request.command,
+                args,
+                request_id=request.id,
+                v0_args=raw_args,
+            )
+            if request.schedule != IMMEDIATE:
+                self._hold(sent, request.schedule)
+        request.status = self._counts([request.id])[request.id]
+        return msgspec.json.encode(request)
+
+    def _targets(self, enterprise_id: str, request: V0CommandRequest) -> list[str]:
+        """The ids of the devices the request reaches, in the order they were made."""
+        devices, groups = _listed(request)
+        device_ids = device_ids_of(self.store, enterprise_id, devices, "devices", repeats=True)
+        group_ids = self.groups.group_ids_of(enterprise_id, groups, "groups")
+        d, m = schema.devices.c, schema.group_members.c
+        where: list[ColumnElement[bool]] = [d.enterprise_id == enterprise_id]
+        listed: list[ColumnElement[bool]] = []
+        if device_ids:
+            listed.append(d.id.in_(device_ids))
+        if group_ids:
+            listed.append(d.id.in_(select(m.device_id).where(m.group_id.in_(group_ids))))
+        if listed:  # else DYNAMIC: the whole enterprise
+            where.append(or_(*listed))
+        if request.device_type == "active":
+            where.append(d.state == ONLINE)
+        elif request.device_type == "inactive":
+            where.append(d.state != ONLINE)
+        return list(self.store.conn.execute(select(d.id).where(*where).order_by(d.pk)).scalars())
+
+    def _device_args(self, enterprise_id: str, request: V0CommandRequest) -> CommandArgs | None:
+        """The device command's ``command_args``, once the request's are checked."""
+        if request.command is None:
+            raise bad_request("command", "This field is required.")
+        given = request.command_args or V0CommandArgs()
+        for names in _NEEDED_ARGS.get(request.command, ()):
+            if not any(getattr(given, name) for name in names):
+                needed = " or ".join(names)
+                raise bad_request(f"command_args.{names[0]}", f"{request.command} needs {needed}.")
+        for name, choices in _ARG_CHOICES.items():
+            choice(f"command_args.{name}", getattr(given, name) or None, choices)
+        if request.command == "INSTALL":
+            self._check_install(enterprise_id, given)
+        if given.app_version is None and given.package_name is None:
+            return None
+        return CommandArgs(app_version=given.app_version, package_name=given.package_name)
+
+    def _check_install(self, enterprise_id: str, given: V0CommandArgs) -> None:
+        """An INSTALL names an app version of the enterprise, or an uploaded app's package."""
+        if given.app_version or not given.package_name:
+            check_app_version(self.store, enterprise_id, given.app_version)
+            return
+        a, v = schema.applications.c, schema.app_versions.c
+        uploaded = self.store.conn.execute(
+            select(v.id)
+            .join_from(schema.app_versions, schema.applications, v.application_id == a.id)
+            .where(a.enterprise_id == enterprise_id, a.package_name == given.package_name)
+            .limit(1)
+        ).first()
+        if uploaded is None:
+            raise bad_request(
+                "command_args.package_name", f"No app {given.package_name!r} is uploaded."
+            )
+
+    def _hold(self, command: DeviceCommand, schedule: str) -> None:
+        """Keep a just-queued command from running: it waits for its schedule."""
+        command.state, command.schedule = SCHEDULED, schedule
+        command.action = None
+        self.store.update(
+            schema.commands,
+            schema.commands.c.id == command.id,
+            state=SCHEDULED,
+            due_at=None,
+            doc=msgspec.json.encode(command),
+        )
+
+    # reading
+
+    def list_requests(self, enterprise_id: str, filters: dict[str, Any]) -> list[bytes]:
+        """Every request of the enterprise matching ``filters`` (the spec has no paging)."""
+        r = schema.command_requests.c
+        where = [r.enterprise_id == enterprise_id, *_request_filters(filters)]
+        rows = list(self.store.conn.execute(select(r.id, r.doc).where(*where).order_by(r.pk)))
+        counts = self._counts([row.id for row in rows])
+        docs = []
+        for row in rows:
+            request = msgspec.json.decode(row.doc, type=V0CommandRequest)
+            request.status = counts[row.id]
+            docs.append(msgspec.json.encode(request))
+        return docs
+
+    def statuses(
+        self, enterprise_id: str, request_id: str, device: str | None, state: str | None
+    ) -> list[bytes]:
+        """The V0 status of each device command of a request, or a 404."""
+        r, c = schema.command_requests.c, schema.commands.c
+        if (
+            self.store.one(
+                schema.command_requests, r.id == request_id, r.enterprise_id == enterprise_id
+            )
+            is None
+        ):
+            raise not_found("Command request")
+        where: list[ColumnElement[bool]] = [c.request_id == request_id]
+        if device is not None:
+            where.append(c.device_id == parse_uuid("device", device))
+        return self._statuses(where, choice("state", state, V0_STATES))
+
+    def history(self, enterprise_id: str, device_id: str, state: str | None) -> list[bytes]:
+        """The V0 status of every command request's command to one device, or a 404."""
+        self.fleet.device(enterprise_id, device_id)
+        c = schema.commands.c
+        where = [c.device_id == device_id, c.request_id.is_not(None)]
+        return self._statuses(where, choice("state", state, V0_STATES))
+
+    def _statuses(self, where: list[ColumnElement[bool]], state: str | None) -> list[bytes]:
+        c = schema.commands.c
+        rows = self.store.conn.execute(
+            select(c.id, c.request_id, c.state, c.due_at, c.doc).where(*where).order_by(c.pk)
+        )
+        docs = []
+        for row in rows:
+            status = _status(row)
+            if state is None or status.state == state:
+                docs.append(msgspec.json.encode(status))
+        return docs
+
+    def _counts(self, request_ids: Iterable[str]) -> dict[str, list[V0CommandRequestStatus]]:
+        """How many commands of each request are in each V0 state (those with any)."""
+        ids = list(request_ids)
+        totals: dict[str, dict[str, int]] = {request_id: {} for request_id in ids}
+        c = schema.commands.c
+        queued = c.due_at.is_(None)
+        for start in range(0, len(ids), _BATCH):
+            for request_id, state, waiting, total in self.store.conn.execute(
+                select(c.request_id, c.state, queued, func.count())
+                .where(c.request_id.in_(ids[start : start + _BATCH]))
+                .group_by(c.request_id, c.state, queued)
+            ):
+                key = v0_state(state, None if waiting else 0.0)
+                totals[request_id][key] = totals[request_id].get(key, 0) + total
+        order = {state: n for n, state in enumerate(V0_STATES)}
+        return {
+            request_id: [
+                V0CommandRequestStatus(state=state, total=total)
+                for state, total in sorted(found.items(), key=lambda item: order.get(item[0], 99))
+            ]
+            for request_id, found in totals.items()
+        }
+
+
+def _status(row: Any) -> V0CommandStatus:
+    command = msgspec.json.decode(row.doc, type=DeviceCommand)
+    return V0CommandStatus(
+        id=row.id,
+        request=row.request_id,
+        device=command.device,
+        state=v0_state(row.state, row.due_at),
+        reason=command.details,
+        created_on=command.created_on,
+        updated_on=command.updated_on,
+    )
+
+
+def _listed(request: V0CommandRequest) -> tuple[list[str], list[str]]:
+    """The ``devices`` and ``groups`` that count for the request's ``command_type``."""
+    devices, groups = request.devices or [], request.groups or []
+    if request.command_type == "DEVICE":
+        if not devices:
+            raise bad_request("devices", "A DEVICE request needs devices.")
+        return devices, []
+    if request.command_type == "GROUP":
+        if not groups:
+            raise bad_request("groups", "A GROUP request needs groups.")
+        return [], groups
+    return devices, groups
+
+
+def _request_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """The conditions of the list filters given, each checked (a 400 names it)."""
+    r, c = schema.command_requests.c, schema.commands.c
+    where: list[ColumnElement[bool]] = []
+    for name, column, choices, case in (
+        ("command_type", r.command_type, COMMAND_TYPES, str.upper),
+        ("device_type", r.device_type, DEVICE_TYPES, str.lower),
+        ("command", r.command, V0DeviceCommandEnum.allowed_values, str.upper),
+    ):
+        if filters.get(name) is not None:
+            where.append(column == choice(name, case(filters[name]), choices))
+    if filters.get("issued_by") is not None:
+        where.append(r.issued_by == filters["issued_by"].rstrip("/").rsplit("/", 1)[-1])
+    if filters.get("devices") is not None:
+        parts = [part.strip() for part in filters["devices"].split(",") if part.strip()]
+        ids = [parse_uuid("devices", part) for part in parts]
+        reached = select(c.request_id).where(c.device_id.in_(ids), c.request_id.is_not(None))
+        where.append(r.id.in_(reached))
+    return where

@@ -1,0 +1,574 @@
+"""Device groups: a tree of named groups per enterprise, their members, and group commands.
+
+A group's stored ``doc`` is always its full, current wire object: ``device_count``,
+``children_count`` and ``path`` ("Parent/Child") are rewritten whenever a membership,
+a name or a parent changes, and so is the ``groups`` list (group URLs) in the doc of
+every device whose membership changed. A device may belong to several groups.
+
+Membership changes (``UPDATE_GROUP`` and ``PARTIAL_UPDATE_GROUP``, whose query
+``action`` is "add / remove / rename / move"):
+
+- no action: ``device_ids``, when given, is the group's full membership (left out, the
+  members stay as they are);
+- ``add``: the devices join the group (they stay in their other groups);
+- ``remove``: the devices leave the group;
+- ``move``: the devices leave every other group and join this one;
+- ``rename``: only ``name`` changes (it is required; ``device_ids`` is refused).
+
+``name`` and ``parent`` (a group URL or id of the same enterprise) change with any
+action but ``rename``, which changes only the name. ``add``, ``remove`` and ``move``
+need ``device_ids``. Every device id must be a device of this enterprise: otherwise
+the request is a 400 naming ``device_ids`` and nothing is written.
+
+A group command fans out one device command to each direct member of the group (not to
+the members of its child groups); its ``state`` is worked out from those commands.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement, delete, func, select
+
+from esper_emulator.errors import ApiError, bad_request, not_found
+from esper_emulator.services.auth import Auth
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.fleet import (
+    FAILURE,
+    FINAL_STATES,
+    INITIATED,
+    SUCCESS,
+    Fleet,
+    enterprise_url,
+)
+from esper_emulator.store import Page, Store, schema
+from esper_emulator.store.schema import BASE_URL_MARK
+from esperclient.models import (
+    CommandArgs,
+    Device,
+    DeviceGroup,
+    DeviceGroupPartialUpdate,
+    DeviceGroupUpdate,
+    GroupCommand,
+    GroupCommandRequest,
+    TokenInfoV1,
+)
+
+ACTIONS = ("add", "remove", "rename", "move")
+GroupBody = DeviceGroupUpdate | DeviceGroupPartialUpdate
+
+_CHUNK = 500  # ids per IN (...) clause
+
+
+def group_url(enterprise_id: str, group_id: str) -> str:
+    """The URL of a device group, as it appears inside other objects."""
+    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/{group_id}/"
+
+
+def group_command_url(enterprise_id: str, group_id: str, command_id: str) -> str:
+    """The URL of a group command, as it appears in the device commands it fanned out."""
+    return f"{group_url(enterprise_id, group_id)}command/{command_id}/"
+
+
+def user_url(user_id: str) -> str:
+    """The URL of the user behind an API key, as ``issued_by`` shows it."""
+    return f"{BASE_URL_MARK}/api/user/{user_id}/"
+
+
+def token_user(auth: Auth, token: str) -> str | None:
+    """The id of the user an API key was issued to."""
+    return msgspec.json.decode(auth.token_info(token), type=TokenInfoV1).user
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def refresh_device_groups(store: Store, enterprise_id: str, device_ids: Iterable[str]) -> None:
+    """Rewrite the ``groups`` URLs in the docs of ``device_ids`` from the membership table."""
+    d, m, g = schema.devices.c, schema.group_members.c, schema.device_groups.c
+    for ids in _chunks(sorted(set(device_ids))):
+        urls: dict[str, list[str]] = {device_id: [] for device_id in ids}
+        for device_id, group_id in store.conn.execute(
+            select(m.device_id, m.group_id)
+            .join(schema.device_groups, g.id == m.group_id)
+            .where(m.device_id.in_(ids))
+            .order_by(g.pk)
+        ):
+            urls[device_id].append(group_url(enterprise_id, group_id))
+        for row in store.conn.execute(select(d.pk, d.id, d.doc).where(d.id.in_(ids))):
+            device = msgspec.json.decode(row.doc, type=Device)
+            if device.groups != urls[row.id]:
+                device.groups = urls[row.id]
+                store.update(schema.devices, d.pk == row.pk, doc=msgspec.json.encode(device))
+
+
+def check_app_version(store: Store, enterprise_id: str, version_id: str | None) -> str:
+    """``version_id`` if it is an app version of the enterprise; else a 400."""
+    field = "command_args.app_version"
+    if not version_id:
+        raise bad_request(field, "INSTALL needs the app version to install.")
+    v = schema.app_versions.c
+    if store.one(schema.app_versions, v.id == version_id, v.enterprise_id == enterprise_id) is None:
+        raise bad_request(field, f"No app version {version_id!r} in this enterprise.")
+    return version_id
+
+
+def device_ids_of(
+    store: Store, enterprise_id: str, ids: Sequence[str], field: str, *, repeats: bool = False
+) -> list[str]:
+    """``ids`` as canonical device ids of the enterprise, each once, in order.
+
+    A 400 names ``field`` when one is not a device of the enterprise, or (unless
+    ``repeats``) when one is listed twice.
+    """
+    canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))
+    if len(canonical) != len(ids) and not repeats:
+        raise bad_request(field, "Each device may be listed only once.")
+    d = schema.devices.c
+    found: set[str] = set()
+    for chunk in _chunks(canonical):
+        found.update(
+            store.conn.execute(
+                select(d.id).where(d.id.in_(chunk), d.enterprise_id == enterprise_id)
+            ).scalars()
+        )
+    unknown = [value for value in canonical if value not in found]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        raise bad_request(field, f"No such devices in this enterprise: {shown}.")
+    return canonical
+
+
+def parse_uuid(field: str, value: str) -> str:
+    """``value`` as a canonical UUID; else a 400 naming ``field``."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise bad_request(field, f"{value!r} is not a valid UUID.") from None
+
+
+@dataclass
+class _Node:
+    """What the tree needs of one stored group."""
+
+    pk: int
+    doc: bytes
+    group: DeviceGroup
+    parent_id: str | None
+
+
+def _parent_id_of(group: DeviceGroup) -> str | None:
+    if not group.parent:
+        return None
+    return group.parent.rstrip("/").rsplit("/", 1)[-1]
+
+
+class Groups:
+    """The enterprise's device groups and their members."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # reading
+
+    def group(self, enterprise_id: str, group_id: str) -> DeviceGroup:
+        """A group of the enterprise, or a 404."""
+        return msgspec.json.decode(self.group_doc(enterprise_id, group_id), type=DeviceGroup)
+
+    def group_doc(self, enterprise_id: str, group_id: str) -> bytes:
+        """The stored ``DeviceGroup`` of the enterprise, or a 404."""
+        g = schema.device_groups.c
+        doc = self.store.doc(
+            schema.device_groups, g.id == group_id, g.enterprise_id == enterprise_id
+        )
+        if doc is None:
+            raise not_found("Group")
+        return doc
+
+    def list_groups(self, enterprise_id: str, name: str | None, limit: int, offset: int) -> Page:
+        """A page of the enterprise's groups, optionally those named exactly ``name``."""
+        g = schema.device_groups.c
+        where: list[ColumnElement[bool]] = [g.enterprise_id == enterprise_id]
+        if name is not None:
+            where.append(g.name == name)
+        return self.store.page(schema.device_groups, where, limit, offset)
+
+    def member_ids(self, group_ids: Iterable[str]) -> list[str]:
+        """The devices in any of ``group_ids``, each once, in the order they were made."""
+        m, d = schema.group_members.c, schema.devices.c
+        ids = list(group_ids)
+        if not ids:
+            return []
+        return list(
+            self.store.conn.execute(
+                select(d.id)
+                .where(d.id.in_(select(m.device_id).where(m.group_id.in_(ids))))
+                .order_by(d.pk)
+            ).scalars()
+        )
+
+    def group_ids_of(self, enterprise_id: str, ids: Sequence[str], field: str) -> list[str]:
+        """``ids`` as canonical group ids of the enterprise; a 400 naming ``field``."""
+        canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))
+        g = schema.device_groups.c
+        found = set(
+            self.store.conn.execute(
+                select(g.id).where(g.id.in_(canonical), g.enterprise_id == enterprise_id)
+            ).scalars()
+        )
+        unknown = [value for value in canonical if value not in found]
+        if unknown:
+            raise bad_request(field, f"No such groups in this enterprise: {', '.join(unknown)}.")
+        return canonical
+
+    # writing
+
+    def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> bytes:
+        """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
+        name = self._free_name(enterprise_id, body.name, None)
+        parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
+        members = self._devices(enterprise_id, body.device_ids or [])
+        return self.group_doc(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
+
+    def insert(
+        self,
+        enterprise_id: str,
+        name: str,
+        device_ids: Sequence[str],
+        parent_id: str | None = None,
+    ) -> str:
+        """Write a new (already validated) group and its members; returns its id."""
+        group_id = str(uuid.uuid4())
+        doc = DeviceGroup(
+            id=group_id,
+            name=name,
+            created_on=self.clock.utcnow(),
+            enterprise=enterprise_url(enterprise_id),
+            parent=group_url(enterprise_id, parent_id) if parent_id else None,
+            device_count=0,
+            path=name,
+            children_count=0,
+        )
+        self.store.insert(
+            schema.device_groups,
+            id=group_id,
+            enterprise_id=enterprise_id,
+            name=name,
+            doc=msgspec.json.encode(doc),
+        )
+        self.store.insert_many(
+            schema.group_members, [{"group_id": group_id, "device_id": d} for d in device_ids]
+        )
+        refresh_device_groups(self.store, enterprise_id, device_ids)
+        self._refresh_groups(enterprise_id)
+        return group_id
+
+    def update(
+        self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None
+    ) -> bytes:
+        """Apply a PUT or PATCH (see the module docstring); returns the ``DeviceGroup``."""
+        group = self.group(enterprise_id, group_id)
+        action = _action(action, body)
+        name = group.name
+        if body.name is not None:
+            name = self._free_name(enterprise_id, body.name, group_id)
+        parent_id = _parent_id_of(group)
+        if body.parent and action != "rename":
+            parent_id = self._new_parent(enterprise_id, group_id, body.parent)
+        members = None
+        if body.device_ids is not None:
+            members = self._devices(enterprise_id, body.device_ids)
+        # everything is valid: write
+        group.name = name
+        group.parent = group_url(enterprise_id, parent_id) if parent_id else None
+        g = schema.device_groups.c
+        self.store.update(
+            schema.device_groups, g.id == group_id, name=name, doc=msgspec.json.encode(group)
+        )
+        if members is not None:
+            self._change_members(enterprise_id, group_id, members, action)
+        self._refresh_groups(enterprise_id)
+        return self.group_doc(enterprise_id, group_id)
+
+    def delete(self, enterprise_id: str, group_id: str) -> None:
+        """Delete a group without children; its members become ungrouped from it."""
+        self.group(enterprise_id, group_id)
+        children = sum(
+            1 for node in self._tree(enterprise_id).values() if node.parent_id == group_id
+        )
+        if children:
+            raise ApiError(
+                400,
+                f"This group has {children} child group(s): delete or move them first.",
+            )
+        members = self.member_ids([group_id])
+        m, g = schema.group_members.c, schema.device_groups.c
+        self.store.conn.execute(delete(schema.group_members).where(m.group_id == group_id))
+        self.store.conn.execute(delete(schema.device_groups).where(g.id == group_id))
+        refresh_device_groups(self.store, enterprise_id, members)
+        self._refresh_groups(enterprise_id)
+
+    # checks
+
+    def _free_name(self, enterprise_id: str, name: str | None, group_id: str | None) -> str:
+        if name is None or not name.strip():
+            raise bad_request("name", "This field may not be blank.")
+        g = schema.device_groups.c
+        taken = self.store.one(
+            schema.device_groups, g.enterprise_id == enterprise_id, g.name == name
+        )
+        if taken is not None and taken.id != group_id:
+            raise bad_request("name", f"A group named {name!r} already exists.")
+        return name
+
+    def _parent(self, enterprise_id: str, value: str) -> str:
+        """The id of the group that ``value`` (a group URL or id) names; else a 400."""
+        raw = value.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            parent_id = str(uuid.UUID(raw))
+        except ValueError:
+            raise bad_request("parent", f"{value!r} is not a group URL or id.") from None
+        g = schema.device_groups.c
+        if (
+            self.store.one(
+                schema.device_groups, g.id == parent_id, g.enterprise_id == enterprise_id
+            )
+            is None
+        ):
+            raise bad_request("parent", f"No group {parent_id!r} in this enterprise.")
+        return parent_id
+
+    def _new_parent(self, enterprise_id: str, group_id: str, value: str) -> str:
+        """The parent to move ``group_id`` under, refusing itself and its descendants."""
+        parent_id = self._parent(enterprise_id, value)
+        tree = self._tree(enterprise_id)
+        ancestor: str | None = parent_id
+        while ancestor is not None:
+            if ancestor == group_id:
+                raise bad_request("parent", "A group cannot be moved under itself.")
+            ancestor = tree[ancestor].parent_id if ancestor in tree else None
+        return parent_id
+
+    def _devices(self, enterprise_id: str, ids: Sequence[str]) -> list[str]:
+        return device_ids_of(self.store, enterprise_id, ids, "device_ids")
+
+    # membership and the derived fields
+
+    def _change_members(
+        self, enterprise_id: str, group_id: str, device_ids: list[str], action: str | None
+    ) -> None:
+        m = schema.group_members.c
+        current = set(self.member_ids([group_id]))
+        given = set(device_ids)
+        affected = set(given)
+        if action is None:
+            affected = current ^ given
+            self._remove(m.group_id == group_id, current - given)
+            self._add(group_id, given - current)
+        elif action == "add":
+            self._add(group_id, given - current)
+        elif action == "remove":
+            self._remove(m.group_id == group_id, given)
+        else:  # move
+            self._remove(m.group_id != group_id, given)
+            self._add(group_id, given - current)
+        refresh_device_groups(self.store, enterprise_id, affected)
+
+    def _add(self, group_id: str, device_ids: set[str]) -> None:
+        self.store.insert_many(
+            schema.group_members,
+            [{"group_id": group_id, "device_id": d} for d in sorted(device_ids)],
+        )
+
+    def _remove(self, which: ColumnElement[bool], device_ids: set[str]) -> None:
+        m = schema.group_members.c
+        for chunk in _chunks(sorted(device_ids)):
+            self.store.conn.execute(
+                delete(schema.group_members).where(which, m.device_id.in_(chunk))
+            )
+
+    def _tree(self, enterprise_id: str) -> dict[str, _Node]:
+        g = schema.device_groups.c
+        nodes: dict[str, _Node] = {}
+        for row in self.store.conn.execute(
+            select(g.pk, g.id, g.doc).where(g.enterprise_id == enterprise_id).order_by(g.pk)
+        ):
+            group = msgspec.json.decode(row.doc, type=DeviceGroup)
+            nodes[row.id] = _Node(row.pk, row.doc, group, _parent_id_of(group))
+        return nodes
+
+    def _refresh_groups(self, enterprise_id: str) -> None:
+        """Rewrite ``device_count``, ``children_count`` and ``path`` of every group."""
+        tree = self._tree(enterprise_id)
+        m, g = schema.group_members.c, schema.device_groups.c
+        counts: dict[str, int] = {
+            group_id: total
+            for group_id, total in self.store.conn.execute(
+                select(m.group_id, func.count())
+                .join(schema.device_groups, g.id == m.group_id)
+                .where(g.enterprise_id == enterprise_id)
+                .group_by(m.group_id)
+            )
+        }
+        children: dict[str, int] = {}
+        for node in tree.values():
+            if node.parent_id is not None:
+                children[node.parent_id] = children.get(node.parent_id, 0) + 1
+        for group_id, node in tree.items():
+            node.group.device_count = counts.get(group_id, 0)
+            node.group.children_count = children.get(group_id, 0)
+            node.group.path = _path(tree, group_id)
+            doc = msgspec.json.encode(node.group)
+            if doc != node.doc:
+                self.store.update(schema.device_groups, g.pk == node.pk, doc=doc)
+
+
+def _path(tree: dict[str, _Node], group_id: str) -> str:
+    names: list[str] = []
+    seen: set[str] = set()
+    current: str | None = group_id
+    while current is not None and current in tree and current not in seen:
+        seen.add(current)
+        names.append(tree[current].group.name or "")
+        current = tree[current].parent_id
+    return "/".join(reversed(names))
+
+
+def _action(action: str | None, body: GroupBody) -> str | None:
+    """The query ``action`` checked against the body; ``None`` when not given."""
+    if action is None or action == "":
+        return None
+    if action not in ACTIONS:
+        raise bad_request("action", f'"{action}" is not a valid choice: {", ".join(ACTIONS)}.')
+    if action == "rename":
+        if body.name is None:
+            raise bad_request("name", "action=rename needs the new name.")
+        if body.device_ids is not None:
+            raise bad_request("device_ids", "action=rename changes only the name.")
+    elif body.device_ids is None:
+        raise bad_request("device_ids", f"action={action} needs the devices to {action}.")
+    return action
+
+
+class GroupCommands:
+    """Commands sent to every member of a group, and their aggregate state."""
+
+    def __init__(self, store: Store, clock: Clock, fleet: Fleet, groups: Groups) -> None:
+        self.store = store
+        self.clock = clock
+        self.fleet = fleet
+        self.groups = groups
+
+    def run(
+        self,
+        enterprise_id: str,
+        group_id: str,
+        request: GroupCommandRequest,
+        user_id: str | None = None,
+    ) -> bytes:
+        """Fan ``request`` out to the group's members; returns the ``GroupCommand``."""
+        self.groups.group(enterprise_id, group_id)
+        if request.command is None:
+            raise bad_request("command", "This field is required.")
+        args = None
+        if request.command == "INSTALL":
+            version = request.command_args.app_version if request.command_args else None
+            args = CommandArgs(app_version=check_app_version(self.store, enterprise_id, version))
+        now = self.clock.utcnow()
+        command = GroupCommand(
+            id=str(uuid.uuid4()),
+            command=request.command,
+            command_args=request.command_args,
+            state=INITIATED,
+            created_on=now,
+            updated_on=now,
+            is_active=True,
+            enterprise=enterprise_url(enterprise_id),
+            group=group_url(enterprise_id, group_id),
+            issued_by=user_url(user_id) if user_id else None,
+        )
+        assert command.id is not None
+        url = group_command_url(enterprise_id, group_id, command.id)
+        for device_id in self.groups.member_ids([group_id]):
+            device = self.fleet.device(enterprise_id, device_id)
+            self.fleet.enqueue(
+                enterprise_id,
+                device,
+                request.command,
+                args,
+                group_command_id=command.id,
+                group_command_url=url,
+            )
+        self.store.insert(
+            schema.group_commands,
+            id=command.id,
+            enterprise_id=enterprise_id,
+            group_id=group_id,
+            state=INITIATED,
+            doc=msgspec.json.encode(command),
+        )
+        return self.get(enterprise_id, group_id, command.id)
+
+    def get(self, enterprise_id: str, group_id: str, command_id: str) -> bytes:
+        """The ``GroupCommand`` with its aggregate ``state``, or a 404."""
+        self.groups.group(enterprise_id, group_id)
+        gc = schema.group_commands.c
+        row = self.store.one(
+            schema.group_commands,
+            gc.id == command_id,
+            gc.group_id == group_id,
+            gc.enterprise_id == enterprise_id,
+        )
+        if row is None:
+            raise not_found("Group command")
+        command = msgspec.json.decode(row.doc, type=GroupCommand)
+        _aggregate(command, self._member_commands(command_id))
+        doc = msgspec.json.encode(command)
+        if doc != row.doc:
+            self.store.update(schema.group_commands, gc.pk == row.pk, state=command.state, doc=doc)
+        return doc
+
+    def _member_commands(self, command_id: str) -> list[tuple[str, datetime | None]]:
+        c = schema.commands.c
+        rows = self.store.conn.execute(
+            select(c.state, c.doc).where(c.group_command_id == command_id)
+        )
+        return [(row.state, _updated_on(row.doc)) for row in rows]
+
+
+class _Updated(msgspec.Struct):
+    updated_on: datetime | None = None
+
+
+def _updated_on(doc: bytes) -> datetime | None:
+    return msgspec.json.decode(doc, type=_Updated).updated_on
+
+
+def _aggregate(command: GroupCommand, members: list[tuple[str, datetime | None]]) -> None:
+    """Set ``state``, ``details`` and ``updated_on`` from the member commands."""
+    states = [state for state, _ in members]
+    succeeded = states.count(SUCCESS)
+    failed = sum(1 for state in states if state in FINAL_STATES and state != SUCCESS)
+    pending = len(states) - succeeded - failed
+    if pending:
+        command.state = INITIATED
+    else:
+        command.state = FAILURE if failed else SUCCESS
+    details = f"{succeeded} of {len(states)} succeeded"
+    if failed:
+        details += f", {failed} failed"
+    if pending:
+        details += f", {pending} pending"
+    command.details = details
+    times: list[Any] = [when for _, when in members if when is not None]
+    if command.created_on is not None:
+        times.append(command.created_on)
+    command.updated_on = max(times) if times else command.updated_on

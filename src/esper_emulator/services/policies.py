@@ -1,0 +1,232 @@
+"""Enterprise policies, addressed by their integer id (the row's ``pk``), as the API does."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement, delete, insert
+
+from esper_emulator.errors import bad_request, not_found
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.enterprise import check_email, load
+from esper_emulator.services.fleet import enterprise_url, like_escape
+from esper_emulator.store import Page, Store, schema
+from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.validation import REQUIRED, Rule, Rules
+from esperclient.models import (
+    EnterprisePolicy,
+    EnterprisePolicyData,
+    EnterprisePolicyDataPhonePolicy,
+    EnterprisePolicyPartialUpdate,
+)
+
+POLICY_RULES: Rules = {
+    "name": Rule(required=True, min_length=1, max_length=255),
+    "policy": REQUIRED,
+}
+"""A created or replaced policy needs a name and its policy data."""
+
+_MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they name no policy
+_MIN_PASSWORD_LENGTH = 4
+_MAX_PHONE_NUMBER = 15
+DIALERS = ("DEFAULT", "SHOONYA")
+FRP_TYPES = ("USER", "ADMIN")
+PASSWORD_QUALITIES = (
+    "PASSWORD_QUALITY_ALPHABETIC",
+    "PASSWORD_QUALITY_ALPHANUMERIC",
+    "PASSWORD_QUALITY_BIOMETRIC_WEAK",
+    "PASSWORD_QUALITY_COMPLEX",
+    "PASSWORD_QUALITY_NUMERIC",
+    "PASSWORD_QUALITY_NUMERIC_COMPLEX",
+    "PASSWORD_QUALITY_SOMETHING",
+    "PASSWORD_QUALITY_UNSPECIFIED",
+)
+PERMISSION_POLICIES = (
+    "PERMISSION_POLICY_PROMPT",
+    "PERMISSION_POLICY_AUTO_GRANT",
+    "PERMISSION_POLICY_AUTO_DENY",
+)
+UPDATE_TYPES = (
+    "TYPE_INSTALL_AUTOMATIC",
+    "TYPE_POSTPONE",
+    "TYPE_INSTALL_WINDOWED",
+    "TYPE_INSTALL_DISABLED",
+)
+SETTINGS_ACCESS_LEVELS = ("SYSTEM", "SHOONYA", "NONE")
+
+
+def check_policy_data(data: EnterprisePolicyData | None) -> None:
+    """A 400 naming the field (by its wire path) unless ``data`` keeps the spec's rules.
+
+    The enums, the minimum password length, phone numbers of 15 characters at most and
+    email addresses, inside ``EnterprisePolicyData``.
+    """
+    if data is None:
+        return
+    _choice("policy.permissionPolicy", data.permission_policy, PERMISSION_POLICIES)
+    _choice("policy.settingsAccessLevel", data.settings_access_level, SETTINGS_ACCESS_LEVELS)
+    length = data.minimum_password_length
+    if length is not None and length < _MIN_PASSWORD_LENGTH:
+        raise bad_request(
+            "policy.minimumPasswordLength",
+            f"Ensure this value is greater than or equal to {_MIN_PASSWORD_LENGTH}.",
+        )
+    if data.phone_policy is not None:
+        _check_phone_policy(data.phone_policy)
+    for frp in data.frp_googles or []:
+        _choice("policy.frpGoogles.type", frp.type, FRP_TYPES)
+        check_email("policy.frpGoogles.email", frp.email)
+    if data.google_account_permission is not None:
+        for email in data.google_account_permission.emails or []:
+            check_email("policy.googleAccountPermission.emails", email)
+    if data.device_password_policy is not None:
+        quality = data.device_password_policy.password_quality
+        _choice("policy.devicePasswordPolicy.passwordQuality", quality, PASSWORD_QUALITIES)
+    if data.device_update_policy is not None:
+        _choice("policy.deviceUpdatePolicy.type", data.device_update_policy.type, UPDATE_TYPES)
+
+
+def _check_phone_policy(phone: EnterprisePolicyDataPhonePolicy) -> None:
+    _choice("policy.phonePolicy.dialer", phone.dialer, DIALERS)
+    for name, numbers in (
+        ("incomingNumbers", phone.incoming_numbers),
+        ("outgoingNumbers", phone.outgoing_numbers),
+    ):
+        if any(len(number) > _MAX_PHONE_NUMBER for number in numbers or []):
+            raise bad_request(
+                f"policy.phonePolicy.{name}",
+                f"Ensure each number has no more than {_MAX_PHONE_NUMBER} characters.",
+            )
+
+
+def _choice(field: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise bad_request(field, f'"{value}" is not a valid choice.')
+
+
+def policy_url(enterprise_id: str, policy_id: int) -> str:
+    """The URL of a policy, as it appears inside objects."""
+    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/policy/{policy_id}/"
+
+
+class Policies:
+    """The enterprise's policies.
+
+    ``enterprise``, ``url``, ``uuid``, ``device_count``, ``google_policy_id`` and the
+    timestamps are the server's: any value a client sends for them is ignored.
+    """
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def create(self, enterprise_id: str, body: EnterprisePolicy) -> bytes:
+        """Store a new policy; its ``EnterprisePolicy``."""
+        check_policy_data(body.policy)
+        now = self.clock.utcnow()
+        policy_uuid = str(uuid.uuid4())
+        google_id = load(self.store, enterprise_id).emm
+        policy = EnterprisePolicy(
+            uuid=policy_uuid,
+            enterprise=enterprise_url(enterprise_id),
+            device_count=0,
+            google_policy_id=_google_policy_id(
+                google_id.google_enterprise_id if google_id else None, policy_uuid
+            ),
+            created_on=now,
+        )
+        _replace(policy, body, now)
+        inserted = self.store.conn.execute(
+            insert(schema.policies).values(
+                id=policy_uuid,
+                enterprise_id=enterprise_id,
+                name=policy.name,
+                is_active=policy.is_active,
+                doc=b"",
+            )
+        )
+        pk: int = inserted.inserted_primary_key[0]  # type: ignore[index]
+        policy.url = policy_url(enterprise_id, pk)
+        return self._save(pk, policy)
+
+    def list_policies(
+        self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
+    ) -> Page:
+        """A page of the policies; ``name`` matches a part of the name, any case."""
+        p = schema.policies.c
+        where: list[ColumnElement[bool]] = [p.enterprise_id == enterprise_id]
+        if filters.get("name"):
+            where.append(p.name.ilike(f"%{like_escape(filters['name'])}%", escape="\\"))
+        if filters.get("is_active") is not None:
+            where.append(p.is_active == filters["is_active"])
+        return self.store.page(schema.policies, where, limit, offset)
+
+    def get(self, enterprise_id: str, policy_id: int) -> bytes:
+        """The stored ``EnterprisePolicy``; a 404 if the enterprise has no such policy."""
+        return self._row(enterprise_id, policy_id).doc  # type: ignore[no-any-return]
+
+    def replace(self, enterprise_id: str, policy_id: int, body: EnterprisePolicy) -> bytes:
+        """A PUT: every writable field from ``body``; those left out go back to defaults."""
+        check_policy_data(body.policy)
+        row = self._row(enterprise_id, policy_id)
+        policy = msgspec.json.decode(row.doc, type=EnterprisePolicy)
+        _replace(policy, body, self.clock.utcnow())
+        return self._save(row.pk, policy)
+
+    def update(
+        self, enterprise_id: str, policy_id: int, body: EnterprisePolicyPartialUpdate
+    ) -> bytes:
+        """A PATCH: the writable fields given in ``body`` (``policy`` replaced whole)."""
+        check_policy_data(body.policy)
+        row = self._row(enterprise_id, policy_id)
+        policy = msgspec.json.decode(row.doc, type=EnterprisePolicy)
+        for name in ("name", "description", "policy", "is_active"):
+            value = getattr(body, name)
+            if value is not None:
+                setattr(policy, name, value)
+        policy.updated_on = self.clock.utcnow()
+        return self._save(row.pk, policy)
+
+    def delete(self, enterprise_id: str, policy_id: int) -> None:
+        """Remove the policy; a 404 if the enterprise has no such policy."""
+        row = self._row(enterprise_id, policy_id)
+        self.store.conn.execute(delete(schema.policies).where(schema.policies.c.pk == row.pk))
+
+    def _row(self, enterprise_id: str, policy_id: int) -> Any:
+        p = schema.policies.c
+        row = None
+        if 0 < policy_id <= _MAX_ID:
+            row = self.store.one(
+                schema.policies, p.pk == policy_id, p.enterprise_id == enterprise_id
+            )
+        if row is None:
+            raise not_found("Policy")
+        return row
+
+    def _save(self, pk: int, policy: EnterprisePolicy) -> bytes:
+        doc = msgspec.json.encode(policy)
+        self.store.update(
+            schema.policies,
+            schema.policies.c.pk == pk,
+            name=policy.name,
+            is_active=policy.is_active,
+            doc=doc,
+        )
+        return doc
+
+
+def _replace(policy: EnterprisePolicy, body: EnterprisePolicy, now: datetime) -> None:
+    """Set the writable fields of ``policy`` from ``body``, with the defaults of a new one."""
+    policy.name = body.name
+    policy.description = body.description if body.description is not None else ""
+    policy.policy = body.policy
+    policy.is_active = body.is_active if body.is_active is not None else True
+    policy.updated_on = now
+
+
+def _google_policy_id(google_enterprise_id: str | None, policy_uuid: str) -> str:
+    """The id Google would know the policy by: ``enterprises/<id>/policies/<id>``."""
+    return f"enterprises/{google_enterprise_id or 'LC00000000'}/policies/{policy_uuid[:8]}"

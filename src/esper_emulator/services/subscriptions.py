@@ -1,0 +1,92 @@
+"""Event subscriptions: an AWS account whose SNS topic receives the enterprise's events."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import msgspec
+from sqlalchemy import delete, select
+
+from esper_emulator.errors import bad_request, not_found
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.enterprise import load
+from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.store import Page, Store, schema
+from esper_emulator.validation import Rule, Rules
+from esperclient.models import EventSubscription, EventSubscriptionArgs
+
+SUBSCRIPTION_RULES: Rules = {"aws_account_id": Rule(required=True, min_length=1)}
+"""A subscription names the AWS account (its 12 digits are checked by the service)."""
+
+REGION = "us-east-1"
+_ACCOUNT = re.compile(r"[0-9]{12}")
+
+
+def topic_arn(account: str, enterprise_short: str, subscription_id: str) -> str:
+    """The SNS topic the emulator pretends to publish the enterprise's events to."""
+    return f"arn:aws:sns:{REGION}:{account}:esper-{enterprise_short}-{subscription_id[:8]}"
+
+
+class Subscriptions:
+    """The enterprise's event subscriptions: one per AWS account."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def create(self, enterprise_id: str, body: EventSubscriptionArgs) -> bytes:
+        """Subscribe ``aws_account_id``; a 400 unless it is 12 digits and not subscribed yet."""
+        account = body.aws_account_id or ""
+        if not _ACCOUNT.fullmatch(account):
+            raise bad_request("aws_account_id", "An AWS account id is 12 digits.")
+        if any(s.aws_account_id == account for s in self._all(enterprise_id)):
+            raise bad_request("aws_account_id", "This AWS account is already subscribed.")
+        short = (load(self.store, enterprise_id).short_code or "ent").lower()
+        now = self.clock.utcnow()
+        subscription_id = str(uuid.uuid4())
+        subscription = EventSubscription(
+            id=subscription_id,
+            aws_account_id=account,
+            sns_topic_arn=topic_arn(account, short, subscription_id),
+            created_on=now,
+            updated_on=now,
+            is_subscribed=True,
+            enterprise=enterprise_url(enterprise_id),
+        )
+        doc = msgspec.json.encode(subscription)
+        self.store.insert(
+            schema.subscriptions, id=subscription_id, enterprise_id=enterprise_id, doc=doc
+        )
+        return doc
+
+    def list_subscriptions(self, enterprise_id: str, limit: int, offset: int) -> Page:
+        """A page of the subscriptions, oldest first."""
+        where = [schema.subscriptions.c.enterprise_id == enterprise_id]
+        return self.store.page(schema.subscriptions, where, limit, offset)
+
+    def get(self, enterprise_id: str, subscription_id: str) -> bytes:
+        """The stored ``EventSubscription``; a 404 if the enterprise has no such one."""
+        return self._row(enterprise_id, subscription_id).doc  # type: ignore[no-any-return]
+
+    def delete(self, enterprise_id: str, subscription_id: str) -> None:
+        """Remove the subscription; a 404 if the enterprise has no such one."""
+        row = self._row(enterprise_id, subscription_id)
+        self.store.conn.execute(
+            delete(schema.subscriptions).where(schema.subscriptions.c.pk == row.pk)
+        )
+
+    def _all(self, enterprise_id: str) -> list[EventSubscription]:
+        s = schema.subscriptions.c
+        docs = self.store.conn.execute(select(s.doc).where(s.enterprise_id == enterprise_id))
+        return [msgspec.json.decode(doc, type=EventSubscription) for doc in docs.scalars()]
+
+    def _row(self, enterprise_id: str, subscription_id: str) -> Any:
+        s = schema.subscriptions.c
+        row = self.store.one(
+            schema.subscriptions, s.id == subscription_id, s.enterprise_id == enterprise_id
+        )
+        if row is None:
+            raise not_found("Subscription")
+        return row

@@ -1,0 +1,78 @@
+"""The emulator against the Esper API description, fuzzed with schemathesis.
+
+Every operation of the spec gets generated requests (valid ones, with the path's
+enterprise set to the key's own so they reach the handlers); the emulator must never
+answer 5xx, and every documented answer must match the spec's response schema.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
+
+from esper_emulator.server import EmulatorServer  # noqa: E402
+from tests.conftest import Tenant  # noqa: E402
+
+SPEC = Path(__file__).parents[3] / "shared" / "reference" / "esper-api.swagger.json"
+if not SPEC.exists():
+    pytest.skip("the Esper API description is not beside this checkout", allow_module_level=True)
+
+# A bug of the spec: on these four lists (and only these) it leaves ``x-nullable`` off
+# ``next``/``previous``, though the last page has no next link. The emulator answers
+# null there, as on every other list and as the real API does; the check is told so.
+LINKS_THE_SPEC_FORGOT = (
+    "getAllDevices",
+    "listCommandRequest",
+    "getCommandRequestStatus",
+    "getDeviceCommandHistory",
+)
+
+
+def _spec_with_nullable_links() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(SPEC.read_text())
+    for operations in raw["paths"].values():
+        for operation in operations.values():
+            if (
+                isinstance(operation, dict)
+                and operation.get("operationId") in LINKS_THE_SPEC_FORGOT
+            ):
+                page = operation["responses"]["200"]["schema"]["properties"]
+                for link in ("next", "previous"):
+                    page[link]["x-nullable"] = True
+    return raw
+
+
+schema = schemathesis.openapi.from_dict(_spec_with_nullable_links())
+
+
+@pytest.fixture(scope="module")
+def fuzz_tenant(server: EmulatorServer) -> Tenant:
+    with server.emulator.store.transaction():
+        seeder = server.emulator.seeder
+        enterprise_id = seeder.enterprise("Fuzzed Enterprise")
+        device_ids = seeder.devices(enterprise_id, 5)
+        key = server.emulator.auth.issue(enterprise_id)
+    return Tenant(server.host, enterprise_id, key, device_ids)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_server_error_and_answers_match_the_spec(case: Any, fuzz_tenant: Tenant) -> None:
+    if "enterprise_id" in (case.path_parameters or {}):
+        case.path_parameters["enterprise_id"] = fuzz_tenant.enterprise_id
+    case.call_and_validate(
+        base_url=fuzz_tenant.host,
+        headers={"Authorization": f"Bearer {fuzz_tenant.api_key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
