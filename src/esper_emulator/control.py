@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 
 from esper_emulator.errors import ApiError, not_found
 from esper_emulator.operation import decode
-from esper_emulator.store import schema
+from esper_emulator.store import enterprises as enterprises_db
 
 if TYPE_CHECKING:
     from esper_emulator.app import Emulator
@@ -106,7 +106,7 @@ async def new_devices(emulator: Emulator, request: Request) -> Response:
     body: NewDevices = await _read(request, NewDevices)
     enterprise_id = request.path_params["enterprise_id"]
     with emulator.store.transaction():
-        if emulator.store.one(schema.enterprises, schema.enterprises.c.id == enterprise_id) is None:
+        if enterprises_db.doc(emulator.store, enterprise_id) is None:
             raise not_found("Enterprise")
         ids = emulator.seeder.devices(enterprise_id, body.count, body.online_ratio)
     return _json({"device_ids": ids}, 201)

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Row, ScalarSelect, delete, func, select, update
 
 from esper_emulator.apk import ApkInfo
 from esper_emulator.errors import ApiError, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url, like_escape
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.store import Page, Row, Store, schema
+from esper_emulator.store import apps as apps_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     Application,
@@ -61,12 +61,7 @@ class Apps:
         The file moves from ``upload`` into the emulator's file store once the rows are
         written (a failed move undoes them); nothing is kept when the version is refused.
         """
-        a = schema.applications.c
-        app_row = self.store.one(
-            schema.applications,
-            a.enterprise_id == enterprise_id,
-            a.package_name == apk.package_name,
-        )
+        app_row = apps_db.app_by_package(self.store, enterprise_id, apk.package_name)
         if app_row is not None:
             self._refuse_known_version(app_row.id, apk)
         app_id = app_row.id if app_row is not None else str(uuid.uuid4())
@@ -79,7 +74,7 @@ class Apps:
             app = msgspec.json.decode(app_row.doc, type=Application)
             app.versions = [summary, *(app.versions or [])]
             app.updated_on = version.created_on
-            self.store.update(schema.applications, a.id == app_id, doc=msgspec.json.encode(app))
+            self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
         stored = self.files / enterprise_id / f"{version.id}.apk"
         self.store.insert(
             schema.app_versions,
@@ -96,11 +91,8 @@ class Apps:
         return msgspec.json.encode(InlineResponse201(application=app))
 
     def _refuse_known_version(self, app_id: str, apk: ApkInfo) -> None:
-        v = schema.app_versions.c
         build_number = str(apk.version_code)
-        if self.store.one(
-            schema.app_versions, v.application_id == app_id, v.build_number == build_number
-        ):
+        if apps_db.has_build(self.store, app_id, build_number):
             raise ApiError(
                 400,
                 f"Version code {apk.version_code} of {apk.package_name} is already uploaded.",
@@ -183,19 +175,15 @@ class Apps:
         self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
     ) -> Page:
         """A page of the enterprise's applications."""
-        a = schema.applications.c
-        where: list[ColumnElement[bool]] = [a.enterprise_id == enterprise_id]
-        if filters.get("application_name") is not None:
-            where.append(
-                a.application_name.ilike(
-                    f"%{like_escape(filters['application_name'])}%", escape="\\"
-                )
-            )
-        if filters.get("package_name") is not None:
-            where.append(a.package_name == filters["package_name"])
-        if filters.get("is_hidden") is not None:
-            where.append(a.is_hidden == filters["is_hidden"])
-        return self.store.page(schema.applications, where, limit, offset)
+        return apps_db.page(
+            self.store,
+            enterprise_id,
+            limit,
+            offset,
+            application_name=filters.get("application_name"),
+            package_name=filters.get("package_name"),
+            is_hidden=filters.get("is_hidden"),
+        )
 
     def list_versions(
         self,
@@ -212,14 +200,15 @@ class Apps:
         """
         self._app_row(enterprise_id, application_id)
         legacy = filters.get("legacy_format") is not False
-        v = schema.app_versions.c
-        where: list[ColumnElement[bool]] = [v.application_id == application_id]
-        if filters.get("version_code") is not None:
-            column = v.version_code if legacy else v.build_number
-            where.append(column == filters["version_code"])
-        if filters.get("build_number") is not None:
-            where.append(v.build_number == filters["build_number"])
-        page = self.store.page(schema.app_versions, where, limit, offset)
+        page = apps_db.versions_page(
+            self.store,
+            application_id,
+            limit,
+            offset,
+            version_code=filters.get("version_code"),
+            build_number=filters.get("build_number"),
+            standardized=not legacy,
+        )
         return page if legacy else Page(page.count, [_standardized(d) for d in page.docs])
 
     def application(self, enterprise_id: str, application_id: str) -> bytes:
@@ -241,15 +230,10 @@ class Apps:
         Devices keep the app installed; their references to its versions are cleared.
         """
         app = self._app_row(enterprise_id, application_id)
-        v = schema.app_versions.c
-        versions = list(
-            self.store.conn.execute(select(v.id, v.file_path).where(v.application_id == app.id))
-        )
-        self._forget_installs([row.id for row in versions])
-        self.store.conn.execute(delete(schema.app_versions).where(v.application_id == app.id))
-        self.store.conn.execute(
-            delete(schema.applications).where(schema.applications.c.pk == app.pk)
-        )
+        versions = apps_db.version_files(self.store, app.id)
+        apps_db.forget_installs(self.store, [row.id for row in versions])
+        apps_db.delete_versions(self.store, app.id)
+        self.store.delete_row(schema.applications, app.pk)
         return [Path(row.file_path) for row in versions]
 
     def delete_version(
@@ -261,17 +245,12 @@ class Apps:
         """
         app_row = self._app_row(enterprise_id, application_id)
         row = self._version_row(enterprise_id, application_id, version_id)
-        self._forget_installs([row.id])
-        v = schema.app_versions.c
-        self.store.conn.execute(delete(schema.app_versions).where(v.pk == row.pk))
+        apps_db.forget_installs(self.store, [row.id])
+        self.store.delete_row(schema.app_versions, row.pk)
         app = msgspec.json.decode(app_row.doc, type=Application)
         app.versions = [s for s in app.versions or [] if s.id != row.id]
         app.updated_on = self.clock.utcnow()
-        self.store.update(
-            schema.applications,
-            schema.applications.c.pk == app_row.pk,
-            doc=msgspec.json.encode(app),
-        )
+        self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
         return [Path(row.file_path)]
 
     def install_devices(
@@ -286,25 +265,8 @@ class Apps:
         """A page of the devices that have the version installed (``search``: device name)."""
         self._app_row(enterprise_id, application_id)
         self._version_row(enterprise_id, application_id, version_id)
-        d, i = schema.devices.c, schema.device_apps.c
-        where: list[ColumnElement[bool]] = [
-            d.enterprise_id == enterprise_id,
-            d.id.in_(select(i.device_id).where(i.app_version_id == version_id)),
-        ]
-        if filters.get("search"):
-            term = f"%{like_escape(filters['search'])}%"
-            where.append(d.device_name.ilike(term, escape="\\"))
-        conn = self.store.conn
-        count = conn.execute(select(func.count()).select_from(schema.devices).where(*where))
-        total = int(count.scalar_one())
-        if total <= offset:
-            return Page(total, [])
-        rows = conn.execute(
-            select(d.id, d.device_name, d.doc, _first_group_name().label("group_name"))
-            .where(*where)
-            .order_by(d.pk)
-            .limit(limit)
-            .offset(offset)
+        total, rows = apps_db.install_devices(
+            self.store, enterprise_id, version_id, limit, offset, filters.get("search")
         )
         return Page(total, [_install_device(*row) for row in rows])
 
@@ -320,35 +282,17 @@ class Apps:
 
     def _app_row(self, enterprise_id: str, application_id: str) -> Row[Any]:
         """The enterprise's application row, or a 404."""
-        a = schema.applications.c
-        row = self.store.one(
-            schema.applications, a.id == application_id, a.enterprise_id == enterprise_id
-        )
+        row = apps_db.app_row(self.store, enterprise_id, application_id)
         if row is None:
             raise not_found("Application")
         return row
 
     def _version_row(self, enterprise_id: str, application_id: str, version_id: str) -> Row[Any]:
         """The application's version row, or a 404."""
-        v = schema.app_versions.c
-        row = self.store.one(
-            schema.app_versions,
-            v.id == version_id,
-            v.application_id == application_id,
-            v.enterprise_id == enterprise_id,
-        )
+        row = apps_db.version_row(self.store, enterprise_id, version_id, application_id)
         if row is None:
             raise not_found("App version")
         return row
-
-    def _forget_installs(self, version_ids: list[str]) -> None:
-        """Clear the devices' references to these versions; what is installed stays."""
-        for table in (schema.device_apps, schema.app_installs):
-            self.store.conn.execute(
-                update(table)
-                .where(table.c.app_version_id.in_(version_ids))
-                .values(app_version_id=None)
-            )
 
 
 def _summary(version: AppVersion) -> ApplicationVersion:
@@ -372,19 +316,6 @@ def _standardized(doc: bytes) -> bytes:
     if build_number is not None:
         version["version_code"] = build_number
     return msgspec.json.encode(version)
-
-
-def _first_group_name() -> ScalarSelect[Any]:
-    """The name of the first group (by creation) of the device in the enclosing query."""
-    g, m = schema.device_groups.c, schema.group_members.c
-    return (
-        select(g.name)
-        .join_from(schema.group_members, schema.device_groups, m.group_id == g.id)
-        .where(m.device_id == schema.devices.c.id)
-        .order_by(g.pk)
-        .limit(1)
-        .scalar_subquery()
-    )
 
 
 def _install_device(device_id: str, device_name: str, doc: bytes, group: str | None) -> bytes:

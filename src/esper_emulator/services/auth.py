@@ -10,11 +10,11 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, select
 
 from esper_emulator.errors import ApiError, bad_request, not_authenticated, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.store import Store, schema
+from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import enterprises as enterprises_db
 from esperclient.models import TokenInfoV1, TokenRenewV0
 
 TOKEN_LIFETIME = 365 * 24 * 3600.0
@@ -52,7 +52,7 @@ class Auth:
         """Store a key (a fresh random one unless given) for ``enterprise_id``; return it."""
         key = key or _new_key()
         token_hash = _hash(key)
-        if self.store.one(schema.tokens, schema.tokens.c.token_hash == token_hash) is not None:
+        if enterprises_db.token(self.store, token_hash) is not None:
             return key
         now = self.clock.utcnow()
         info = TokenInfoV1(
@@ -83,7 +83,7 @@ class Auth:
         if scheme.lower() != "bearer" or not key.strip():
             raise not_authenticated("Invalid Authorization header: expected 'Bearer <API key>'.")
         key = key.strip()
-        row = self.store.one(schema.tokens, schema.tokens.c.token_hash == _hash(key))
+        row = enterprises_db.token(self.store, _hash(key))
         if row is None or not hmac.compare_digest(row.token_hash, _hash(key)):
             raise not_authenticated("Invalid token.")
         if row.expires_at <= self.clock.now():
@@ -97,10 +97,10 @@ class Auth:
 
     def info(self, key: str) -> TokenInfoV1:
         """What is known of ``key`` (its user, developer app, expiry...); a 401 if unknown."""
-        doc = self.store.doc(schema.tokens, schema.tokens.c.token_hash == _hash(key))
-        if doc is None:
+        row = enterprises_db.token(self.store, _hash(key))
+        if row is None:
             raise not_authenticated("Invalid token.")
-        return msgspec.json.decode(doc, type=TokenInfoV1)
+        return msgspec.json.decode(row.doc, type=TokenInfoV1)
 
     def token_info(self, key: str) -> bytes:
         """The ``TokenInfoV1`` of ``key``."""
@@ -125,9 +125,9 @@ class Auth:
         key, now = _new_key(), self.clock.utcnow()
         expires_at = self.clock.now() + TOKEN_LIFETIME
         info.expires_on, info.updated_on = self.clock.at(expires_at), now
-        self.store.update(
+        self.store.update_row(
             schema.tokens,
-            schema.tokens.c.pk == row.pk,
+            row.pk,
             token_hash=_hash(key),
             expires_at=expires_at,
             doc=msgspec.json.encode(info),
@@ -146,14 +146,12 @@ class Auth:
         return msgspec.json.encode(renewed)
 
     def _infos(self, enterprise_id: str) -> list[TokenInfoV1]:
-        docs = self.store.conn.execute(
-            select(schema.tokens.c.doc).where(schema.tokens.c.enterprise_id == enterprise_id)
-        ).scalars()
+        docs = enterprises_db.token_docs(self.store, enterprise_id)
         return [msgspec.json.decode(doc, type=TokenInfoV1) for doc in docs]
 
     def _live_row(self, enterprise_id: str, key: str) -> Row[Any]:
         """The token row of ``key`` if it is an unexpired key of ``enterprise_id``; else a 400."""
-        row = self.store.one(schema.tokens, schema.tokens.c.token_hash == _hash(key))
+        row = enterprises_db.token(self.store, _hash(key))
         if row is None or row.enterprise_id != enterprise_id:
             raise bad_request("access_token", "Invalid token.")
         if row.expires_at <= self.clock.now():

@@ -29,11 +29,10 @@ for an offline device, else the command's own state.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, func, or_, select
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
@@ -53,7 +52,10 @@ from esper_emulator.services.groups import (
     parse_uuid,
     user_url,
 )
-from esper_emulator.store import Store, schema
+from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import apps as apps_db
+from esper_emulator.store import commands as commands_db
+from esper_emulator.store import devices as devices_db
 from esperclient.models import (
     CommandArgs,
     DeviceCommand,
@@ -81,7 +83,6 @@ V0_STATES = (
     "Command Cancelled",
 )
 MAX_TARGETS = 500
-_BATCH = 500  # ids per IN (...) clause
 
 # the command_args each command cannot do without (one of each tuple), and their choices
 _NEEDED_ARGS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -179,20 +180,15 @@ class CommandRequests:
         devices, groups = _listed(request)
         device_ids = device_ids_of(self.store, enterprise_id, devices, "devices", repeats=True)
         group_ids = self.groups.group_ids_of(enterprise_id, groups, "groups")
-        d, m = schema.devices.c, schema.group_members.c
-        where: list[ColumnElement[bool]] = [d.enterprise_id == enterprise_id]
-        listed: list[ColumnElement[bool]] = []
-        if device_ids:
-            listed.append(d.id.in_(device_ids))
-        if group_ids:
-            listed.append(d.id.in_(select(m.device_id).where(m.group_id.in_(group_ids))))
-        if listed:  # else DYNAMIC: the whole enterprise
-            where.append(or_(*listed))
-        if request.device_type == "active":
-            where.append(d.state == ONLINE)
-        elif request.device_type == "inactive":
-            where.append(d.state != ONLINE)
-        return list(self.store.conn.execute(select(d.id).where(*where).order_by(d.pk)).scalars())
+        # with neither devices nor groups (DYNAMIC): the whole enterprise
+        return devices_db.targets(
+            self.store,
+            enterprise_id,
+            device_ids,
+            group_ids,
+            state=ONLINE if request.device_type == "active" else None,
+            state_not=ONLINE if request.device_type == "inactive" else None,
+        )
 
     def _device_args(self, enterprise_id: str, request: V0CommandRequest) -> CommandArgs | None:
         """The device command's ``command_args``, once the request's are checked."""
@@ -216,14 +212,7 @@ class CommandRequests:
         if given.app_version or not given.package_name:
             check_app_version(self.store, enterprise_id, given.app_version)
             return
-        a, v = schema.applications.c, schema.app_versions.c
-        uploaded = self.store.conn.execute(
-            select(v.id)
-            .join_from(schema.app_versions, schema.applications, v.application_id == a.id)
-            .where(a.enterprise_id == enterprise_id, a.package_name == given.package_name)
-            .limit(1)
-        ).first()
-        if uploaded is None:
+        if apps_db.latest_version(self.store, enterprise_id, given.package_name) is None:
             raise bad_request(
                 "command_args.package_name", f"No app {given.package_name!r} is uploaded."
             )
@@ -232,21 +221,22 @@ class CommandRequests:
         """Keep a just-queued command from running: it waits for its schedule."""
         command.state, command.schedule = SCHEDULED, schedule
         command.action = None
-        self.store.update(
-            schema.commands,
-            schema.commands.c.id == command.id,
-            state=SCHEDULED,
-            due_at=None,
-            doc=msgspec.json.encode(command),
-        )
+        assert command.id is not None
+        commands_db.hold(self.store, command.id, SCHEDULED, msgspec.json.encode(command))
 
     # reading
 
     def list_requests(self, enterprise_id: str, filters: dict[str, Any]) -> list[bytes]:
         """Every request of the enterprise matching ``filters`` (the spec has no paging)."""
-        r = schema.command_requests.c
-        where = [r.enterprise_id == enterprise_id, *_request_filters(filters)]
-        rows = list(self.store.conn.execute(select(r.id, r.doc).where(*where).order_by(r.pk)))
+        rows = commands_db.requests(
+            self.store,
+            enterprise_id,
+            command_type=_checked(filters, "command_type", COMMAND_TYPES, str.upper),
+            device_type=_checked(filters, "device_type", DEVICE_TYPES, str.lower),
+            command=_checked(filters, "command", V0DeviceCommandEnum.allowed_values, str.upper),
+            issued_by=_user_id(filters.get("issued_by")),
+            devices=_device_ids(filters.get("devices")),
+        )
         counts = self._counts([row.id for row in rows])
         docs = []
         for row in rows:
@@ -259,52 +249,25 @@ class CommandRequests:
         self, enterprise_id: str, request_id: str, device: str | None, state: str | None
     ) -> list[bytes]:
         """The V0 status of each device command of a request, or a 404."""
-        r, c = schema.command_requests.c, schema.commands.c
-        if (
-            self.store.one(
-                schema.command_requests, r.id == request_id, r.enterprise_id == enterprise_id
-            )
-            is None
-        ):
+        if not commands_db.request_exists(self.store, enterprise_id, request_id):
             raise not_found("Command request")
-        where: list[ColumnElement[bool]] = [c.request_id == request_id]
-        if device is not None:
-            where.append(c.device_id == parse_uuid("device", device))
-        return self._statuses(where, choice("state", state, V0_STATES))
+        device_id = parse_uuid("device", device) if device is not None else None
+        state = choice("state", state, V0_STATES)
+        return _statuses(commands_db.of_request(self.store, request_id, device_id), state)
 
     def history(self, enterprise_id: str, device_id: str, state: str | None) -> list[bytes]:
         """The V0 status of every command request's command to one device, or a 404."""
         self.fleet.device(enterprise_id, device_id)
-        c = schema.commands.c
-        where = [c.device_id == device_id, c.request_id.is_not(None)]
-        return self._statuses(where, choice("state", state, V0_STATES))
-
-    def _statuses(self, where: list[ColumnElement[bool]], state: str | None) -> list[bytes]:
-        c = schema.commands.c
-        rows = self.store.conn.execute(
-            select(c.id, c.request_id, c.state, c.due_at, c.doc).where(*where).order_by(c.pk)
-        )
-        docs = []
-        for row in rows:
-            status = _status(row)
-            if state is None or status.state == state:
-                docs.append(msgspec.json.encode(status))
-        return docs
+        state = choice("state", state, V0_STATES)
+        return _statuses(commands_db.requested_of_device(self.store, device_id), state)
 
     def _counts(self, request_ids: Iterable[str]) -> dict[str, list[V0CommandRequestStatus]]:
         """How many commands of each request are in each V0 state (those with any)."""
         ids = list(request_ids)
         totals: dict[str, dict[str, int]] = {request_id: {} for request_id in ids}
-        c = schema.commands.c
-        queued = c.due_at.is_(None)
-        for start in range(0, len(ids), _BATCH):
-            for request_id, state, waiting, total in self.store.conn.execute(
-                select(c.request_id, c.state, queued, func.count())
-                .where(c.request_id.in_(ids[start : start + _BATCH]))
-                .group_by(c.request_id, c.state, queued)
-            ):
-                key = v0_state(state, None if waiting else 0.0)
-                totals[request_id][key] = totals[request_id].get(key, 0) + total
+        for request_id, state, waiting, total in commands_db.state_counts(self.store, ids):
+            key = v0_state(state, None if waiting else 0.0)
+            totals[request_id][key] = totals[request_id].get(key, 0) + total
         order = {state: n for n, state in enumerate(V0_STATES)}
         return {
             request_id: [
@@ -313,6 +276,16 @@ class CommandRequests:
             ]
             for request_id, found in totals.items()
         }
+
+
+def _statuses(rows: list[Row[Any]], state: str | None) -> list[bytes]:
+    """The V0 status of each command row, only those in ``state`` if given."""
+    docs = []
+    for row in rows:
+        status = _status(row)
+        if state is None or status.state == state:
+            docs.append(msgspec.json.encode(status))
+    return docs
 
 
 def _status(row: Any) -> V0CommandStatus:
@@ -342,22 +315,22 @@ def _listed(request: V0CommandRequest) -> tuple[list[str], list[str]]:
     return devices, groups
 
 
-def _request_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
-    """The conditions of the list filters given, each checked (a 400 names it)."""
-    r, c = schema.command_requests.c, schema.commands.c
-    where: list[ColumnElement[bool]] = []
-    for name, column, choices, case in (
-        ("command_type", r.command_type, COMMAND_TYPES, str.upper),
-        ("device_type", r.device_type, DEVICE_TYPES, str.lower),
-        ("command", r.command, V0DeviceCommandEnum.allowed_values, str.upper),
-    ):
-        if filters.get(name) is not None:
-            where.append(column == choice(name, case(filters[name]), choices))
-    if filters.get("issued_by") is not None:
-        where.append(r.issued_by == filters["issued_by"].rstrip("/").rsplit("/", 1)[-1])
-    if filters.get("devices") is not None:
-        parts = [part.strip() for part in filters["devices"].split(",") if part.strip()]
-        ids = [parse_uuid("devices", part) for part in parts]
-        reached = select(c.request_id).where(c.device_id.in_(ids), c.request_id.is_not(None))
-        where.append(r.id.in_(reached))
-    return where
+def _checked(
+    filters: dict[str, Any], name: str, choices: Sequence[str], case: Callable[[str], str]
+) -> str | None:
+    """The list filter ``name`` in ``case``, if given; a 400 unless it is one of ``choices``."""
+    value = filters.get(name)
+    return None if value is None else choice(name, case(value), choices)
+
+
+def _user_id(issued_by: str | None) -> str | None:
+    """The user id of the ``issued_by`` filter (a user URL or id), if given."""
+    return None if issued_by is None else issued_by.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _device_ids(devices: str | None) -> list[str] | None:
+    """The ids of the ``devices`` filter (comma-separated), if given; a 400 for a bad one."""
+    if devices is None:
+        return None
+    parts = [part.strip() for part in devices.split(",") if part.strip()]
+    return [parse_uuid("devices", part) for part in parts]

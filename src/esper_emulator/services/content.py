@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, insert
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url, like_escape
+from esper_emulator.services.fleet import enterprise_url
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import records as records_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esper_emulator.uploads import Received, safe_name
 from esperclient.models import Content, Data, Owner
@@ -65,12 +65,9 @@ class Contents:
         name = safe_name(upload.filename)
         stored = self.files / enterprise_id / uuid.uuid4().hex
         now = self.clock.utcnow()
-        inserted = self.store.conn.execute(
-            insert(schema.contents).values(
-                enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
-            )
+        pk = self.store.insert_pk(
+            schema.contents, enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
         )
-        pk: int = inserted.inserted_primary_key[0]  # type: ignore[index]
         url = content_url(enterprise_id, pk)
         content = Content(
             id=pk,
@@ -97,11 +94,7 @@ class Contents:
 
     def list_content(self, enterprise_id: str, search: str | None, limit: int, offset: int) -> Page:
         """A page of content; ``search`` matches a part of the name, a tag or the description."""
-        c = schema.contents.c
-        where = [c.enterprise_id == enterprise_id]
-        if search:
-            where.append(c.search_text.ilike(f"%{like_escape(search)}%", escape="\\"))
-        return self.store.page(schema.contents, where, limit, offset)
+        return records_db.contents_page(self.store, enterprise_id, limit, offset, search)
 
     def get(self, enterprise_id: str, content_id: int) -> bytes:
         """The stored ``Content``; a 404 if the enterprise has no such content."""
@@ -124,7 +117,7 @@ class Contents:
     def delete(self, enterprise_id: str, content_id: int) -> Path:
         """Remove the content's row; the path of its file, to delete once committed."""
         row = self._row(enterprise_id, content_id)
-        self.store.conn.execute(delete(schema.contents).where(schema.contents.c.pk == row.pk))
+        self.store.delete_row(schema.contents, row.pk)
         return Path(row.file_path)
 
     def file(self, enterprise_id: str, content_id: int) -> tuple[Content, Path]:
@@ -136,21 +129,18 @@ class Contents:
         return msgspec.json.decode(row.doc, type=Content), path
 
     def _row(self, enterprise_id: str, content_id: int) -> Any:
-        c = schema.contents.c
         row = None
         if 0 < content_id <= _MAX_ID:
-            row = self.store.one(
-                schema.contents, c.pk == content_id, c.enterprise_id == enterprise_id
-            )
+            row = records_db.content(self.store, enterprise_id, content_id)
         if row is None:
             raise not_found("Content")
         return row
 
     def _save(self, pk: int, content: Content) -> bytes:
         doc = msgspec.json.encode(content)
-        self.store.update(
+        self.store.update_row(
             schema.contents,
-            schema.contents.c.pk == pk,
+            pk,
             search_text=_search_text(content),
             doc=doc,
         )

@@ -64,9 +64,12 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 import msgspec
-from sqlalchemy import Row, delete, select
 
-from esper_emulator.store import Store, schema
+from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import apps as apps_db
+from esper_emulator.store import devices as devices_db
+from esper_emulator.store import records as records_db
+from esper_emulator.store import reports as reports_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppInstall,
@@ -352,8 +355,7 @@ def _policy_name(store: Store, enterprise_id: str, url: str) -> str | None:
     last = url.rstrip("/").rsplit("/", 1)[-1]
     if not last.isdigit():
         return None
-    p = schema.policies.c
-    row = store.one(schema.policies, p.pk == int(last), p.enterprise_id == enterprise_id)
+    row = records_db.policy(store, enterprise_id, int(last))
     return None if row is None else str(row.name)
 
 
@@ -408,10 +410,7 @@ def _remove_wifi_ap(target: Target) -> str:
 
 
 def _app_row(target: Target, package: str) -> Row[Any] | None:
-    a = schema.device_apps.c
-    return target.store.one(
-        schema.device_apps, a.device_id == target.device_id, a.package_name == package
-    )
+    return reports_db.app_row(target.store, target.device_id, package)
 
 
 def _installed(target: Target, package: str) -> tuple[Row[Any], DeviceApp]:
@@ -424,9 +423,7 @@ def _installed(target: Target, package: str) -> tuple[Row[Any], DeviceApp]:
 
 def _save_app(target: Target, row: Row[Any], app: DeviceApp) -> None:
     app.updated_on = target.when
-    target.store.update(
-        schema.device_apps, schema.device_apps.c.pk == row.pk, doc=msgspec.json.encode(app)
-    )
+    target.store.update_row(schema.device_apps, row.pk, doc=msgspec.json.encode(app))
 
 
 def _whitelist(target: Target) -> str:
@@ -467,13 +464,12 @@ def _set_app_state(target: Target) -> str:
 
 def _count_install(store: Store, version_id: str | None, change: int) -> None:
     """Add ``change`` to the ``installed_count`` of an app version (if it still exists)."""
-    v = schema.app_versions.c
-    row = store.one(schema.app_versions, v.id == version_id)
+    row = None if version_id is None else apps_db.version_by_id(store, version_id)
     if row is None:
         return
     version = msgspec.json.decode(row.doc, type=AppVersion)
     version.installed_count = max(0, (version.installed_count or 0) + change)
-    store.update(schema.app_versions, v.pk == row.pk, doc=msgspec.json.encode(version))
+    store.update_row(schema.app_versions, row.pk, doc=msgspec.json.encode(version))
 
 
 def _record(
@@ -521,10 +517,7 @@ def _installed_app(app: DeviceApp) -> AppInstallApplication:
 
 def _app_name(target: Target, package: str) -> str:
     """The enterprise's name for the app ``package`` (the package when it has none)."""
-    a = schema.applications.c
-    row = target.store.one(
-        schema.applications, a.enterprise_id == target.enterprise_id, a.package_name == package
-    )
+    row = apps_db.app_by_package(target.store, target.enterprise_id, package)
     return package if row is None else str(row.application_name)
 
 
@@ -533,13 +526,7 @@ def _uninstall_package(target: Target) -> str:
     package = target.optional_text("package_name")
     version_id = target.optional_text("app_version")
     if not package and version_id:
-        v, a = schema.app_versions.c, schema.applications.c
-        row = target.store.conn.execute(
-            select(a.package_name)
-            .join_from(schema.app_versions, schema.applications, v.application_id == a.id)
-            .where(v.id == version_id, v.enterprise_id == target.enterprise_id)
-        ).first()
-        package = row.package_name if row else None
+        package = apps_db.package_of_version(target.store, target.enterprise_id, version_id)
     return package or target.text("package_name")
 
 
@@ -569,29 +556,20 @@ def _uninstall_failed(target: Target, package: str, name: str | None, why: str) 
 
 def _remove_app(store: Store, row: Row[Any]) -> None:
     """Remove a device app; its version counts one install less."""
-    store.conn.execute(delete(schema.device_apps).where(schema.device_apps.c.pk == row.pk))
+    store.delete_row(schema.device_apps, row.pk)
     _count_install(store, row.app_version_id, -1)
 
 
 def _version_row(target: Target) -> Row[Any]:
     """The app version to install: ``app_version``, or the latest of ``package_name``."""
-    v, a = schema.app_versions.c, schema.applications.c
     version_id = target.optional_text("app_version")
     if version_id:
-        row = target.store.one(
-            schema.app_versions, v.id == version_id, v.enterprise_id == target.enterprise_id
-        )
+        row = apps_db.version_row(target.store, target.enterprise_id, version_id)
         if row is None:
             raise CommandFailed(f"App version {version_id} not found.")
         return row
     package = target.optional_text("package_name") or target.text("app_version")
-    latest = target.store.conn.execute(
-        select(schema.app_versions)
-        .join_from(schema.app_versions, schema.applications, v.application_id == a.id)
-        .where(a.enterprise_id == target.enterprise_id, a.package_name == package)
-        .order_by(v.pk.desc())
-        .limit(1)
-    ).first()
+    latest = apps_db.latest_version(target.store, target.enterprise_id, package)
     if latest is None:
         raise CommandFailed(f"No version of {package} is uploaded.")
     return latest
@@ -599,8 +577,7 @@ def _version_row(target: Target) -> Row[Any]:
 
 def _install(target: Target) -> str:
     row = _version_row(target)
-    a = schema.applications.c
-    app_row = target.store.one(schema.applications, a.id == row.application_id)
+    app_row = apps_db.app_row(target.store, target.enterprise_id, row.application_id)
     assert app_row is not None
     version = msgspec.json.decode(row.doc, type=AppVersion)
     existing = _app_row(target, app_row.package_name)
@@ -652,7 +629,7 @@ def _put_app(
             **values,
         )
     else:
-        target.store.update(schema.device_apps, schema.device_apps.c.pk == existing.pk, **values)
+        target.store.update_row(schema.device_apps, existing.pk, **values)
         _count_install(target.store, existing.app_version_id, -1)
     _count_install(target.store, version.id, +1)
 
@@ -684,12 +661,8 @@ def _wipe(target: Target) -> str:
 
 def _wipe_apps(target: Target) -> int:
     """Remove the installed apps, reset the system apps; how many were removed."""
-    a = schema.device_apps.c
-    rows = target.store.conn.execute(
-        select(schema.device_apps).where(a.device_id == target.device_id)
-    ).all()
     removed = 0
-    for row in rows:
+    for row in reports_db.app_rows(target.store, target.device_id):
         app = msgspec.json.decode(row.doc, type=DeviceApp)
         if app.is_uninstallable is False:
             app.whitelisted, app.is_active = False, True
@@ -768,21 +741,12 @@ def provision(store: Store, enterprise_id: str, device_ids: Iterable[str], when:
     Call it, in the transaction that created them, for devices the seeder made.
     """
     ids = list(device_ids)
-    for start in range(0, len(ids), 500):
-        _provision(store, enterprise_id, ids[start : start + 500], when)
-
-
-def _provision(store: Store, enterprise_id: str, ids: list[str], when: datetime) -> None:
-    d, a, e = schema.devices.c, schema.device_apps.c, schema.device_events.c
-    conn = store.conn
-    with_apps = set(conn.execute(select(a.device_id).where(a.device_id.in_(ids))).scalars())
-    with_events = set(conn.execute(select(e.device_id).where(e.device_id.in_(ids))).scalars())
+    with_apps = reports_db.with_apps(store, ids)
+    with_events = reports_db.with_events(store, ids)
     apps: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for device_id, doc in conn.execute(
-        select(d.id, d.doc).where(d.id.in_(ids), d.enterprise_id == enterprise_id)
-    ):
-        device = msgspec.json.decode(doc, type=Device)
+    for row in devices_db.rows(store, ids, enterprise_id):
+        device_id, device = row.id, msgspec.json.decode(row.doc, type=Device)
         if device_id not in with_apps:
             apps += [_app_values(app) for app in _system_apps(device, when)]
         if device_id not in with_events:

@@ -8,7 +8,8 @@ import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.store import Store, schema
+from esper_emulator.store import Store
+from esper_emulator.store import enterprises as enterprises_db
 from esper_emulator.validation import Rule, Rules
 from esperclient.models import EnterpriseUpdateV1, EnterpriseV1
 
@@ -33,7 +34,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 def load(store: Store, enterprise_id: str) -> EnterpriseV1:
     """The enterprise ``enterprise_id``; a 404 if there is none."""
-    doc = store.doc(schema.enterprises, schema.enterprises.c.id == enterprise_id)
+    doc = enterprises_db.doc(store, enterprise_id)
     if doc is None:
         raise not_found("Enterprise")
     return msgspec.json.decode(doc, type=EnterpriseV1)
@@ -54,7 +55,7 @@ class Enterprises:
 
     def get(self, enterprise_id: str) -> bytes:
         """The stored ``EnterpriseV1``; a 404 if there is none."""
-        doc = self.store.doc(schema.enterprises, schema.enterprises.c.id == enterprise_id)
+        doc = enterprises_db.doc(self.store, enterprise_id)
         if doc is None:
             raise not_found("Enterprise")
         return doc
@@ -69,10 +70,5 @@ class Enterprises:
                 setattr(enterprise, name, value)
         enterprise.updated_on = self.clock.utcnow()
         doc = msgspec.json.encode(enterprise)
-        self.store.update(
-            schema.enterprises,
-            schema.enterprises.c.id == enterprise_id,
-            name=enterprise.name,
-            doc=doc,
-        )
+        enterprises_db.update(self.store, enterprise_id, enterprise.name, doc)
         return doc

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services import effects
@@ -27,6 +26,10 @@ from esper_emulator.services.clock import Clock
 from esper_emulator.services.effects import device_url as device_url
 from esper_emulator.services.effects import enterprise_url as enterprise_url
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import apps as apps_db
+from esper_emulator.store import commands as commands_db
+from esper_emulator.store import devices as devices_db
+from esper_emulator.store import reports as reports_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppVersion,
@@ -83,8 +86,7 @@ class Fleet:
 
     def device(self, enterprise_id: str, device_id: str) -> Device:
         """A device of the enterprise, or a 404."""
-        d = schema.devices.c
-        doc = self.store.doc(schema.devices, d.id == device_id, d.enterprise_id == enterprise_id)
+        doc = devices_db.doc(self.store, enterprise_id, device_id)
         if doc is None:
             raise not_found("Device")
         return msgspec.json.decode(doc, type=Device)
@@ -93,35 +95,27 @@ class Fleet:
         self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
     ) -> Page:
         """A page of the enterprise's devices matching ``filters`` (the spec's query)."""
-        d = schema.devices.c
-        where: list[ColumnElement[bool]] = [d.enterprise_id == enterprise_id]
-        for name, column in (
-            ("name", d.device_name),
-            ("imei", d.imei),
-            ("serial", d.serial),
-            ("state", d.state),
-            ("is_gms", d.is_gms),
-        ):
-            if filters.get(name) is not None:
-                where.append(column == filters[name])
-        if filters.get("brand") is not None:
-            where.append(func.lower(d.brand) == filters["brand"].lower())
-        if filters.get("group") is not None:
-            m = schema.group_members.c
-            where.append(d.id.in_(select(m.device_id).where(m.group_id == filters["group"])))
-        if filters.get("search"):
-            term = f"%{like_escape(filters['search'])}%"
-            where.append(or_(*(c.ilike(term, escape="\\") for c in (d.device_name, d.imei, d.mac))))
-        if filters.get("tags"):
-            where.append(d.tags.ilike(f"%{like_escape(filters['tags'])}%", escape="\\"))
-        return self.store.page(schema.devices, where, limit, offset)
+        given = filters.get
+        return devices_db.page(
+            self.store,
+            enterprise_id,
+            limit,
+            offset,
+            name=given("name"),
+            imei=given("imei"),
+            serial=given("serial"),
+            state=given("state"),
+            is_gms=given("is_gms"),
+            brand=given("brand"),
+            group=given("group"),
+            search=given("search"),
+            tags=given("tags"),
+        )
 
     def save_device(self, device: Device) -> None:
         """Write a changed device back, its filter columns included."""
         assert device.id is not None
-        self.store.update(
-            schema.devices, schema.devices.c.id == device.id, **device_columns(device)
-        )
+        devices_db.save(self.store, device.id, device_columns(device))
 
     def set_online(self, enterprise_id: str, device_id: str, online: bool) -> Device:
         """Bring a device online (its queued commands start) or take it offline (they wait)."""
@@ -129,25 +123,18 @@ class Fleet:
         device.status = device.state = ONLINE if online else OFFLINE
         device.updated_on = self.clock.utcnow()
         self.save_device(device)
-        c = schema.commands.c
-        waiting = and_(c.device_id == device_id, c.state == INITIATED)
         if online:
-            due = self.clock.now() + self.latency
-            self.store.update(schema.commands, and_(waiting, c.due_at.is_(None)), due_at=due)
+            commands_db.resume(self.store, device_id, INITIATED, self.clock.now() + self.latency)
             self._next_due = 0.0
         else:
-            self.store.update(schema.commands, waiting, due_at=None)
+            commands_db.suspend(self.store, device_id, INITIATED)
         return device
 
     # what the devices report
 
     def _known_device(self, enterprise_id: str, device_id: str) -> None:
         """Nothing, or a 404 when the enterprise has no such device."""
-        d = schema.devices.c
-        if (
-            self.store.one(schema.devices, d.id == device_id, d.enterprise_id == enterprise_id)
-            is None
-        ):
+        if not devices_db.exists(self.store, enterprise_id, device_id):
             raise not_found("Device")
 
     def device_apps(
@@ -160,19 +147,14 @@ class Fleet:
     ) -> Page:
         """A page of the device's apps matching ``filters``, in the order they came."""
         self._known_device(enterprise_id, device_id)
-        a = schema.device_apps.c
-        where = [a.device_id == device_id]
-        if filters.package_name is not None:
-            where.append(a.package_name == filters.package_name)
-        docs = self.store.conn.execute(select(a.doc).where(*where).order_by(a.pk)).scalars()
+        docs = [row.doc for row in reports_db.app_rows(self.store, device_id, filters.package_name)]
         matching = [doc for doc in docs if filters.match(msgspec.json.decode(doc, type=DeviceApp))]
         return Page(len(matching), matching[offset : offset + limit])
 
     def device_app(self, enterprise_id: str, device_id: str, app_id: str) -> bytes:
         """One app of the device, or a 404."""
         self._known_device(enterprise_id, device_id)
-        a = schema.device_apps.c
-        doc = self.store.doc(schema.device_apps, a.id == app_id, a.device_id == device_id)
+        doc = reports_db.app_doc(self.store, device_id, app_id)
         if doc is None:
             raise not_found("Device app")
         return doc
@@ -182,27 +164,22 @@ class Fleet:
     ) -> Page:
         """A page of the device's app installs (the spec's filters, each an exact match)."""
         self._known_device(enterprise_id, device_id)
-        i = schema.app_installs.c
-        where: list[ColumnElement[bool]] = [
-            i.device_id == device_id,
-            i.enterprise_id == enterprise_id,
-        ]
-        for name, column in (
-            ("device", i.device_id),
-            ("package_name", i.package_name),
-            ("application_name", i.application_name),
-            ("install_state", i.install_state),
-        ):
-            if filters.get(name) is not None:
-                where.append(column == filters[name])
-        return self.store.page(schema.app_installs, where, limit, offset)
+        return reports_db.installs_page(
+            self.store,
+            enterprise_id,
+            device_id,
+            limit,
+            offset,
+            device=filters.get("device"),
+            package_name=filters.get("package_name"),
+            application_name=filters.get("application_name"),
+            install_state=filters.get("install_state"),
+        )
 
     def device_events(self, enterprise_id: str, device_id: str, latest_only: bool) -> list[bytes]:
         """The device's ``DeviceStatus`` events, newest first (only the newest if asked)."""
         self._known_device(enterprise_id, device_id)
-        e = schema.device_events.c
-        query = select(e.pk, e.doc).where(e.device_id == device_id).order_by(e.pk.desc())
-        rows = self.store.conn.execute(query.limit(1) if latest_only else query)
+        rows = reports_db.events(self.store, device_id, latest_only)
         return [b'{"id":%d,' % pk + doc[1:] for pk, doc in rows]
 
     # commands
@@ -273,13 +250,7 @@ class Fleet:
 
     def command(self, enterprise_id: str, device_id: str, command_id: str) -> bytes:
         """A command of the device, or a 404."""
-        c = schema.commands.c
-        doc = self.store.doc(
-            schema.commands,
-            c.id == command_id,
-            c.device_id == device_id,
-            c.enterprise_id == enterprise_id,
-        )
+        doc = commands_db.doc(self.store, enterprise_id, device_id, command_id)
         if doc is None:
             raise not_found("Command")
         return doc
@@ -290,15 +261,12 @@ class Fleet:
             raise bad_request(
                 "command_args.app_version", "INSTALL needs the app version to install."
             )
-        v = schema.app_versions.c
-        doc = self.store.doc(
-            schema.app_versions, v.id == version_id, v.enterprise_id == enterprise_id
-        )
-        if doc is None:
+        row = apps_db.version_row(self.store, enterprise_id, version_id)
+        if row is None:
             raise bad_request(
                 "command_args.app_version", f"No app version {version_id!r} in this enterprise."
             )
-        return msgspec.json.decode(doc, type=AppVersion)
+        return msgspec.json.decode(row.doc, type=AppVersion)
 
     def advance(self) -> None:
         """Apply every state change that is due on the clock."""
@@ -306,10 +274,10 @@ class Fleet:
         if self._next_due is None or self._next_due > now:
             return
         with self.store.transaction():
-            while rows := self.store.due_commands(now):
+            while rows := commands_db.due(self.store, now):
                 for row in rows:
                     self._step(row)
-            self._next_due = self.store.next_due()
+            self._next_due = commands_db.next_due(self.store)
 
     def _step(self, row: Any) -> None:
         """Move one command on by a state, as of the time that step was due."""
@@ -322,9 +290,9 @@ class Fleet:
         command.state = state
         command.action = _ACTION[state]
         command.updated_on = when
-        self.store.update(
+        self.store.update_row(
             schema.commands,
-            schema.commands.c.pk == row.pk,
+            row.pk,
             state=state,
             due_at=due,
             doc=msgspec.json.encode(command),
@@ -366,8 +334,3 @@ def device_columns(device: Device) -> dict[str, Any]:
         "tags": ",".join(device.tags or []),
         "doc": msgspec.json.encode(device),
     }
-
-
-def like_escape(text: str) -> str:
-    """``text`` with the LIKE wildcards escaped (escape character ``\\``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

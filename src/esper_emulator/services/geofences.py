@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, select
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import records as records_db
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import Geofence, GeofenceUpdate
 
@@ -82,17 +82,12 @@ class Geofences:
         self, enterprise_id: str, search: str | None, limit: int, offset: int
     ) -> Page:
         """A page of the geofences; ``search`` matches a part of the name or description."""
-        g = schema.geofences.c
         if not search:
-            return self.store.page(
-                schema.geofences, [g.enterprise_id == enterprise_id], limit, offset
-            )
+            return records_db.geofences_page(self.store, enterprise_id, limit, offset)
         term = search.casefold()
         docs = [
             doc
-            for doc in self.store.conn.execute(
-                select(g.doc).where(g.enterprise_id == enterprise_id).order_by(g.pk)
-            ).scalars()
+            for doc in records_db.geofence_docs(self.store, enterprise_id)
             if _matches(msgspec.json.decode(doc, type=Geofence), term)
         ]
         return Page(len(docs), docs[offset : offset + limit])
@@ -109,21 +104,16 @@ class Geofences:
         fence = msgspec.json.decode(row.doc, type=Geofence)
         _set(fence, body, self.clock.utcnow(), replace=replace)
         doc = msgspec.json.encode(fence)
-        self.store.update(
-            schema.geofences, schema.geofences.c.pk == row.pk, name=fence.name, doc=doc
-        )
+        self.store.update_row(schema.geofences, row.pk, name=fence.name, doc=doc)
         return doc
 
     def delete(self, enterprise_id: str, geofence_id: str) -> None:
         """Remove the geofence; a 404 if the enterprise has no such geofence."""
         row = self._row(enterprise_id, geofence_id)
-        self.store.conn.execute(delete(schema.geofences).where(schema.geofences.c.pk == row.pk))
+        self.store.delete_row(schema.geofences, row.pk)
 
     def _row(self, enterprise_id: str, geofence_id: str) -> Any:
-        g = schema.geofences.c
-        row = self.store.one(
-            schema.geofences, g.id == geofence_id, g.enterprise_id == enterprise_id
-        )
+        row = records_db.geofence(self.store, enterprise_id, geofence_id)
         if row is None:
             raise not_found("Geofence")
         return row

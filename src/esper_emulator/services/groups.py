@@ -27,13 +27,12 @@ the members of its child groups); its ``state`` is worked out from those command
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, delete, func, select
 
 from esper_emulator.errors import ApiError, bad_request, not_found
 from esper_emulator.services.auth import Auth
@@ -47,6 +46,10 @@ from esper_emulator.services.fleet import (
     enterprise_url,
 )
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import apps as apps_db
+from esper_emulator.store import commands as commands_db
+from esper_emulator.store import devices as devices_db
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     CommandArgs,
@@ -61,8 +64,6 @@ from esperclient.models import (
 
 ACTIONS = ("add", "remove", "rename", "move")
 GroupBody = DeviceGroupUpdate | DeviceGroupPartialUpdate
-
-_CHUNK = 500  # ids per IN (...) clause
 
 
 def group_url(enterprise_id: str, group_id: str) -> str:
@@ -85,28 +86,17 @@ def token_user(auth: Auth, token: str) -> str | None:
     return msgspec.json.decode(auth.token_info(token), type=TokenInfoV1).user
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 def refresh_device_groups(store: Store, enterprise_id: str, device_ids: Iterable[str]) -> None:
     """Rewrite the ``groups`` URLs in the docs of ``device_ids`` from the membership table."""
-    d, m, g = schema.devices.c, schema.group_members.c, schema.device_groups.c
-    for ids in _chunks(sorted(set(device_ids))):
-        urls: dict[str, list[str]] = {device_id: [] for device_id in ids}
-        for device_id, group_id in store.conn.execute(
-            select(m.device_id, m.group_id)
-            .join(schema.device_groups, g.id == m.group_id)
-            .where(m.device_id.in_(ids))
-            .order_by(g.pk)
-        ):
-            urls[device_id].append(group_url(enterprise_id, group_id))
-        for row in store.conn.execute(select(d.pk, d.id, d.doc).where(d.id.in_(ids))):
-            device = msgspec.json.decode(row.doc, type=Device)
-            if device.groups != urls[row.id]:
-                device.groups = urls[row.id]
-                store.update(schema.devices, d.pk == row.pk, doc=msgspec.json.encode(device))
+    ids = sorted(set(device_ids))
+    urls: dict[str, list[str]] = {device_id: [] for device_id in ids}
+    for device_id, group_id in groups_db.memberships(store, ids):
+        urls[device_id].append(group_url(enterprise_id, group_id))
+    for row in devices_db.rows(store, ids):
+        device = msgspec.json.decode(row.doc, type=Device)
+        if device.groups != urls[row.id]:
+            device.groups = urls[row.id]
+            store.update_row(schema.devices, row.pk, doc=msgspec.json.encode(device))
 
 
 def check_app_version(store: Store, enterprise_id: str, version_id: str | None) -> str:
@@ -114,8 +104,7 @@ def check_app_version(store: Store, enterprise_id: str, version_id: str | None) 
     field = "command_args.app_version"
     if not version_id:
         raise bad_request(field, "INSTALL needs the app version to install.")
-    v = schema.app_versions.c
-    if store.one(schema.app_versions, v.id == version_id, v.enterprise_id == enterprise_id) is None:
+    if apps_db.version_row(store, enterprise_id, version_id) is None:
         raise bad_request(field, f"No app version {version_id!r} in this enterprise.")
     return version_id
 
@@ -131,14 +120,7 @@ def device_ids_of(
     canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))
     if len(canonical) != len(ids) and not repeats:
         raise bad_request(field, "Each device may be listed only once.")
-    d = schema.devices.c
-    found: set[str] = set()
-    for chunk in _chunks(canonical):
-        found.update(
-            store.conn.execute(
-                select(d.id).where(d.id.in_(chunk), d.enterprise_id == enterprise_id)
-            ).scalars()
-        )
+    found = devices_db.known_ids(store, enterprise_id, canonical)
     unknown = [value for value in canonical if value not in found]
     if unknown:
         shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
@@ -185,45 +167,23 @@ class Groups:
 
     def group_doc(self, enterprise_id: str, group_id: str) -> bytes:
         """The stored ``DeviceGroup`` of the enterprise, or a 404."""
-        g = schema.device_groups.c
-        doc = self.store.doc(
-            schema.device_groups, g.id == group_id, g.enterprise_id == enterprise_id
-        )
+        doc = groups_db.doc(self.store, enterprise_id, group_id)
         if doc is None:
             raise not_found("Group")
         return doc
 
     def list_groups(self, enterprise_id: str, name: str | None, limit: int, offset: int) -> Page:
         """A page of the enterprise's groups, optionally those named exactly ``name``."""
-        g = schema.device_groups.c
-        where: list[ColumnElement[bool]] = [g.enterprise_id == enterprise_id]
-        if name is not None:
-            where.append(g.name == name)
-        return self.store.page(schema.device_groups, where, limit, offset)
+        return groups_db.page(self.store, enterprise_id, limit, offset, name)
 
     def member_ids(self, group_ids: Iterable[str]) -> list[str]:
         """The devices in any of ``group_ids``, each once, in the order they were made."""
-        m, d = schema.group_members.c, schema.devices.c
-        ids = list(group_ids)
-        if not ids:
-            return []
-        return list(
-            self.store.conn.execute(
-                select(d.id)
-                .where(d.id.in_(select(m.device_id).where(m.group_id.in_(ids))))
-                .order_by(d.pk)
-            ).scalars()
-        )
+        return groups_db.member_ids(self.store, list(group_ids))
 
     def group_ids_of(self, enterprise_id: str, ids: Sequence[str], field: str) -> list[str]:
         """``ids`` as canonical group ids of the enterprise; a 400 naming ``field``."""
         canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))
-        g = schema.device_groups.c
-        found = set(
-            self.store.conn.execute(
-                select(g.id).where(g.id.in_(canonical), g.enterprise_id == enterprise_id)
-            ).scalars()
-        )
+        found = groups_db.known_ids(self.store, enterprise_id, canonical)
         unknown = [value for value in canonical if value not in found]
         if unknown:
             raise bad_request(field, f"No such groups in this enterprise: {', '.join(unknown)}.")
@@ -264,9 +224,7 @@ class Groups:
             name=name,
             doc=msgspec.json.encode(doc),
         )
-        self.store.insert_many(
-            schema.group_members, [{"group_id": group_id, "device_id": d} for d in device_ids]
-        )
+        groups_db.add_members(self.store, group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
         self._refresh_groups(enterprise_id)
         return group_id
@@ -289,10 +247,7 @@ class Groups:
         # everything is valid: write
         group.name = name
         group.parent = group_url(enterprise_id, parent_id) if parent_id else None
-        g = schema.device_groups.c
-        self.store.update(
-            schema.device_groups, g.id == group_id, name=name, doc=msgspec.json.encode(group)
-        )
+        groups_db.save(self.store, group_id, name, msgspec.json.encode(group))
         if members is not None:
             self._change_members(enterprise_id, group_id, members, action)
         self._refresh_groups(enterprise_id)
@@ -310,9 +265,7 @@ class Groups:
                 f"This group has {children} child group(s): delete or move them first.",
             )
         members = self.member_ids([group_id])
-        m, g = schema.group_members.c, schema.device_groups.c
-        self.store.conn.execute(delete(schema.group_members).where(m.group_id == group_id))
-        self.store.conn.execute(delete(schema.device_groups).where(g.id == group_id))
+        groups_db.delete(self.store, group_id)
         refresh_device_groups(self.store, enterprise_id, members)
         self._refresh_groups(enterprise_id)
 
@@ -321,10 +274,7 @@ class Groups:
     def _free_name(self, enterprise_id: str, name: str | None, group_id: str | None) -> str:
         if name is None or not name.strip():
             raise bad_request("name", "This field may not be blank.")
-        g = schema.device_groups.c
-        taken = self.store.one(
-            schema.device_groups, g.enterprise_id == enterprise_id, g.name == name
-        )
+        taken = groups_db.named(self.store, enterprise_id, name)
         if taken is not None and taken.id != group_id:
             raise bad_request("name", f"A group named {name!r} already exists.")
         return name
@@ -336,13 +286,7 @@ class Groups:
             parent_id = str(uuid.UUID(raw))
         except ValueError:
             raise bad_request("parent", f"{value!r} is not a group URL or id.") from None
-        g = schema.device_groups.c
-        if (
-            self.store.one(
-                schema.device_groups, g.id == parent_id, g.enterprise_id == enterprise_id
-            )
-            is None
-        ):
+        if not groups_db.exists(self.store, enterprise_id, parent_id):
             raise bad_request("parent", f"No group {parent_id!r} in this enterprise.")
         return parent_id
 
@@ -365,42 +309,25 @@ class Groups:
     def _change_members(
         self, enterprise_id: str, group_id: str, device_ids: list[str], action: str | None
     ) -> None:
-        m = schema.group_members.c
         current = set(self.member_ids([group_id]))
         given = set(device_ids)
         affected = set(given)
         if action is None:
             affected = current ^ given
-            self._remove(m.group_id == group_id, current - given)
-            self._add(group_id, given - current)
+            groups_db.remove_members(self.store, group_id, current - given)
+            groups_db.add_members(self.store, group_id, sorted(given - current))
         elif action == "add":
-            self._add(group_id, given - current)
+            groups_db.add_members(self.store, group_id, sorted(given - current))
         elif action == "remove":
-            self._remove(m.group_id == group_id, given)
+            groups_db.remove_members(self.store, group_id, given)
         else:  # move
-            self._remove(m.group_id != group_id, given)
-            self._add(group_id, given - current)
+            groups_db.remove_from_others(self.store, group_id, given)
+            groups_db.add_members(self.store, group_id, sorted(given - current))
         refresh_device_groups(self.store, enterprise_id, affected)
 
-    def _add(self, group_id: str, device_ids: set[str]) -> None:
-        self.store.insert_many(
-            schema.group_members,
-            [{"group_id": group_id, "device_id": d} for d in sorted(device_ids)],
-        )
-
-    def _remove(self, which: ColumnElement[bool], device_ids: set[str]) -> None:
-        m = schema.group_members.c
-        for chunk in _chunks(sorted(device_ids)):
-            self.store.conn.execute(
-                delete(schema.group_members).where(which, m.device_id.in_(chunk))
-            )
-
     def _tree(self, enterprise_id: str) -> dict[str, _Node]:
-        g = schema.device_groups.c
         nodes: dict[str, _Node] = {}
-        for row in self.store.conn.execute(
-            select(g.pk, g.id, g.doc).where(g.enterprise_id == enterprise_id).order_by(g.pk)
-        ):
+        for row in groups_db.rows(self.store, enterprise_id):
             group = msgspec.json.decode(row.doc, type=DeviceGroup)
             nodes[row.id] = _Node(row.pk, row.doc, group, _parent_id_of(group))
         return nodes
@@ -408,16 +335,7 @@ class Groups:
     def _refresh_groups(self, enterprise_id: str) -> None:
         """Rewrite ``device_count``, ``children_count`` and ``path`` of every group."""
         tree = self._tree(enterprise_id)
-        m, g = schema.group_members.c, schema.device_groups.c
-        counts: dict[str, int] = {
-            group_id: total
-            for group_id, total in self.store.conn.execute(
-                select(m.group_id, func.count())
-                .join(schema.device_groups, g.id == m.group_id)
-                .where(g.enterprise_id == enterprise_id)
-                .group_by(m.group_id)
-            )
-        }
+        counts = groups_db.member_counts(self.store, enterprise_id)
         children: dict[str, int] = {}
         for node in tree.values():
             if node.parent_id is not None:
@@ -428,7 +346,7 @@ class Groups:
             node.group.path = _path(tree, group_id)
             doc = msgspec.json.encode(node.group)
             if doc != node.doc:
-                self.store.update(schema.device_groups, g.pk == node.pk, doc=doc)
+                self.store.update_row(schema.device_groups, node.pk, doc=doc)
 
 
 def _path(tree: dict[str, _Node], group_id: str) -> str:
@@ -520,27 +438,18 @@ class GroupCommands:
     def get(self, enterprise_id: str, group_id: str, command_id: str) -> bytes:
         """The ``GroupCommand`` with its aggregate ``state``, or a 404."""
         self.groups.group(enterprise_id, group_id)
-        gc = schema.group_commands.c
-        row = self.store.one(
-            schema.group_commands,
-            gc.id == command_id,
-            gc.group_id == group_id,
-            gc.enterprise_id == enterprise_id,
-        )
+        row = commands_db.group_command(self.store, enterprise_id, group_id, command_id)
         if row is None:
             raise not_found("Group command")
         command = msgspec.json.decode(row.doc, type=GroupCommand)
         _aggregate(command, self._member_commands(command_id))
         doc = msgspec.json.encode(command)
         if doc != row.doc:
-            self.store.update(schema.group_commands, gc.pk == row.pk, state=command.state, doc=doc)
+            self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
         return doc
 
     def _member_commands(self, command_id: str) -> list[tuple[str, datetime | None]]:
-        c = schema.commands.c
-        rows = self.store.conn.execute(
-            select(c.state, c.doc).where(c.group_command_id == command_id)
-        )
+        rows = commands_db.of_group_command(self.store, command_id)
         return [(row.state, _updated_on(row.doc)) for row in rows]
 
 

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, delete, insert
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import check_email, load
-from esper_emulator.services.fleet import enterprise_url, like_escape
+from esper_emulator.services.fleet import enterprise_url
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import records as records_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import (
@@ -139,16 +139,14 @@ class Policies:
             created_on=now,
         )
         _replace(policy, body, now)
-        inserted = self.store.conn.execute(
-            insert(schema.policies).values(
-                id=policy_uuid,
-                enterprise_id=enterprise_id,
-                name=policy.name,
-                is_active=policy.is_active,
-                doc=b"",
-            )
+        pk = self.store.insert_pk(
+            schema.policies,
+            id=policy_uuid,
+            enterprise_id=enterprise_id,
+            name=policy.name,
+            is_active=policy.is_active,
+            doc=b"",
         )
-        pk: int = inserted.inserted_primary_key[0]  # type: ignore[index]
         policy.url = policy_url(enterprise_id, pk)
         return self._save(pk, policy)
 
@@ -156,13 +154,14 @@ class Policies:
         self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
     ) -> Page:
         """A page of the policies; ``name`` matches a part of the name, any case."""
-        p = schema.policies.c
-        where: list[ColumnElement[bool]] = [p.enterprise_id == enterprise_id]
-        if filters.get("name"):
-            where.append(p.name.ilike(f"%{like_escape(filters['name'])}%", escape="\\"))
-        if filters.get("is_active") is not None:
-            where.append(p.is_active == filters["is_active"])
-        return self.store.page(schema.policies, where, limit, offset)
+        return records_db.policies_page(
+            self.store,
+            enterprise_id,
+            limit,
+            offset,
+            name=filters.get("name"),
+            is_active=filters.get("is_active"),
+        )
 
     def get(self, enterprise_id: str, policy_id: int) -> bytes:
         """The stored ``EnterprisePolicy``; a 404 if the enterprise has no such policy."""
@@ -193,24 +192,21 @@ class Policies:
     def delete(self, enterprise_id: str, policy_id: int) -> None:
         """Remove the policy; a 404 if the enterprise has no such policy."""
         row = self._row(enterprise_id, policy_id)
-        self.store.conn.execute(delete(schema.policies).where(schema.policies.c.pk == row.pk))
+        self.store.delete_row(schema.policies, row.pk)
 
     def _row(self, enterprise_id: str, policy_id: int) -> Any:
-        p = schema.policies.c
         row = None
         if 0 < policy_id <= _MAX_ID:
-            row = self.store.one(
-                schema.policies, p.pk == policy_id, p.enterprise_id == enterprise_id
-            )
+            row = records_db.policy(self.store, enterprise_id, policy_id)
         if row is None:
             raise not_found("Policy")
         return row
 
     def _save(self, pk: int, policy: EnterprisePolicy) -> bytes:
         doc = msgspec.json.encode(policy)
-        self.store.update(
+        self.store.update_row(
             schema.policies,
-            schema.policies.c.pk == pk,
+            pk,
             name=policy.name,
             is_active=policy.is_active,
             doc=doc,

@@ -14,6 +14,7 @@ from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns, enterprise_url
 from esper_emulator.services.groups import Groups
 from esper_emulator.store import Store, schema
+from esper_emulator.store import devices as devices_db
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
@@ -94,15 +95,7 @@ class Seeder:
     def devices(self, enterprise_id: str, count: int, online_ratio: float = 0.7) -> list[str]:
         """Create ``count`` devices with realistic hardware, software and network info."""
         rows, ids = [], []
-        start = (
-            self.store.conn.execute(
-                schema.devices.select()
-                .with_only_columns(schema.devices.c.pk)
-                .order_by(schema.devices.c.pk.desc())
-                .limit(1)
-            ).scalar()
-            or 0
-        )
+        start = devices_db.last_pk(self.store)
         for n in range(start + 1, start + count + 1):
             r = random.Random(f"{self.seed}:device:{n}")
             device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)

@@ -7,13 +7,13 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, select
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import load
 from esper_emulator.services.fleet import enterprise_url
 from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import records as records_db
 from esper_emulator.validation import Rule, Rules
 from esperclient.models import EventSubscription, EventSubscriptionArgs
 
@@ -63,8 +63,7 @@ class Subscriptions:
 
     def list_subscriptions(self, enterprise_id: str, limit: int, offset: int) -> Page:
         """A page of the subscriptions, oldest first."""
-        where = [schema.subscriptions.c.enterprise_id == enterprise_id]
-        return self.store.page(schema.subscriptions, where, limit, offset)
+        return records_db.subscriptions_page(self.store, enterprise_id, limit, offset)
 
     def get(self, enterprise_id: str, subscription_id: str) -> bytes:
         """The stored ``EventSubscription``; a 404 if the enterprise has no such one."""
@@ -73,20 +72,14 @@ class Subscriptions:
     def delete(self, enterprise_id: str, subscription_id: str) -> None:
         """Remove the subscription; a 404 if the enterprise has no such one."""
         row = self._row(enterprise_id, subscription_id)
-        self.store.conn.execute(
-            delete(schema.subscriptions).where(schema.subscriptions.c.pk == row.pk)
-        )
+        self.store.delete_row(schema.subscriptions, row.pk)
 
     def _all(self, enterprise_id: str) -> list[EventSubscription]:
-        s = schema.subscriptions.c
-        docs = self.store.conn.execute(select(s.doc).where(s.enterprise_id == enterprise_id))
-        return [msgspec.json.decode(doc, type=EventSubscription) for doc in docs.scalars()]
+        docs = records_db.subscription_docs(self.store, enterprise_id)
+        return [msgspec.json.decode(doc, type=EventSubscription) for doc in docs]
 
     def _row(self, enterprise_id: str, subscription_id: str) -> Any:
-        s = schema.subscriptions.c
-        row = self.store.one(
-            schema.subscriptions, s.id == subscription_id, s.enterprise_id == enterprise_id
-        )
+        row = records_db.subscription(self.store, enterprise_id, subscription_id)
         if row is None:
             raise not_found("Subscription")
         return row

@@ -1,4 +1,7 @@
-"""The store: every query the emulator makes, on SQLAlchemy 2 Core.
+"""The store's core: the engine, transactions and the generic row operations.
+
+The queries of each area live next to it (``devices``, ``apps``, ``groups``...), all on
+SQLAlchemy 2 Core; nothing outside ``store`` writes SQL.
 
 SQLite is the default (a file, or ``:memory:``); any SQLAlchemy URL works. Requests use
 the store on the server's event-loop thread, one short transaction at a time (never across
@@ -21,6 +24,7 @@ from sqlalchemy import (
     Row,
     Table,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -31,6 +35,9 @@ from sqlalchemy.pool import StaticPool
 
 from esper_emulator.store import schema
 from esper_emulator.store.schema import metadata
+
+CHUNK = 500
+"""Ids per ``IN (...)`` clause when a query takes an unbounded list of them."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,24 @@ def create_store_engine(db: str) -> Engine:
     return engine
 
 
+def like_escape(text: str) -> str:
+    """``text`` with the LIKE wildcards escaped (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
+    """``column`` holds ``text`` (taken literally) anywhere, in any case."""
+    return column.ilike(f"%{like_escape(text)}%", escape="\\")
+
+
+def chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``ids`` in slices of ``CHUNK``, one query each."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 class Store:
-    """Typed access to the tables; the only place that writes SQL."""
+    """One database: its transactions and the generic row operations."""
 
     def __init__(self, engine: Engine, lock_timeout: float = 30.0) -> None:
         self.engine = engine
@@ -104,6 +127,7 @@ class Store:
 
     @property
     def conn(self) -> Connection:
+        """The connection of this thread's open transaction."""
         if self._conn is None or self._owner != threading.get_ident():
             raise RuntimeError("store used outside a transaction")
         return self._conn
@@ -118,14 +142,32 @@ class Store:
         """Insert one row."""
         self.conn.execute(insert(table).values(**values))
 
+    def insert_pk(self, table: Table, **values: Any) -> int:
+        """Insert one row; its new ``pk``."""
+        inserted = self.conn.execute(insert(table).values(**values))
+        pk: int = inserted.inserted_primary_key[0]  # type: ignore[index]
+        return pk
+
     def insert_many(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert many rows in one statement batch."""
         if rows:
             self.conn.execute(insert(table), list(rows))
 
-    def update(self, table: Table, where: ColumnElement[bool], **values: Any) -> int:
-        """Update the matching rows; returns how many matched."""
-        return self.conn.execute(update(table).where(where).values(**values)).rowcount
+    def update(self, table: Table, *where: ColumnElement[bool], **values: Any) -> int:
+        """Update the rows matching every condition of ``where``; returns how many matched."""
+        return self.conn.execute(update(table).where(*where).values(**values)).rowcount
+
+    def update_row(self, table: Table, pk: int, **values: Any) -> None:
+        """Update the row whose ``pk`` is given."""
+        self.update(table, table.c.pk == pk, **values)
+
+    def delete(self, table: Table, *where: ColumnElement[bool]) -> int:
+        """Delete the rows matching every condition of ``where``; returns how many there were."""
+        return self.conn.execute(delete(table).where(*where)).rowcount
+
+    def delete_row(self, table: Table, pk: int) -> None:
+        """Delete the row whose ``pk`` is given."""
+        self.delete(table, table.c.pk == pk)
 
     def one(self, table: Table, *where: ColumnElement[bool]) -> Row[Any] | None:
         """The one row matching ``where``, or ``None``."""
@@ -163,21 +205,6 @@ class Store:
             self.insert(schema.meta, key=key, value=value)
         else:
             self.update(schema.meta, schema.meta.c.key == key, value=value)
-
-    # commands
-
-    def due_commands(self, now: float, limit: int = 1000) -> list[Row[Any]]:
-        """Commands whose next state change is due at ``now``, oldest first."""
-        c = schema.commands.c
-        return list(
-            self.conn.execute(
-                select(schema.commands).where(c.due_at <= now).order_by(c.due_at, c.pk).limit(limit)
-            )
-        )
-
-    def next_due(self) -> float | None:
-        """When the earliest pending command state change is due."""
-        return self.conn.execute(select(func.min(schema.commands.c.due_at))).scalar()
 
     def wipe(self) -> None:
         """Delete every row of every table."""

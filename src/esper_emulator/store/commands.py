@@ -1,0 +1,157 @@
+"""Queries of the device commands, group commands and (v0) command requests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, func, select
+
+from esper_emulator.store import schema
+from esper_emulator.store.db import Store, chunks
+
+_c = schema.commands.c
+_gc = schema.group_commands.c
+_r = schema.command_requests.c
+
+
+# device commands
+
+
+def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> bytes | None:
+    """The stored ``DeviceCommand`` of the enterprise's device, or ``None``."""
+    return store.doc(
+        schema.commands,
+        _c.id == command_id,
+        _c.device_id == device_id,
+        _c.enterprise_id == enterprise_id,
+    )
+
+
+def due(store: Store, now: float, limit: int = 1000) -> list[Row[Any]]:
+    """Commands whose next state change is due at ``now``, oldest first."""
+    query = select(schema.commands).where(_c.due_at <= now).order_by(_c.due_at, _c.pk)
+    return list(store.conn.execute(query.limit(limit)))
+
+
+def next_due(store: Store) -> float | None:
+    """When the earliest pending command state change is due."""
+    return store.conn.execute(select(func.min(_c.due_at))).scalar()
+
+
+def resume(store: Store, device_id: str, state: str, due_at: float) -> None:
+    """Make the device's waiting commands in ``state`` (those not due) due at ``due_at``."""
+    waiting = (_c.device_id == device_id, _c.state == state, _c.due_at.is_(None))
+    store.update(schema.commands, *waiting, due_at=due_at)
+
+
+def suspend(store: Store, device_id: str, state: str) -> None:
+    """Make the device's commands in ``state`` wait: they are due no more."""
+    store.update(schema.commands, _c.device_id == device_id, _c.state == state, due_at=None)
+
+
+def hold(store: Store, command_id: str, state: str, doc: bytes) -> None:
+    """Set a command's ``state`` and ``doc``; it is due no more."""
+    store.update(schema.commands, _c.id == command_id, state=state, due_at=None, doc=doc)
+
+
+# group commands
+
+
+def group_command(
+    store: Store, enterprise_id: str, group_id: str, command_id: str
+) -> Row[Any] | None:
+    """The row of a group command of the enterprise's group, or ``None``."""
+    return store.one(
+        schema.group_commands,
+        _gc.id == command_id,
+        _gc.group_id == group_id,
+        _gc.enterprise_id == enterprise_id,
+    )
+
+
+def of_group_command(store: Store, group_command_id: str) -> list[Row[Any]]:
+    """The ``state`` and ``doc`` of each device command a group command fanned out."""
+    query = select(_c.state, _c.doc).where(_c.group_command_id == group_command_id)
+    return list(store.conn.execute(query))
+
+
+# command requests
+
+
+def request_exists(store: Store, enterprise_id: str, request_id: str) -> bool:
+    """Whether the enterprise has the command request."""
+    row = store.one(schema.command_requests, _r.id == request_id, _r.enterprise_id == enterprise_id)
+    return row is not None
+
+
+def requests(
+    store: Store,
+    enterprise_id: str,
+    *,
+    command_type: str | None = None,
+    device_type: str | None = None,
+    command: str | None = None,
+    issued_by: str | None = None,
+    devices: Sequence[str] | None = None,
+) -> list[Row[Any]]:
+    """The ``id`` and ``doc`` of the enterprise's requests matching every filter given.
+
+    ``devices`` keeps the requests that reached any of these devices; the others match
+    exactly (``issued_by`` is a user id). Oldest first.
+    """
+    where: list[ColumnElement[bool]] = [_r.enterprise_id == enterprise_id]
+    for column, value in (
+        (_r.command_type, command_type),
+        (_r.device_type, device_type),
+        (_r.command, command),
+        (_r.issued_by, issued_by),
+    ):
+        if value is not None:
+            where.append(column == value)
+    if devices is not None:
+        reached = select(_c.request_id).where(_c.device_id.in_(devices), _c.request_id.is_not(None))
+        where.append(_r.id.in_(reached))
+    return list(store.conn.execute(select(_r.id, _r.doc).where(*where).order_by(_r.pk)))
+
+
+def of_request(store: Store, request_id: str, device_id: str | None = None) -> list[Row[Any]]:
+    """The commands of a request (to ``device_id`` only, if given), oldest first.
+
+    Each row holds the command's ``id``, ``request_id``, ``state``, ``due_at`` and ``doc``.
+    """
+    where = [_c.request_id == request_id]
+    if device_id is not None:
+        where.append(_c.device_id == device_id)
+    return _statuses(store, where)
+
+
+def requested_of_device(store: Store, device_id: str) -> list[Row[Any]]:
+    """The device's commands that came from any request, as ``of_request`` gives them."""
+    return _statuses(store, [_c.device_id == device_id, _c.request_id.is_not(None)])
+
+
+def _statuses(store: Store, where: list[ColumnElement[bool]]) -> list[Row[Any]]:
+    query = select(_c.id, _c.request_id, _c.state, _c.due_at, _c.doc).where(*where)
+    return list(store.conn.execute(query.order_by(_c.pk)))
+
+
+def state_counts(store: Store, request_ids: Sequence[str]) -> list[tuple[str, str, bool, int]]:
+    """How many commands of each request are in each state, split by whether they wait.
+
+    One ``(request id, state, waiting, total)`` per combination found; a command waits
+    when it is not due (queued for an offline device, or held).
+    """
+    waiting = _c.due_at.is_(None)
+    counts: list[tuple[str, str, bool, int]] = []
+    for ids in chunks(request_ids):
+        query = (
+            select(_c.request_id, _c.state, waiting, func.count())
+            .where(_c.request_id.in_(ids))
+            .group_by(_c.request_id, _c.state, waiting)
+        )
+        counts += [
+            (request_id, state, bool(queued), total)
+            for request_id, state, queued, total in store.conn.execute(query)
+        ]
+    return counts

@@ -1,0 +1,131 @@
+"""Queries of the devices table: lookups, the filtered list, and id sets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, func, or_, select
+
+from esper_emulator.store import schema
+from esper_emulator.store.db import Page, Store, chunks, contains
+
+_d = schema.devices.c
+_m = schema.group_members.c
+
+
+def doc(store: Store, enterprise_id: str, device_id: str) -> bytes | None:
+    """The stored ``Device`` of the enterprise, or ``None``."""
+    return store.doc(schema.devices, _d.id == device_id, _d.enterprise_id == enterprise_id)
+
+
+def exists(store: Store, enterprise_id: str, device_id: str) -> bool:
+    """Whether the enterprise has the device."""
+    row = store.one(schema.devices, _d.id == device_id, _d.enterprise_id == enterprise_id)
+    return row is not None
+
+
+def page(
+    store: Store,
+    enterprise_id: str,
+    limit: int,
+    offset: int,
+    *,
+    name: str | None = None,
+    imei: str | None = None,
+    serial: str | None = None,
+    state: int | None = None,
+    is_gms: bool | None = None,
+    brand: str | None = None,
+    group: str | None = None,
+    search: str | None = None,
+    tags: str | None = None,
+) -> Page:
+    """A page of the enterprise's devices matching every filter given.
+
+    ``name``, ``imei``, ``serial``, ``state`` and ``is_gms`` match exactly, ``brand``
+    in any case; ``group`` keeps that group's members; ``search`` (a part of the name,
+    IMEI or MAC address) and ``tags`` (a part of the tags) match in any case.
+    """
+    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
+    for column, value in (
+        (_d.device_name, name),
+        (_d.imei, imei),
+        (_d.serial, serial),
+        (_d.state, state),
+        (_d.is_gms, is_gms),
+    ):
+        if value is not None:
+            where.append(column == value)
+    if brand is not None:
+        where.append(func.lower(_d.brand) == brand.lower())
+    if group is not None:
+        where.append(_d.id.in_(select(_m.device_id).where(_m.group_id == group)))
+    if search:
+        where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
+    if tags:
+        where.append(contains(_d.tags, tags))
+    return store.page(schema.devices, where, limit, offset)
+
+
+def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:
+    """Write a device's changed columns (its ``doc`` and filter columns)."""
+    store.update(schema.devices, _d.id == device_id, **columns)
+
+
+def last_pk(store: Store) -> int:
+    """The ``pk`` of the newest device (of any enterprise); 0 when there is none."""
+    newest = select(_d.pk).order_by(_d.pk.desc()).limit(1)
+    return store.conn.execute(newest).scalar() or 0
+
+
+def known_ids(store: Store, enterprise_id: str, device_ids: Sequence[str]) -> set[str]:
+    """Those of ``device_ids`` that are devices of the enterprise."""
+    found: set[str] = set()
+    for ids in chunks(device_ids):
+        query = select(_d.id).where(_d.id.in_(ids), _d.enterprise_id == enterprise_id)
+        found.update(store.conn.execute(query).scalars())
+    return found
+
+
+def rows(
+    store: Store, device_ids: Sequence[str], enterprise_id: str | None = None
+) -> list[Row[Any]]:
+    """The ``pk``, ``id`` and ``doc`` of each of ``device_ids`` (of the enterprise, if given)."""
+    found: list[Row[Any]] = []
+    for ids in chunks(device_ids):
+        where: list[ColumnElement[bool]] = [_d.id.in_(ids)]
+        if enterprise_id is not None:
+            where.append(_d.enterprise_id == enterprise_id)
+        found += store.conn.execute(select(_d.pk, _d.id, _d.doc).where(*where))
+    return found
+
+
+def targets(
+    store: Store,
+    enterprise_id: str,
+    device_ids: Sequence[str],
+    group_ids: Sequence[str],
+    *,
+    state: int | None = None,
+    state_not: int | None = None,
+) -> list[str]:
+    """The ids of the enterprise's devices that are listed or members, oldest first.
+
+    Those among ``device_ids`` or in any of ``group_ids`` (every device of the
+    enterprise when both are empty); only those in ``state``, or not in ``state_not``,
+    when given.
+    """
+    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
+    listed: list[ColumnElement[bool]] = []
+    if device_ids:
+        listed.append(_d.id.in_(device_ids))
+    if group_ids:
+        listed.append(_d.id.in_(select(_m.device_id).where(_m.group_id.in_(group_ids))))
+    if listed:
+        where.append(or_(*listed))
+    if state is not None:
+        where.append(_d.state == state)
+    if state_not is not None:
+        where.append(_d.state != state_not)
+    return list(store.conn.execute(select(_d.id).where(*where).order_by(_d.pk)).scalars())
