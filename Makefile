@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := test
-.PHONY: install test lint format demo serve clean
+.PHONY: install test lint format sync demo serve clean
 
 install: $(VENV)/.installed
 
@@ -21,13 +21,17 @@ test: $(VENV)/.installed
 	@$(MAKE) --no-print-directory lint
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
 format: $(VENV)/.installed
-	$(BIN)/ruff check --select I --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --select I --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
+
+# The sync client is generated from the async source in src/esperclient/_async.
+sync: $(VENV)/.installed
+	$(BIN)/python scripts/gen_sync.py
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m esper_emulator.demo

@@ -13,8 +13,11 @@ Everything is an ``ApiException`` (the esperclient 0.1.3 name, importable from
     │   ├── PayloadTooLargeError    413
     │   ├── RateLimitError          429; ``retry_after`` in seconds, when the server said
     │   └── ServerError             5xx
-    └── ApiConnectionError          no answer: refused, reset, TLS failure...
-        └── ApiTimeoutError         no answer in time
+    ├── ApiConnectionError          no answer: refused, reset, TLS failure...
+    │   └── ApiTimeoutError         no answer in time
+    └── WaitError                   a waiter gave up: ``last`` holds the last state seen
+        ├── CommandFailedError      the command ended in failure
+        └── WaitTimeoutError        no final state within the timeout
 """
 
 from __future__ import annotations
@@ -135,11 +138,35 @@ class ServerError(ApiStatusError):
 
 
 class ApiConnectionError(ApiException):
-    """No HTTP answer: the connection was refused, reset, or TLS failed."""
+    """No HTTP answer: the connection was refused, reset, or TLS failed.
+
+    ``reached_server`` is false when the connection was never opened, so the server
+    cannot have acted on the request.
+    """
+
+    def __init__(self, *args: Any, reached_server: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reached_server = reached_server
 
 
 class ApiTimeoutError(ApiConnectionError):
     """No HTTP answer within the timeout."""
+
+
+class WaitError(ApiException):
+    """A waiter stopped without success; ``last`` is the last object it read."""
+
+    def __init__(self, message: str, last: Any) -> None:
+        super().__init__(status=0, reason=message)
+        self.last = last
+
+
+class CommandFailedError(WaitError):
+    """The command reached a final state other than success."""
+
+
+class WaitTimeoutError(WaitError):
+    """The command did not reach a final state in time."""
 
 
 _BY_STATUS: dict[int, type[ApiStatusError]] = {

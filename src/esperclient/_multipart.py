@@ -81,3 +81,18 @@ def multipart_file(field: str, file: FileInput) -> MultipartBody:
         length=len(head) + size + len(tail),
         chunks=chunks,
     )
+
+
+def with_progress(
+    chunks: Callable[[], Iterator[bytes]], total: int, on_progress: Callable[[int, int], None]
+) -> Callable[[], Iterator[bytes]]:
+    """``chunks`` that report ``on_progress(sent, total)`` as each chunk goes out."""
+
+    def reported() -> Iterator[bytes]:
+        sent = 0
+        for chunk in chunks():
+            sent += len(chunk)
+            yield chunk
+            on_progress(sent, total)
+
+    return reported

@@ -20,7 +20,11 @@ class Configuration:
     ``api_key_prefix``, ``verify_ssl``, ``ssl_ca_cert``, ``cert_file``, ``key_file``,
     ``assert_hostname``, ``proxy``, ``connection_pool_maxsize``, ``debug``,
     ``logger_file``...) plus ``timeout``: seconds to wait for the server, as a number
-    or a ``(connect, read)`` pair; ``None`` waits forever, as 0.1.3 did.
+    or a ``(connect, read)`` pair; ``None`` waits forever, as 0.1.3 did. ``retries``:
+    how many times a failed call is repeated where that is safe (a connection that
+    could not be opened; 429; 502/503/504 for reads, PUT and DELETE; never a POST that
+    may have reached the server), with backoff and ``Retry-After`` honoured; 0 turns
+    retries off. ``rate_limit``: at most this many requests per second from one client.
 
     TLS certificates are verified unless ``verify_ssl`` is set to ``False``. The API
     key is never shown by ``repr`` or written to the logs.
@@ -56,6 +60,8 @@ class Configuration:
         self.proxy: str | None = None
         self.safe_chars_for_path_param = ""
         self.timeout: float | tuple[float, float] | None = (10.0, 60.0)
+        self.retries = 2
+        self.rate_limit: float | None = None
 
     @classmethod
     def set_default(cls, default: Configuration | None) -> None:

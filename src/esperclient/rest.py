@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import msgspec
 import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, SSLError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from esperclient._exceptions import (
@@ -33,6 +33,8 @@ from esperclient._exceptions import (
     ServerError,
 )
 from esperclient._request import HttpRequest, status_error
+from esperclient._retry import RetryPolicy
+from esperclient._throttle import Throttle
 from esperclient.configuration import Configuration
 
 __all__ = [
@@ -51,12 +53,6 @@ __all__ = [
 logger = logging.getLogger("esperclient")
 
 Timeout = float | tuple[float, float] | None
-
-# Only failures to connect are retried here: such a request never reached the server,
-# so even a POST that creates a command is safe to send again.
-_CONNECT_RETRIES = urllib3.Retry(
-    total=2, connect=2, read=0, status=0, other=0, redirect=False, raise_on_status=False
-)
 
 
 class RESTResponse:
@@ -111,12 +107,14 @@ class RESTClientObject:
             "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
             "cert_file": configuration.cert_file,
             "key_file": configuration.key_file,
-            "retries": _CONNECT_RETRIES,
+            "retries": False,
         }
         if configuration.ssl_ca_cert:
             options["ca_certs"] = configuration.ssl_ca_cert
         if configuration.assert_hostname is not None:
             options["assert_hostname"] = configuration.assert_hostname
+        self.retry = RetryPolicy(max_retries=configuration.retries)
+        self.throttle = Throttle(configuration.rate_limit)
         self.pool_manager: urllib3.PoolManager
         if configuration.proxy:
             self.pool_manager = urllib3.ProxyManager(proxy_url=configuration.proxy, **options)
@@ -126,7 +124,31 @@ class RESTClientObject:
     def send(
         self, request: HttpRequest, timeout: Timeout, preload_content: bool = True
     ) -> urllib3.BaseHTTPResponse:
-        """Send ``request``; raise an ``ApiException`` subclass unless the status is 2xx."""
+        """Send ``request``, retrying what is safe to retry; raise unless the status is 2xx."""
+        attempt = 0
+        while True:
+            self.throttle.wait()
+            try:
+                response = self._send_once(request, timeout, preload_content)
+            except ApiConnectionError as exc:
+                if not self.retry.retries_failure(
+                    request.method, reached_server=exc.reached_server, attempt=attempt
+                ):
+                    raise
+                time.sleep(self.retry.delay(attempt))
+            else:
+                if 200 <= response.status <= 299:
+                    return response
+                if not self.retry.retries_status(request.method, response.status, attempt):
+                    raise status_error(
+                        response.status, response.reason, response.data, response.headers
+                    )
+                time.sleep(self.retry.delay(attempt, response.headers))
+            attempt += 1
+
+    def _send_once(
+        self, request: HttpRequest, timeout: Timeout, preload_content: bool
+    ) -> urllib3.BaseHTTPResponse:
         body = request.body() if callable(request.body) else request.body
         started = time.perf_counter()
         try:
@@ -138,23 +160,20 @@ class RESTClientObject:
                 timeout=_timeout(timeout),
                 preload_content=preload_content,
                 redirect=False,
+                retries=False,
             )
-        except MaxRetryError as exc:
-            raise _connection_error(exc.reason or exc, request) from None
         except HTTPError as exc:
-            raise _connection_error(exc, request) from None
+            raise connection_error(exc, request.method, request.url) from None
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug(
-                "%s %s -> %s in %.1f ms",
-                request.method,
-                request.url,
-                response.status,
-                elapsed,
+                "%s %s -> %s in %.1f ms", request.method, request.url, response.status, elapsed
             )
-        if not 200 <= response.status <= 299:
-            raise status_error(response.status, response.reason, response.data, response.headers)
         return response
+
+    def close(self) -> None:
+        """Drop the pooled connections."""
+        self.pool_manager.clear()
 
     def request(
         self,
@@ -187,11 +206,19 @@ class RESTClientObject:
         return RESTResponse(response) if _preload_content else response
 
 
-def _connection_error(exc: BaseException, request: HttpRequest) -> ApiException:
-    where = f"{request.method} {request.url.split('?', 1)[0]}"
+def connection_error(exc: BaseException, method: str, url: str) -> ApiConnectionError:
+    """The SDK error for a urllib3 failure, noting whether the request reached the server."""
+    where = f"{method} {url.split('?', 1)[0]}"
     # urllib3 makes NewConnectionError a subclass of its timeout error: test it first.
+    never_left = isinstance(exc, (NewConnectionError, ConnectTimeoutError))
     if isinstance(exc, Urllib3Timeout) and not isinstance(exc, NewConnectionError):
-        return ApiTimeoutError(status=0, reason=f"Timed out: {where}")
+        return ApiTimeoutError(
+            status=0, reason=f"Timed out: {where}", reached_server=not never_left
+        )
     if isinstance(exc, SSLError):
         return ApiConnectionError(status=0, reason=f"TLS failed for {where}: {exc}")
-    return ApiConnectionError(status=0, reason=f"Could not reach the server for {where}: {exc}")
+    return ApiConnectionError(
+        status=0,
+        reason=f"Could not reach the server for {where}: {exc}",
+        reached_server=not never_left,
+    )

@@ -1,0 +1,142 @@
+"""The async transport, on aiohttp (imported only when an async client is created).
+
+It mirrors ``rest.RESTClientObject.send``: one request, retried where that is safe,
+throttled, with failures turned into ``ApiConnectionError``/``ApiTimeoutError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from multidict import CIMultiDictProxy
+
+from esperclient._exceptions import ApiConnectionError, ApiTimeoutError
+from esperclient._request import HttpRequest, status_error
+from esperclient._retry import RetryPolicy
+from esperclient._throttle import Throttle
+from esperclient.configuration import Configuration
+
+logger = logging.getLogger("esperclient")
+
+Timeout = float | tuple[float, float] | None
+
+
+@dataclass
+class AsyncResponse:
+    """A finished response: the same attributes the sync transport's answer has."""
+
+    status: int
+    reason: str | None
+    headers: CIMultiDictProxy[str]
+    data: bytes
+
+
+def _ssl_context(configuration: Configuration) -> ssl.SSLContext | bool:
+    if not configuration.verify_ssl:
+        return False
+    context = ssl.create_default_context(cafile=configuration.ssl_ca_cert)
+    if configuration.cert_file:
+        context.load_cert_chain(configuration.cert_file, configuration.key_file)
+    return context
+
+
+def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    if timeout is None:
+        return aiohttp.ClientTimeout(total=None)
+    if isinstance(timeout, tuple):
+        return aiohttp.ClientTimeout(sock_connect=timeout[0], sock_read=timeout[1])
+    return aiohttp.ClientTimeout(total=timeout)
+
+
+async def _stream(chunks: Callable[[], Iterator[bytes]]) -> AsyncIterator[bytes]:
+    for chunk in chunks():
+        yield chunk
+
+
+class AsyncTransport:
+    """A pooled aiohttp session configured from a ``Configuration``."""
+
+    def __init__(self, configuration: Configuration) -> None:
+        self.configuration = configuration
+        self.retry = RetryPolicy(max_retries=configuration.retries)
+        self.throttle = Throttle(configuration.rate_limit)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self.configuration.connection_pool_maxsize,
+                ssl=_ssl_context(self.configuration),
+            )
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        return self._session
+
+    async def send(self, request: HttpRequest, timeout: Timeout) -> AsyncResponse:
+        """Send ``request``, retrying what is safe to retry; raise unless the status is 2xx."""
+        attempt = 0
+        while True:
+            await asyncio.sleep(self.throttle.reserve())
+            try:
+                response = await self._send_once(request, timeout)
+            except ApiConnectionError as exc:
+                if not self.retry.retries_failure(
+                    request.method, reached_server=exc.reached_server, attempt=attempt
+                ):
+                    raise
+                await asyncio.sleep(self.retry.delay(attempt))
+            else:
+                if 200 <= response.status <= 299:
+                    return response
+                if not self.retry.retries_status(request.method, response.status, attempt):
+                    raise status_error(
+                        response.status, response.reason, response.data, response.headers
+                    )
+                await asyncio.sleep(self.retry.delay(attempt, response.headers))
+            attempt += 1
+
+    async def _send_once(self, request: HttpRequest, timeout: Timeout) -> AsyncResponse:
+        body: Any = _stream(request.body) if callable(request.body) else request.body
+        where = f"{request.method} {request.url.split('?', 1)[0]}"
+        started = time.perf_counter()
+        try:
+            async with self._open().request(
+                request.method,
+                request.url,
+                data=body,
+                headers=request.headers,
+                timeout=_client_timeout(timeout),
+                allow_redirects=False,
+                proxy=self.configuration.proxy,
+            ) as response:
+                data = await response.read()
+        except asyncio.TimeoutError:
+            raise ApiTimeoutError(status=0, reason=f"Timed out: {where}") from None
+        except aiohttp.ClientConnectorError as exc:
+            raise ApiConnectionError(
+                status=0,
+                reason=f"Could not reach the server for {where}: {exc}",
+                reached_server=False,
+            ) from None
+        except aiohttp.ClientError as exc:
+            raise ApiConnectionError(
+                status=0, reason=f"Connection failed for {where}: {exc}"
+            ) from None
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.perf_counter() - started) * 1000
+            logger.debug(
+                "%s %s -> %s in %.1f ms", request.method, request.url, response.status, elapsed
+            )
+        return AsyncResponse(response.status, response.reason, response.headers, data)
+
+    async def close(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

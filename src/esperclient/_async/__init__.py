@@ -1,0 +1,1 @@
+"""The idiomatic client, async; ``esperclient._sync`` is generated from this package."""

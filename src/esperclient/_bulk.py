@@ -1,0 +1,67 @@
+"""What a bulk command reports: one outcome per device, never lost, never doubled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from esperclient._exceptions import ApiException
+from esperclient.models import DeviceCommand
+
+SUCCESS = "Command Success"
+FINAL_STATES = frozenset({SUCCESS, "Command Failure", "Command TimeOut", "Command Cancelled"})
+
+Status = Literal["success", "failure", "error", "pending"]
+
+
+@dataclass
+class Outcome:
+    """What happened on one device: ``success``, ``failure`` (the command failed),
+    ``error`` (the request was refused or never answered) or ``pending`` (not final when
+    waiting stopped, or not waited for)."""
+
+    device_id: str
+    status: Status
+    command: DeviceCommand | None = None
+    error: ApiException | None = None
+
+
+@dataclass
+class BulkReport:
+    """The outcome of a bulk command, one per device, in the order the devices were given."""
+
+    command: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def by_status(self, status: Status) -> list[Outcome]:
+        """The outcomes with ``status``."""
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        """Devices where the command succeeded."""
+        return self.by_status("success")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Devices where the command ran and failed, or could not be sent."""
+        return [o for o in self.outcomes if o.status in ("failure", "error")]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every device succeeded."""
+        return all(o.status == "success" for o in self.outcomes)
+
+
+def outcome_of(device_id: str, command: DeviceCommand) -> Outcome:
+    """The outcome a command's state stands for."""
+    if command.state == SUCCESS:
+        return Outcome(device_id, "success", command)
+    if command.state in FINAL_STATES:
+        return Outcome(device_id, "failure", command)
+    return Outcome(device_id, "pending", command)
+
+
+Progress = Callable[[int, int], None]
+"""``on_progress(done, total)``."""

@@ -1,0 +1,40 @@
+"""The few primitives that differ between the async client and the sync one.
+
+The async client's source calls ``async_sleep`` and ``async_map``; the generated sync
+client calls ``sleep`` and ``thread_map`` in their place (see ``scripts/gen_sync.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from time import sleep
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+__all__ = ["async_map", "async_sleep", "sleep", "thread_map"]
+
+
+async def async_sleep(seconds: float) -> None:
+    """Wait without blocking the event loop."""
+    await asyncio.sleep(seconds)
+
+
+async def async_map(fn: Callable[[T], Awaitable[R]], items: Iterable[T], limit: int) -> list[R]:
+    """``fn`` over ``items``, at most ``limit`` at a time, results in input order."""
+    gate = asyncio.Semaphore(max(1, limit))
+
+    async def one(item: T) -> R:
+        async with gate:
+            return await fn(item)
+
+    return list(await asyncio.gather(*(one(item) for item in items)))
+
+
+def thread_map(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
+    """``fn`` over ``items`` on at most ``limit`` threads, results in input order."""
+    with ThreadPoolExecutor(max_workers=max(1, limit)) as pool:
+        return list(pool.map(fn, items))

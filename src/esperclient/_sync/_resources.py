@@ -1,0 +1,683 @@
+# Generated from esperclient/_async/_resources.py by scripts/gen_sync.py: do not edit.
+"""The resources of the idiomatic async client: one class per area of the API.
+
+Each method is one line of intent over an operation of ``esperclient._operations``;
+lists return lazy paginators. This module is the source of the sync resources.
+"""
+
+from __future__ import annotations
+
+import builtins
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from esperclient import _operations as ops
+from esperclient._bulk import FINAL_STATES, SUCCESS, BulkReport, Outcome, Progress, outcome_of
+from esperclient._concurrency import sleep, thread_map
+from esperclient._exceptions import (
+    ApiException,
+    CommandFailedError,
+    NotFoundError,
+    WaitTimeoutError,
+)
+from esperclient._multipart import FileInput
+from esperclient._sync._pagination import Paginator
+from esperclient.models import (
+    AppInstall,
+    Application,
+    AppVersion,
+    CommandArgs,
+    CommandRequest,
+    Content,
+    Data,
+    Device,
+    DeviceApp,
+    DeviceCommand,
+    DeviceGroup,
+    DeviceGroupPartialUpdate,
+    DeviceGroupUpdate,
+    DeviceStatus,
+    EnterprisePolicy,
+    EnterprisePolicyPartialUpdate,
+    EnterpriseUpdateV1,
+    EnterpriseV1,
+    EventSubscription,
+    EventSubscriptionArgs,
+    Geofence,
+    GeofenceUpdate,
+    GroupCommand,
+    GroupCommandArgs,
+    GroupCommandRequest,
+    InstallDevices,
+    TokenInfoV1,
+    TokenRenewV0,
+    V0CommandRequest,
+    V0CommandStatus,
+)
+
+if TYPE_CHECKING:
+    from esperclient._sync._client import SyncAPIClient
+
+PAGE_SIZE = 100
+
+
+def _last_segment(url: str | None) -> str:
+    return (url or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+class Resource:
+    """A part of the API, bound to the client that sends its calls."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def _paged(self, op: ops.Operation, page_size: int, **values: Any) -> Paginator[Any]:
+        return Paginator(self._client, op, values, page_size)
+
+
+class Devices(Resource):
+    """The enterprise's devices, their apps, installs and status events."""
+
+    def list(
+        self,
+        *,
+        name: str | None = None,
+        group: str | None = None,
+        imei: str | None = None,
+        serial: str | None = None,
+        state: int | None = None,
+        brand: str | None = None,
+        is_gms: bool | None = None,
+        search: str | None = None,
+        tags: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[Device]:
+        """Devices matching the filters, fetched lazily page by page."""
+        return self._paged(
+            ops.GET_ALL_DEVICES,
+            page_size,
+            name=name,
+            group=group,
+            imei=imei,
+            serial=serial,
+            state=state,
+            brand=brand,
+            is_gms=is_gms,
+            search=search,
+            tags=tags,
+        )
+
+    def get(self, device_id: str) -> Device:
+        """One device."""
+        return self._client.call(ops.GET_DEVICE_BY_ID, device_id=device_id)  # type: ignore[no-any-return]
+
+    def get_by_name(self, name: str) -> Device:
+        """The device called exactly ``name``; ``NotFoundError`` when there is none."""
+        found = self.list(name=name, page_size=1).first()
+        if found is None:
+            raise NotFoundError(status=404, reason=f"No device named {name!r}.")
+        return found
+
+    def apps(
+        self,
+        device_id: str,
+        *,
+        package_name: str | None = None,
+        whitelisted: bool | None = None,
+        search: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[DeviceApp]:
+        """The apps on a device."""
+        flag = None if whitelisted is None else str(whitelisted).lower()
+        return self._paged(
+            ops.GET_DEVICE_APPS,
+            page_size,
+            device_id=device_id,
+            package_name=package_name,
+            whitelisted=flag,
+            search=search,
+        )
+
+    def app(self, device_id: str, app_id: str) -> DeviceApp:
+        """One app on a device."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.GET_DEVICE_APP_BY_ID, device_id=device_id, app_id=app_id
+        )
+
+    def installs(
+        self,
+        device_id: str,
+        *,
+        package_name: str | None = None,
+        application_name: str | None = None,
+        install_state: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[AppInstall]:
+        """The install and uninstall records of a device."""
+        return self._paged(
+            ops.GET_APP_INSTALLS,
+            page_size,
+            device_id=device_id,
+            package_name=package_name,
+            application_name=application_name,
+            install_state=install_state,
+        )
+
+    def events(self, device_id: str, *, latest: bool = False) -> builtins.list[DeviceStatus]:
+        """A device's status events, newest first (only the newest with ``latest``)."""
+        page = self._client.call(
+            ops.GET_DEVICE_EVENT, device_id=device_id, latest_event=int(latest)
+        )
+        return list(page.results or [])
+
+
+class Applications(Resource):
+    """The enterprise's applications and their versions."""
+
+    def list(
+        self,
+        *,
+        application_name: str | None = None,
+        package_name: str | None = None,
+        is_hidden: bool | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[Application]:
+        """Applications matching the filters."""
+        return self._paged(
+            ops.GET_ALL_APPLICATIONS,
+            page_size,
+            application_name=application_name,
+            package_name=package_name,
+            is_hidden=is_hidden,
+        )
+
+    def get(self, application_id: str) -> Application:
+        """One application, with a summary of its versions."""
+        return self._client.call(ops.GET_APPLICATION, application_id=application_id)  # type: ignore[no-any-return]
+
+    def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Application:
+        """Upload an APK (a path or an open binary file), streamed; the new application.
+
+        ``on_progress(sent, total)`` is called as the bytes go out.
+        """
+        answer = self._client.call(ops.UPLOAD, app_file=file, on_progress=on_progress)
+        return answer.application  # type: ignore[no-any-return]
+
+    def delete(self, application_id: str) -> None:
+        """Delete an application and all its versions."""
+        self._client.call(ops.DELETE_APPLICATION, application_id=application_id)
+
+    def versions(
+        self,
+        application_id: str,
+        *,
+        version_code: str | None = None,
+        build_number: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[AppVersion]:
+        """The versions of an application."""
+        return self._paged(
+            ops.GET_APP_VERSIONS,
+            page_size,
+            application_id=application_id,
+            version_code=version_code,
+            build_number=build_number,
+        )
+
+    def version(self, application_id: str, version_id: str) -> AppVersion:
+        """One version of an application."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.GET_APP_VERSION, application_id=application_id, version_id=version_id
+        )
+
+    def delete_version(self, application_id: str, version_id: str) -> None:
+        """Delete one version of an application."""
+        self._client.call(
+            ops.DELETE_APP_VERSION, application_id=application_id, version_id=version_id
+        )
+
+    def install_devices(
+        self,
+        application_id: str,
+        version_id: str,
+        *,
+        search: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Paginator[InstallDevices]:
+        """The devices that have a version installed."""
+        return self._paged(
+            ops.GET_INSTALL_DEVICES,
+            page_size,
+            application_id=application_id,
+            version_id=version_id,
+            search=search,
+        )
+
+
+class Commands(Resource):
+    """Commands to devices: run one, follow it, or run one on many devices."""
+
+    def run(self, device_id: str, command: str, **command_args: Any) -> DeviceCommand:
+        """Send ``command`` (e.g. ``"REBOOT"``) to a device, with ``CommandArgs`` fields."""
+        args = CommandArgs(**command_args) if command_args else None
+        request = CommandRequest(command=command, command_args=args)
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.RUN_COMMAND, device_id=device_id, command=request
+        )
+
+    def get(self, device_id: str, command_id: str) -> DeviceCommand:
+        """A command's current state."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.GET_COMMAND, device_id=device_id, command_id=command_id
+        )
+
+    def wait(
+        self, command: DeviceCommand, *, timeout: float = 120.0, poll_interval: float = 1.0
+    ) -> DeviceCommand:
+        """Poll until ``command`` reaches a final state; it, if that state is success.
+
+        ``CommandFailedError`` for another final state, ``WaitTimeoutError`` after
+        ``timeout`` seconds; both carry the last state read in ``last``.
+        """
+        device_id = _last_segment(command.device)
+        deadline = time.monotonic() + timeout
+        current = command
+        while current.state not in FINAL_STATES:
+            if time.monotonic() >= deadline:
+                raise WaitTimeoutError(
+                    f"command {command.id} still {current.state!r} after {timeout} s", current
+                )
+            sleep(poll_interval)
+            current = self.get(device_id, str(command.id))
+        if current.state != SUCCESS:
+            raise CommandFailedError(
+                f"command {command.id} ended {current.state!r}: {current.details or ''}", current
+            )
+        return current
+
+    def run_many(
+        self,
+        device_ids: Sequence[str],
+        command: str,
+        *,
+        concurrency: int = 16,
+        wait: bool = True,
+        timeout: float = 300.0,
+        poll_interval: float = 1.0,
+        on_progress: Progress | None = None,
+        **command_args: Any,
+    ) -> BulkReport:
+        """Run ``command`` on every device, ``concurrency`` requests at a time.
+
+        The report has exactly one outcome per device, in the order given. A device
+        whose command could not be sent is an ``error`` (the SDK never sends a command
+        twice unless it provably did not arrive). With ``wait``, the commands are then
+        polled in rounds until all are final or ``timeout`` has passed; those still
+        running stay ``pending``. ``on_progress(done, total)`` counts devices whose
+        outcome is settled, reaching ``total`` when the call returns.
+        """
+        deadline = time.monotonic() + timeout
+        settled = 0
+
+        def report(outcome: Outcome) -> Outcome:
+            nonlocal settled
+            if outcome.status != "pending" or not wait:
+                settled += 1
+                if on_progress is not None:
+                    on_progress(settled, len(device_ids))
+            return outcome
+
+        def send(device_id: str) -> Outcome:
+            try:
+                sent = self.run(device_id, command, **command_args)
+            except ApiException as exc:
+                return report(Outcome(device_id, "error", error=exc))
+            return report(outcome_of(device_id, sent))
+
+        outcomes = thread_map(send, builtins.list(device_ids), concurrency)
+        while wait:
+            pending = [i for i, o in enumerate(outcomes) if o.status == "pending"]
+            if not pending or time.monotonic() >= deadline:
+                break
+            sleep(poll_interval)
+
+            def poll(index: int) -> None:
+                previous = outcomes[index]
+                assert previous.command is not None
+                try:
+                    current = self.get(previous.device_id, str(previous.command.id))
+                except ApiException:
+                    return  # read again next round
+                outcome = outcome_of(previous.device_id, current)
+                outcomes[index] = report(outcome) if outcome.status != "pending" else outcome
+
+            thread_map(poll, pending, concurrency)
+        for outcome in outcomes:
+            if wait and outcome.status == "pending":  # waiting is over for these too
+                settled += 1
+                if on_progress is not None:
+                    on_progress(settled, len(device_ids))
+        return BulkReport(command, outcomes)
+
+
+class CommandRequests(Resource):
+    """Command requests (v0): one command to many devices or groups."""
+
+    def create(
+        self,
+        command: str,
+        *,
+        devices: Sequence[str] | None = None,
+        groups: Sequence[str] | None = None,
+        command_type: str | None = None,
+        device_type: str = "active",
+        command_args: dict[str, Any] | None = None,
+        schedule: str = "IMMEDIATE",
+        schedule_args: dict[str, Any] | None = None,
+    ) -> V0CommandRequest:
+        """Send ``command`` to ``devices`` or ``groups`` (or, with neither, the enterprise)."""
+        kind = command_type or ("DEVICE" if devices else "GROUP" if groups else "DYNAMIC")
+        body = {
+            "command_type": kind,
+            "devices": list(devices or []),
+            "groups": list(groups or []),
+            "device_type": device_type,
+            "command": command,
+            "command_args": command_args or {},
+            "schedule": schedule,
+            **({"schedule_args": schedule_args} if schedule_args else {}),
+        }
+        return self._client.call(ops.CREATE_COMMAND, request=body)  # type: ignore[no-any-return]
+
+    def list(
+        self,
+        *,
+        command_type: str | None = None,
+        devices: Sequence[str] | None = None,
+        device_type: str | None = None,
+        command: str | None = None,
+        issued_by: str | None = None,
+    ) -> builtins.list[V0CommandRequest]:
+        """Command requests matching the filters."""
+        page = self._client.call(
+            ops.LIST_COMMAND_REQUEST,
+            command_type=command_type,
+            devices=",".join(devices) if devices else None,
+            device_type=device_type,
+            command=command,
+            issued_by=issued_by,
+        )
+        return list(page.results or [])
+
+    def statuses(
+        self, request_id: str, *, device: str | None = None, state: str | None = None
+    ) -> builtins.list[V0CommandStatus]:
+        """The per-device states of a command request."""
+        page = self._client.call(
+            ops.GET_COMMAND_REQUEST_STATUS, request_id=request_id, device=device, state=state
+        )
+        return list(page.results or [])
+
+    def history(
+        self, device_id: str, *, state: str | None = None
+    ) -> builtins.list[V0CommandStatus]:
+        """Every command request state of one device."""
+        page = self._client.call(ops.GET_DEVICE_COMMAND_HISTORY, device_id=device_id, state=state)
+        return list(page.results or [])
+
+    def wait(
+        self, request: V0CommandRequest, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> builtins.list[V0CommandStatus]:
+        """Poll until every device of ``request`` is final; their statuses.
+
+        ``WaitTimeoutError`` after ``timeout`` seconds, with the last statuses in ``last``.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            statuses = self.statuses(str(request.id))
+            if all(s.state in FINAL_STATES for s in statuses):
+                return statuses
+            if time.monotonic() >= deadline:
+                raise WaitTimeoutError(
+                    f"request {request.id} not final after {timeout} s", statuses
+                )
+            sleep(poll_interval)
+
+
+class Groups(Resource):
+    """Device groups and their members."""
+
+    def list(
+        self, *, name: str | None = None, page_size: int = PAGE_SIZE
+    ) -> Paginator[DeviceGroup]:
+        """Groups, optionally only the one called ``name``."""
+        return self._paged(ops.GET_ALL_GROUPS, page_size, name=name)
+
+    def get(self, group_id: str) -> DeviceGroup:
+        """One group."""
+        return self._client.call(ops.GET_GROUP_BY_ID, group_id=group_id)  # type: ignore[no-any-return]
+
+    def get_by_name(self, name: str) -> DeviceGroup:
+        """The group called exactly ``name``; ``NotFoundError`` when there is none."""
+        found = self.list(name=name, page_size=1).first()
+        if found is None:
+            raise NotFoundError(status=404, reason=f"No group named {name!r}.")
+        return found
+
+    def create(self, name: str, *, parent: str | None = None) -> DeviceGroup:
+        """A new, empty group (under ``parent``, a group id, if given)."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.CREATE_GROUP, data=DeviceGroup(name=name, parent=parent)
+        )
+
+    def update(
+        self, group_id: str, *, name: str | None = None, device_ids: Sequence[str] | None = None
+    ) -> DeviceGroup:
+        """Rename a group and/or set its members to exactly ``device_ids``."""
+        change = DeviceGroupPartialUpdate(
+            name=name, device_ids=None if device_ids is None else list(device_ids)
+        )
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change
+        )
+
+    def add_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
+        """Add devices to a group (they stay in their other groups)."""
+        return self._members(group_id, device_ids, "add")
+
+    def remove_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
+        """Take devices out of a group."""
+        return self._members(group_id, device_ids, "remove")
+
+    def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:
+        change = DeviceGroupUpdate(device_ids=list(device_ids))
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change, action=action
+        )
+
+    def delete(self, group_id: str) -> None:
+        """Delete a group; its devices become ungrouped."""
+        self._client.call(ops.DELETE_GROUP, group_id=group_id)
+
+
+class GroupCommands(Resource):
+    """Commands to every device of a group."""
+
+    def run(self, group_id: str, command: str, *, app_version: str | None = None) -> GroupCommand:
+        """Send ``command`` (REBOOT, LOCK, INSTALL, UPDATE_HEARTBEAT) to a group."""
+        args = GroupCommandArgs(app_version=app_version) if app_version else None
+        request = GroupCommandRequest(command=command, command_args=args)
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.RUN_GROUP_COMMAND, group_id=group_id, data=request
+        )
+
+    def get(self, group_id: str, command_id: str) -> GroupCommand:
+        """A group command and its overall state."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.GET_GROUP_COMMAND, group_id=group_id, command_id=command_id
+        )
+
+    def wait(
+        self, command: GroupCommand, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> GroupCommand:
+        """Poll until a group command is final; as ``AsyncCommands.wait``."""
+        group_id = _last_segment(command.group)
+        deadline = time.monotonic() + timeout
+        current = command
+        while current.state not in FINAL_STATES:
+            if time.monotonic() >= deadline:
+                raise WaitTimeoutError(
+                    f"group command {command.id} still {current.state!r} after {timeout} s", current
+                )
+            sleep(poll_interval)
+            current = self.get(group_id, str(command.id))
+        if current.state != SUCCESS:
+            raise CommandFailedError(
+                f"group command {command.id} ended {current.state!r}: {current.details or ''}",
+                current,
+            )
+        return current
+
+
+class Enterprise(Resource):
+    """The enterprise itself."""
+
+    def get(self) -> EnterpriseV1:
+        """The enterprise's details."""
+        return self._client.call(ops.GET_ENTERPRISE)  # type: ignore[no-any-return]
+
+    def update(self, **fields: Any) -> EnterpriseV1:
+        """Change some of the enterprise's details (``name``, ``contact_email``...)."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.PARTIAL_UPDATE_ENTERPRISE, data=EnterpriseUpdateV1(**fields)
+        )
+
+
+class Policies(Resource):
+    """Enterprise policies."""
+
+    def list(
+        self, *, name: str | None = None, is_active: bool | None = None, page_size: int = PAGE_SIZE
+    ) -> Paginator[EnterprisePolicy]:
+        """Policies matching the filters."""
+        return self._paged(ops.LIST_POLICIES, page_size, name=name, is_active=is_active)
+
+    def get(self, policy_id: int) -> EnterprisePolicy:
+        """One policy."""
+        return self._client.call(ops.GET_POLICY_BY_ID, policy_id=policy_id)  # type: ignore[no-any-return]
+
+    def create(self, name: str, policy: Any, **fields: Any) -> EnterprisePolicy:
+        """A new policy; ``policy`` is an ``EnterprisePolicyData`` or a dict of it."""
+        body = EnterprisePolicy(name=name, policy=policy, **fields)
+        return self._client.call(ops.CREATE_POLICY, request=body)  # type: ignore[no-any-return]
+
+    def update(self, policy_id: int, **fields: Any) -> EnterprisePolicy:
+        """Change some fields of a policy."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.PARTIALUPDATE_POLICY,
+            policy_id=policy_id,
+            data=EnterprisePolicyPartialUpdate(**fields),
+        )
+
+    def delete(self, policy_id: int) -> None:
+        """Delete a policy."""
+        self._client.call(ops.DELETE_ENTERPRISE_POLICY, policy_id=policy_id)
+
+
+class Geofences(Resource):
+    """Geofences."""
+
+    def list(self, *, search: str | None = None, page_size: int = PAGE_SIZE) -> Paginator[Geofence]:
+        """Geofences, optionally matching ``search``."""
+        return self._paged(ops.GET_ALL_GEOFENCES, page_size, search=search)
+
+    def get(self, geofence_id: str) -> Geofence:
+        """One geofence."""
+        return self._client.call(ops.GET_GEOFENCE, geofence_id=geofence_id)  # type: ignore[no-any-return]
+
+    def create(self, name: str, latitude: str, longitude: str, **fields: Any) -> Geofence:
+        """A new geofence (``radius``, ``radius_unit``, ``device_actions``... optional)."""
+        body = Geofence(name=name, latitude=latitude, longitude=longitude, **fields)
+        return self._client.call(ops.CREATE_GEOFENCE, data=body)  # type: ignore[no-any-return]
+
+    def update(self, geofence_id: str, **fields: Any) -> Geofence:
+        """Change some fields of a geofence."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.PARTIAL_UPDATE_GEOFENCE, geofence_id=geofence_id, data=GeofenceUpdate(**fields)
+        )
+
+    def delete(self, geofence_id: str) -> None:
+        """Delete a geofence."""
+        self._client.call(ops.DELETE_GEOFENCE, geofence_id=geofence_id)
+
+
+class Subscriptions(Resource):
+    """Event subscriptions (to an AWS account's SNS)."""
+
+    def list(self, *, page_size: int = PAGE_SIZE) -> Paginator[EventSubscription]:
+        """Every subscription."""
+        return self._paged(ops.GET_ALL_SUBSCRIPTIONS, page_size)
+
+    def get(self, subscription_id: str) -> EventSubscription:
+        """One subscription."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.GET_SUBSCRIPTION, subscription_id=subscription_id
+        )
+
+    def create(self, aws_account_id: str) -> EventSubscription:
+        """Subscribe an AWS account to the enterprise's events."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.CREATE_SUBSCRIPTION, data=EventSubscriptionArgs(aws_account_id=aws_account_id)
+        )
+
+    def delete(self, subscription_id: str) -> None:
+        """Delete a subscription."""
+        self._client.call(ops.DELETE_SUBSCRIPTION, subscription_id=subscription_id)
+
+
+class ContentLibrary(Resource):
+    """Content files."""
+
+    def list(self, *, search: str | None = None, page_size: int = PAGE_SIZE) -> Paginator[Content]:
+        """Content, optionally matching ``search``."""
+        return self._paged(ops.GET_ALL_CONTENT, page_size, search=search)
+
+    def get(self, content_id: int) -> Content:
+        """One content file's details."""
+        return self._client.call(ops.GET_CONTENT, content_id=content_id)  # type: ignore[no-any-return]
+
+    def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Content:
+        """Upload a file (a path or an open binary file), streamed."""
+        return self._client.call(  # type: ignore[no-any-return]
+            ops.POST_CONTENT, key=file, on_progress=on_progress
+        )
+
+    def update(
+        self, content_id: int, *, tags: Sequence[str] | None = None, description: str | None = None
+    ) -> Content:
+        """Change a content file's tags and/or description."""
+        change = Data(tags=None if tags is None else list(tags), description=description)
+        return self._client.call(ops.PATCH_CONTENT, content_id=content_id, data=change)  # type: ignore[no-any-return]
+
+    def delete(self, content_id: int) -> None:
+        """Delete a content file."""
+        self._client.call(ops.DELETE_CONTENT, content_id=content_id)
+
+
+class Token(Resource):
+    """The API key in use."""
+
+    def info(self) -> TokenInfoV1:
+        """What the key is: its enterprise, scope and expiry."""
+        return self._client.call(ops.GET_TOKEN_INFO)  # type: ignore[no-any-return]
+
+    def renew(self) -> TokenRenewV0:
+        """Replace the key with a new one (the old one stops working) and use it from now on."""
+        info = self.info()
+        renewed: TokenRenewV0 = self._client.call(
+            ops.RENEW_TOKEN, developerapp_id=info.developer_app, access_token=info.token
+        )
+        if renewed.token:
+            self._client.use_key(renewed.token)
+        return renewed

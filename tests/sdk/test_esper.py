@@ -1,0 +1,264 @@
+"""The idiomatic clients, ``Esper`` and ``AsyncEsper``, on every resource, against the emulator.
+
+Each scenario is written once and run on both clients: ``aw`` awaits what the async
+client returns and passes the sync client's answers through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import esperclient
+from esper_emulator.server import EmulatorServer
+from tests.conftest import Tenant
+
+Scenario = Callable[[Any], Awaitable[None]]
+
+
+async def aw(value: Any) -> Any:
+    """The value, awaited when the async client returned an awaitable."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def collect(items: Any) -> list[Any]:
+    """Every item of a sync or async iterable."""
+    if hasattr(items, "__aiter__"):
+        return [item async for item in items]
+    return list(items)
+
+
+def run(mode: str, tenant: Tenant, scenario: Scenario, **options: Any) -> None:
+    """Run ``scenario`` with a client of ``mode`` ("sync" or "async") for ``tenant``."""
+    settings = {
+        "host": tenant.host,
+        "api_key": tenant.api_key,
+        "enterprise_id": tenant.enterprise_id,
+    }
+
+    async def main() -> None:
+        if mode == "sync":
+            with esperclient.Esper(**settings, **options) as esper:
+                await scenario(esper)
+        else:
+            async with esperclient.AsyncEsper(**settings, **options) as esper:
+                await scenario(esper)
+
+    asyncio.run(main())
+
+
+MODES = pytest.mark.parametrize("mode", ["sync", "async"])
+
+
+@MODES
+def test_paging_visits_every_device_once_and_fetches_lazily(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        ids = [d.id for d in await collect(esper.devices.list(page_size=7))]
+        assert sorted(ids) == sorted(tenant.device_ids)
+        pages = await collect(esper.devices.list(page_size=7).pages())
+        assert [len(p.results) for p in pages] == [7, 7, 7, 7, 2]
+        assert {p.count for p in pages} == {30} and pages[-1].offset == 28
+        assert await aw(esper.devices.list().total()) == 30
+        online = await collect(esper.devices.list(state=1))
+        assert online and all(d.status == 1 for d in online)
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_devices_by_id_by_name_and_their_data(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        device = await aw(esper.devices.get(tenant.device_ids[0]))
+        assert (await aw(esper.devices.get_by_name(device.device_name))).id == device.id
+        with pytest.raises(esperclient.NotFoundError):
+            await aw(esper.devices.get_by_name("no such device"))
+        apps = await collect(esper.devices.apps(device.id))
+        assert apps and (await aw(esper.devices.app(device.id, apps[0].id))).id == apps[0].id
+        assert await collect(esper.devices.installs(device.id)) == []
+        events = await aw(esper.devices.events(device.id, latest=True))
+        assert len(events) == 1
+        with pytest.raises(esperclient.NotFoundError):
+            await aw(esper.devices.get("00000000-0000-4000-8000-000000000000"))
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_commands_run_wait_fail_and_time_out(
+    mode: str, tenant: Tenant, server: EmulatorServer
+) -> None:
+    async def scenario(esper: Any) -> None:
+        online = await aw(esper.devices.list(state=1).first())
+        done = await aw(esper.commands.wait(await aw(esper.commands.run(online.id, "REBOOT"))))
+        assert done.state == "Command Success"
+        doomed = await aw(esper.commands.run(online.id, "UNINSTALL", package_name="com.nope"))
+        with pytest.raises(esperclient.CommandFailedError) as failed:
+            await aw(esper.commands.wait(doomed, poll_interval=0.01))
+        assert failed.value.last.state == "Command Failure"
+        offline = await aw(esper.devices.list(state=60).first())
+        queued = await aw(esper.commands.run(offline.id, "REBOOT"))
+        with pytest.raises(esperclient.WaitTimeoutError) as late:
+            await aw(esper.commands.wait(queued, timeout=0.2, poll_interval=0.05))
+        assert late.value.last.state == "Command Initiated"
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -> None:
+    progress: list[tuple[int, int]] = []
+    unknown = "00000000-0000-4000-8000-000000000000"
+
+    async def scenario(esper: Any) -> None:
+        targets = [*tenant.device_ids, unknown]
+        report = await aw(
+            esper.commands.run_many(
+                targets,
+                "REBOOT",
+                concurrency=8,
+                timeout=0.5,
+                poll_interval=0.05,
+                on_progress=lambda done, total: progress.append((done, total)),
+            )
+        )
+        assert [o.device_id for o in report.outcomes] == targets
+        online = {d.id for d in await collect(esper.devices.list(state=1))}
+        for outcome in report.outcomes:
+            expected = "success" if outcome.device_id in online else "pending"
+            if outcome.device_id == unknown:
+                expected = "error"
+            assert outcome.status == expected, outcome
+        assert isinstance(report.by_status("error")[0].error, esperclient.NotFoundError)
+        assert not report.ok and len(report.succeeded) == len(online)
+
+    run(mode, tenant, scenario)
+    assert sorted(progress)[-1] == (31, 31) and len(progress) == 31
+
+
+@MODES
+def test_applications_upload_with_progress_and_versions(
+    mode: str, tenant: Tenant, make_apk: Any
+) -> None:
+    sent: list[int] = []
+
+    async def scenario(esper: Any) -> None:
+        apk = Path(make_apk(f"com.example.idiomatic.{mode}"))
+        app = await aw(esper.applications.upload(apk, on_progress=lambda s, t: sent.append(t - s)))
+        assert sent[-1] == 0 and len(sent) >= 1
+        assert (await aw(esper.applications.get(app.id))).package_name == app.package_name
+        listed = await collect(esper.applications.list(package_name=app.package_name))
+        assert [a.id for a in listed] == [app.id]
+        versions = await collect(esper.applications.versions(app.id))
+        version = await aw(esper.applications.version(app.id, versions[0].id))
+        online = await aw(esper.devices.list(state=1).first())
+        command = await aw(esper.commands.run(online.id, "INSTALL", app_version=version.id))
+        await aw(esper.commands.wait(command))
+        on = await collect(esper.applications.install_devices(app.id, version.id))
+        assert [d.id for d in on] == [online.id]
+        await aw(esper.applications.delete_version(app.id, version.id))
+        await aw(esper.applications.delete(app.id))
+        with pytest.raises(esperclient.NotFoundError):
+            await aw(esper.applications.get(app.id))
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_groups_and_group_commands(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        group = await aw(esper.groups.create(f"Idiomatic {mode}"))
+        assert (await aw(esper.groups.get_by_name(f"Idiomatic {mode}"))).id == group.id
+        online = [d.id for d in await collect(esper.devices.list(state=1, page_size=3))][:3]
+        assert (await aw(esper.groups.add_devices(group.id, online))).device_count == 3
+        assert (await aw(esper.groups.remove_devices(group.id, online[:1]))).device_count == 2
+        renamed = await aw(esper.groups.update(group.id, name=f"Renamed {mode}", device_ids=online))
+        assert renamed.name == f"Renamed {mode}" and renamed.device_count == 3
+        sent = await aw(esper.group_commands.run(group.id, "REBOOT"))
+        assert (await aw(esper.group_commands.wait(sent))).state == "Command Success"
+        await aw(esper.groups.delete(group.id))
+        with pytest.raises(esperclient.NotFoundError):
+            await aw(esper.groups.get(group.id))
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_command_requests(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        online = [d.id for d in await collect(esper.devices.list(state=1))][:2]
+        request = await aw(esper.command_requests.create("UPDATE_HEARTBEAT", devices=online))
+        statuses = await aw(esper.command_requests.wait(request, poll_interval=0.01))
+        assert sorted(s.state for s in statuses) == ["Command Success"] * 2
+        history = await aw(esper.command_requests.history(online[0]))
+        assert request.id in [s.request for s in history]
+        listed = await aw(esper.command_requests.list(command="UPDATE_HEARTBEAT"))
+        assert request.id in [r.id for r in listed]
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_enterprise_policies_geofences_subscriptions_content_token(
+    mode: str, tenant: Tenant, tmp_path: Path
+) -> None:
+    async def scenario(esper: Any) -> None:
+        assert (await aw(esper.enterprise.get())).id == tenant.enterprise_id
+        assert (await aw(esper.enterprise.update(location="Lisbon"))).location == "Lisbon"
+
+        policy = await aw(esper.policies.create("Kiosk", {"cameraDisabled": True}))
+        policy_id = int(str(policy.url).rstrip("/").rsplit("/", 1)[1])
+        assert (await aw(esper.policies.update(policy_id, description="x"))).description == "x"
+        assert [p.name for p in await collect(esper.policies.list(name="Kiosk"))] == ["Kiosk"]
+        await aw(esper.policies.delete(policy_id))
+
+        fence = await aw(esper.geofences.create("HQ", "38.72", "-9.14", radius=50))
+        assert (await aw(esper.geofences.update(fence.id, radius=75))).radius == 75
+        assert [g.id for g in await collect(esper.geofences.list(search="HQ"))] == [fence.id]
+        await aw(esper.geofences.delete(fence.id))
+
+        subscription = await aw(esper.subscriptions.create("210987654321"))
+        assert (await aw(esper.subscriptions.get(subscription.id))).aws_account_id == "210987654321"
+        await aw(esper.subscriptions.delete(subscription.id))
+
+        document = tmp_path / f"guide-{mode}.txt"
+        document.write_text("hello")
+        content = await aw(esper.content.upload(document))
+        updated = await aw(esper.content.update(content.id, tags=["guides"], description="d"))
+        assert updated.tags == ["guides"] and updated.description == "d"
+        await aw(esper.content.delete(content.id))
+
+        info = await aw(esper.token.info())
+        assert info.enterprise == tenant.enterprise_id
+        renewed = await aw(esper.token.renew())
+        assert renewed.token != tenant.api_key
+        assert (await aw(esper.token.info())).token == renewed.token  # the client moved on
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_settings_come_from_the_environment_and_the_key_stays_hidden(
+    mode: str, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESPER_HOST", tenant.host)
+    monkeypatch.setenv("ESPER_API_KEY", tenant.api_key)
+    monkeypatch.setenv("ESPER_ENTERPRISE_ID", tenant.enterprise_id)
+
+    async def main() -> None:
+        esper = esperclient.Esper() if mode == "sync" else esperclient.AsyncEsper()
+        try:
+            assert tenant.api_key not in repr(esper) and tenant.enterprise_id in repr(esper)
+            answer = await aw(esper.request("GET", "/v1/token-info/"))
+            assert answer["enterprise"] == tenant.enterprise_id
+            with pytest.raises(esperclient.NotFoundError) as caught:
+                await aw(esper.request("GET", "/v1/no-such-thing/"))
+            assert tenant.api_key not in str(caught.value)
+        finally:
+            await aw(esper.close() if mode == "sync" else esper.aclose())
+
+    asyncio.run(main())
