@@ -19,9 +19,8 @@ from multidict import CIMultiDictProxy
 
 from esperclient._exceptions import ApiConnectionError, ApiTimeoutError
 from esperclient._request import HttpRequest, status_error
-from esperclient._retry import RetryPolicy
 from esperclient._throttle import Throttle
-from esperclient.configuration import Configuration
+from esperclient.configuration import Configuration, retry_policy
 
 logger = logging.getLogger("esperclient")
 
@@ -65,7 +64,7 @@ class AsyncTransport:
 
     def __init__(self, configuration: Configuration) -> None:
         self.configuration = configuration
-        self.retry = RetryPolicy(max_retries=configuration.retries)
+        self.retry = retry_policy(configuration)
         self.throttle = Throttle(configuration.rate_limit)
         self._session: aiohttp.ClientSession | None = None
 

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any, ClassVar
 
+from esperclient._retry import RetryPolicy
 from esperclient._version import __version__
 
 DEFAULT_HOST = "https://foo-api.esper.cloud/api"
@@ -24,7 +25,9 @@ class Configuration:
     how many times a failed call is repeated where that is safe (a connection that
     could not be opened; 429; 502/503/504 for reads, PUT and DELETE; never a POST that
     may have reached the server), with backoff and ``Retry-After`` honoured; 0 turns
-    retries off. ``rate_limit``: at most this many requests per second from one client.
+    retries off; the first wait is up to ``retry_backoff`` seconds, doubling up to
+    ``retry_max_backoff``. ``rate_limit``: at most this many requests per second from
+    one client.
 
     TLS certificates are verified unless ``verify_ssl`` is set to ``False``. The API
     key is never shown by ``repr`` or written to the logs.
@@ -61,6 +64,8 @@ class Configuration:
         self.safe_chars_for_path_param = ""
         self.timeout: float | tuple[float, float] | None = (10.0, 60.0)
         self.retries = 2
+        self.retry_backoff = 0.5
+        self.retry_max_backoff = 8.0
         self.rate_limit: float | None = None
 
     @classmethod
@@ -150,3 +155,12 @@ class Configuration:
     def __repr__(self) -> str:
         key = "set" if self.api_key.get("Authorization") else "unset"
         return f"Configuration(host={self.host!r}, api_key=<{key}>, verify_ssl={self.verify_ssl})"
+
+
+def retry_policy(configuration: Configuration) -> RetryPolicy:
+    """The retry rules a transport applies for ``configuration``."""
+    return RetryPolicy(
+        max_retries=configuration.retries,
+        initial_delay=configuration.retry_backoff,
+        max_delay=configuration.retry_max_backoff,
+    )

@@ -33,9 +33,8 @@ from esperclient._exceptions import (
     ServerError,
 )
 from esperclient._request import HttpRequest, status_error
-from esperclient._retry import RetryPolicy
 from esperclient._throttle import Throttle
-from esperclient.configuration import Configuration
+from esperclient.configuration import Configuration, retry_policy
 
 __all__ = [
     "ApiException",
@@ -113,7 +112,7 @@ class RESTClientObject:
             options["ca_certs"] = configuration.ssl_ca_cert
         if configuration.assert_hostname is not None:
             options["assert_hostname"] = configuration.assert_hostname
-        self.retry = RetryPolicy(max_retries=configuration.retries)
+        self.retry = retry_policy(configuration)
         self.throttle = Throttle(configuration.rate_limit)
         self.pool_manager: urllib3.PoolManager
         if configuration.proxy:

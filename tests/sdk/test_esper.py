@@ -94,7 +94,8 @@ def test_commands_run_wait_fail_and_time_out(
 ) -> None:
     async def scenario(esper: Any) -> None:
         online = await aw(esper.devices.list(state=1).first())
-        done = await aw(esper.commands.wait(await aw(esper.commands.run(online.id, "REBOOT"))))
+        sent = await aw(esper.commands.run(online.id, "REBOOT"))
+        done = await aw(esper.commands.wait(sent, poll_interval=0.01))
         assert done.state == "Command Success"
         doomed = await aw(esper.commands.run(online.id, "UNINSTALL", package_name="com.nope"))
         with pytest.raises(esperclient.CommandFailedError) as failed:
@@ -157,7 +158,7 @@ def test_applications_upload_with_progress_and_versions(
         version = await aw(esper.applications.version(app.id, versions[0].id))
         online = await aw(esper.devices.list(state=1).first())
         command = await aw(esper.commands.run(online.id, "INSTALL", app_version=version.id))
-        await aw(esper.commands.wait(command))
+        await aw(esper.commands.wait(command, poll_interval=0.01))
         on = await collect(esper.applications.install_devices(app.id, version.id))
         assert [d.id for d in on] == [online.id]
         await aw(esper.applications.delete_version(app.id, version.id))
@@ -179,7 +180,8 @@ def test_groups_and_group_commands(mode: str, tenant: Tenant) -> None:
         renamed = await aw(esper.groups.update(group.id, name=f"Renamed {mode}", device_ids=online))
         assert renamed.name == f"Renamed {mode}" and renamed.device_count == 3
         sent = await aw(esper.group_commands.run(group.id, "REBOOT"))
-        assert (await aw(esper.group_commands.wait(sent))).state == "Command Success"
+        done = await aw(esper.group_commands.wait(sent, poll_interval=0.01))
+        assert done.state == "Command Success"
         await aw(esper.groups.delete(group.id))
         with pytest.raises(esperclient.NotFoundError):
             await aw(esper.groups.get(group.id))
@@ -262,3 +264,23 @@ def test_settings_come_from_the_environment_and_the_key_stays_hidden(
             await aw(esper.close() if mode == "sync" else esper.aclose())
 
     asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def big_fleet(server: EmulatorServer) -> Tenant:
+    with server.emulator.store.transaction():
+        seeder = server.emulator.seeder
+        enterprise_id = seeder.enterprise("Big fleet")
+        device_ids = seeder.devices(enterprise_id, 2_500)
+        key = server.emulator.auth.issue(enterprise_id)
+    return Tenant(server.host, enterprise_id, key, device_ids)
+
+
+@MODES
+def test_paging_thousands_of_devices_misses_and_repeats_none(mode: str, big_fleet: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        seen = [d.id for d in await collect(esper.devices.list(page_size=250))]
+        assert len(seen) == len(set(seen)) == 2_500
+        assert set(seen) == set(big_fleet.device_ids)
+
+    run(mode, big_fleet, scenario)

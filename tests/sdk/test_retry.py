@@ -52,3 +52,16 @@ def test_retry_after_is_honoured_and_capped() -> None:
     date = email.utils.formatdate(1_000_010, usegmt=True)
     assert retry_after({"Retry-After": date}, now=lambda: 1_000_000) == 10.0
     assert retry_after({"Retry-After": "soon"}) is None
+
+
+def test_the_throttle_spaces_requests_evenly() -> None:
+    from esperclient._throttle import Throttle
+
+    now = [100.0]
+    throttle = Throttle(4.0, clock=lambda: now[0])
+    assert [throttle.reserve() for _ in range(4)] == [0.0, 0.25, 0.5, 0.75]
+    now[0] = 102.0  # idle for a while: no debt carried over
+    assert throttle.reserve() == 0.0
+    assert Throttle(None).reserve() == 0.0
+    with pytest.raises(ValueError):
+        Throttle(0)
