@@ -32,14 +32,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]
         yield running
 
 
-@pytest.fixture
-def tenant(server: EmulatorServer) -> Tenant:
+def new_tenant(server: EmulatorServer, name: str = "Test Enterprise", devices: int = 30) -> Tenant:
+    """A new enterprise of ``server`` with ``devices`` devices and its own key."""
     with server.emulator.store.transaction():
         seeder = server.emulator.seeder
-        enterprise_id = seeder.enterprise("Test Enterprise")
-        device_ids = seeder.devices(enterprise_id, 30)
+        enterprise_id = seeder.enterprise(name)
+        device_ids = seeder.devices(enterprise_id, devices)
         key = server.emulator.auth.issue(enterprise_id)
     return Tenant(server.host, enterprise_id, key, device_ids)
+
+
+@pytest.fixture
+def tenant(server: EmulatorServer) -> Tenant:
+    return new_tenant(server)
 
 
 def make_configuration(host: str, api_key: str) -> esperclient.Configuration:

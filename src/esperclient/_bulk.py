@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from esperclient._exceptions import ApiException
-from esperclient.models import DeviceCommand
+from esperclient.models import DeviceCommand, V0CommandStatus
 
 SUCCESS = "Command Success"
+V0_BATCH = 500
+"""The most devices one v0 command request may name (the spec's ``maxItems``)."""
 FINAL_STATES = frozenset({SUCCESS, "Command Failure", "Command TimeOut", "Command Cancelled"})
 
 Status = Literal["success", "failure", "error", "pending"]
@@ -23,7 +25,7 @@ class Outcome:
 
     device_id: str
     status: Status
-    command: DeviceCommand | None = None
+    command: DeviceCommand | V0CommandStatus | None = None
     error: ApiException | None = None
 
 
@@ -54,8 +56,8 @@ class BulkReport:
         return all(o.status == "success" for o in self.outcomes)
 
 
-def outcome_of(device_id: str, command: DeviceCommand) -> Outcome:
-    """The outcome a command's state stands for."""
+def outcome_of(device_id: str, command: DeviceCommand | V0CommandStatus) -> Outcome:
+    """The outcome a device command's (or a v0 per-device status's) state stands for."""
     if command.state == SUCCESS:
         return Outcome(device_id, "success", command)
     if command.state in FINAL_STATES:

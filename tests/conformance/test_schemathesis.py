@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
 
 from esper_emulator.server import EmulatorServer  # noqa: E402
-from tests.conftest import Tenant  # noqa: E402
+from tests.conftest import Tenant, new_tenant  # noqa: E402
 
 SPEC = Path(__file__).parents[3] / "shared" / "reference" / "esper-api.swagger.json"
 if not SPEC.exists():
@@ -54,12 +54,7 @@ schema = schemathesis.openapi.from_dict(_spec_with_nullable_links())
 
 @pytest.fixture(scope="module")
 def fuzz_tenant(server: EmulatorServer) -> Tenant:
-    with server.emulator.store.transaction():
-        seeder = server.emulator.seeder
-        enterprise_id = seeder.enterprise("Fuzzed Enterprise")
-        device_ids = seeder.devices(enterprise_id, 5)
-        key = server.emulator.auth.issue(enterprise_id)
-    return Tenant(server.host, enterprise_id, key, device_ids)
+    return new_tenant(server, "Fuzzed Enterprise", devices=5)
 
 
 @schema.parametrize()

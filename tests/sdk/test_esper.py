@@ -16,7 +16,7 @@ import pytest
 
 import esperclient
 from esper_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.conftest import Tenant, new_tenant
 
 Scenario = Callable[[Any], Awaitable[None]]
 
@@ -121,6 +121,7 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
             esper.commands.run_many(
                 targets,
                 "REBOOT",
+                via="device",
                 concurrency=8,
                 timeout=0.5,
                 poll_interval=0.05,
@@ -268,12 +269,7 @@ def test_settings_come_from_the_environment_and_the_key_stays_hidden(
 
 @pytest.fixture(scope="module")
 def big_fleet(server: EmulatorServer) -> Tenant:
-    with server.emulator.store.transaction():
-        seeder = server.emulator.seeder
-        enterprise_id = seeder.enterprise("Big fleet")
-        device_ids = seeder.devices(enterprise_id, 2_500)
-        key = server.emulator.auth.issue(enterprise_id)
-    return Tenant(server.host, enterprise_id, key, device_ids)
+    return new_tenant(server, "Big fleet", devices=2_500)
 
 
 @MODES
@@ -282,5 +278,29 @@ def test_paging_thousands_of_devices_misses_and_repeats_none(mode: str, big_flee
         seen = [d.id for d in await collect(esper.devices.list(page_size=250))]
         assert len(seen) == len(set(seen)) == 2_500
         assert set(seen) == set(big_fleet.device_ids)
+
+    run(mode, big_fleet, scenario)
+
+
+@MODES
+def test_run_many_through_v0_requests_splits_at_500_and_reports_each_device(
+    mode: str, big_fleet: Tenant, server: EmulatorServer
+) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    targets = [*big_fleet.device_ids[:1_100], unknown]
+
+    async def scenario(esper: Any) -> None:
+        before = len(await aw(esper.command_requests.list()))
+        report = await aw(
+            esper.commands.run_many(
+                targets, "UPDATE_HEARTBEAT", via="v0", timeout=0.3, poll_interval=0.01
+            )
+        )
+        assert [o.device_id for o in report.outcomes] == targets
+        statuses = {o.status for o in report.outcomes[:-1]}
+        assert statuses <= {"success", "pending"} and "success" in statuses
+        assert report.outcomes[-1].status == "error"
+        # 3 requests of at most 500; the batch holding the unknown id went device by device
+        assert len(await aw(esper.command_requests.list())) - before == 2
 
     run(mode, big_fleet, scenario)

@@ -7,16 +7,26 @@ lists return lazy paginators. This module is the source of the sync resources.
 from __future__ import annotations
 
 import builtins
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from esperclient import _operations as ops
 from esperclient._async._pagination import AsyncPaginator
-from esperclient._bulk import FINAL_STATES, SUCCESS, BulkReport, Outcome, Progress, outcome_of
+from esperclient._bulk import (
+    FINAL_STATES,
+    SUCCESS,
+    V0_BATCH,
+    BulkReport,
+    Outcome,
+    Progress,
+    outcome_of,
+)
 from esperclient._concurrency import async_map, async_sleep
 from esperclient._exceptions import (
     ApiException,
+    BadRequestError,
     CommandFailedError,
     NotFoundError,
     WaitTimeoutError,
@@ -53,6 +63,7 @@ from esperclient.models import (
     TokenRenewV0,
     V0CommandRequest,
     V0CommandStatus,
+    V0DeviceCommandEnum,
 )
 
 if TYPE_CHECKING:
@@ -305,36 +316,68 @@ class AsyncCommands(AsyncResource):
         timeout: float = 300.0,
         poll_interval: float = 1.0,
         on_progress: Progress | None = None,
+        via: str = "auto",
         **command_args: Any,
     ) -> BulkReport:
-        """Run ``command`` on every device, ``concurrency`` requests at a time.
+        """Run ``command`` on every device; one outcome per device, in the order given.
 
-        The report has exactly one outcome per device, in the order given. A device
-        whose command could not be sent is an ``error`` (the SDK never sends a command
-        twice unless it provably did not arrive). With ``wait``, the commands are then
-        polled in rounds until all are final or ``timeout`` has passed; those still
-        running stay ``pending``. ``on_progress(done, total)`` counts devices whose
-        outcome is settled, reaching ``total`` when the call returns.
+        ``via="device"`` sends one command per device, ``concurrency`` at a time;
+        ``via="v0"`` sends command requests of up to 500 devices each (the API's limit),
+        far fewer requests for large fleets; ``"auto"`` picks v0 for a command v0 knows
+        when there are more devices than ``concurrency``. A device whose command could
+        not be sent is an ``error`` (no command is sent twice unless it provably did not
+        arrive). With ``wait``, commands are polled in rounds until all are final or
+        ``timeout`` has passed; those still running stay ``pending``.
+        ``on_progress(done, total)`` counts settled devices, reaching ``total`` at the end.
         """
+        ids = builtins.list(device_ids)
+        tracker = _Tracker(len(ids), on_progress, wait)
         deadline = time.monotonic() + timeout
-        settled = 0
+        use_v0 = via == "v0" or (
+            via == "auto"
+            and command in V0DeviceCommandEnum.allowed_values
+            and len(ids) > concurrency
+        )
+        if use_v0:
+            outcomes = await self._run_many_v0(
+                ids, command, command_args, concurrency, wait, deadline, poll_interval, tracker
+            )
+        else:
+            outcomes = await self._run_many_devices(
+                ids, command, command_args, concurrency, wait, deadline, poll_interval, tracker
+            )
+        tracker.finish(outcomes)
+        return BulkReport(command, outcomes)
 
-        def report(outcome: Outcome) -> Outcome:
-            nonlocal settled
-            if outcome.status != "pending" or not wait:
-                settled += 1
-                if on_progress is not None:
-                    on_progress(settled, len(device_ids))
-            return outcome
-
+    async def _send_each(
+        self,
+        ids: builtins.list[str],
+        command: str,
+        args: dict[str, Any],
+        concurrency: int,
+        tracker: _Tracker,
+    ) -> builtins.list[Outcome]:
         async def send(device_id: str) -> Outcome:
             try:
-                sent = await self.run(device_id, command, **command_args)
+                sent = await self.run(device_id, command, **args)
             except ApiException as exc:
-                return report(Outcome(device_id, "error", error=exc))
-            return report(outcome_of(device_id, sent))
+                return tracker.settle(Outcome(device_id, "error", error=exc))
+            return tracker.settle(outcome_of(device_id, sent))
 
-        outcomes = await async_map(send, builtins.list(device_ids), concurrency)
+        return await async_map(send, ids, concurrency)
+
+    async def _run_many_devices(
+        self,
+        ids: builtins.list[str],
+        command: str,
+        args: dict[str, Any],
+        concurrency: int,
+        wait: bool,
+        deadline: float,
+        poll_interval: float,
+        tracker: _Tracker,
+    ) -> builtins.list[Outcome]:
+        outcomes = await self._send_each(ids, command, args, concurrency, tracker)
         while wait:
             pending = [i for i, o in enumerate(outcomes) if o.status == "pending"]
             if not pending or time.monotonic() >= deadline:
@@ -343,21 +386,141 @@ class AsyncCommands(AsyncResource):
 
             async def poll(index: int) -> None:
                 previous = outcomes[index]
-                assert previous.command is not None
+                assert isinstance(previous.command, DeviceCommand)
                 try:
                     current = await self.get(previous.device_id, str(previous.command.id))
                 except ApiException:
                     return  # read again next round
-                outcome = outcome_of(previous.device_id, current)
-                outcomes[index] = report(outcome) if outcome.status != "pending" else outcome
+                outcomes[index] = tracker.settle(outcome_of(previous.device_id, current))
 
             await async_map(poll, pending, concurrency)
-        for outcome in outcomes:
-            if wait and outcome.status == "pending":  # waiting is over for these too
-                settled += 1
-                if on_progress is not None:
-                    on_progress(settled, len(device_ids))
-        return BulkReport(command, outcomes)
+        return outcomes
+
+    async def _run_many_v0(
+        self,
+        ids: builtins.list[str],
+        command: str,
+        args: dict[str, Any],
+        concurrency: int,
+        wait: bool,
+        deadline: float,
+        poll_interval: float,
+        tracker: _Tracker,
+    ) -> builtins.list[Outcome]:
+        requests = AsyncCommandRequests(self._client)
+        found: dict[str, Outcome] = {}
+        sent: builtins.list[V0CommandRequest] = []
+
+        async def send(batch: builtins.list[str]) -> None:
+            try:
+                request = await requests.create(
+                    command, devices=batch, device_type="all", command_args=args
+                )
+            except BadRequestError as exc:  # an id the server refuses: find it one by one
+                if not _fits_command_args(args):
+                    for device_id in batch:
+                        found[device_id] = tracker.settle(Outcome(device_id, "error", error=exc))
+                    return
+                for outcome in await self._send_each(batch, command, args, concurrency, tracker):
+                    found[outcome.device_id] = outcome
+                return
+            except ApiException as exc:
+                for device_id in batch:
+                    found[device_id] = tracker.settle(Outcome(device_id, "error", error=exc))
+                return
+            sent.append(request)
+            for device_id in batch:
+                found[device_id] = Outcome(device_id, "pending")
+
+        batches = [ids[i : i + V0_BATCH] for i in range(0, len(ids), V0_BATCH)]
+        await async_map(send, batches, concurrency)
+        while True:
+            sent = await self._poll_requests(requests, sent, found, tracker)
+            await self._poll_commands(found, concurrency, tracker)
+            waiting = sent or any(o.status == "pending" for o in found.values())
+            if not wait or not waiting or time.monotonic() >= deadline:
+                break
+            await async_sleep(poll_interval)
+        return [found[device_id] for device_id in ids]
+
+    async def _poll_requests(
+        self,
+        requests: AsyncCommandRequests,
+        sent: builtins.list[V0CommandRequest],
+        found: dict[str, Outcome],
+        tracker: _Tracker,
+    ) -> builtins.list[V0CommandRequest]:
+        """Read each request's per-device states; the requests not final yet."""
+        still: builtins.list[V0CommandRequest] = []
+        for request in sent:
+            try:
+                statuses = await requests.statuses(str(request.id))
+            except ApiException:
+                still.append(request)
+                continue
+            for status in statuses:
+                device_id = _last_segment(status.device)
+                if device_id in found and found[device_id].status == "pending":
+                    found[device_id] = tracker.settle(outcome_of(device_id, status))
+            if any(s.state not in FINAL_STATES for s in statuses):
+                still.append(request)
+        return still
+
+    async def _poll_commands(
+        self, found: dict[str, Outcome], concurrency: int, tracker: _Tracker
+    ) -> None:
+        """Read again the device commands (sent one by one) that are not final."""
+        pending = [
+            o
+            for o in found.values()
+            if o.status == "pending" and isinstance(o.command, DeviceCommand)
+        ]
+
+        async def poll(previous: Outcome) -> None:
+            assert isinstance(previous.command, DeviceCommand)
+            try:
+                current = await self.get(previous.device_id, str(previous.command.id))
+            except ApiException:
+                return
+            found[previous.device_id] = tracker.settle(outcome_of(previous.device_id, current))
+
+        await async_map(poll, pending, concurrency)
+
+
+def _fits_command_args(args: dict[str, Any]) -> bool:
+    """Whether v0 ``command_args`` can also go to the one-device API."""
+    return set(args) <= set(CommandArgs.__struct_fields__)
+
+
+class _Tracker:
+    """Counts settled devices for ``on_progress`` (safe across the sync client's threads)."""
+
+    def __init__(self, total: int, on_progress: Progress | None, wait: bool) -> None:
+        self.total = total
+        self.on_progress = on_progress
+        self.wait = wait
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def settle(self, outcome: Outcome) -> Outcome:
+        """Count ``outcome`` if it is settled (or if nobody waits for it); return it."""
+        if outcome.status != "pending" or not self.wait:
+            self._tick()
+        return outcome
+
+    def finish(self, outcomes: builtins.list[Outcome]) -> None:
+        """Count what is still pending when waiting is over."""
+        if self.wait:
+            for outcome in outcomes:
+                if outcome.status == "pending":
+                    self._tick()
+
+    def _tick(self) -> None:
+        with self._lock:
+            self.done += 1
+            done = self.done
+        if self.on_progress is not None:
+            self.on_progress(done, self.total)
 
 
 class AsyncCommandRequests(AsyncResource):
