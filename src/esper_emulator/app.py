@@ -6,11 +6,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from esper_emulator import control
 from esper_emulator.errors import error_response
+from esper_emulator.faults import FaultMiddleware, Faults
 from esper_emulator.routes import api_routes
 from esper_emulator.services.apps import Apps
 from esper_emulator.services.auth import Auth
@@ -31,7 +33,11 @@ CLOCK_OFFSET = "clock_offset"
 
 
 class Emulator:
-    """One emulator's state and services, shared by its routes."""
+    """One emulator's state and services, shared by its routes.
+
+    ``faults`` is what the ``/api`` requests meet on the way in (rate limit, latency,
+    injected faults) and what was counted; ``fleet.fail_next`` dooms the next commands.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -50,6 +56,8 @@ class Emulator:
         self.groups = Groups(self.store, self.clock)
         self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
         self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
+        self.faults = Faults(settings)
+        self.fleet.fail_next = settings.fail_next_commands
 
     def advance_clock(self, seconds: float) -> None:
         """Move simulated time forward (kept in the database) and apply what fell due."""
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
         routes.append(control.mount())
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(FaultMiddleware, faults=emulator.faults)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.emulator = emulator

@@ -11,14 +11,91 @@ from types import FrameType
 
 from esper_emulator.app import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
-from esper_emulator.settings import Settings
+from esper_emulator.settings import FAULT_KINDS, Settings
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="esper-emulator", description="A local Esper API emulator."
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _not_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(kind.strip() for kind in text.split(",") if kind.strip())
+    unknown = sorted(set(kinds) - set(FAULT_KINDS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown {unknown}; choose from {','.join(FAULT_KINDS)}")
+    return kinds
+
+
+def _add_fault_options(serve: argparse.ArgumentParser) -> None:
+    faults = serve.add_argument_group("faults (all can be changed at run time: /_emulator/faults)")
+    faults.add_argument(
+        "--rate-limit",
+        type=_positive,
+        metavar="RPS",
+        help="requests per second per API key; over it a 429 with Retry-After",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    faults.add_argument(
+        "--fault-rate",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="chance (0 to 1) that an /api request meets a fault (default 0)",
+    )
+    faults.add_argument(
+        "--fault-latency-ms",
+        type=_not_negative,
+        default=0.0,
+        metavar="MS",
+        help="latency added to every /api request (default 0)",
+    )
+    faults.add_argument(
+        "--fault-kinds",
+        type=_kinds,
+        default=FAULT_KINDS,
+        metavar="KINDS",
+        help="comma-separated: error (503), drop (handled, then cut), reset (cut before); "
+        "default all",
+    )
+    faults.add_argument(
+        "--fault-seed", type=int, metavar="N", help="seed of the fault draws, to repeat a run"
+    )
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The emulator's ``Settings`` from the parsed ``serve`` arguments."""
+    return Settings(
+        db=args.db,
+        latency_ms=args.latency_ms,
+        control=not args.no_control,
+        rate_limit=args.rate_limit,
+        fault_rate=args.fault_rate,
+        fault_latency_ms=args.fault_latency_ms,
+        fault_kinds=args.fault_kinds,
+        fault_seed=args.fault_seed,
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: ``esper-emulator serve [options]``."""
+    root = argparse.ArgumentParser(prog="esper-emulator", description="A local Esper API emulator.")
+    commands = root.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the Esper API")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
@@ -43,7 +120,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-control", action="store_true", help="turn off the /_emulator side door"
     )
-    return parser
+    _add_fault_options(serve)
+    return root
+
+
+def describe_faults(emulator: Emulator) -> str | None:
+    """One line on the faults in force at start, or ``None`` when there are none."""
+    faults = emulator.faults
+    parts = []
+    if faults.rate > 0:
+        kinds = ",".join(faults.kinds) or "none"
+        parts.append(f"fault rate {faults.rate:g} ({kinds}), seed {faults.seed}")
+    if faults.latency_ms > 0:
+        parts.append(f"{faults.latency_ms:g} ms added latency")
+    if faults.limiter.rate is not None:
+        parts.append(f"rate limit {faults.limiter.rate:g}/s per key")
+    return "  faults:        " + "; ".join(parts) if parts else None
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -56,15 +148,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     SIGTERM and SIGINT stop it cleanly: uvicorn finishes the requests in flight, then
     (re-raising the signal to this handler) the database is closed and the exit status is 0.
     """
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, _stop)
-    settings = Settings(db=args.db, latency_ms=args.latency_ms, control=not args.no_control)
-    emulator = Emulator(settings)
+    emulator = Emulator(settings_of(args))
     sock = bind(args.host, args.port)
     host = base_url(sock) + "/api"
     print(f"Esper API emulator serving {host}  (database: {args.db})", flush=True)
+    described = describe_faults(emulator)
+    if described:
+        print(described, flush=True)
     if args.seed == "demo":
         with emulator.store.transaction():
             creds = emulator.seeder.demo(args.devices)

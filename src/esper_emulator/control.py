@@ -14,7 +14,24 @@ default and off with ``--no-control``):
 - ``POST /_emulator/clock/advance`` ``{"seconds": S}``: move simulated time forward
   (never back); the emulator keeps its time across restarts.
 - ``POST /_emulator/reset``: delete everything, uploaded files included, and restart
-  the clock.
+  the clock (the fault settings and counters stay).
+- ``GET  /_emulator/faults``: the faults in force (see ``faults``):
+  ``{"rate", "latency_ms", "kinds", "seed", "fail_next_commands"}``.
+- ``POST /_emulator/faults`` with any of those fields: change them, answered with them
+  all. ``rate`` is the chance (0 to 1) that an ``/api`` request meets one of ``kinds``
+  (``"error"``: a 503 before handling; ``"reset"``: the connection reset before
+  handling; ``"drop"``: handled and committed, then the connection closed mid-answer);
+  ``latency_ms`` is added to every ``/api`` request; ``seed`` restarts the draws (``null``:
+  a new random seed, reported); ``fail_next_commands``: that many of the next device
+  commands end in ``Command Failure`` (details ``"injected failure"``).
+- ``GET  /_emulator/rate-limit``, ``POST /_emulator/rate-limit`` ``{"rate": R}``: at most R
+  ``/api`` requests per second per API key, bursts of ``max(1, R)``; over it, a 429 with
+  ``Retry-After``. ``null`` lifts the limit.
+- ``GET  /_emulator/stats``: what the emulator counted: ``requests`` (to ``/api``),
+  ``rate_limited`` (429s sent), ``delayed`` and ``latency_ms_total`` (added latency),
+  ``faults`` (injected, by kind) and ``faults_by_method``, and ``commands``: the device
+  commands in the database, ``total``, ``by_state``, ``most_per_device`` and
+  ``injected_failures``.
 
 A body that does not fit is a 400 in the Esper error body, naming the field.
 """
@@ -22,15 +39,17 @@ A body that does not fit is a 400 in the Esper error body, naming the field.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
+from msgspec import UNSET, UnsetType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from esper_emulator.errors import ApiError, not_found
 from esper_emulator.operation import decode
+from esper_emulator.store import commands as commands_db
 from esper_emulator.store import enterprises as enterprises_db
 
 if TYPE_CHECKING:
@@ -66,6 +85,29 @@ class Advance(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /_emulator/clock/advance``: time only moves forward."""
 
     seconds: Annotated[float, msgspec.Meta(ge=0, le=HUNDRED_YEARS)]
+
+
+Probability = Annotated[float, msgspec.Meta(ge=0, le=1)]
+Milliseconds = Annotated[float, msgspec.Meta(ge=0, le=60_000)]
+Seed = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+CommandCount = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+Rate = Annotated[float, msgspec.Meta(gt=0, le=1_000_000)]
+
+
+class FaultChange(msgspec.Struct, forbid_unknown_fields=True):
+    """Body of ``POST /_emulator/faults``: the fields given are changed."""
+
+    rate: Probability | UnsetType = UNSET
+    latency_ms: Milliseconds | UnsetType = UNSET
+    kinds: list[Literal["error", "drop", "reset"]] | UnsetType = UNSET
+    seed: Seed | UnsetType | None = UNSET
+    fail_next_commands: CommandCount | UnsetType = UNSET
+
+
+class RateLimit(msgspec.Struct, forbid_unknown_fields=True):
+    """Body of ``POST /_emulator/rate-limit``: requests per second per key, or ``null``."""
+
+    rate: Rate | None
 
 
 async def _read(request: Request, model: type[Any]) -> Any:
@@ -131,6 +173,54 @@ async def reset(emulator: Emulator, request: Request) -> Response:
     return _json({"status": "reset"})
 
 
+def _faults(emulator: Emulator) -> dict[str, Any]:
+    return {**emulator.faults.config(), "fail_next_commands": emulator.fleet.fail_next}
+
+
+async def faults(emulator: Emulator, request: Request) -> Response:
+    return _json(_faults(emulator))
+
+
+async def change_faults(emulator: Emulator, request: Request) -> Response:
+    body: FaultChange = await _read(request, FaultChange)
+    state = emulator.faults
+    if body.rate is not UNSET:
+        state.rate = body.rate
+    if body.latency_ms is not UNSET:
+        state.latency_ms = body.latency_ms
+    if body.kinds is not UNSET:
+        state.set_kinds(body.kinds)
+    if body.seed is not UNSET:
+        state.reseed(body.seed)
+    if body.fail_next_commands is not UNSET:
+        emulator.fleet.fail_next = body.fail_next_commands
+    return _json(_faults(emulator))
+
+
+async def rate_limit(emulator: Emulator, request: Request) -> Response:
+    return _json({"rate": emulator.faults.limiter.rate})
+
+
+async def change_rate_limit(emulator: Emulator, request: Request) -> Response:
+    body: RateLimit = await _read(request, RateLimit)
+    emulator.faults.limiter.rate = body.rate
+    return _json({"rate": body.rate})
+
+
+async def stats(emulator: Emulator, request: Request) -> Response:
+    emulator.fleet.advance()
+    with emulator.store.transaction():
+        by_state = commands_db.count_by_state(emulator.store)
+        most = commands_db.most_per_device(emulator.store)
+    commands = {
+        "total": sum(by_state.values()),
+        "by_state": by_state,
+        "most_per_device": most,
+        "injected_failures": emulator.fleet.injected_failures,
+    }
+    return _json({**emulator.faults.counters.as_dict(), "commands": commands})
+
+
 def mount() -> Mount:
     """The side door's routes under ``/_emulator``."""
     return Mount(
@@ -142,5 +232,10 @@ def mount() -> Mount:
             _route("/enterprises/{enterprise_id}/devices/{device_id}/online", set_online),
             _route("/clock/advance", advance_clock),
             _route("/reset", reset),
+            _route("/faults", faults, "GET"),
+            _route("/faults", change_faults),
+            _route("/rate-limit", rate_limit, "GET"),
+            _route("/rate-limit", change_rate_limit),
+            _route("/stats", stats, "GET"),
         ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -11,8 +12,10 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from esper_emulator.app import Emulator, create_app
+from esper_emulator.faults import CONNECTION, Connection
 from esper_emulator.services.seed import Credentials
 from esper_emulator.settings import Settings
 
@@ -56,10 +59,36 @@ def write_credentials(path: str | os.PathLike[str], host: str, creds: Credential
         raise
 
 
+class FaultableProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, giving each request a handle on its connection.
+
+    The handle (a ``faults.Connection``, in ``scope["state"]``) is how injected faults
+    close or reset a connection, which ASGI has no message for.
+    """
+
+    _connection: Connection | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Note the connection's handle in the state each of its requests gets."""
+        super().connection_made(transport)
+        self._connection = Connection(transport)
+        self.app_state = {**self.app_state, CONNECTION: self._connection}
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Tell the handle, once uvicorn has seen the connection go."""
+        super().connection_lost(exc)
+        if self._connection is not None:
+            self._connection.lost()
+
+
 def uvicorn_server(emulator: Emulator) -> uvicorn.Server:
     """A uvicorn server for the emulator's app, quiet apart from warnings."""
     config = uvicorn.Config(
-        create_app(emulator=emulator), log_level="warning", access_log=False, lifespan="off"
+        create_app(emulator=emulator),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http=FaultableProtocol,
     )
     return uvicorn.Server(config)
 
@@ -115,11 +144,13 @@ class EmulatorServer:
         with self.emulator.store.transaction():
             return self.emulator.seeder.demo(devices)
 
-    def create_enterprise(self, name: str = "Test Enterprise", devices: int = 0) -> Credentials:
-        """A new enterprise with ``devices`` devices and its own API key."""
+    def create_enterprise(
+        self, name: str = "Test Enterprise", devices: int = 0, online_ratio: float = 0.7
+    ) -> Credentials:
+        """A new enterprise with ``devices`` devices (``online_ratio`` of them online)."""
         with self.emulator.store.transaction():
             enterprise_id = self.emulator.seeder.enterprise(name)
-            self.emulator.seeder.devices(enterprise_id, devices)
+            self.emulator.seeder.devices(enterprise_id, devices, online_ratio)
             return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
 
 

@@ -75,6 +75,10 @@ class AsyncTransport:
                 ssl=_ssl_context(self.configuration),
             )
             self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+            # aiohttp repeats an idempotent request once by itself when a kept-alive
+            # connection drops; retries are this transport's to decide (max_retries=0
+            # must mean one attempt). No public switch exists for it.
+            self._session._retry_connection = False
         return self._session
 
     async def send(self, request: HttpRequest, timeout: Timeout) -> AsyncResponse:
@@ -115,6 +119,10 @@ class AsyncTransport:
                 proxy=self.configuration.proxy,
             ) as response:
                 data = await response.read()
+        except aiohttp.ConnectionTimeoutError:  # also an asyncio.TimeoutError: test it first
+            raise ApiTimeoutError(
+                status=0, reason=f"Timed out connecting: {where}", reached_server=False
+            ) from None
         except asyncio.TimeoutError:
             raise ApiTimeoutError(status=0, reason=f"Timed out: {where}") from None
         except aiohttp.ClientConnectorError as exc:

@@ -45,6 +45,7 @@ INITIATED = "Command Initiated"
 ACKNOWLEDGED = "Command Acknowledged"
 SUCCESS = "Command Success"
 FAILURE = "Command Failure"
+INJECTED_FAILURE = "injected failure"
 FINAL_STATES = frozenset({SUCCESS, FAILURE, "Command TimeOut"})
 
 ONLINE = 1
@@ -74,13 +75,21 @@ class AppFilters:
 
 
 class Fleet:
-    """Devices and their commands."""
+    """Devices and their commands.
+
+    ``fail_next`` (a fault for tests) dooms that many of the next commands queued: each
+    ends in ``Command Failure`` with the details ``injected failure``, its effect not
+    applied. ``injected_failures`` counts those that ended so.
+    """
 
     def __init__(self, store: Store, clock: Clock, latency: float = 0.0) -> None:
         self.store = store
         self.clock = clock
         self.latency = latency
         self._next_due: float | None = 0.0
+        self.fail_next = 0
+        self.injected_failures = 0
+        self._doomed: set[str] = set()
 
     # devices
 
@@ -231,6 +240,9 @@ class Fleet:
             device=device_url(enterprise_id, device.id),
             group_command=group_command_url,
         )
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            self._doomed.add(str(command.id))
         due = self.clock.now() + self.latency if device.status == ONLINE else None
         self.store.insert(
             schema.commands,
@@ -304,7 +316,7 @@ class Fleet:
         args = effects.arguments(command, row.args)
         target = effects.Target(self.store, row.enterprise_id, device, command, args, when)
         try:
-            result = effects.apply(target)
+            result = self._carry_out(target)
         except effects.CommandFailed as failed:
             command.details = result = failed.details
             state = FAILURE
@@ -317,6 +329,14 @@ class Fleet:
             self.store, row.enterprise_id, row.device_id, {**data, "result": result}, when
         )
         return state
+
+    def _carry_out(self, target: effects.Target) -> str:
+        """The command's effect on its device, unless it was doomed to fail."""
+        if target.command.id in self._doomed:
+            self._doomed.discard(target.command.id)
+            self.injected_failures += 1
+            raise effects.CommandFailed(INJECTED_FAILURE)
+        return effects.apply(target)
 
 
 def device_columns(device: Device) -> dict[str, Any]:

@@ -50,6 +50,23 @@ def suspend(store: Store, device_id: str, state: str) -> None:
     store.update(schema.commands, _c.device_id == device_id, _c.state == state, due_at=None)
 
 
+def count_by_state(store: Store) -> dict[str, int]:
+    """How many device commands are in each state, across the whole database."""
+    query = select(_c.state, func.count()).group_by(_c.state).order_by(_c.state)
+    return {state: int(n) for state, n in store.conn.execute(query)}
+
+
+def most_per_device(store: Store) -> int:
+    """The most device commands any one device has (0 without commands)."""
+    per_device = (
+        select(func.count().label("n"))
+        .select_from(schema.commands)
+        .group_by(_c.device_id)
+        .subquery()
+    )
+    return int(store.conn.execute(select(func.max(per_device.c.n))).scalar() or 0)
+
+
 def hold(store: Store, command_id: str, state: str, doc: bytes) -> None:
     """Set a command's ``state`` and ``doc``; it is due no more."""
     store.update(schema.commands, _c.id == command_id, state=state, due_at=None, doc=doc)
