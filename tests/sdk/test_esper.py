@@ -175,6 +175,7 @@ def test_groups_and_group_commands(mode: str, tenant: Tenant) -> None:
     async def scenario(esper: Any) -> None:
         group = await aw(esper.groups.create(f"Idiomatic {mode}"))
         assert (await aw(esper.groups.get_by_name(f"Idiomatic {mode}"))).id == group.id
+        assert group.id in [g.id for g in await collect(esper.groups.list())]
         online = [d.id for d in await collect(esper.devices.list(state=1, page_size=3))][:3]
         assert (await aw(esper.groups.add_devices(group.id, online))).device_count == 3
         assert (await aw(esper.groups.remove_devices(group.id, online[:1]))).device_count == 2
@@ -196,6 +197,7 @@ def test_command_requests(mode: str, tenant: Tenant) -> None:
         online = [d.id for d in await collect(esper.devices.list(state=1))][:2]
         request = await aw(esper.command_requests.create("UPDATE_HEARTBEAT", devices=online))
         statuses = await aw(esper.command_requests.wait(request, poll_interval=0.01))
+        assert len(await aw(esper.command_requests.statuses(request.id, device=online[0]))) == 1
         assert sorted(s.state for s in statuses) == ["Command Success"] * 2
         history = await aw(esper.command_requests.history(online[0]))
         assert request.id in [s.request for s in history]
@@ -217,15 +219,18 @@ def test_enterprise_policies_geofences_subscriptions_content_token(
         policy_id = int(str(policy.url).rstrip("/").rsplit("/", 1)[1])
         assert (await aw(esper.policies.update(policy_id, description="x"))).description == "x"
         assert [p.name for p in await collect(esper.policies.list(name="Kiosk"))] == ["Kiosk"]
+        assert (await aw(esper.policies.get(policy_id))).url == policy.url
         await aw(esper.policies.delete(policy_id))
 
         fence = await aw(esper.geofences.create("HQ", "38.72", "-9.14", radius=50))
         assert (await aw(esper.geofences.update(fence.id, radius=75))).radius == 75
         assert [g.id for g in await collect(esper.geofences.list(search="HQ"))] == [fence.id]
+        assert (await aw(esper.geofences.get(fence.id))).radius == 75
         await aw(esper.geofences.delete(fence.id))
 
         subscription = await aw(esper.subscriptions.create("210987654321"))
         assert (await aw(esper.subscriptions.get(subscription.id))).aws_account_id == "210987654321"
+        assert [x.id for x in await collect(esper.subscriptions.list())] == [subscription.id]
         await aw(esper.subscriptions.delete(subscription.id))
 
         document = tmp_path / f"guide-{mode}.txt"
@@ -233,6 +238,8 @@ def test_enterprise_policies_geofences_subscriptions_content_token(
         content = await aw(esper.content.upload(document))
         updated = await aw(esper.content.update(content.id, tags=["guides"], description="d"))
         assert updated.tags == ["guides"] and updated.description == "d"
+        assert (await aw(esper.content.get(content.id))).tags == ["guides"]
+        assert [c.id for c in await collect(esper.content.list(search="guide"))] == [content.id]
         await aw(esper.content.delete(content.id))
 
         info = await aw(esper.token.info())

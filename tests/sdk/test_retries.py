@@ -242,12 +242,14 @@ def run_many(mode: str, tenant: Tenant, **options: Any) -> esperclient.BulkRepor
     return reports[0]
 
 
-def faulty_fleet(enterprise: MakeTenant, **faults: Any) -> tuple[EmulatorServer, Tenant]:
-    """200 devices, online (so the runs end when every command is final, however slow
-    the machine), 10 commands doomed to fail, and (unless told) one request in ten
+def faulty_fleet(
+    enterprise: MakeTenant, devices: int = 200, **faults: Any
+) -> tuple[EmulatorServer, Tenant]:
+    """``devices`` devices, online (so the runs end when every command is final, however
+    slow the machine), 10 commands doomed to fail, and (unless told) one request in ten
     meeting a fault of any kind."""
     settings = {"fault_rate": 0.1, "fault_seed": 5, **faults}
-    return enterprise(devices=200, online_ratio=1.0, fail_next_commands=10, **settings)
+    return enterprise(devices=devices, online_ratio=1.0, fail_next_commands=10, **settings)
 
 
 def settled(report: esperclient.BulkReport, counted: dict[str, Any]) -> None:
@@ -271,6 +273,20 @@ def test_run_many_one_command_per_device_never_doubles_through_faults(
     errors = report.by_status("error")
     assert len(errors) == total(post) <= total(counted["faults"])  # only a failed send errs
     assert len(ran_unseen) == post["drop"] > 0  # each dropped POST ran, once
+    settled(report, counted)
+
+
+@MODES
+def test_run_many_over_2000_devices_with_one_request_in_ten_failing(
+    mode: str, enterprise: MakeTenant, fast_retries: None
+) -> None:
+    server, tenant = faulty_fleet(enterprise, devices=2_000, fault_seed=20)
+    report = run_many(mode, tenant, via="device", concurrency=32)
+    ran_unseen = check_report(report, tenant, server)
+    counted = stats(server)
+    post = counted["faults_by_method"]["POST"]
+    assert len(report.by_status("error")) == total(post) > 100
+    assert len(ran_unseen) == post["drop"]
     settled(report, counted)
 
 
