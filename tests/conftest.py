@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,19 @@ def make_apk(tmp_path: Path) -> Callable[..., Path]:
         return build_apk(path, package_name=package, **options)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., EmulatorServer]]:
+    """Start an emulator of the test's own with the given ``Settings`` fields; stopped after."""
+    started: list[EmulatorServer] = []
+
+    def start(**settings: Any) -> EmulatorServer:
+        settings.setdefault("db", str(tmp_path / f"own-{len(started)}.db"))
+        running = EmulatorServer(Settings(**settings)).start()
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()

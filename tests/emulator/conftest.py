@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -13,7 +11,6 @@ from sqlalchemy import Table, func, select
 
 import esperclient
 from esper_emulator.server import EmulatorServer
-from esper_emulator.settings import Settings
 from tests.conftest import Tenant
 
 FINAL_STATES = {"Command Success", "Command Failure", "Command TimeOut"}
@@ -78,22 +75,6 @@ def make_tenant(server: EmulatorServer, devices: int = 3, name: str = "Other") -
 def other(server: EmulatorServer) -> Tenant:
     """Enterprise B: a second tenant of the session's emulator."""
     return make_tenant(server)
-
-
-@pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., EmulatorServer]]:
-    """Start an emulator of its own with the given ``Settings`` fields; stopped after the test."""
-    started: list[EmulatorServer] = []
-
-    def start(**settings: Any) -> EmulatorServer:
-        settings.setdefault("db", str(tmp_path / f"own-{len(started)}.db"))
-        running = EmulatorServer(Settings(**settings)).start()
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
 
 
 def wait_for_final(

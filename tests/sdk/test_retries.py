@@ -9,7 +9,6 @@ No test measures time: what the server counted is the evidence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -20,7 +19,6 @@ from sqlalchemy import select
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.services.seed import Credentials
-from esper_emulator.settings import Settings
 from esper_emulator.store import schema
 from tests.conftest import Tenant, make_configuration
 from tests.sdk.test_esper import MODES, aw, run
@@ -34,22 +32,6 @@ STATUS_OF_STATE = {
     "Command Initiated": "pending",
     "Command Acknowledged": "pending",
 }
-
-
-@pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[StartServer]:
-    """Start an emulator of the test's own with the given ``Settings`` fields."""
-    started: list[EmulatorServer] = []
-
-    def start(**settings: Any) -> EmulatorServer:
-        settings.setdefault("db", str(tmp_path / f"retries-{len(started)}.db"))
-        running = EmulatorServer(Settings(**settings)).start()
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
 
 
 @pytest.fixture

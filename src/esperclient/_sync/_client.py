@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -97,8 +98,6 @@ class SyncAPIClient:
         timeout: Timeout = None,
     ) -> Any:
         """Call any path under the host: the same auth, retries and errors; JSON back."""
-        from urllib.parse import urlencode
-
         url = self.configuration.host + path
         if params:
             url += "?" + urlencode(params)
