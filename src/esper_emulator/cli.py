@@ -12,6 +12,7 @@ from types import FrameType
 from esper_emulator.app import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
 from esper_emulator.settings import FAULT_KINDS, Settings
+from esper_emulator.store.db import SchemaMismatch
 
 
 def _positive(text: str) -> float:
@@ -152,7 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, _stop)
-    emulator = Emulator(settings_of(args))
+    try:
+        emulator = Emulator(settings_of(args))
+    except SchemaMismatch as exc:
+        print(f"esper-emulator: {exc}", file=sys.stderr)
+        return 2
     sock = bind(args.host, args.port)
     host = base_url(sock) + "/api"
     print(f"Esper API emulator serving {host}  (database: {args.db})", flush=True)

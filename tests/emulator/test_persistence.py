@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
@@ -230,3 +232,17 @@ def test_the_cli_refuses_credentials_without_the_demo(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and b"--credentials needs --seed demo" in result.stderr
     assert not (tmp_path / "c.json").exists()
+
+
+def test_a_database_of_another_schema_is_refused_clearly(tmp_path: Path) -> None:
+    import sqlite3
+
+    from esper_emulator.store.db import SchemaMismatch, create_store_engine
+
+    db = tmp_path / "old.db"
+    create_store_engine(str(db)).dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaMismatch, match="start with a new --db file"):
+        create_store_engine(str(db))
+    create_store_engine(str(tmp_path / "new.db")).dispose()  # a new file is fine

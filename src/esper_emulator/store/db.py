@@ -28,13 +28,14 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.pool import StaticPool
 
 from esper_emulator.store import schema
-from esper_emulator.store.schema import metadata
+from esper_emulator.store.schema import SCHEMA_VERSION, metadata
 
 CHUNK = 500
 """Ids per ``IN (...)`` clause when a query takes an unbounded list of them."""
@@ -69,8 +70,34 @@ def create_store_engine(db: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url)
-    metadata.create_all(engine)
+    with engine.begin() as conn:
+        _check_schema(conn, fresh=not inspect(conn).has_table(schema.meta.name))
+        metadata.create_all(conn)
+        _stamp_schema(conn)
     return engine
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was made by an emulator with other tables."""
+
+
+def _check_schema(conn: Connection, fresh: bool) -> None:
+    if fresh:
+        return
+    found = conn.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).scalar()
+    if found != str(SCHEMA_VERSION):
+        raise SchemaMismatch(
+            f"this database was made by an emulator with another schema ({found or 'unversioned'},"
+            f" this one has {SCHEMA_VERSION}): start with a new --db file"
+        )
+
+
+def _stamp_schema(conn: Connection) -> None:
+    m = schema.meta.c
+    if conn.execute(select(m.value).where(m.key == "schema_version")).scalar() is None:
+        conn.execute(insert(schema.meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
 
 
 def like_escape(text: str) -> str:

@@ -26,6 +26,9 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
+SCHEMA_VERSION = 1
+"""Raised whenever a table changes: a database of another version is refused clearly."""
+
 metadata = MetaData()
 
 
