@@ -6,11 +6,12 @@ client calls ``sleep`` and ``thread_map`` in their place (see ``scripts/gen_sync
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from time import sleep
 from typing import TypeVar
+
+# asyncio and concurrent.futures are imported where used: the sync client never needs
+# the first, and plain calls never need the second.
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,11 +21,15 @@ __all__ = ["async_map", "async_sleep", "sleep", "thread_map"]
 
 async def async_sleep(seconds: float) -> None:
     """Wait without blocking the event loop."""
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
 async def async_map(fn: Callable[[T], Awaitable[R]], items: Iterable[T], limit: int) -> list[R]:
     """``fn`` over ``items``, at most ``limit`` at a time, results in input order."""
+    import asyncio
+
     gate = asyncio.Semaphore(max(1, limit))
 
     async def one(item: T) -> R:
@@ -36,5 +41,7 @@ async def async_map(fn: Callable[[T], Awaitable[R]], items: Iterable[T], limit: 
 
 def thread_map(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
     """``fn`` over ``items`` on at most ``limit`` threads, results in input order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=max(1, limit)) as pool:
         return list(pool.map(fn, items))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Union
@@ -49,7 +48,7 @@ def multipart_file(field: str, file: FileInput) -> MultipartBody:
     """
     name = _file_name(file)
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    boundary = secrets.token_hex(16)
+    boundary = os.urandom(16).hex()
     head = (
         f"--{boundary}\r\n"
         f'Content-Disposition: form-data; name="{_quoted(field)}"; filename="{_quoted(name)}"\r\n'
