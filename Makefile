@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := test
-.PHONY: install test lint format sync demo serve clean
+.PHONY: install test lint format sync demo serve clean bench
 
 install: $(VENV)/.installed
 
@@ -21,13 +21,13 @@ test: $(VENV)/.installed
 	@$(MAKE) --no-print-directory lint
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
 
 format: $(VENV)/.installed
-	$(BIN)/ruff check --select I --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --select I --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 
 # The sync client is generated from the async source in src/esperclient/_async.
 sync: $(VENV)/.installed
@@ -38,6 +38,10 @@ demo: $(VENV)/.installed
 
 serve: $(VENV)/.installed
 	$(BIN)/esper-emulator serve --port $(PORT) --db .esper-emulator.db --seed demo
+
+# Benchmarks against esperclient 0.1.3 and the raw transports (see bench/README.md); not in `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .esper-emulator

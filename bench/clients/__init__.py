@@ -1,0 +1,1 @@
+"""The clients under test, one module each; their functions run in worker processes."""
