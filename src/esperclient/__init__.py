@@ -2,83 +2,118 @@
 
 Code written for esperclient 0.1.3 runs unchanged: ``Configuration``, ``ApiClient``,
 the ``*Api`` classes and every model keep their names, arguments and module paths.
+
+``import esperclient`` loads nothing but this table: each name is imported the first
+time it is used (PEP 562), so a script pays for the transport, the models and the
+clients it actually touches, and ``AsyncEsper`` alone brings in aiohttp.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
 
-from esperclient import api, models
-from esperclient._bulk import BulkReport, Outcome
-from esperclient._exceptions import (
-    ApiConnectionError,
-    ApiException,
-    ApiStatusError,
-    ApiTimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CommandFailedError,
-    ConflictError,
-    NotFoundError,
-    PayloadTooLargeError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    WaitError,
-    WaitTimeoutError,
-)
-from esperclient._sync._client import Esper
-from esperclient._sync._pagination import Page, Paginator
-from esperclient._version import __version__
-from esperclient.api import *  # noqa: F403  (the 12 *Api classes)
-from esperclient.api_client import ApiClient
-from esperclient.configuration import Configuration
-from esperclient.models import *  # noqa: F403  (every model, under its 0.1.3 name)
+from esperclient._version import __version__ as __version__
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from esperclient._async._client import AsyncEsper
-    from esperclient._async._pagination import AsyncPaginator
+    from esperclient._async._client import AsyncEsper as AsyncEsper
+    from esperclient._async._pagination import AsyncPaginator as AsyncPaginator
+    from esperclient._bulk import BulkReport as BulkReport
+    from esperclient._bulk import Outcome as Outcome
+    from esperclient._exceptions import ApiConnectionError as ApiConnectionError
+    from esperclient._exceptions import ApiException as ApiException
+    from esperclient._exceptions import ApiStatusError as ApiStatusError
+    from esperclient._exceptions import ApiTimeoutError as ApiTimeoutError
+    from esperclient._exceptions import AuthenticationError as AuthenticationError
+    from esperclient._exceptions import BadRequestError as BadRequestError
+    from esperclient._exceptions import CommandFailedError as CommandFailedError
+    from esperclient._exceptions import ConflictError as ConflictError
+    from esperclient._exceptions import NotFoundError as NotFoundError
+    from esperclient._exceptions import PayloadTooLargeError as PayloadTooLargeError
+    from esperclient._exceptions import PermissionDeniedError as PermissionDeniedError
+    from esperclient._exceptions import RateLimitError as RateLimitError
+    from esperclient._exceptions import ServerError as ServerError
+    from esperclient._exceptions import WaitError as WaitError
+    from esperclient._exceptions import WaitTimeoutError as WaitTimeoutError
+    from esperclient._sync._client import Esper as Esper
+    from esperclient._sync._pagination import Page as Page
+    from esperclient._sync._pagination import Paginator as Paginator
+    from esperclient.api import *  # noqa: F403  (the 12 *Api classes)
+    from esperclient.api_client import ApiClient as ApiClient
+    from esperclient.configuration import Configuration as Configuration
+    from esperclient.models import *  # noqa: F403  (every model, under its 0.1.3 name)
 
-
-def __getattr__(name: str) -> Any:
-    # The async client imports aiohttp: only when it is asked for.
-    if name == "AsyncEsper":
-        from esperclient._async._client import AsyncEsper
-
-        return AsyncEsper
-    if name == "AsyncPaginator":
-        from esperclient._async._pagination import AsyncPaginator
-
-        return AsyncPaginator
-    raise AttributeError(f"module 'esperclient' has no attribute {name!r}")
-
-
-__all__ = [
-    "ApiClient",
+_EXCEPTIONS = (
     "ApiConnectionError",
     "ApiException",
     "ApiStatusError",
     "ApiTimeoutError",
-    "AsyncEsper",
-    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
-    "BulkReport",
     "CommandFailedError",
-    "Configuration",
     "ConflictError",
-    "Esper",
     "NotFoundError",
-    "Outcome",
-    "Page",
-    "Paginator",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
     "WaitError",
     "WaitTimeoutError",
-    "__version__",
-]
-__all__ += api.__all__
-__all__ += models.__all__
+)
+_API_CLASSES = (
+    "ApplicationApi",
+    "CommandsApi",
+    "CommandsV2Api",
+    "ContentApi",
+    "DeviceApi",
+    "DeviceGroupApi",
+    "EnterpriseApi",
+    "EnterprisePolicyApi",
+    "GeofenceApi",
+    "GroupCommandsApi",
+    "SubscriptionApi",
+    "TokenApi",
+)
+# Where each name lives; models are found through ``esperclient.models``.
+_HOMES = {
+    "ApiClient": "esperclient.api_client",
+    "AsyncEsper": "esperclient._async._client",
+    "AsyncPaginator": "esperclient._async._pagination",
+    "BulkReport": "esperclient._bulk",
+    "Configuration": "esperclient.configuration",
+    "Esper": "esperclient._sync._client",
+    "Outcome": "esperclient._bulk",
+    "Page": "esperclient._sync._pagination",
+    "Paginator": "esperclient._sync._pagination",
+    **dict.fromkeys(_EXCEPTIONS, "esperclient._exceptions"),
+    **dict.fromkeys(_API_CLASSES, "esperclient.api"),
+}
+_SUBMODULES = ("api", "api_client", "configuration", "models", "rest")
+
+
+def _all() -> list[str]:
+    # The async names stay out of ``import *``: they need the optional aiohttp.
+    models = importlib.import_module("esperclient.models")
+    names = [name for name in _HOMES if not name.startswith("Async")]
+    return sorted([*names, "__version__", *models.__all__])
+
+
+def __getattr__(name: str) -> object:
+    """Import ``name`` on first use, then keep it as an ordinary attribute."""
+    if name == "__all__":
+        value: object = _all()
+    elif name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"esperclient.{name}")
+    else:
+        models = importlib.import_module("esperclient.models")
+        if name not in models.__all__:
+            raise AttributeError(f"module 'esperclient' has no attribute {name!r}")
+        value = getattr(models, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_all(), *_HOMES, *_SUBMODULES})

@@ -9,7 +9,6 @@ an HTTP date) is honoured, capped at ``max_delay``.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -74,6 +73,8 @@ def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # an HTTP date is rare: its parser is imported only for one
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
