@@ -50,6 +50,8 @@ FINAL_STATES = frozenset({SUCCESS, FAILURE, "Command TimeOut"})
 
 ONLINE = 1
 OFFLINE = 60
+DUE_BATCH = 1000
+"""State changes applied per query while catching up with the clock."""
 
 _ACTION = {
     INITIATED: "acknowledge",
@@ -286,22 +288,30 @@ class Fleet:
         if self._next_due is None or self._next_due > now:
             return
         with self.store.transaction():
-            while rows := commands_db.due(self.store, now):
+            while True:
+                rows = commands_db.due(self.store, now, DUE_BATCH)
                 for row in rows:
-                    self._step(row)
+                    self._catch_up(row, now)
+                if len(rows) < DUE_BATCH:
+                    break
             self._next_due = commands_db.next_due(self.store)
 
-    def _step(self, row: Any) -> None:
-        """Move one command on by a state, as of the time that step was due."""
+    def _catch_up(self, row: Any, now: float) -> None:
+        """Take one command through every step due by ``now``, each as of its own time.
+
+        The command is written once, in the state it reached.
+        """
         command = msgspec.json.decode(row.doc, type=DeviceCommand)
-        when = self.clock.at(row.due_at)
-        if row.state == INITIATED:
-            state, due = ACKNOWLEDGED, row.due_at + self.latency
-        else:
-            state, due = self._apply(row, command, when), None
-        command.state = state
-        command.action = _ACTION[state]
-        command.updated_on = when
+        state, due = row.state, row.due_at
+        while due is not None and due <= now:
+            when = self.clock.at(due)
+            if state == INITIATED:
+                state, due = ACKNOWLEDGED, due + self.latency
+            else:
+                state, due = self._apply(row, command, when), None
+            command.state = state
+            command.action = _ACTION[state]
+            command.updated_on = when
         self.store.update_row(
             schema.commands,
             row.pk,

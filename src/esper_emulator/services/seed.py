@@ -96,12 +96,15 @@ class Seeder:
         """Create ``count`` devices with realistic hardware, software and network info."""
         rows, ids = [], []
         start = devices_db.last_pk(self.store)
+        place = devices_db.count(self.store, enterprise_id)
         for n in range(start + 1, start + count + 1):
             r = random.Random(f"{self.seed}:device:{n}")
             device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)
             assert device.id is not None
             ids.append(device.id)
-            rows.append({"id": device.id, "enterprise_id": enterprise_id, **device_columns(device)})
+            place += 1
+            columns = device_columns(device)
+            rows.append({"id": device.id, "enterprise_id": enterprise_id, "seq": place, **columns})
         self.store.insert_many(schema.devices, rows)
         effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
         return ids

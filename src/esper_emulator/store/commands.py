@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store, chunks
@@ -18,25 +18,37 @@ _r = schema.command_requests.c
 # device commands
 
 
+# The statements every command meets, built once.
+_DOC = select(_c.doc).where(
+    _c.id == bindparam("id"),
+    _c.device_id == bindparam("device"),
+    _c.enterprise_id == bindparam("enterprise"),
+)
+_DUE = (
+    select(schema.commands)
+    .where(_c.due_at <= bindparam("now"))
+    .order_by(_c.due_at, _c.pk)
+    .limit(bindparam("limit"))
+)
+_NEXT_DUE = select(func.min(_c.due_at))
+
+
 def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> bytes | None:
     """The stored ``DeviceCommand`` of the enterprise's device, or ``None``."""
-    return store.doc(
-        schema.commands,
-        _c.id == command_id,
-        _c.device_id == device_id,
-        _c.enterprise_id == enterprise_id,
-    )
+    values = {"id": command_id, "device": device_id, "enterprise": enterprise_id}
+    found: bytes | None = store.conn.execute(_DOC, values).scalar()
+    return found
 
 
 def due(store: Store, now: float, limit: int = 1000) -> list[Row[Any]]:
     """Commands whose next state change is due at ``now``, oldest first."""
-    query = select(schema.commands).where(_c.due_at <= now).order_by(_c.due_at, _c.pk)
-    return list(store.conn.execute(query.limit(limit)))
+    return list(store.conn.execute(_DUE, {"now": now, "limit": limit}))
 
 
 def next_due(store: Store) -> float | None:
     """When the earliest pending command state change is due."""
-    return store.conn.execute(select(func.min(_c.due_at))).scalar()
+    found: float | None = store.conn.execute(_NEXT_DUE).scalar()
+    return found
 
 
 def resume(store: Store, device_id: str, state: str, due_at: float) -> None:

@@ -11,6 +11,7 @@ too: a lock lets one thread's transaction run at a time.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,8 +22,11 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Insert,
     Row,
     Table,
+    Update,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -116,6 +120,21 @@ def chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[start : start + CHUNK]
 
 
+# Building a statement costs several times what running it does: the generic writes
+# that every command makes are built once for each table (and set of columns).
+
+
+@functools.cache
+def _insert_into(table: Table) -> Insert:
+    return insert(table)
+
+
+@functools.cache
+def _update_by(table: Table, key: str, columns: frozenset[str]) -> Update:
+    values: dict[str, Any] = {name: bindparam(name) for name in sorted(columns)}
+    return update(table).where(table.c[key] == bindparam("_key")).values(values)
+
+
 class Store:
     """One database: its transactions and the generic row operations."""
 
@@ -167,11 +186,11 @@ class Store:
 
     def insert(self, table: Table, **values: Any) -> None:
         """Insert one row."""
-        self.conn.execute(insert(table).values(**values))
+        self.conn.execute(_insert_into(table), values)
 
     def insert_pk(self, table: Table, **values: Any) -> int:
         """Insert one row; its new ``pk``."""
-        inserted = self.conn.execute(insert(table).values(**values))
+        inserted = self.conn.execute(_insert_into(table), values)
         pk: int = inserted.inserted_primary_key[0]  # type: ignore[index]
         return pk
 
@@ -186,7 +205,11 @@ class Store:
 
     def update_row(self, table: Table, pk: int, **values: Any) -> None:
         """Update the row whose ``pk`` is given."""
-        self.update(table, table.c.pk == pk, **values)
+        self.conn.execute(_update_by(table, "pk", frozenset(values)), {"_key": pk, **values})
+
+    def update_by_id(self, table: Table, row_id: str, **values: Any) -> None:
+        """Update the row whose public ``id`` is given."""
+        self.conn.execute(_update_by(table, "id", frozenset(values)), {"_key": row_id, **values})
 
     def delete(self, table: Table, *where: ColumnElement[bool]) -> int:
         """Delete the rows matching every condition of ``where``; returns how many there were."""

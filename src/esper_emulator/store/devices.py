@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, chunks, contains
@@ -14,9 +14,15 @@ _d = schema.devices.c
 _m = schema.group_members.c
 
 
+_DOC = select(_d.doc).where(_d.id == bindparam("id"), _d.enterprise_id == bindparam("enterprise"))
+
+
 def doc(store: Store, enterprise_id: str, device_id: str) -> bytes | None:
     """The stored ``Device`` of the enterprise, or ``None``."""
-    return store.doc(schema.devices, _d.id == device_id, _d.enterprise_id == enterprise_id)
+    found: bytes | None = store.conn.execute(
+        _DOC, {"id": device_id, "enterprise": enterprise_id}
+    ).scalar()
+    return found
 
 
 def exists(store: Store, enterprise_id: str, device_id: str) -> bool:
@@ -48,6 +54,9 @@ def page(
     IMEI or MAC address) and ``tags`` (a part of the tags) match in any case.
     """
     where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
+    filters = (name, imei, serial, state, is_gms, brand, group, search, tags)
+    if all(value is None for value in filters):
+        return _fleet_page(store, enterprise_id, limit, offset)
     for column, value in (
         (_d.device_name, name),
         (_d.imei, imei),
@@ -68,9 +77,33 @@ def page(
     return store.page(schema.devices, where, limit, offset)
 
 
+# The whole fleet's count and pages: built once, they are the hottest queries there are.
+_FLEET_COUNT = select(func.max(_d.seq)).where(_d.enterprise_id == bindparam("enterprise_id"))
+_FLEET_PAGE = (
+    select(_d.doc)
+    .where(_d.enterprise_id == bindparam("enterprise_id"), _d.seq > bindparam("offset"))
+    .order_by(_d.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def _fleet_page(store: Store, enterprise_id: str, limit: int, offset: int) -> Page:
+    """A page of the whole fleet, by place: as fast at offset 90,000 as at 0."""
+    total = count(store, enterprise_id)
+    if total <= offset:
+        return Page(total, [])
+    values = {"enterprise_id": enterprise_id, "offset": offset, "limit": limit}
+    return Page(total, list(store.conn.execute(_FLEET_PAGE, values).scalars().all()))
+
+
+def count(store: Store, enterprise_id: str) -> int:
+    """How many devices the enterprise has (its highest ``seq``: places are dense)."""
+    return store.conn.execute(_FLEET_COUNT, {"enterprise_id": enterprise_id}).scalar() or 0
+
+
 def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:
     """Write a device's changed columns (its ``doc`` and filter columns)."""
-    store.update(schema.devices, _d.id == device_id, **columns)
+    store.update_by_id(schema.devices, device_id, **columns)
 
 
 def last_pk(store: Store) -> int:
@@ -128,4 +161,4 @@ def targets(
         where.append(_d.state == state)
     if state_not is not None:
         where.append(_d.state != state_not)
-    return list(store.conn.execute(select(_d.id).where(*where).order_by(_d.pk)).scalars())
+    return list(store.conn.execute(select(_d.id).where(*where).order_by(_d.seq)).scalars())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store
@@ -23,9 +23,12 @@ def update(store: Store, enterprise_id: str, name: str | None, doc: bytes) -> No
     store.update(schema.enterprises, _enterprise.id == enterprise_id, name=name, doc=doc)
 
 
+_TOKEN = select(schema.tokens).where(_token.token_hash == bindparam("token_hash"))
+
+
 def token(store: Store, token_hash: str) -> Row[Any] | None:
-    """The token row of a key's hash, or ``None``."""
-    return store.one(schema.tokens, _token.token_hash == token_hash)
+    """The token row of a key's hash, or ``None`` (every request asks: built once)."""
+    return store.conn.execute(_TOKEN, {"token_hash": token_hash}).first()
 
 
 def token_docs(store: Store, enterprise_id: str) -> list[bytes]:

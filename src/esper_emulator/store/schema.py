@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Raised whenever a table changes: a database of another version is refused clearly."""
 
 metadata = MetaData()
@@ -72,6 +72,10 @@ devices = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
+    # The device's place in its enterprise (1, 2, ...). Devices are only ever added (a
+    # reset wipes them all), so the places stay dense: the enterprise's count is its
+    # highest ``seq``, and the page at any offset is one index lookup away.
+    Column("seq", Integer, nullable=False),
     Column("device_name", String(255), nullable=False),
     Column("imei", String(32)),
     Column("serial", String(64)),
@@ -82,7 +86,7 @@ devices = Table(
     Column("tags", Text, nullable=False, default=""),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
-    Index("ix_devices_enterprise_pk", "enterprise_id", "pk"),
+    Index("ix_devices_enterprise_seq", "enterprise_id", "seq", unique=True),
 )
 
 device_groups = Table(
