@@ -9,7 +9,7 @@ import pytest
 
 import esperclient
 from esper_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.conftest import Tenant, new_tenant
 from tests.emulator.conftest import call, esper_error, json_of
 
 Devices = Callable[..., esperclient.InlineResponse2003]
@@ -108,6 +108,25 @@ def test_following_previous_from_the_end_visits_every_device_once(tenant: Tenant
         seen = [d["id"] for d in page["results"]] + seen
         link = page["previous"]
     assert seen == tenant.device_ids
+
+
+def test_fleets_grown_in_turns_page_apart(server: EmulatorServer) -> None:
+    """Devices added to two enterprises in turns: each lists its own, in order, at any offset."""
+    first, second = new_tenant(server, devices=5), new_tenant(server, devices=3)
+    added: dict[str, list[str]] = {first.enterprise_id: [], second.enterprise_id: []}
+    for n in range(1, 5):
+        for tenant in (first, second):
+            with server.emulator.store.transaction():
+                added[tenant.enterprise_id] += server.emulator.seeder.devices(
+                    tenant.enterprise_id, n
+                )
+    for tenant in (first, second):
+        expected = tenant.device_ids + added[tenant.enterprise_id]
+        url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/"
+        for offset in range(len(expected) + 1):
+            page = json_of(call("GET", f"{url}?limit=3&offset={offset}", key=tenant.api_key))
+            assert page["count"] == len(expected)
+            assert [d["id"] for d in page["results"]] == expected[offset : offset + 3]
 
 
 def test_links_keep_the_filters(devices: Devices, fleet: list[esperclient.Device]) -> None:
