@@ -142,6 +142,7 @@ class Store:
         self.engine = engine
         self.lock_timeout = lock_timeout
         self._conn: Connection | None = None
+        self._held: Connection | None = None
         self._lock = threading.RLock()
         self._owner: int | None = None
 
@@ -162,7 +163,8 @@ class Store:
             if self._conn is not None:
                 yield self
                 return
-            with self.engine.begin() as conn:
+            conn = self._connection()
+            with conn.begin():
                 self._conn, self._owner = conn, threading.get_ident()
                 try:
                     yield self
@@ -178,8 +180,19 @@ class Store:
             raise RuntimeError("store used outside a transaction")
         return self._conn
 
+    def _connection(self) -> Connection:
+        # One connection serves every transaction in turn (the lock sees to it): taking
+        # one from the pool and handing it back would cost as much as a short request.
+        if self._held is None or self._held.closed:
+            self._held = self.engine.connect()
+        return self._held
+
     def close(self) -> None:
         """Release the database."""
+        with self._lock:
+            if self._held is not None:
+                self._held.close()
+                self._held = None
         self.engine.dispose()
 
     # generic
