@@ -19,6 +19,7 @@ from multidict import CIMultiDictProxy
 
 from esperclient._exceptions import ApiConnectionError, ApiTimeoutError
 from esperclient._request import HttpRequest, status_error
+from esperclient._retry import Attempts
 from esperclient._throttle import Throttle
 from esperclient.configuration import Configuration, retry_policy
 
@@ -83,26 +84,24 @@ class AsyncTransport:
 
     async def send(self, request: HttpRequest, timeout: Timeout) -> AsyncResponse:
         """Send ``request``, retrying what is safe to retry; raise unless the status is 2xx."""
-        attempt = 0
+        attempts = Attempts(self.retry, request.method, self.throttle)
         while True:
             await asyncio.sleep(self.throttle.reserve())
             try:
                 response = await self._send_once(request, timeout)
             except ApiConnectionError as exc:
-                if not self.retry.retries_failure(
-                    request.method, reached_server=exc.reached_server, attempt=attempt
-                ):
+                delay = attempts.after_failure(reached_server=exc.reached_server)
+                if delay is None:
                     raise
-                await asyncio.sleep(self.retry.delay(attempt))
             else:
-                if 200 <= response.status <= 299:
+                if 200 <= response.status <= 299 or attempts.already_done(response.status):
                     return response
-                if not self.retry.retries_status(request.method, response.status, attempt):
+                delay = attempts.after_status(response.status, response.headers)
+                if delay is None:
                     raise status_error(
                         response.status, response.reason, response.data, response.headers
                     )
-                await asyncio.sleep(self.retry.delay(attempt, response.headers))
-            attempt += 1
+            await asyncio.sleep(delay)
 
     async def _send_once(self, request: HttpRequest, timeout: Timeout) -> AsyncResponse:
         body: Any = _stream(request.body) if callable(request.body) else request.body
@@ -125,6 +124,10 @@ class AsyncTransport:
             ) from None
         except asyncio.TimeoutError:
             raise ApiTimeoutError(status=0, reason=f"Timed out: {where}") from None
+        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
+            raise ApiConnectionError(  # before ClientConnectorError, of which these are kinds
+                status=0, reason=f"TLS failed for {where}: {exc}", reached_server=False
+            ) from None
         except aiohttp.ClientConnectorError as exc:
             raise ApiConnectionError(
                 status=0,

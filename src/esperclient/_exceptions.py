@@ -160,6 +160,9 @@ class WaitError(ApiException):
         super().__init__(status=0, reason=message)
         self.last = last
 
+    def __str__(self) -> str:
+        return str(self.reason)
+
 
 class CommandFailedError(WaitError):
     """The command reached a final state other than success."""

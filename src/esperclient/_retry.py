@@ -5,6 +5,15 @@ A request is retried on a connection failure or timeout, and on 429, 502, 503 an
 when it provably never reached the server: the connection could not be opened. The
 wait grows exponentially with full jitter, and a server's ``Retry-After`` (seconds or
 an HTTP date) is honoured, capped at ``max_delay``.
+
+A 429 is the server pacing the client, not a failure: it does not use up a retry
+(``max_retries=0`` still means one attempt). The client's throttle holds every call of
+the client back for the wait the server asked for, and each caller comes back at a
+jittered moment after it, so callers sharing a client do not all wake at once; a call
+gives up on 429s once it has waited ``rate_limit_patience`` seconds for them.
+
+A DELETE retried after an attempt that may have reached the server, and answered 404,
+has done its work: the first attempt deleted the object (``Attempts.already_done``).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -25,6 +35,7 @@ class RetryPolicy:
     max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
+    rate_limit_patience: float = 60.0
     random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 
     def retries_status(self, method: str, status: int, attempt: int) -> bool:
@@ -55,6 +66,75 @@ class RetryPolicy:
             return min(hinted, self.max_delay)
         ceiling: float = min(self.max_delay, self.initial_delay * 2.0**attempt)
         return ceiling * self.random()
+
+    def rate_limited(self, headers: Mapping[str, str]) -> tuple[float, float]:
+        """After a 429: how long the whole client holds back, and this caller's own wait.
+
+        The hold is what the server asked for (``Retry-After``, else ``initial_delay``,
+        capped at ``max_delay``); the caller's wait is jittered over one more hold.
+        """
+        hinted = retry_after(headers)
+        hold = min(self.initial_delay if hinted is None else hinted, self.max_delay)
+        return hold, hold * (1.0 + self.random())
+
+
+class Pausable(Protocol):
+    """What ``Attempts`` needs of a client's throttle."""
+
+    def pause(self, seconds: float) -> None: ...
+
+
+class Attempts:
+    """The retry state of one request: after each outcome, whether to wait and retry.
+
+    Both transports run the same loop around it: send; on a 2xx return; if
+    ``already_done`` return too; else ``after_failure`` / ``after_status`` give the
+    seconds to wait before the next attempt, or ``None`` to give up.
+    """
+
+    def __init__(self, policy: RetryPolicy, method: str, throttle: Pausable) -> None:
+        self.policy = policy
+        self.method = method
+        self.throttle = throttle
+        self.retries = 0
+        self.rate_limited_for = 0.0
+        self.may_have_run = False
+
+    def after_failure(self, *, reached_server: bool) -> float | None:
+        """A failure without an answer (``reached_server``: the request may have arrived)."""
+        self.may_have_run |= reached_server
+        if not self.policy.retries_failure(
+            self.method, reached_server=reached_server, attempt=self.retries
+        ):
+            return None
+        return self._retry(self.policy.delay(self.retries))
+
+    def after_status(self, status: int, headers: Mapping[str, str]) -> float | None:
+        """An answer outside 2xx."""
+        if status == 429:
+            return self._rate_limited(headers)
+        if not self.policy.retries_status(self.method, status, self.retries):
+            return None
+        self.may_have_run = True  # a gateway's 5xx may come after the server acted
+        return self._retry(self.policy.delay(self.retries, headers))
+
+    def already_done(self, status: int) -> bool:
+        """A retried DELETE meeting 404 after an attempt that may have deleted the object."""
+        return status == 404 and self.method == "DELETE" and self.may_have_run
+
+    def _retry(self, delay: float) -> float:
+        self.retries += 1
+        return delay
+
+    def _rate_limited(self, headers: Mapping[str, str]) -> float | None:
+        if self.policy.max_retries <= 0:
+            return None
+        hold, delay = self.policy.rate_limited(headers)
+        if self.rate_limited_for + delay > self.policy.rate_limit_patience:
+            return None
+        self.rate_limited_for += delay
+        self.throttle.pause(hold)
+        return delay
 
 
 def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:

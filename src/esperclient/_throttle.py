@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 
 class Throttle:
-    """Spaces requests ``1/rate`` seconds apart; ``None`` means no limit.
+    """Spaces requests ``1/rate`` seconds apart (``None``: no limit), and holds them all
+    back for a while when the server says the client is going too fast (``pause``).
 
     ``reserve`` is thread-safe and returns how long the caller must wait; the sync
     transport sleeps in ``wait``, the async one awaits the same delay.
@@ -20,17 +21,24 @@ class Throttle:
         self.interval = 1.0 / rate if rate else 0.0
         self._clock = clock
         self._next = 0.0
+        self._paused_until = 0.0
         self._lock = threading.Lock()
 
     def reserve(self) -> float:
         """Claim the next slot; the seconds to wait before using it."""
-        if not self.interval:
+        if not self.interval and not self._paused_until:
             return 0.0
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
+            slot = max(now, self._next, self._paused_until)
+            if self.interval:
+                self._next = slot + self.interval
             return slot - now
+
+    def pause(self, seconds: float) -> None:
+        """Let no request of the client go for ``seconds`` from now."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
 
     def wait(self) -> None:
         """Block until this thread's request may go."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ class ApiClient:
         self.cookie = cookie
         self.last_response: RESTResponse | None = None
         self._pool: ThreadPool | None = None
+        self._pool_lock = threading.Lock()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -81,11 +83,12 @@ class ApiClient:
     @property
     def pool(self) -> ThreadPool:
         """The thread pool behind ``async_req=True`` calls, created on first use."""
-        if self._pool is None:
-            from multiprocessing.pool import ThreadPool  # only async_req users pay its import
+        with self._pool_lock:  # threads making their first async_req call at once share one
+            if self._pool is None:
+                from multiprocessing.pool import ThreadPool  # only async_req users pay for it
 
-            self._pool = ThreadPool()
-        return self._pool
+                self._pool = ThreadPool()
+            return self._pool
 
     @property
     def user_agent(self) -> str:

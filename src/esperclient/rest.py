@@ -33,6 +33,7 @@ from esperclient._exceptions import (
     ServerError,
 )
 from esperclient._request import HttpRequest, status_error
+from esperclient._retry import Attempts
 from esperclient._throttle import Throttle
 from esperclient.configuration import Configuration, retry_policy
 
@@ -124,26 +125,24 @@ class RESTClientObject:
         self, request: HttpRequest, timeout: Timeout, preload_content: bool = True
     ) -> urllib3.BaseHTTPResponse:
         """Send ``request``, retrying what is safe to retry; raise unless the status is 2xx."""
-        attempt = 0
+        attempts = Attempts(self.retry, request.method, self.throttle)
         while True:
             self.throttle.wait()
             try:
                 response = self._send_once(request, timeout, preload_content)
             except ApiConnectionError as exc:
-                if not self.retry.retries_failure(
-                    request.method, reached_server=exc.reached_server, attempt=attempt
-                ):
+                delay = attempts.after_failure(reached_server=exc.reached_server)
+                if delay is None:
                     raise
-                time.sleep(self.retry.delay(attempt))
             else:
-                if 200 <= response.status <= 299:
+                if 200 <= response.status <= 299 or attempts.already_done(response.status):
                     return response
-                if not self.retry.retries_status(request.method, response.status, attempt):
+                delay = attempts.after_status(response.status, response.headers)
+                if delay is None:
                     raise status_error(
                         response.status, response.reason, response.data, response.headers
                     )
-                time.sleep(self.retry.delay(attempt, response.headers))
-            attempt += 1
+            time.sleep(delay)
 
     def _send_once(
         self, request: HttpRequest, timeout: Timeout, preload_content: bool

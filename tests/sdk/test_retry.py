@@ -6,7 +6,8 @@ import email.utils
 
 import pytest
 
-from esperclient._retry import RetryPolicy, retry_after
+from esperclient._retry import Attempts, RetryPolicy, retry_after
+from esperclient._throttle import Throttle
 
 
 @pytest.mark.parametrize(
@@ -55,8 +56,6 @@ def test_retry_after_is_honoured_and_capped() -> None:
 
 
 def test_the_throttle_spaces_requests_evenly() -> None:
-    from esperclient._throttle import Throttle
-
     now = [100.0]
     throttle = Throttle(4.0, clock=lambda: now[0])
     assert [throttle.reserve() for _ in range(4)] == [0.0, 0.25, 0.5, 0.75]
@@ -65,3 +64,52 @@ def test_the_throttle_spaces_requests_evenly() -> None:
     assert Throttle(None).reserve() == 0.0
     with pytest.raises(ValueError):
         Throttle(0)
+
+
+def test_a_pause_holds_every_request_back_even_without_a_limit() -> None:
+    now = [100.0]
+    throttle = Throttle(None, clock=lambda: now[0])
+    throttle.pause(2.0)
+    throttle.pause(0.5)  # a shorter pause never shortens a longer one
+    assert throttle.reserve() == 2.0
+    now[0] = 103.0
+    assert throttle.reserve() == 0.0
+
+
+def _attempts(method: str = "GET", **policy: float) -> tuple[Attempts, Throttle]:
+    throttle = Throttle(None, clock=lambda: 0.0)
+    rules = RetryPolicy(random=lambda: 0.5, **policy)  # type: ignore[arg-type]
+    return Attempts(rules, method, throttle), throttle
+
+
+def test_429s_do_not_use_up_retries_and_hold_the_client_back() -> None:
+    attempts, throttle = _attempts(max_retries=1, rate_limit_patience=10.0)
+    for _ in range(5):  # more 429s than retries
+        assert attempts.after_status(429, {"Retry-After": "1"}) == 1.5  # 1 s, jittered
+    assert throttle.reserve() == 1.0  # everyone waits for what the server asked
+    assert attempts.after_status(503, {}) is not None  # the one retry is still there
+    assert attempts.after_status(503, {}) is None
+
+
+def test_429s_end_after_the_patience_and_at_once_without_retries() -> None:
+    attempts, _ = _attempts(rate_limit_patience=4.0)
+    assert [attempts.after_status(429, {"Retry-After": "1"}) for _ in range(3)] == [
+        1.5,
+        1.5,
+        None,
+    ]
+    no_retries, _ = _attempts(max_retries=0)
+    assert no_retries.after_status(429, {}) is None
+
+
+def test_a_retried_delete_that_meets_404_after_a_lost_answer_is_done() -> None:
+    attempts, _ = _attempts("DELETE")
+    assert not attempts.already_done(404)  # first attempt: a plain 404
+    attempts.after_failure(reached_server=True)  # the answer was lost: it may have run
+    assert attempts.already_done(404)
+    refused, _ = _attempts("DELETE")
+    refused.after_failure(reached_server=False)  # never arrived: a 404 is a real 404
+    assert not refused.already_done(404)
+    get, _ = _attempts("GET")
+    get.after_failure(reached_server=True)
+    assert not get.already_done(404)

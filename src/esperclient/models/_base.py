@@ -20,6 +20,9 @@ import msgspec
 
 T = TypeVar("T")
 
+REDACTED = "<redacted>"
+"""How ``repr`` shows a secret field: a key must not reach logs through a printed object."""
+
 
 class _ClassCache(Generic[T]):
     """A class attribute computed from the class on first access, then stored on it."""
@@ -73,6 +76,7 @@ class Model(msgspec.Struct, omit_defaults=True, gc=False):
     """Base of every Esper object, with the esperclient 0.1.3 model behaviour."""
 
     _enum_fields: ClassVar[dict[str, str]] = {}
+    _secret_fields: ClassVar[frozenset[str]] = frozenset()
     swagger_types: ClassVar[dict[str, str]] = _ClassCache(swagger_types)  # type: ignore[assignment]
     attribute_map: ClassVar[dict[str, str]] = _ClassCache(attribute_map)  # type: ignore[assignment]
 
@@ -81,8 +85,12 @@ class Model(msgspec.Struct, omit_defaults=True, gc=False):
         return {name: _plain(getattr(self, name)) for name in self.__struct_fields__}
 
     def to_str(self) -> str:
-        """The pretty-printed ``to_dict()``."""
-        return pprint.pformat(self.to_dict())
+        """The pretty-printed ``to_dict()``, with secrets (an API key) shown as redacted."""
+        shown = self.to_dict()
+        for name in self._secret_fields:
+            if shown.get(name):
+                shown[name] = REDACTED
+        return pprint.pformat(shown)
 
     def __repr__(self) -> str:
         return self.to_str()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from msgspec import field
 
@@ -70,6 +71,8 @@ class GoogleEMM(Model):
 class TokenInfoV1(Model):
     """The `TokenInfoV1` object of the Esper API."""
 
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "source_refresh_token"})
+
     id: str | None = None
     enterprise: str | None = None
     user: str | None = None
@@ -84,6 +87,8 @@ class TokenInfoV1(Model):
 
 class TokenRenewV0(Model):
     """The `TokenRenewV0` object of the Esper API."""
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     id: str | None = None
     user: str | None = None
