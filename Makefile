@@ -37,7 +37,7 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m esper_emulator.demo
 
 serve: $(VENV)/.installed
-	$(BIN)/esper-emulator serve --port $(PORT) --db .esper-emulator.db --seed demo
+	$(BIN)/esper-emulator serve --port $(PORT) --db .esper-emulator.db --seed demo --control
 
 # Benchmarks against esperclient 0.1.3 and the raw transports (see bench/README.md); not in `make test`.
 bench: $(VENV)/.installed

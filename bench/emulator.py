@@ -64,6 +64,7 @@ class Emulator:
             "--devices", str(self.devices),
             "--latency-ms", "0",
             "--credentials", str(self.credentials),
+            "--control",
         ]  # fmt: skip
         self._log = self.log.open("a")
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)

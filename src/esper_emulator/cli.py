@@ -1,8 +1,15 @@
-"""``esper-emulator serve``: run the emulator from the command line."""
+"""``esper-emulator serve``: run the emulator from the command line.
+
+It binds 127.0.0.1 unless ``--host`` says otherwise, and keeps the ``/_emulator`` side
+door closed unless ``--control`` opens it; a side door on an address other than
+loopback also needs ``--control-token`` (or ``ESPER_EMULATOR_CONTROL_TOKEN``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import signal
 import sys
 import threading
@@ -11,7 +18,7 @@ from types import FrameType
 
 from esper_emulator.app import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
-from esper_emulator.settings import FAULT_KINDS, Settings
+from esper_emulator.settings import FAULT_KINDS, SIDE_DOOR_ENV, Settings
 from esper_emulator.store.db import SchemaMismatch
 
 
@@ -79,12 +86,23 @@ def _add_fault_options(serve: argparse.ArgumentParser) -> None:
     )
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def settings_of(args: argparse.Namespace) -> Settings:
     """The emulator's ``Settings`` from the parsed ``serve`` arguments."""
     return Settings(
         db=args.db,
         latency_ms=args.latency_ms,
-        control=not args.no_control,
+        control=args.control and not args.no_control,
+        control_token=args.control_token or os.environ.get(SIDE_DOOR_ENV) or None,
         rate_limit=args.rate_limit,
         fault_rate=args.fault_rate,
         fault_latency_ms=args.fault_latency_ms,
@@ -119,7 +137,18 @@ def parser() -> argparse.ArgumentParser:
         help="write the demo's host, api_key and enterprise_id to FILE as JSON",
     )
     serve.add_argument(
-        "--no-control", action="store_true", help="turn off the /_emulator side door"
+        "--control",
+        action="store_true",
+        help="serve the /_emulator side door (it creates keys and wipes data: off by default)",
+    )
+    serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="with --control: every side-door request must send X-Emulator-Token: TOKEN "
+        f"(default ${SIDE_DOOR_ENV}); needed when --host is not a loopback address",
+    )
+    serve.add_argument(
+        "--no-control", action="store_true", help="keep the /_emulator side door closed (default)"
     )
     _add_fault_options(serve)
     return root
@@ -150,11 +179,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     (re-raising the signal to this handler) the database is closed and the exit status is 0.
     """
     args = parser().parse_args(argv)
+    settings = settings_of(args)
+    if settings.control and not settings.control_token and not is_loopback(args.host):
+        print(
+            f"esper-emulator: --control on {args.host} needs --control-token "
+            f"(or {SIDE_DOOR_ENV}): the side door hands out API keys",
+            file=sys.stderr,
+        )
+        return 2
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, _stop)
     try:
-        emulator = Emulator(settings_of(args))
+        emulator = Emulator(settings)
     except SchemaMismatch as exc:
         print(f"esper-emulator: {exc}", file=sys.stderr)
         return 2
@@ -164,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     described = describe_faults(emulator)
     if described:
         print(described, flush=True)
+    if settings.control:
+        guarded = " (needs X-Emulator-Token)" if settings.control_token else ""
+        print(f"  side door:     {base_url(sock)}/_emulator{guarded}", flush=True)
     if args.seed == "demo":
         with emulator.store.transaction():
             creds = emulator.seeder.demo(args.devices)

@@ -1,7 +1,12 @@
 """The side door: ``/_emulator/...``, for tests and demos. Not part of the Esper API.
 
-Routes (JSON in, JSON out; no API key; serve it only where it is safe, it is on by
-default and off with ``--no-control``):
+Routes (JSON in, JSON out, no API key). The side door can create keys and wipe every
+enterprise, so it is closed unless asked for: ``esper-emulator serve --control`` opens
+it (``--control-token`` also makes every side-door request carry
+``X-Emulator-Token: <token>``, checked in constant time; a side door on an address
+other than loopback needs one); the in-process ``EmulatorServer`` used by tests opens
+it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
+``Settings.max_json_bytes`` (413 beyond).
 
 - ``GET  /_emulator/health``: ``{"status": "ok"}``.
 - ``POST /_emulator/enterprises`` ``{"name": ..., "devices": N}``: a new enterprise with
@@ -38,6 +43,7 @@ A body that does not fit is a 400 in the Esper error body, naming the field.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -47,10 +53,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from esper_emulator.errors import ApiError, not_found
+from esper_emulator.errors import ApiError, not_authenticated, not_found
 from esper_emulator.operation import decode
+from esper_emulator.settings import SIDE_DOOR_HEADER
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import enterprises as enterprises_db
+from esper_emulator.uploads import read_json
 
 if TYPE_CHECKING:
     from esper_emulator.app import Emulator
@@ -111,7 +119,16 @@ class RateLimit(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def _read(request: Request, model: type[Any]) -> Any:
-    return decode(await request.body() or b"{}", model)
+    emulator: Emulator = request.app.state.emulator
+    kept = await read_json(request, emulator.settings.max_json_bytes)
+    return decode(await kept.body() or b"{}", model)
+
+
+def _check_token(request: Request, token: str) -> None:
+    """A 401 unless ``request`` carries the side door's token (compared in constant time)."""
+    sent = request.headers.get(SIDE_DOOR_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), token.encode()):
+        raise not_authenticated(f"The side door needs the {SIDE_DOOR_HEADER} header.")
 
 
 def _json(value: Any, status: int = 200) -> Response:
@@ -121,9 +138,11 @@ def _json(value: Any, status: int = 200) -> Response:
 Action = Callable[["Emulator", Request], Awaitable[Response]]
 
 
-def _route(path: str, action: Action, method: str = "POST") -> Route:
+def _route(path: str, action: Action, method: str = "POST", token: str | None = None) -> Route:
     async def endpoint(request: Request) -> Response:
         try:
+            if token is not None:
+                _check_token(request, token)
             return await action(request.app.state.emulator, request)
         except ApiError as exc:
             return exc.response()
@@ -221,21 +240,25 @@ async def stats(emulator: Emulator, request: Request) -> Response:
     return _json({**emulator.faults.counters.as_dict(), "commands": commands})
 
 
-def mount() -> Mount:
-    """The side door's routes under ``/_emulator``."""
+ACTIONS: list[tuple[str, Action, str]] = [
+    ("/health", health, "GET"),
+    ("/enterprises", new_enterprise, "POST"),
+    ("/enterprises/{enterprise_id}/devices", new_devices, "POST"),
+    ("/enterprises/{enterprise_id}/devices/{device_id}/online", set_online, "POST"),
+    ("/clock/advance", advance_clock, "POST"),
+    ("/reset", reset, "POST"),
+    ("/faults", faults, "GET"),
+    ("/faults", change_faults, "POST"),
+    ("/rate-limit", rate_limit, "GET"),
+    ("/rate-limit", change_rate_limit, "POST"),
+    ("/stats", stats, "GET"),
+]
+"""Every side-door route: path under ``/_emulator``, action, method."""
+
+
+def mount(token: str | None = None) -> Mount:
+    """The side door's routes under ``/_emulator``; each needs ``token`` when one is given."""
     return Mount(
         "/_emulator",
-        routes=[
-            _route("/health", health, "GET"),
-            _route("/enterprises", new_enterprise),
-            _route("/enterprises/{enterprise_id}/devices", new_devices),
-            _route("/enterprises/{enterprise_id}/devices/{device_id}/online", set_online),
-            _route("/clock/advance", advance_clock),
-            _route("/reset", reset),
-            _route("/faults", faults, "GET"),
-            _route("/faults", change_faults),
-            _route("/rate-limit", rate_limit, "GET"),
-            _route("/rate-limit", change_rate_limit),
-            _route("/stats", stats, "GET"),
-        ],
+        routes=[_route(path, action, method, token) for path, action, method in ACTIONS],
     )

@@ -53,7 +53,7 @@ def start_emulator(workdir: Path) -> subprocess.Popen[bytes]:
         "--credentials", str(workdir / "credentials.json"),
     ]  # fmt: skip
     with (workdir / "server.log").open("wb") as log:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def wait_until_ready(proc: subprocess.Popen[bytes], workdir: Path) -> dict[str, str]:

@@ -150,13 +150,13 @@ class Faults:
         self.limiter = RateLimiter(settings.rate_limit)
         self.counters = Counters()
         self.seed = 0
-        self.random = random.Random()
+        self.random = random.Random()  # noqa: S311  (fault draws, not secrets)
         self.reseed(settings.fault_seed)
 
     def reseed(self, seed: int | None) -> None:
         """Restart the draws from ``seed`` (a fresh random one when ``None``, reported)."""
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
-        self.random = random.Random(self.seed)
+        self.random = random.Random(self.seed)  # noqa: S311  (fault draws, not secrets)
 
     def set_kinds(self, kinds: Sequence[str]) -> None:
         """Which faults may be drawn (kept in a fixed order, so draws repeat)."""

@@ -3,6 +3,18 @@
 Routes are built from ``esperclient._operations``: the path, method, parameter names
 and types, and the success status come from that one table. A handler only sees a
 ``Call`` with typed parameters and returns the JSON bytes to send.
+
+What a request meets, in order: the API key (401), its enterprise against the path's
+(403), the path and query parameters (400; an integer id beyond 64 bits is a 404, as
+it can name nothing), then, for an operation that takes a JSON body, the body's size
+(413 over ``Settings.max_json_bytes``) and type (415 unless JSON). A refused request
+has changed nothing.
+
+A query parameter the operation does not take is refused with a 400 that names it,
+on every operation. The real API, a Django REST framework service, ignores unknown
+query parameters; the emulator refuses them so that a misspelt filter in client code
+shows up at once instead of silently filtering nothing. ``limit`` must be 1 to
+``MAX_PAGE_SIZE`` and ``offset`` 0 or more, both within 64-bit integers.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from starlette.routing import Route
 
 from esper_emulator.errors import ApiError, bad_request
 from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.uploads import read_json
 from esper_emulator.validation import Rules, check
 from esperclient._operations import Operation, Param
 from esperclient.models._base import Model
@@ -66,14 +79,21 @@ class Call:
 
 
 def decode(raw: bytes, model: type[T]) -> T:
-    """``raw`` JSON read as ``model``; a 400 names the field when it does not fit."""
+    """``raw`` JSON read as ``model``; a 400 names the field when it does not fit.
+
+    The whole body must be UTF-8 (as JSON must), unknown fields included: the decoder
+    skips those without looking inside.
+    """
     try:
+        raw.decode("utf-8")
         return msgspec.json.decode(raw, type=model)
     except msgspec.ValidationError as exc:
         field_name, problem = _field_of(str(exc))
         raise bad_request(field_name, problem) from None
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         raise ApiError(400, "The request body is not valid JSON.") from None
+    except RecursionError:
+        raise ApiError(400, "The request body is nested too deeply.") from None
 
 
 _NAMED_FIELD = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
@@ -164,12 +184,16 @@ def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
 
 def serve(op: Operation, handler: Handler) -> Route:
     """The Starlette route that serves ``op`` with ``handler``."""
+    takes_json = bool(op.in_("body"))
 
     async def endpoint(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
         try:
             emulator.fleet.advance()
-            body = await handler(_accept(op, emulator, request))
+            call = _accept(op, emulator, request)
+            if takes_json:
+                call.request = await read_json(request, emulator.settings.max_json_bytes)
+            body = await handler(call)
         except ApiError as exc:
             return exc.response()
         if op.status == 204:

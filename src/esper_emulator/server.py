@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from esper_emulator.app import Emulator, create_app
 from esper_emulator.faults import CONNECTION, Connection
+from esper_emulator.services.auth import TOKEN_LIFETIME
 from esper_emulator.services.seed import Credentials
 from esper_emulator.settings import Settings
 
@@ -94,7 +96,10 @@ def uvicorn_server(emulator: Emulator) -> uvicorn.Server:
 
 
 class EmulatorServer:
-    """An emulator serving on 127.0.0.1 in a background thread.
+    """An emulator serving on 127.0.0.1 in a background thread: the harness of tests.
+
+    Unlike ``esper-emulator serve``, it opens the ``/_emulator`` side door unless the
+    settings say ``control=False``: tests drive devices, the clock and faults through it.
 
     >>> with EmulatorServer() as server:
     ...     creds = server.create_enterprise(devices=5)
@@ -102,7 +107,10 @@ class EmulatorServer:
     """
 
     def __init__(self, settings: Settings | None = None, port: int = 0) -> None:
-        self.emulator = Emulator(settings or Settings())
+        settings = settings or Settings()
+        if settings.control is None:
+            settings = dataclasses.replace(settings, control=True)
+        self.emulator = Emulator(settings)
         self._socket = bind("127.0.0.1", port)
         self.url = base_url(self._socket)
         self.host = self.url + "/api"
@@ -152,6 +160,14 @@ class EmulatorServer:
             enterprise_id = self.emulator.seeder.enterprise(name)
             self.emulator.seeder.devices(enterprise_id, devices, online_ratio)
             return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
+
+    def issue_key(self, enterprise_id: str, lifetime: float = TOKEN_LIFETIME) -> str:
+        """A new API key of ``enterprise_id`` that expires ``lifetime`` seconds from now.
+
+        A ``lifetime`` of zero or less gives a key that has already expired.
+        """
+        with self.emulator.store.transaction():
+            return self.emulator.auth.issue(enterprise_id, lifetime=lifetime)
 
 
 __all__ = ["EmulatorServer", "bind", "write_credentials"]

@@ -7,6 +7,14 @@ from pathlib import Path
 
 FAULT_KINDS = ("error", "drop", "reset")
 
+SIDE_DOOR_HEADER = "X-Emulator-Token"
+"""The header that carries the side door's token, when the emulator has one."""
+SIDE_DOOR_ENV = "ESPER_EMULATOR_CONTROL_TOKEN"
+"""The environment variable the side door's token is read from."""
+
+#: The bound on a JSON request body: Django's default ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
+DEFAULT_MAX_JSON_BYTES = 2_621_440
+
 
 @dataclass
 class Settings:
@@ -14,6 +22,18 @@ class Settings:
 
     ``db`` is a SQLite file path, ``:memory:``, or any SQLAlchemy URL. Uploaded files
     are kept in ``files_dir`` (next to a file database by default).
+
+    Bodies are bounded: an upload over ``max_upload_bytes`` and a JSON body over
+    ``max_json_bytes`` are refused with a 413 as soon as they pass the bound (uploads
+    are streamed to disk, never held whole; JSON bodies are read into memory, hence
+    their much smaller bound).
+
+    ``control`` serves the ``/_emulator`` side door, which creates keys and wipes data
+    without any API key. ``None`` leaves it to whoever runs the app: ``esper-emulator
+    serve`` keeps it closed unless ``--control`` is given, the in-process
+    ``EmulatorServer`` used by tests opens it, and a bare ``create_app`` keeps it
+    closed. With ``control_token`` set, every side-door request must carry
+    ``X-Emulator-Token: <control_token>``.
 
     The rest makes the network misbehave (see ``faults``), and can be changed while the
     emulator runs through the side door: ``rate_limit`` (requests per second per API
@@ -26,7 +46,9 @@ class Settings:
     db: str = ":memory:"
     latency_ms: float = 0.0
     max_upload_bytes: int = 512 * 1024 * 1024
-    control: bool = True
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
+    control: bool | None = None
+    control_token: str | None = field(default=None, repr=False)
     files_dir: Path = field(default_factory=lambda: Path())
     rate_limit: float | None = None
     fault_rate: float = 0.0
@@ -37,6 +59,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         self._check_faults()
+        if self.max_upload_bytes < 1 or self.max_json_bytes < 1:
+            raise ValueError("max_upload_bytes and max_json_bytes must be at least 1")
+        if self.control_token is not None and not self.control_token.strip():
+            raise ValueError("control_token must not be empty")
         if self.files_dir == Path():
             if self.db == ":memory:" or "://" in self.db:
                 import tempfile

@@ -1,9 +1,11 @@
-"""Receiving one uploaded file: a multipart body copied to disk under a size limit.
+"""Receiving request bodies under a size limit: uploaded files and JSON.
 
-The body stream is cut with a 413 as soon as it passes the limit (a declared
-``Content-Length`` over it is refused before anything is read); the file is copied in
-chunks to a temporary file, hashed on the way. The client's file name is returned as
-sent: ``safe_name`` makes it fit to show, and it is never used as a path.
+A body stream is cut with a 413 as soon as it passes its limit (a declared
+``Content-Length`` over it is refused before anything is read). An uploaded file is
+copied in chunks to a temporary file, hashed on the way, and never held whole in
+memory. The client's file name is returned as sent: ``safe_name`` makes it fit to
+show, and it is never used as a path. A JSON body (``read_json``) is small by
+contract and read whole, up to its own, much smaller limit.
 """
 
 from __future__ import annotations
@@ -36,16 +38,16 @@ class Received:
     sha256: str
 
 
-def too_large(limit: int) -> ApiError:
+def too_large(limit: int, what: str = "The upload") -> ApiError:
     """The 413 of a body over ``limit`` bytes."""
-    return ApiError(413, f"The upload is larger than {limit} bytes.")
+    return ApiError(413, f"{what} is larger than {limit} bytes.")
 
 
-def limited(request: Request, limit: int) -> Request:
+def limited(request: Request, limit: int, what: str = "The upload") -> Request:
     """``request`` whose body stream stops with a 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
+        raise too_large(limit, what)
     received = 0
 
     async def receive() -> Message:
@@ -53,10 +55,45 @@ def limited(request: Request, limit: int) -> Request:
         message = await request.receive()
         received += len(message.get("body", b""))
         if received > limit:
-            raise too_large(limit)
+            raise too_large(limit, what)
         return message
 
     return Request(request.scope, receive)
+
+
+def is_json(content_type: str) -> bool:
+    """Whether a ``Content-Type`` names JSON (``application/json``, ``...+json``)."""
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+async def read_json(request: Request, limit: int) -> Request:
+    """``request`` with its JSON body read (at most ``limit`` bytes) and kept for ``body()``.
+
+    A body over ``limit`` is a 413, a non-empty body whose ``Content-Type`` is not JSON a
+    415 (an empty body needs no type). The returned request answers ``body()`` and
+    ``stream()`` from what was read, so later readers see the same bytes.
+    """
+    raw = await limited(request, limit, "The request body").body()
+    content_type = request.headers.get("content-type", "")
+    if raw and not is_json(content_type):
+        raise ApiError(
+            415, f"Unsupported media type {content_type!r} in request: send application/json."
+        )
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    kept = Request(request.scope, replay)
+    await kept.body()
+    return kept
 
 
 async def read_form(request: Request, limit: int) -> FormData:

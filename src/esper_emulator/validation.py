@@ -3,7 +3,8 @@
 ``Call.body`` first reads a body into its wire model (types are checked there). Then
 ``check`` applies what the types cannot say: enum values (from the models' own
 ``_enum_fields``, so every enum of the API is checked without listing it here),
-required fields, lengths, ranges and list sizes, from ``Rules`` given per operation.
+integers within 64 bits (JSON allows any size, storage does not), required
+fields, lengths, ranges and list sizes, from ``Rules`` given per operation.
 Every refusal is a 400 that names the field by its dotted path.
 """
 
@@ -39,20 +40,27 @@ REQUIRED = Rule(required=True)
 
 
 def check(value: Model, rules: Rules | None = None, *, partial: bool = False) -> None:
-    """Refuse ``value`` with a 400 unless it keeps the enum values and ``rules``.
+    """Refuse ``value`` with a 400 unless it keeps the enum values, 64-bit integers and ``rules``.
 
     With ``partial`` (a PATCH), required fields may be missing; given ones still count.
     """
-    _check_enums(value, "")
+    _check_values(value, "")
     for path, rule in (rules or {}).items():
         for found in _values_at(value, path.split(".")):
             _check_rule(path, found, rule, partial)
 
 
-def _check_enums(value: Any, prefix: str) -> None:
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _check_values(value: Any, prefix: str) -> None:
     if isinstance(value, list):
         for item in value:
-            _check_enums(item, prefix)
+            _check_values(item, prefix)
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise bad_request(prefix.rstrip(".") or "body", "The integer is out of range.")
         return
     if not isinstance(value, Model):
         return
@@ -64,7 +72,7 @@ def _check_enums(value: Any, prefix: str) -> None:
             allowed = getattr(models, enum_name).allowed_values
             if field_value not in allowed:
                 raise bad_request(path, f'"{field_value}" is not a valid choice.')
-        _check_enums(field_value, f"{path}.")
+        _check_values(field_value, f"{path}.")
 
 
 _MISSING = object()

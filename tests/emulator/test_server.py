@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import stat
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from esper_emulator.server import EmulatorServer, bind, write_credentials
 from esper_emulator.services.seed import Credentials
 from esper_emulator.store import schema
+from tests.conftest import Tenant
 from tests.emulator.conftest import call, count, esper_error, json_of
 
 
@@ -121,3 +124,32 @@ def test_a_transaction_held_across_a_request_fails_it_instead_of_hanging(
     with own.emulator.store.transaction():
         esper_error(call("GET", url, key=creds.api_key), 500)
     assert json_of(call("GET", url, key=creds.api_key))["count"] == 1
+
+
+def test_a_client_hanging_up_mid_body_is_not_logged_as_a_server_error(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    logged: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = logged.append  # type: ignore[method-assign]
+    errors = logging.getLogger("uvicorn.error")
+    errors.addHandler(handler)
+    before = count(server, schema.device_groups)
+    try:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            head = (
+                f"POST /api/enterprise/{tenant.enterprise_id}/devicegroup/ HTTP/1.1\r\n"
+                f"Host: {host}\r\nAuthorization: Bearer {tenant.api_key}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            )
+            sock.sendall(head.encode())
+        for _ in range(50):  # give the server a moment to meet the hang-up (it logs then)
+            assert call("GET", f"{server.url}/_emulator/health").status == 200
+            if logged:
+                break
+            time.sleep(0.02)
+    finally:
+        errors.removeHandler(handler)
+    assert [r.getMessage() for r in logged if r.levelno >= logging.ERROR] == []
+    assert count(server, schema.device_groups) == before

@@ -1,4 +1,15 @@
-"""API keys: issued per enterprise, stored only as SHA-256 hashes, renewed in place."""
+"""API keys: issued per enterprise, stored only as SHA-256 hashes, renewed in place.
+
+A key is never stored: its row holds ``sha256(key)``, and a request's key is found by
+looking its hash up. That lookup is what makes the comparison safe against timing:
+the time an index search takes depends on the stored hashes and on the hash of the
+key sent, which an attacker cannot steer byte by byte (finding a key whose hash
+shares a chosen prefix is a preimage search), so timing tells nothing about any
+stored key. The found row's hash is then compared again with ``hmac.compare_digest``.
+
+Every key has an expiry (``expires_on`` in token-info, a year after issue by
+default); an expired key is a 401 everywhere.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +59,14 @@ class Auth:
         digest = hmac.new(self._secret(), label.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode()[:30]
 
-    def issue(self, enterprise_id: str, key: str | None = None) -> str:
-        """Store a key (a fresh random one unless given) for ``enterprise_id``; return it."""
+    def issue(
+        self, enterprise_id: str, key: str | None = None, *, lifetime: float = TOKEN_LIFETIME
+    ) -> str:
+        """Store a key (a fresh random one unless given) for ``enterprise_id``; return it.
+
+        The key expires ``lifetime`` seconds from now (zero or less: already expired).
+        A key that is already stored is returned as it is.
+        """
         key = key or _new_key()
         token_hash = _hash(key)
         if enterprises_db.token(self.store, token_hash) is not None:
@@ -61,7 +78,7 @@ class Auth:
             user=str(uuid.uuid4()),
             developer_app=str(uuid.uuid4()),
             source_refresh_token=secrets.token_hex(8),
-            expires_on=now.fromtimestamp(self.clock.now() + TOKEN_LIFETIME, tz=now.tzinfo),
+            expires_on=now.fromtimestamp(self.clock.now() + lifetime, tz=now.tzinfo),
             scope=SCOPES,
             created_on=now,
             updated_on=now,
@@ -70,7 +87,7 @@ class Auth:
             schema.tokens,
             token_hash=token_hash,
             enterprise_id=enterprise_id,
-            expires_at=self.clock.now() + TOKEN_LIFETIME,
+            expires_at=self.clock.now() + lifetime,
             doc=msgspec.json.encode(info),
         )
         return key

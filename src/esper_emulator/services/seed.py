@@ -78,7 +78,7 @@ class Seeder:
             contact_number="+14155550100",
             contact_email="fleet-admin@example.com",
             emm=GoogleEMM(
-                google_enterprise_id=f"LC0{random.Random(enterprise_id).randrange(10**8):08d}"
+                google_enterprise_id=f"LC0{random.Random(enterprise_id).randrange(10**8):08d}"  # noqa: S311
             ),
             created_on=now,
             updated_on=now,
@@ -98,7 +98,7 @@ class Seeder:
         start = devices_db.last_pk(self.store)
         place = devices_db.count(self.store, enterprise_id)
         for n in range(start + 1, start + count + 1):
-            r = random.Random(f"{self.seed}:device:{n}")
+            r = random.Random(f"{self.seed}:device:{n}")  # noqa: S311  (simulated devices)
             device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)
             assert device.id is not None
             ids.append(device.id)

@@ -1,0 +1,244 @@
+"""What the reliability tests share.
+
+- ``guarded``: run a whole scenario on a thread of its own and fail the test, instead of
+  hanging it, when the scenario does not come back in time (no pytest-timeout needed);
+- ``aw``, ``collect`` and ``drive``: one scenario, written as a coroutine, runs on the
+  async client (awaited) and on the sync client (driven to its end without a loop: with
+  the sync client nothing in it ever suspends);
+- the side door (``stats``, ``set_faults``, ``set_rate_limit``) and ``retry_waits``;
+- ``Served``: the real ``python -m esper_emulator serve`` as a subprocess, for the tests
+  that kill it or load it from outside the test's own process;
+- ``integrity`` and ``query``: the SQLite file read directly (read-only).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+import pytest
+import urllib3
+
+import esperclient
+
+T = TypeVar("T")
+
+FINAL_STATES = frozenset({"Command Success", "Command Failure", "Command TimeOut"})
+
+
+# hangs
+
+
+def guarded(scenario: Callable[[], T], timeout: float, what: str) -> T:
+    """``scenario()`` on a daemon thread; the test fails if it is not back in ``timeout`` s.
+
+    The timeout is a hang detector, far above what the scenario needs: nothing is
+    measured, a call stuck past its own timeout simply never comes back.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = scenario()
+        except BaseException as exc:  # handed to the test's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name=f"guarded: {what}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        pytest.fail(f"{what} was not done after {timeout:g} s: a call hung", pytrace=False)
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value
+
+
+# one scenario for both clients
+
+
+async def aw(value: Any) -> Any:
+    """``value``, awaited when the async client returned an awaitable."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def collect(items: Any) -> list[Any]:
+    """Every item of a sync or async paginator."""
+    if hasattr(items, "__aiter__"):
+        return [item async for item in items]
+    return list(items)
+
+
+def drive(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a scenario written for both clients with the sync client: it never suspends."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        value: T = done.value
+        return value
+    coroutine.close()
+    raise RuntimeError("a scenario run with the sync client awaited something real")
+
+
+# the side door (in-process emulators open it)
+
+
+def side_door(url: str, method: str, path: str, body: Any = None) -> Any:
+    """One side-door call (``/_emulator`` + ``path``); its JSON answer."""
+    answer = urllib3.request(
+        method, f"{url}/_emulator{path}", json=body, timeout=30.0, retries=False
+    )
+    assert answer.status in (200, 201), answer.data
+    return msgspec.json.decode(answer.data)
+
+
+def stats(url: str) -> dict[str, Any]:
+    """What the emulator counted: requests, 429s, latency added, faults by kind and method."""
+    counted: dict[str, Any] = side_door(url, "GET", "/stats")
+    return counted
+
+
+def set_faults(url: str, **fields: Any) -> None:
+    """Change the injected faults (``rate``, ``kinds``, ``latency_ms``, ``seed``)."""
+    side_door(url, "POST", "/faults", fields)
+
+
+def set_rate_limit(url: str, rate: float | None) -> None:
+    """Requests per second per API key (``None`` lifts the limit)."""
+    side_door(url, "POST", "/rate-limit", {"rate": rate})
+
+
+@contextmanager
+def retry_waits(backoff: float = 0.001, max_backoff: float = 0.25) -> Iterator[None]:
+    """Short retry waits for every client made inside (``Configuration``'s template).
+
+    ``max_backoff`` also caps how long a ``Retry-After`` is honoured: it stays above the
+    waits the rate limits of these tests ask for.
+    """
+    template = esperclient.Configuration()
+    template.retry_backoff = backoff
+    template.retry_max_backoff = max_backoff
+    esperclient.Configuration.set_default(template)
+    try:
+        yield
+    finally:
+        esperclient.Configuration.set_default(None)
+
+
+def drop_in_configuration(host: str, api_key: str, **fields: Any) -> esperclient.Configuration:
+    """A 0.1.3-style ``Configuration`` for ``host``, with extra attributes set."""
+    configuration = esperclient.Configuration()
+    configuration.host = host
+    configuration.api_key["Authorization"] = api_key
+    configuration.api_key_prefix["Authorization"] = "Bearer"
+    for name, value in fields.items():
+        setattr(configuration, name, value)
+    return configuration
+
+
+# the emulator as a subprocess
+
+
+@dataclass
+class Served:
+    """``python -m esper_emulator serve`` running on a file database, and its demo tenant."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    api_key: str
+    enterprise_id: str
+    log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no checkpoint, the WAL left as it was."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM, the clean way; the exit status."""
+        self.process.terminate()
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def serve(db: Path, *, devices: int, latency_ms: float, workdir: Path) -> Served:
+    """Start the emulator's command line on ``db`` (the demo tenant made once per file).
+
+    It writes its credentials file once it listens; the key and the enterprise stay the
+    same across restarts on one file, the port does not (``--port 0``).
+    """
+    runs = sorted(workdir.glob("serve-*.log"))
+    log = workdir / f"serve-{len(runs)}.log"
+    credentials = workdir / f"credentials-{len(runs)}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "esper_emulator",
+        "serve",
+        "--port",
+        "0",
+        "--db",
+        str(db),
+        "--seed",
+        "demo",
+        "--devices",
+        str(devices),
+        "--credentials",
+        str(credentials),
+        "--latency-ms",
+        str(latency_ms),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    for _ in range(600):  # 60 s at most, for a machine under load
+        if credentials.exists():
+            break
+        if process.poll() is not None:
+            pytest.fail(f"the emulator exited:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"the emulator wrote no credentials:\n{log.read_text(errors='replace')}")
+    found = json.loads(credentials.read_text())
+    return Served(process, found["host"], found["api_key"], found["enterprise_id"], log)
+
+
+# the database file, read directly
+
+
+def integrity(db: Path) -> str:
+    """``PRAGMA integrity_check`` of the file, opened read-only (the WAL is left alone)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query on the file."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()
