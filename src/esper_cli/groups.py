@@ -1,0 +1,114 @@
+"""``esper groups``: device groups and their members (groups and devices by id or name)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from esper_cli import resolve
+from esper_cli.options import LimitOpt, OutputOpt, YesOpt, confirm, show_list
+from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.state import state_of
+from esperclient.models import DeviceGroup
+
+app = typer.Typer(
+    help="Device groups: list, show, create, add and remove devices, delete.",
+    no_args_is_help=True,
+)
+
+GroupArg = Annotated[str, typer.Argument(metavar="GROUP", help="Group id or name.")]
+DevicesArg = Annotated[list[str], typer.Argument(metavar="DEVICE...", help="Device ids or names.")]
+
+GROUP = View.of_model(
+    DeviceGroup,
+    [
+        col("ID", "id"),
+        col("NAME", "name"),
+        col("DEVICES", "device_count"),
+        col("CHILDREN", "children_count"),
+        col("PATH", "path"),
+    ],
+    [
+        col("ID", "id"),
+        col("Name", "name"),
+        col("Devices", "device_count"),
+        col("Child groups", "children_count"),
+        col("Parent", "parent"),
+        col("Path", "path"),
+        col("Created", "created_on"),
+    ],
+)
+
+
+@app.command("list")
+def list_groups(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="Exact group name.", show_default=False)] = None,
+    limit: LimitOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """List device groups."""
+    run = state_of(ctx)
+    groups = run.client().groups.list(name=name, page_size=page_size_for(limit))
+    show_list(run, run.format(output), GROUP, Feed(groups, limit), "groups")
+
+
+@app.command("show")
+def show_group(ctx: typer.Context, group: GroupArg, output: OutputOpt = None) -> None:
+    """Show one group."""
+    run = state_of(ctx)
+    print_one(run.format(output), GROUP, resolve.group(run.client(), group))
+
+
+@app.command("create")
+def create_group(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The new group's name.")],
+    parent: Annotated[
+        str | None, typer.Option(help="Parent group id or name.", show_default=False)
+    ] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Create an empty group."""
+    run = state_of(ctx)
+    esper = run.client()
+    parent_id = None if parent is None else resolve.group_id(esper, parent)
+    print_one(run.format(output), GROUP, esper.groups.create(name, parent=parent_id))
+
+
+@app.command("add")
+def add_devices(
+    ctx: typer.Context, group: GroupArg, devices: DevicesArg, output: OutputOpt = None
+) -> None:
+    """Add devices to a group (they stay in their other groups)."""
+    run = state_of(ctx)
+    esper = run.client()
+    changed = esper.groups.add_devices(
+        resolve.group_id(esper, group), resolve.device_ids(esper, devices)
+    )
+    print_one(run.format(output), GROUP, changed)
+
+
+@app.command("remove")
+def remove_devices(
+    ctx: typer.Context, group: GroupArg, devices: DevicesArg, output: OutputOpt = None
+) -> None:
+    """Take devices out of a group."""
+    run = state_of(ctx)
+    esper = run.client()
+    changed = esper.groups.remove_devices(
+        resolve.group_id(esper, group), resolve.device_ids(esper, devices)
+    )
+    print_one(run.format(output), GROUP, changed)
+
+
+@app.command("delete")
+def delete_group(ctx: typer.Context, group: GroupArg, yes: YesOpt = False) -> None:
+    """Delete a group; its devices stay, without it."""
+    run = state_of(ctx)
+    esper = run.client()
+    group_id = resolve.group_id(esper, group)
+    confirm(f"Delete group {group}?", yes)
+    esper.groups.delete(group_id)
+    run.note(f"deleted group {group_id}")

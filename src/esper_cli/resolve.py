@@ -1,0 +1,101 @@
+"""Naming things on the command line: by id, or by name.
+
+An argument that looks like a UUID is an id and is used as it is (the server says 404
+if there is no such object); anything else is a name, looked up exactly: a device by
+its ``device_name``, a group by its ``name``, an application by its package name (or
+else its application name), a policy by its name (a number is a policy id).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from esper_cli.errors import EXIT_NOT_FOUND, CliError
+from esperclient import Esper
+from esperclient.models import Application, Device, DeviceGroup, EnterprisePolicy
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID (the form of Esper's ids)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _id_of(value: str | None, what: str) -> str:
+    if not value:
+        raise CliError(f"the server's {what} has no id")
+    return value
+
+
+def device_id(esper: Esper, ref: str) -> str:
+    """The id of the device ``ref`` (an id, or a device name looked up)."""
+    if is_uuid(ref):
+        return ref
+    return _id_of(esper.devices.get_by_name(ref).id, "device")
+
+
+def device_ids(esper: Esper, refs: Iterable[str]) -> list[str]:
+    """The ids of the devices ``refs``, in order, without repeats."""
+    return list(dict.fromkeys(device_id(esper, ref) for ref in refs))
+
+
+def device(esper: Esper, ref: str) -> Device:
+    """The device ``ref`` (an id or a name)."""
+    if is_uuid(ref):
+        return esper.devices.get(ref)
+    return esper.devices.get_by_name(ref)
+
+
+def group_id(esper: Esper, ref: str) -> str:
+    """The id of the group ``ref`` (an id, or a group name looked up)."""
+    if is_uuid(ref):
+        return ref
+    return _id_of(esper.groups.get_by_name(ref).id, "group")
+
+
+def group(esper: Esper, ref: str) -> DeviceGroup:
+    """The group ``ref`` (an id or a name)."""
+    if is_uuid(ref):
+        return esper.groups.get(ref)
+    return esper.groups.get_by_name(ref)
+
+
+def application(esper: Esper, ref: str) -> Application:
+    """The application ``ref``: an id, a package name, or an application name."""
+    if is_uuid(ref):
+        return esper.applications.get(ref)
+    found = esper.applications.list(package_name=ref, page_size=1).first()
+    if found is None:
+        found = esper.applications.list(application_name=ref, page_size=1).first()
+    if found is None:
+        raise CliError(
+            f"404 Not Found: no application with package or name {ref!r}", EXIT_NOT_FOUND
+        )
+    return found
+
+
+def application_id(esper: Esper, ref: str) -> str:
+    """The id of the application ``ref`` (no request when it is an id)."""
+    if is_uuid(ref):
+        return ref
+    return _id_of(application(esper, ref).id, "application")
+
+
+def policy_number(policy: EnterprisePolicy) -> int | None:
+    """A policy's id: the last segment of its ``url`` (the API has no ``id`` field)."""
+    tail = (policy.url or "").rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def policy(esper: Esper, ref: str) -> EnterprisePolicy:
+    """The policy ``ref``: a number (its id) or its name."""
+    if ref.isdigit():
+        return esper.policies.get(int(ref))
+    found = esper.policies.list(name=ref, page_size=1).first()
+    if found is None:
+        raise CliError(f"404 Not Found: no policy named {ref!r}", EXIT_NOT_FOUND)
+    return found

@@ -1,0 +1,168 @@
+"""``esper apps``: upload with progress, list, show, versions, install, delete."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import esperclient
+from esper_cli.output import wire_keys
+from tests.cli.conftest import online_devices, run_esper
+from tests.conftest import Tenant
+
+FAST = ("--interval", "0.05")
+UPLOADED = re.compile(r"^(?P<name>\S+): uploaded (?P<sent>\d+)/(?P<total>\d+) bytes \(\d+%\)$")
+
+
+def progress_of(stderr: str) -> list[tuple[int, int]]:
+    """The (sent, total) of each upload progress line."""
+    found = [UPLOADED.match(line) for line in stderr.splitlines()]
+    return [(int(m["sent"]), int(m["total"])) for m in found if m]
+
+
+def upload(apk: Path) -> Any:
+    """Upload ``apk`` with the command line; the application as JSON."""
+    result = run_esper("apps", "upload", str(apk), "-o", "json")
+    assert result.code == 0, result.everything
+    return result.json()
+
+
+def test_upload_shows_the_bytes_sent_up_to_the_total(
+    env: Tenant, make_apk: Callable[..., Path]
+) -> None:
+    noise = [f"perm.p{secrets.token_hex(16)}" for _ in range(12000)]  # hard to compress
+    apk = make_apk("com.example.upload", permissions=noise)
+    assert apk.stat().st_size > 300_000  # more than one chunk of the SDK's stream
+    result = run_esper("apps", "upload", str(apk))
+    assert result.code == 0, result.everything
+    progress = progress_of(result.stderr)
+    assert len(progress) >= 3
+    assert [sent for sent, _ in progress] == sorted(sent for sent, _ in progress)
+    total = progress[-1][1]
+    assert progress[-1] == (total, total) and total > apk.stat().st_size  # the whole body
+    assert {t for _, t in progress} == {total}
+    assert "com.example.upload" in result.stdout
+    assert "install it with: esper apps install " in result.stderr
+    newer = make_apk("com.example.upload", version_code=2)
+    quiet = run_esper("--quiet", "apps", "upload", str(newer), "-o", "json")
+    assert quiet.code == 0 and quiet.stderr == ""
+
+
+def test_a_refused_upload_names_the_field_at_fault(
+    env: Tenant, make_apk: Callable[..., Path]
+) -> None:
+    apk = make_apk("com.example.twice")
+    upload(apk)
+    again = run_esper("--quiet", "apps", "upload", str(apk))
+    assert again.code == 1
+    assert again.stderr == (
+        "error: 400 Bad Request: Version code 1 of com.example.twice is already uploaded."
+        " (app_file: This version (1) already exists.)\n"
+    )
+
+
+def test_list_show_and_versions(env: Tenant, make_apk: Callable[..., Path]) -> None:
+    first = upload(make_apk("com.example.listed"))
+    second = upload(make_apk("com.example.listed", version_code=2, version_name="2.0"))
+    assert first["id"] == second["id"]  # a new version of the same application
+    assert list(second) == wire_keys(esperclient.Application)
+
+    listed = run_esper("apps", "list", "-o", "json").json()
+    assert [a["package_name"] for a in listed] == ["com.example.listed"]
+    table = run_esper("apps", "list")
+    assert table.stdout.splitlines()[0].split() == [
+        "ID",
+        "NAME",
+        "PACKAGE",
+        "LATEST",
+        "VERSIONS",
+        "UPDATED",
+    ]
+    assert run_esper("apps", "list", "--package", "com.example.nothing", "-o", "json").json() == []
+
+    by_package = run_esper("apps", "show", "com.example.listed", "-o", "json")
+    by_id = run_esper("apps", "show", str(first["id"]), "-o", "json")
+    assert by_package.code == by_id.code == 0
+    assert by_package.json() == by_id.json()
+
+    versions = run_esper("apps", "versions", "com.example.listed", "-o", "json")
+    assert versions.code == 0
+    assert sorted(v["version_name"] for v in versions.json()) == ["1.0", "2.0"]
+    assert list(versions.json()[0]) == wire_keys(esperclient.AppVersion)
+
+    missing = run_esper("apps", "show", "com.example.nothing")
+    assert missing.code == 4
+    assert missing.stderr == (
+        "error: 404 Not Found: no application with package or name 'com.example.nothing'\n"
+    )
+
+
+def test_install_on_devices_and_on_a_group(
+    env: Tenant, sdk: esperclient.Esper, make_apk: Callable[..., Path]
+) -> None:
+    uploaded = upload(make_apk("com.example.installed"))
+    version_id = uploaded["versions"][0]["id"]
+    devices = online_devices(sdk)[:3]
+
+    one = run_esper(
+        "apps", "install", version_id, "--device", str(devices[0].device_name), "--wait", *FAST,
+        "-o", "json",
+    )  # fmt: skip
+    assert one.code == 0, one.everything
+    assert one.json()["command"] == "INSTALL"
+    assert one.json()["command_args"]["app_version"] == version_id
+    assert one.json()["state"] == "Command Success"
+
+    two = run_esper(
+        "apps", "install", version_id, "-d", str(devices[1].id), "-d", str(devices[2].id),
+        "--wait", *FAST, "-o", "json",
+    )  # fmt: skip
+    assert two.code == 0, two.everything
+    assert [o["status"] for o in two.json()] == ["success", "success"]
+    assert "INSTALL: 2/2 devices done" in two.stderr
+
+    installed = sdk.applications.version(str(uploaded["id"]), version_id)
+    assert installed.installed_count == 3
+
+    group = sdk.groups.create("Install here")
+    assert group.id is not None
+    sdk.groups.add_devices(group.id, [str(devices[0].id)])
+    grouped = run_esper("apps", "install", version_id, "--group", "Install here", "-o", "json")
+    assert grouped.code == 0, grouped.everything
+    assert grouped.json()["command"] == "INSTALL"
+    assert grouped.json()["command_args"] == {"app_version": version_id}
+
+
+def test_install_of_an_unknown_version_names_the_field(env: Tenant, sdk: esperclient.Esper) -> None:
+    device = online_devices(sdk)[0]
+    unknown = "00000000-0000-0000-0000-000000000000"
+    result = run_esper("apps", "install", unknown, "--device", str(device.id))
+    assert result.code == 1
+    assert result.stderr == (
+        "error: 400 Bad Request: command_args.app_version: "
+        f"No app version '{unknown}' in this enterprise.\n"
+    )
+
+
+def test_delete_asks_for_yes_and_deletes(env: Tenant, make_apk: Callable[..., Path]) -> None:
+    uploaded = upload(make_apk("com.example.deleted"))
+    refused = run_esper("apps", "delete", "com.example.deleted")
+    assert refused.code == 2
+    assert "pass --yes" in refused.stderr
+    assert run_esper("apps", "show", "com.example.deleted").code == 0
+
+    two = upload(make_apk("com.example.deleted", version_code=2, version_name="2.0"))
+    old_version = two["versions"][1]["id"]
+    one_version = run_esper(
+        "apps", "delete", "com.example.deleted", "--version", old_version, "--yes"
+    )
+    assert one_version.code == 0, one_version.everything
+    left = run_esper("apps", "versions", str(uploaded["id"]), "-o", "json").json()
+    assert [v["version_name"] for v in left] == ["2.0"]
+
+    deleted = run_esper("apps", "delete", str(uploaded["id"]), "-y")
+    assert deleted.code == 0, deleted.everything
+    assert run_esper("apps", "show", str(uploaded["id"])).code == 4

@@ -1,0 +1,96 @@
+"""Output formats: stable JSON and CSV keys, JSON lines, and lists streamed page by page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+import esperclient
+from esper_cli.app import app
+from esper_cli.output import wire_keys
+from esper_emulator.server import EmulatorServer
+from tests.cli.conftest import run_esper
+from tests.conftest import Tenant, new_tenant
+
+
+def test_json_is_an_array_of_objects_with_every_wire_field(env: Tenant) -> None:
+    result = run_esper("devices", "list", "-o", "json")
+    assert result.code == 0
+    devices = result.json()
+    assert isinstance(devices, list) and len(devices) == len(env.device_ids)
+    keys = wire_keys(esperclient.Device)
+    assert all(list(device) == keys for device in devices)  # same keys, same order, always
+    assert "softwareInfo" in keys and "software_info" not in keys  # the wire names
+    assert all(device["current_command"] is None for device in devices)  # nulls are kept
+
+
+def test_the_global_option_the_command_option_and_esper_output(env: Tenant) -> None:
+    per_command = run_esper("devices", "list", "--output", "json").stdout
+    assert run_esper("--output", "json", "devices", "list").stdout == per_command
+    assert run_esper("devices", "list", env={"ESPER_OUTPUT": "json"}).stdout == per_command
+    assert run_esper("-o", "csv", "devices", "list", "-o", "JSON").stdout == per_command
+    assert run_esper("devices", "list", "-o", "yaml").code == 2
+
+
+def test_json_lines_are_one_object_per_line(env: Tenant) -> None:
+    result = run_esper("devices", "list", "-o", "jsonl")
+    assert result.code == 0
+    assert result.lines() == run_esper("devices", "list", "-o", "json").json()
+    assert len(result.stdout.splitlines()) == len(env.device_ids)
+
+
+def test_csv_has_a_header_of_the_wire_keys_and_a_row_per_object(env: Tenant) -> None:
+    result = run_esper("devices", "list", "--output", "csv")
+    assert result.code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == wire_keys(esperclient.Device)
+    records = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in records] == [
+        d["id"] for d in run_esper("devices", "list", "-o", "json").json()
+    ]
+    first = records[0]
+    assert json.loads(first["hardwareInfo"])["brand"]  # nested values are JSON
+    assert first["current_command"] == ""  # null is empty
+    assert first["is_active"] == "true"
+    empty = run_esper("devices", "list", "--search", "nothing-matches", "-o", "csv")
+    assert empty.stdout.splitlines() == [",".join(wire_keys(esperclient.Device))]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_lists_are_printed_page_by_page_as_they_arrive(
+    fmt: str, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = new_tenant(server, devices=250)
+    monkeypatch.setenv("ESPER_HOST", big.host)
+    monkeypatch.setenv("ESPER_API_KEY", big.api_key)
+    monkeypatch.setenv("ESPER_ENTERPRISE_ID", big.enterprise_id)
+    # stdout and stderr as written, in order: each page's rows come before the next request
+    result = CliRunner().invoke(app, ["--verbose", "devices", "list", "-o", fmt])
+    assert result.exit_code == 0, result.output
+    marks: list[str] = []
+    for line in result.output.splitlines():
+        request = re.search(r"GET \S+/device/\?limit=100&offset=(\d+)", line)
+        if request:
+            marks.append(f"request@{request[1]}")
+        elif any(device_id in line for device_id in big.device_ids) and marks[-1] != "rows":
+            marks.append("rows")
+    assert marks == ["request@0", "rows", "request@100", "rows", "request@200", "rows"]
+
+
+def test_a_show_in_json_is_one_pretty_object(env: Tenant) -> None:
+    result = run_esper("devices", "show", env.device_ids[0], "-o", "json")
+    assert result.stdout.startswith('{\n  "id": ')
+    assert result.json()["id"] == env.device_ids[0]
+    line = run_esper("devices", "show", env.device_ids[0], "-o", "jsonl")
+    assert len(line.stdout.splitlines()) == 1 and line.lines()[0] == result.json()
+    as_csv = list(
+        csv.DictReader(
+            io.StringIO(run_esper("devices", "show", env.device_ids[0], "-o", "csv").stdout)
+        )
+    )
+    assert [r["id"] for r in as_csv] == [env.device_ids[0]]
