@@ -11,6 +11,7 @@ clients it actually touches, and ``AsyncEsper`` alone brings in aiohttp.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 from esperclient._version import __version__ as __version__
 
@@ -60,21 +61,8 @@ _EXCEPTIONS = (
     "WaitError",
     "WaitTimeoutError",
 )
-_API_CLASSES = (
-    "ApplicationApi",
-    "CommandsApi",
-    "CommandsV2Api",
-    "ContentApi",
-    "DeviceApi",
-    "DeviceGroupApi",
-    "EnterpriseApi",
-    "EnterprisePolicyApi",
-    "GeofenceApi",
-    "GroupCommandsApi",
-    "SubscriptionApi",
-    "TokenApi",
-)
-# Where each name lives; models are found through ``esperclient.models``.
+# Where each name lives; the ``*Api`` classes and the models are found through
+# ``esperclient.api`` and ``esperclient.models``.
 _HOMES = {
     "ApiClient": "esperclient.api_client",
     "AsyncEsper": "esperclient._async._client",
@@ -86,16 +74,19 @@ _HOMES = {
     "Page": "esperclient._sync._pagination",
     "Paginator": "esperclient._sync._pagination",
     **dict.fromkeys(_EXCEPTIONS, "esperclient._exceptions"),
-    **dict.fromkeys(_API_CLASSES, "esperclient.api"),
 }
 _SUBMODULES = ("api", "api_client", "configuration", "models", "rest")
 
 
+_GROUPS = ("esperclient.api", "esperclient.models")
+
+
 def _all() -> list[str]:
     # The async names stay out of ``import *``: they need the optional aiohttp.
-    models = importlib.import_module("esperclient.models")
     names = [name for name in _HOMES if not name.startswith("Async")]
-    return sorted([*names, "__version__", *models.__all__])
+    for group in _GROUPS:
+        names += importlib.import_module(group).__all__
+    return sorted([*names, "__version__"])
 
 
 def __getattr__(name: str) -> object:
@@ -107,12 +98,19 @@ def __getattr__(name: str) -> object:
     elif name in _SUBMODULES:
         value = importlib.import_module(f"esperclient.{name}")
     else:
-        models = importlib.import_module("esperclient.models")
-        if name not in models.__all__:
+        home = _group_of(name)
+        if home is None:
             raise AttributeError(f"module 'esperclient' has no attribute {name!r}")
-        value = getattr(models, name)
+        value = getattr(home, name)
     globals()[name] = value
     return value
+
+
+def _group_of(name: str) -> ModuleType | None:
+    # ``*Api`` names are the API classes; everything else public is a model.
+    group = _GROUPS[0] if name.endswith("Api") else _GROUPS[1]
+    module = importlib.import_module(group)
+    return module if name in module.__all__ else None
 
 
 def __dir__() -> list[str]:
