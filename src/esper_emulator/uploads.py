@@ -74,25 +74,16 @@ async def read_json(request: Request, limit: int) -> Request:
 
     A body over ``limit`` is a 413, a non-empty body whose ``Content-Type`` is not JSON a
     415 (an empty body needs no type). The returned request answers ``body()`` and
-    ``stream()`` from what was read, so later readers see the same bytes.
+    ``stream()`` from what was read (Starlette keeps a read body), so later readers see
+    the same bytes.
     """
-    raw = await limited(request, limit, "The request body").body()
+    kept = limited(request, limit, "The request body")
+    raw = await kept.body()
     content_type = request.headers.get("content-type", "")
     if raw and not is_json(content_type):
         raise ApiError(
             415, f"Unsupported media type {content_type!r} in request: send application/json."
         )
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    kept = Request(request.scope, replay)
-    await kept.body()
     return kept
 
 
