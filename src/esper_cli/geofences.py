@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esper_cli.options import LimitOpt, OutputOpt, YesOpt, confirm, show_list
+from esper_cli.options import LimitOpt, NameSearchOpt, OutputOpt, YesOpt, confirm, show_list
 from esper_cli.output import Feed, View, col, page_size_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import Geofence
@@ -62,9 +62,7 @@ GEOFENCE = View.of_model(
 @app.command("list")
 def list_geofences(
     ctx: typer.Context,
-    search: Annotated[
-        str | None, typer.Option(help="Part of the name.", show_default=False)
-    ] = None,
+    search: NameSearchOpt = None,
     limit: LimitOpt = None,
     output: OutputOpt = None,
 ) -> None:

@@ -27,6 +27,7 @@ LimitOpt = Annotated[
     typer.Option("--limit", "-n", min=1, help="Show at most N items.", show_default=False),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+NameSearchOpt = Annotated[str | None, typer.Option(help="Part of the name.", show_default=False)]
 WaitOpt = Annotated[
     bool,
     typer.Option("--wait", "-w", help="Wait until the command is final and show how it ended."),
