@@ -18,7 +18,7 @@ from types import FrameType
 
 from esper_emulator.app import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
-from esper_emulator.settings import FAULT_KINDS, SIDE_DOOR_ENV, Settings
+from esper_emulator.settings import DEFAULT_FAULT_KINDS, FAULT_KINDS, SIDE_DOOR_ENV, Settings
 from esper_emulator.store.db import SchemaMismatch
 
 
@@ -76,10 +76,10 @@ def _add_fault_options(serve: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--fault-kinds",
         type=_kinds,
-        default=FAULT_KINDS,
+        default=DEFAULT_FAULT_KINDS,
         metavar="KINDS",
-        help="comma-separated: error (503), drop (handled, then cut), reset (cut before); "
-        "default all",
+        help="comma-separated: error (503), drop (handled, then cut), reset (cut before), "
+        "throttle (429 with Retry-After); default error,drop,reset",
     )
     faults.add_argument(
         "--fault-seed", type=int, metavar="N", help="seed of the fault draws, to repeat a run"

@@ -25,7 +25,8 @@ it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
 - ``POST /_emulator/faults`` with any of those fields: change them, answered with them
   all. ``rate`` is the chance (0 to 1) that an ``/api`` request meets one of ``kinds``
   (``"error"``: a 503 before handling; ``"reset"``: the connection reset before
-  handling; ``"drop"``: handled and committed, then the connection closed mid-answer);
+  handling; ``"drop"``: handled and committed, then the connection closed mid-answer;
+  ``"throttle"``: a 429 with ``Retry-After``, as over the rate limit, nothing done);
   ``latency_ms`` is added to every ``/api`` request; ``seed`` restarts the draws (``null``:
   a new random seed, reported); ``fail_next_commands``: that many of the next device
   commands end in ``Command Failure`` (details ``"injected failure"``).
@@ -33,10 +34,10 @@ it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
   ``/api`` requests per second per API key, bursts of ``max(1, R)``; over it, a 429 with
   ``Retry-After``. ``null`` lifts the limit.
 - ``GET  /_emulator/stats``: what the emulator counted: ``requests`` (to ``/api``),
-  ``rate_limited`` (429s sent), ``delayed`` and ``latency_ms_total`` (added latency),
-  ``faults`` (injected, by kind) and ``faults_by_method``, and ``commands``: the device
-  commands in the database, ``total``, ``by_state``, ``most_per_device`` and
-  ``injected_failures``.
+  ``rate_limited`` (429s sent: the rate limit's and the ``throttle`` faults'), ``delayed``
+  and ``latency_ms_total`` (added latency), ``faults`` (injected, by kind) and
+  ``faults_by_method``, and ``commands``: the device commands in the database,
+  ``total``, ``by_state``, ``most_per_device`` and ``injected_failures``.
 
 A body that does not fit is a 400 in the Esper error body, naming the field.
 """
@@ -45,7 +46,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -55,7 +56,7 @@ from starlette.routing import Mount, Route
 
 from esper_emulator.errors import ApiError, not_authenticated, not_found
 from esper_emulator.operation import decode
-from esper_emulator.settings import SIDE_DOOR_HEADER
+from esper_emulator.settings import SIDE_DOOR_HEADER, FaultKind
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import enterprises as enterprises_db
 from esper_emulator.uploads import read_json
@@ -107,7 +108,7 @@ class FaultChange(msgspec.Struct, forbid_unknown_fields=True):
 
     rate: Probability | UnsetType = UNSET
     latency_ms: Milliseconds | UnsetType = UNSET
-    kinds: list[Literal["error", "drop", "reset"]] | UnsetType = UNSET
+    kinds: list[FaultKind] | UnsetType = UNSET
     seed: Seed | UnsetType | None = UNSET
     fail_next_commands: CommandCount | UnsetType = UNSET
 

@@ -14,7 +14,9 @@ requests only. Each request, in this order:
    - ``reset``: the connection is reset (TCP RST) before handling: nothing was done;
    - ``drop``: the request is handled and committed, then the answer starts (status,
      headers with its ``Content-Length``, half the body) and the connection is closed.
-     The client sees a broken connection and cannot tell whether its POST ran: it did.
+     The client sees a broken connection and cannot tell whether its POST ran: it did;
+   - ``throttle``: the 429 of step 2, asking for ``THROTTLE_WAIT`` seconds: the rate
+     limit's answer on a schedule that does not depend on how fast requests come.
 
 ``Faults`` holds the settings (changed at run time through the side door) and the
 counters of what was done: requests seen, 429s sent, latency added and faults injected,
@@ -47,6 +49,8 @@ from esper_emulator.settings import FAULT_KINDS, Settings
 
 CONNECTION = "esper_emulator.connection"
 CLOSE_TIMEOUT = 1.0
+THROTTLE_WAIT = 1.0
+"""The seconds a ``throttle`` fault's 429 asks the client to wait."""
 
 
 class Connection:
@@ -244,7 +248,10 @@ class FaultMiddleware:
             await too_many_requests(wait)(scope, receive, send)
             return
         kind = faults.draw(scope["method"])
-        if kind == "error":
+        if kind == "throttle":
+            faults.counters.rate_limited += 1
+            await too_many_requests(THROTTLE_WAIT)(scope, receive, send)
+        elif kind == "error":
             await service_unavailable()(scope, receive, send)
         elif kind == "reset":
             await _hang_up(scope, send, reset=True)

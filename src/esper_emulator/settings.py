@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
-FAULT_KINDS = ("error", "drop", "reset")
+FaultKind = Literal["error", "drop", "reset", "throttle"]
+"""A fault an ``/api`` request may meet (see ``faults``)."""
+FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
+DEFAULT_FAULT_KINDS = ("error", "drop", "reset")
+"""The kinds drawn when none are named: the network failing (a 429 is asked for by name)."""
 
 SIDE_DOOR_HEADER = "X-Emulator-Token"
 """The header that carries the side door's token, when the emulator has one."""
@@ -38,9 +43,10 @@ class Settings:
     The rest makes the network misbehave (see ``faults``), and can be changed while the
     emulator runs through the side door: ``rate_limit`` (requests per second per API
     key, a token bucket; over it, a 429), ``fault_rate`` (the chance that an ``/api``
-    request meets one of ``fault_kinds``: ``error``, ``drop``, ``reset``), drawn from a
-    ``random.Random(fault_seed)`` so a run can be repeated, ``fault_latency_ms`` (added to
-    every ``/api`` request) and ``fail_next_commands`` (that many device commands fail).
+    request meets one of ``fault_kinds``: ``error``, ``drop``, ``reset``, ``throttle``),
+    drawn from a ``random.Random(fault_seed)`` so a run can be repeated,
+    ``fault_latency_ms`` (added to every ``/api`` request) and ``fail_next_commands``
+    (that many device commands fail).
     """
 
     db: str = ":memory:"
@@ -53,7 +59,7 @@ class Settings:
     rate_limit: float | None = None
     fault_rate: float = 0.0
     fault_latency_ms: float = 0.0
-    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    fault_kinds: tuple[str, ...] = DEFAULT_FAULT_KINDS
     fault_seed: int | None = None
     fail_next_commands: int = 0
 

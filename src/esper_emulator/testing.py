@@ -179,7 +179,8 @@ class RunningEmulator:
 
         ``rate`` is the chance (0 to 1) that an ``/api`` request meets one of ``kinds``:
         ``"error"`` (a 503, nothing done), ``"reset"`` (the connection reset, nothing
-        done) or ``"drop"`` (done, then the answer cut off). ``latency_ms`` is added to
+        done), ``"drop"`` (done, then the answer cut off) or ``"throttle"`` (a 429 with
+        ``Retry-After``, nothing done). ``latency_ms`` is added to
         every ``/api`` request; ``seed`` restarts the draws, so a run can be repeated.
         """
         change: dict[str, Any] = {}

@@ -75,10 +75,10 @@ def test_error_is_a_503_in_the_esper_body_and_nothing_is_done(faulty: Any) -> No
     esper_error(call("GET", devices_url(tenant), key=tenant.api_key), 503)
     counted = stats(server)
     assert counted["commands"]["total"] == 0
-    assert counted["faults"] == {"error": 2, "drop": 0, "reset": 0}
+    assert counted["faults"] == {"error": 2, "drop": 0, "reset": 0, "throttle": 0}
     assert counted["faults_by_method"] == {
-        "GET": {"error": 1, "drop": 0, "reset": 0},
-        "POST": {"error": 1, "drop": 0, "reset": 0},
+        "GET": {"error": 1, "drop": 0, "reset": 0, "throttle": 0},
+        "POST": {"error": 1, "drop": 0, "reset": 0, "throttle": 0},
     }
 
 
@@ -108,7 +108,7 @@ def test_latency_is_added_to_every_api_request_and_counted(faulty: Any) -> None:
     counted = stats(server)
     assert counted["requests"] == 3 and counted["delayed"] == 3
     assert counted["latency_ms_total"] == 60.0
-    assert counted["faults"] == {"error": 0, "drop": 0, "reset": 0}
+    assert counted["faults"] == {"error": 0, "drop": 0, "reset": 0, "throttle": 0}
 
 
 def test_the_side_door_and_other_paths_meet_no_faults(faulty: Any) -> None:
@@ -145,6 +145,25 @@ def test_the_bucket_refills_at_the_rate_and_holds_a_burst() -> None:
     assert limiter.take(b"k") == 0.0
     small = RateLimiter(0.5, clock=lambda: now[0])  # a burst of at least one
     assert small.take(b"k") == 0.0 and small.take(b"k") == 2.0
+
+
+def test_throttle_is_the_rate_limits_429_on_the_seeded_schedule(faulty: Any) -> None:
+    server, tenant = faulty()
+    side(server, "/faults", {"rate": 0.5, "kinds": ["throttle"]})
+
+    def statuses() -> list[int]:
+        side(server, "/faults", {"seed": 5})
+        return [reboot(tenant, device_id).status for device_id in tenant.device_ids * 10]
+
+    first = statuses()
+    assert statuses() == first and set(first) == {200, 429}  # on any machine, the same 429s
+    side(server, "/faults", {"rate": 1.0})
+    refused = reboot(tenant, tenant.device_ids[0])
+    assert "throttled" in esper_error(refused, 429)["message"]
+    assert (refused.headers["Retry-After"], refused.headers["retry-after-ms"]) == ("1", "1000")
+    counted = stats(server)
+    assert counted["rate_limited"] == counted["faults"]["throttle"] == 2 * first.count(429) + 1
+    assert counted["commands"]["total"] == counted["requests"] - counted["rate_limited"]
 
 
 def test_a_short_wait_still_says_one_second() -> None:
@@ -235,8 +254,9 @@ def test_stats_count_requests_faults_and_429s(faulty: Any) -> None:
     counted = stats(server)
     faults = counted["faults"]
     assert counted["requests"] == 40 and counted["rate_limited"] == 0
+    assert faults.pop("throttle") == 0  # drawn only when named
     assert all(n > 0 for n in faults.values()) and sum(faults.values()) < 40
-    assert counted["faults_by_method"] == {"GET": faults}
+    assert counted["faults_by_method"] == {"GET": {**faults, "throttle": 0}}
 
 
 def test_the_middleware_drops_under_another_server_too() -> None:

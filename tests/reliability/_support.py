@@ -5,7 +5,7 @@
 - ``aw``, ``collect`` and ``drive``: one scenario, written as a coroutine, runs on the
   async client (awaited) and on the sync client (driven to its end without a loop: with
   the sync client nothing in it ever suspends);
-- the side door (``stats``, ``set_faults``, ``set_rate_limit``) and ``retry_waits``;
+- the side door (``stats``, ``set_faults``) and ``retry_waits``;
 - ``Served``: the real ``python -m esper_emulator serve`` as a subprocess, for the tests
   that kill it or load it from outside the test's own process;
 - ``integrity`` and ``query``: the SQLite file read directly (read-only).
@@ -116,17 +116,12 @@ def set_faults(url: str, **fields: Any) -> None:
     side_door(url, "POST", "/faults", fields)
 
 
-def set_rate_limit(url: str, rate: float | None) -> None:
-    """Requests per second per API key (``None`` lifts the limit)."""
-    side_door(url, "POST", "/rate-limit", {"rate": rate})
-
-
 @contextmanager
 def retry_waits(backoff: float = 0.001, max_backoff: float = 0.25) -> Iterator[None]:
     """Short retry waits for every client made inside (``Configuration``'s template).
 
-    ``max_backoff`` also caps how long a ``Retry-After`` is honoured: it stays above the
-    waits the rate limits of these tests ask for.
+    ``max_backoff`` also caps how long a ``Retry-After`` is honoured (the ``throttle``
+    faults ask for a second).
     """
     template = esperclient.Configuration()
     template.retry_backoff = backoff
