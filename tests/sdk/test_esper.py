@@ -112,7 +112,8 @@ def test_commands_run_wait_fail_and_time_out(
 
 @MODES
 def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -> None:
-    progress: list[tuple[int, int]] = []
+    progress: list[esperclient.BulkProgress] = []
+    online: set[str] = set()
     unknown = "00000000-0000-4000-8000-000000000000"
 
     async def scenario(esper: Any) -> None:
@@ -125,11 +126,11 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
                 concurrency=8,
                 timeout=0.5,
                 poll_interval=0.05,
-                on_progress=lambda done, total: progress.append((done, total)),
+                on_progress=progress.append,
             )
         )
         assert [o.device_id for o in report.outcomes] == targets
-        online = {d.id for d in await collect(esper.devices.list(state=1))}
+        online.update(d.id for d in await collect(esper.devices.list(state=1)))
         for outcome in report.outcomes:
             expected = "success" if outcome.device_id in online else "pending"
             if outcome.device_id == unknown:
@@ -139,7 +140,28 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
         assert not report.ok and len(report.succeeded) == len(online)
 
     run(mode, tenant, scenario)
-    assert sorted(progress)[-1] == (31, 31) and len(progress) == 31
+    # one call per device sent and one per device finished: the offline ones never finish
+    finished = len(online) + 1  # the unknown device is an error, final at once
+    assert [p.sent + p.finished for p in progress] == list(range(1, 31 + finished + 1))
+    assert progress[-1] == esperclient.BulkProgress(sent=31, finished=finished, total=31)
+
+
+@MODES
+def test_run_many_sends_a_v0_only_command_as_a_v0_request(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        online = [d.id for d in await collect(esper.devices.list(state=1))][:2]
+        report = await aw(
+            esper.commands.run_many(
+                online, "SET_DEVICE_LOCKDOWN_STATE", poll_interval=0.05, state="LOCKED"
+            )
+        )
+        assert report.ok, report.outcomes
+        assert all(isinstance(o.command, esperclient.V0CommandStatus) for o in report.outcomes)
+        missing = await aw(esper.commands.run_many(online, "SET_KIOSK_APP", poll_interval=0.05))
+        assert {o.status for o in missing.outcomes} == {"error"}  # the v0 API's refusal, kept
+        assert "package_name" in str(missing.outcomes[0].error)
+
+    run(mode, tenant, scenario)
 
 
 @MODES
