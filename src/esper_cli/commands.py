@@ -4,18 +4,29 @@ How a command is addressed:
 
 - ``commands run CMD --device D`` sends one device command; ``--device`` given several
   times sends it to each device (the SDK's ``run_many``: one device command each, or
-  v0 command requests for large fleets) with devices done shown as progress;
-  ``--group G`` sends one group command.
+  v0 command requests for large fleets) with the devices sent and finished shown as
+  progress; ``--group G`` sends one group command.
+- A command only v0 knows (``SET_KIOSK_APP``, ``ADD_WIFI_AP``...) goes to devices as
+  v0 command requests (``run_many``), to a group as one v0 command request; so does any
+  command with ``--schedule WINDOW|RECURRING``.
 - ``commands status ID --device D`` reads a device command (ids are per device);
   ``--group G`` a group command; with neither, ``ID`` is a v0 command request and every
   device's state in it is listed. The ids printed by ``commands run`` (``id`` of a
   device or group command) are the ones to pass.
+
+Tables name devices and groups; JSON and CSV keep the API's ids.
 """
 
 from __future__ import annotations
 
+import collections
 import enum
-from typing import Annotated, Any
+import json
+import shlex
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 import typer
@@ -31,25 +42,49 @@ from esper_cli.errors import (
 )
 from esper_cli.options import IntervalOpt, OutputOpt, TimeoutOpt, WaitOpt, show_list
 from esper_cli.output import Column, Format, View, col, print_one
-from esper_cli.progress import CountProgress
+from esper_cli.progress import Changes, CountProgress
 from esper_cli.state import State, state_of
-from esperclient import NotFoundError, Outcome, WaitError
+from esperclient import BulkReport, NotFoundError, Outcome, WaitError, WaitTimeoutError
 from esperclient.models import (
     CommandArgs,
     DeviceCommand,
     DeviceCommandEnum,
     GroupCommand,
     GroupCommandEnum,
+    V0CommandArgs,
     V0CommandRequest,
+    V0CommandScheduleArgs,
+    V0CommandScheduleEnum,
     V0CommandStatus,
+    V0DeviceCommandEnum,
 )
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Run commands on devices or groups, and follow them.", no_args_is_help=True)
 
-CommandName = enum.Enum(  # type: ignore[misc]
-    "CommandName", {name: name for name in DeviceCommandEnum.allowed_values}, type=str
+COMMANDS = tuple(
+    dict.fromkeys(
+        [
+            *DeviceCommandEnum.allowed_values,
+            *GroupCommandEnum.allowed_values,
+            *V0DeviceCommandEnum.allowed_values,
+        ]
+    )
 )
-"""The device commands, offered as choices (and completions)."""
+"""Every command the SDK can send: to a device, to a group, or in a v0 command request."""
+IMMEDIATE = V0CommandScheduleEnum.IMMEDIATE
+PENDING_NAMED = 10
+"""How many pending devices a bulk command's summary names."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Whether to wait for a command to be final, for how long, and how often to look."""
+
+    wait: bool
+    timeout: float
+    interval: float
 
 
 class Via(str, enum.Enum):
@@ -61,65 +96,104 @@ class Via(str, enum.Enum):
 
 
 def _last_segment(url: str | None) -> str | None:
-    return url.rstrip("/").rsplit("/", 1)[-1] if url else None
+    return resolve.last_segment(url)
 
 
-DEVICE_COMMAND = View.of_model(
-    DeviceCommand,
+def _named(names: Mapping[str, str | None], url: str | None) -> str | None:
+    key = _last_segment(url)
+    return (names.get(key) or key) if key else None
+
+
+def device_command_view(names: Mapping[str, str | None]) -> View:
+    """How a device command prints; ``names`` (device id to name) name its device."""
+    device = col("Device", lambda c: _named(names, c.device))
+    return View.of_model(
+        DeviceCommand,
+        [
+            col("ID", "id"),
+            col("COMMAND", "command"),
+            col("STATE", "state"),
+            col("DEVICE", device.get),
+            col("DETAILS", "details"),
+            col("UPDATED", "updated_on"),
+        ],
+        [
+            col("ID", "id"),
+            col("Command", "command"),
+            col("State", "state"),
+            device,
+            col("Arguments", lambda c: c.command_args),
+            col("Details", "details"),
+            col("Created", "created_on"),
+            col("Updated", "updated_on"),
+        ],
+    )
+
+
+def group_command_view(names: Mapping[str, str | None]) -> View:
+    """How a group command prints; ``names`` (group id to name) name its group."""
+    group = col("Group", lambda c: _named(names, c.group))
+    return View.of_model(
+        GroupCommand,
+        [
+            col("ID", "id"),
+            col("COMMAND", "command"),
+            col("STATE", "state"),
+            col("GROUP", group.get),
+            col("DETAILS", "details"),
+        ],
+        [
+            col("ID", "id"),
+            col("Command", "command"),
+            col("State", "state"),
+            group,
+            col("Arguments", lambda c: c.command_args),
+            col("Details", "details"),
+            col("Created", "created_on"),
+            col("Updated", "updated_on"),
+        ],
+    )
+
+
+def v0_status_view(names: Mapping[str, str | None]) -> View:
+    """How the per-device states of a v0 command request print, devices named."""
+    return View.of_model(
+        V0CommandStatus,
+        [
+            col("ID", "id"),
+            col("DEVICE", lambda s: _named(names, s.device)),
+            col("STATE", "state"),
+            col("REASON", "reason"),
+            col("UPDATED", "updated_on"),
+        ],
+    )
+
+
+V0_REQUEST = View.of_model(
+    V0CommandRequest,
     [
         col("ID", "id"),
         col("COMMAND", "command"),
-        col("STATE", "state"),
-        col("DEVICE", lambda c: _last_segment(c.device)),
-        col("DETAILS", "details"),
-        col("UPDATED", "updated_on"),
-    ],
-    [
-        col("ID", "id"),
-        col("Command", "command"),
-        col("State", "state"),
-        col("Device", lambda c: _last_segment(c.device)),
-        col("Arguments", lambda c: c.command_args),
-        col("Details", "details"),
-        col("Created", "created_on"),
-        col("Updated", "updated_on"),
+        col("SCHEDULE", "schedule"),
+        col("DEVICES", lambda r: len(r.devices or [])),
+        col("GROUPS", lambda r: len(r.groups or [])),
+        col("STATUS", lambda r: [f"{s.state}: {s.total}" for s in r.status or []]),
     ],
 )
-GROUP_COMMAND = View.of_model(
-    GroupCommand,
-    [
-        col("ID", "id"),
-        col("COMMAND", "command"),
-        col("STATE", "state"),
-        col("GROUP", lambda c: _last_segment(c.group)),
-        col("DETAILS", "details"),
-    ],
-    [
-        col("ID", "id"),
-        col("Command", "command"),
-        col("State", "state"),
-        col("Group", lambda c: _last_segment(c.group)),
-        col("Arguments", lambda c: c.command_args),
-        col("Details", "details"),
-        col("Created", "created_on"),
-        col("Updated", "updated_on"),
-    ],
+OUTCOME_KEYS = (
+    "device_id",
+    "device_name",
+    "status",
+    "command_id",
+    "request_id",
+    "state",
+    "details",
+    "error",
 )
-V0_STATUS = View.of_model(
-    V0CommandStatus,
-    [
-        col("ID", "id"),
-        col("DEVICE", lambda s: _last_segment(s.device)),
-        col("STATE", "state"),
-        col("REASON", "reason"),
-        col("UPDATED", "updated_on"),
-    ],
-)
-OUTCOME_KEYS = ("device_id", "status", "command_id", "request_id", "state", "details", "error")
 OUTCOME = View.of_records(
     OUTCOME_KEYS,
     [
-        Column("DEVICE", lambda r: r["device_id"]),
+        Column("DEVICE", lambda r: r["device_name"] or r["device_id"]),
         Column("STATUS", lambda r: r["status"]),
         Column("STATE", lambda r: r["state"]),
         Column("COMMAND ID", lambda r: r["command_id"]),
@@ -128,7 +202,7 @@ OUTCOME = View.of_records(
 )
 
 
-def outcome_record(outcome: Outcome) -> dict[str, Any]:
+def outcome_record(outcome: Outcome, name: str | None = None) -> dict[str, Any]:
     """One device's outcome of a bulk command, as a record with ``OUTCOME_KEYS``."""
     command = outcome.command
     details = None
@@ -139,6 +213,7 @@ def outcome_record(outcome: Outcome) -> dict[str, Any]:
         details, request_id = command.reason, command.request
     return {
         "device_id": outcome.device_id,
+        "device_name": name,
         "status": outcome.status,
         "command_id": command.id if command is not None else None,
         "request_id": request_id,
@@ -148,15 +223,44 @@ def outcome_record(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def parse_args(pairs: list[str], allowed: set[str] | None = None) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs as ``CommandArgs`` values of the right types (by attribute name).
+def command_name(text: str) -> str:
+    """``text`` as one of ``COMMANDS`` (any case); a usage error otherwise."""
+    name = text.strip().upper()
+    if name not in COMMANDS:
+        raise CliError(f"unknown command {text!r}: use one of {', '.join(COMMANDS)}", EXIT_USAGE)
+    return name
 
-    Keys are the ``CommandArgs`` fields (wire or attribute names); values are converted
-    to the field's type (``true``/``false``, numbers).
+
+def _value(field: msgspec.structs.FieldInfo, text: str) -> Any:
+    """A ``KEY=VALUE`` value for ``field``: JSON for a free-form field, a list split at commas."""
+    info = msgspec.inspect.type_info(field.type)
+    kinds = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
+    if any(isinstance(kind, msgspec.inspect.AnyType) for kind in kinds):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if any(isinstance(kind, msgspec.inspect.ListType) for kind in kinds):
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return text
+
+
+def parse_args(
+    pairs: list[str],
+    allowed: set[str] | None = None,
+    *,
+    model: type[msgspec.Struct] = CommandArgs,
+    option: str = "--arg",
+) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as ``model`` values of the right types (by attribute name).
+
+    Keys are the model's fields (wire or attribute names); values are converted to the
+    field's type (``true``/``false``, numbers, dates; JSON for a free-form field; a
+    comma-separated list for a list).
     """
-    fields = msgspec.structs.fields(CommandArgs)
+    fields = msgspec.structs.fields(model)
     by_key = {f.name: f for f in fields} | {f.encode_name: f for f in fields}
-    raw: dict[str, str] = {}
+    raw: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         field = by_key.get(key.strip())
@@ -165,20 +269,273 @@ def parse_args(pairs: list[str], allowed: set[str] | None = None) -> dict[str, A
                 sorted(allowed) if allowed is not None else sorted(f.encode_name for f in fields)
             )
             raise CliError(
-                f"bad --arg {pair!r}: use KEY=VALUE with KEY one of {', '.join(names)}", EXIT_USAGE
+                f"bad {option} {pair!r}: use KEY=VALUE with KEY one of {', '.join(names)}",
+                EXIT_USAGE,
             )
-        raw[field.encode_name] = value
+        raw[field.encode_name] = _value(field, value)
     try:
-        args = msgspec.convert(raw, CommandArgs, strict=False)
+        args = msgspec.convert(raw, model, strict=False)
     except msgspec.ValidationError as exc:
-        raise CliError(f"bad --arg: {exc}", EXIT_USAGE) from None
+        raise CliError(f"bad {option}: {exc}", EXIT_USAGE) from None
     return {f.name: getattr(args, f.name) for f in fields if f.encode_name in raw}
 
 
-def _print_last(fmt: Format, view: View, exc: WaitError) -> None:
-    """Show the last state a waiter read before it gave up."""
-    if exc.last is not None:
-        print_one(fmt, view, exc.last)
+def _status_command(run: State, command_id: str, *target: str) -> str:
+    """The ``esper commands status ... --wait`` line that follows a command, ready to paste."""
+    words = ["esper"]
+    if run.profile:
+        words += ["--profile", run.profile]
+    words += ["commands", "status", command_id, *target, "--wait"]
+    return shlex.join(words)
+
+
+def _follow(step: Callable[[], T], progress: Callable[[Any], None], waiting: Waiting) -> T:
+    """Call ``step`` until it returns (the SDK waiter, with no time left, on a fresh read).
+
+    Each ``WaitTimeoutError`` it raises is a state not final yet, shown by ``progress``;
+    the last is raised again once ``timeout`` seconds have passed.
+    """
+    deadline = time.monotonic() + waiting.timeout
+    while True:
+        try:
+            return step()
+        except WaitTimeoutError as exc:
+            if time.monotonic() >= deadline:
+                raise
+            progress(exc.last)
+        time.sleep(waiting.interval)
+
+
+def _gave_up(exc: WaitTimeoutError, what: str, timeout: float, hint: str) -> CliError:
+    """The error of a ``--wait`` that ran out of time, with a command that follows on."""
+    state = exc.last.state if isinstance(exc.last, DeviceCommand | GroupCommand) else None
+    still = f"still {state!r}" if state else "not final"
+    return CliError(
+        f"{what} {still} after {timeout:g} s",
+        EXIT_WAIT_TIMEOUT,
+        hint=f"it keeps running: follow it with `{hint}`",
+    )
+
+
+def _wait_device(
+    run: State,
+    fmt: Format,
+    sent: DeviceCommand,
+    ref: str,
+    name: str | None,
+    waiting: Waiting,
+) -> DeviceCommand:
+    """Wait for a device command, its state on stderr as it changes."""
+    esper = run.client()
+    device_id, command_id = str(_last_segment(sent.device)), str(sent.id)
+    view = device_command_view({device_id: name})
+    changes = Changes(f"{sent.command} on {name or device_id}", quiet=run.quiet)
+    try:
+        return _follow(
+            lambda: esper.commands.wait(esper.commands.get(device_id, command_id), timeout=0),
+            lambda last: changes(str(last.state)),
+            waiting,
+        )
+    except WaitError as exc:
+        if exc.last is not None:
+            print_one(fmt, view, exc.last)
+        if isinstance(exc, WaitTimeoutError):
+            hint = _status_command(run, command_id, "--device", ref)
+            raise _gave_up(exc, f"command {command_id}", waiting.timeout, hint) from None
+        raise
+
+
+def _wait_group(
+    run: State,
+    fmt: Format,
+    sent: GroupCommand,
+    ref: str,
+    name: str | None,
+    waiting: Waiting,
+) -> GroupCommand:
+    """Wait for a group command, its state and tally on stderr as they change."""
+    esper = run.client()
+    group_id, command_id = str(_last_segment(sent.group)), str(sent.id)
+    view = group_command_view({group_id: name})
+    changes = Changes(f"{sent.command} on group {name or group_id}", quiet=run.quiet)
+    try:
+        return _follow(
+            lambda: esper.group_commands.wait(
+                esper.group_commands.get(group_id, command_id), timeout=0
+            ),
+            lambda last: changes(f"{last.state} ({last.details})" if last.details else last.state),
+            waiting,
+        )
+    except WaitError as exc:
+        if exc.last is not None:
+            print_one(fmt, view, exc.last)
+        if isinstance(exc, WaitTimeoutError):
+            hint = _status_command(run, command_id, "--group", ref)
+            raise _gave_up(exc, f"group command {command_id}", waiting.timeout, hint) from None
+        raise
+
+
+def _tally(statuses: list[V0CommandStatus]) -> str:
+    counts = collections.Counter(str(s.state) for s in statuses)
+    return ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+
+
+def _wait_request(run: State, fmt: Format, request_id: str, waiting: Waiting) -> None:
+    """Wait for every device of a v0 command request; print their states."""
+    esper = run.client()
+    changes = Changes(f"request {request_id}", quiet=run.quiet)
+    request = V0CommandRequest(id=request_id)
+    try:
+        statuses = _follow(
+            lambda: esper.command_requests.wait(request, timeout=0),
+            lambda last: changes(_tally(last)),
+            waiting,
+        )
+    except WaitTimeoutError as exc:
+        _show_statuses(run, fmt, exc.last or [])
+        hint = _status_command(run, request_id)
+        raise _gave_up(exc, f"request {request_id}", waiting.timeout, hint) from None
+    _show_statuses(run, fmt, statuses)
+
+
+def _show_statuses(run: State, fmt: Format, statuses: list[V0CommandStatus]) -> None:
+    names: Mapping[str, str | None] = {}
+    if fmt is Format.TABLE:
+        ids = [key for key in (_last_segment(s.device) for s in statuses) if key]
+        names = resolve.device_names(run.client(), ids)
+    show_list(run, fmt, v0_status_view(names), [statuses], "devices")
+
+
+def _summarize(
+    run: State, report: BulkReport, names: Mapping[str, str | None], *, wait: bool
+) -> None:
+    """The bulk command's summary on stderr, naming the devices still pending; exit status."""
+    failed = len(report.failed)
+    pending = report.by_status("pending")
+    typer.echo(
+        f"{report.command} on {len(report.outcomes)} devices: {len(report.succeeded)} "
+        f"succeeded, {failed} failed, {len(pending)} pending",
+        err=True,
+    )
+    if pending:
+        shown = [names.get(o.device_id) or o.device_id for o in pending[:PENDING_NAMED]]
+        more = len(pending) - len(shown)
+        typer.echo("pending: " + ", ".join(shown) + (f" and {more} more" if more else ""), err=True)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+    if wait and pending:
+        raise typer.Exit(EXIT_WAIT_TIMEOUT)
+
+
+def _run_many(
+    run: State,
+    fmt: Format,
+    command: str,
+    devices: dict[str, str | None],
+    args: dict[str, Any],
+    waiting: Waiting,
+    *,
+    via: Via,
+) -> None:
+    """Send ``command`` to several devices (or a v0-only one to any); one outcome each."""
+    with CountProgress(command, quiet=run.quiet, total=len(devices)) as progress:
+        report = run.client().commands.run_many(
+            list(devices),
+            command,
+            wait=waiting.wait,
+            timeout=waiting.timeout,
+            poll_interval=waiting.interval,
+            on_progress=progress,
+            via=via.value,
+            **args,
+        )
+    records = [outcome_record(o, devices.get(o.device_id)) for o in report.outcomes]
+    show_list(run, fmt, OUTCOME, [records], "devices")
+    _summarize(run, report, devices, wait=waiting.wait)
+
+
+def _send_request(
+    run: State,
+    fmt: Format,
+    command: str,
+    targets: dict[str, list[str]],
+    args: dict[str, Any],
+    waiting: Waiting,
+    *,
+    schedule: str,
+    schedule_args: dict[str, Any] | None,
+) -> None:
+    """Send one v0 command request to ``targets`` (its ``devices`` or ``groups``)."""
+    request = run.client().command_requests.create(
+        command,
+        devices=targets.get("devices"),
+        groups=targets.get("groups"),
+        device_type="all",
+        command_args=args,
+        schedule=schedule,
+        schedule_args=schedule_args,
+    )
+    if waiting.wait:
+        _wait_request(run, fmt, str(request.id), waiting)
+        return
+    print_one(fmt, V0_REQUEST, request)
+    if schedule == IMMEDIATE:
+        run.note(f"follow it with `{_status_command(run, str(request.id))}`")
+
+
+def _to_group(
+    run: State,
+    fmt: Format,
+    command: str,
+    ref: str,
+    args: dict[str, Any],
+    waiting: Waiting,
+) -> None:
+    """Send a group command to the group ``ref``."""
+    if set(args) - {"app_version"}:
+        raise CliError("a group command takes only app_version", EXIT_USAGE)
+    esper = run.client()
+    group = resolve.group(esper, ref)
+    sent = esper.group_commands.run(str(group.id), command, app_version=args.get("app_version"))
+    if waiting.wait:
+        sent = _wait_group(run, fmt, sent, ref, group.name, waiting)
+    print_one(fmt, group_command_view({str(group.id): group.name}), sent)
+
+
+def _to_device(
+    run: State,
+    fmt: Format,
+    command: str,
+    ref: str,
+    device: tuple[str, str | None],
+    args: dict[str, Any],
+    waiting: Waiting,
+) -> None:
+    """Send a device command to one device (``ref`` as given, its id and name)."""
+    device_id, name = device
+    one = run.client().commands.run(device_id, command, **args)
+    if waiting.wait:
+        one = _wait_device(run, fmt, one, ref, name, waiting)
+    print_one(fmt, device_command_view({device_id: name}), one)
+
+
+def _check_v0(command: str, how: str) -> None:
+    """A usage error unless ``command`` can go in a v0 command request (sent ``how``)."""
+    if command not in V0DeviceCommandEnum.allowed_values:
+        runs = ", ".join(V0DeviceCommandEnum.allowed_values)
+        group = ", ".join(GroupCommandEnum.allowed_values)
+        raise CliError(
+            f"{command} cannot be sent {how}: that takes a group command ({group}) "
+            f"or a v0 command request ({runs})",
+            EXIT_USAGE,
+        )
+
+
+def args_model(command: str, *, scheduled: bool = False) -> type[msgspec.Struct]:
+    """The model of ``command``'s arguments: a device command's, or a v0 request's."""
+    if command in DeviceCommandEnum.allowed_values and not scheduled:
+        return CommandArgs
+    return V0CommandArgs
 
 
 def dispatch(
@@ -193,77 +550,64 @@ def dispatch(
     timeout: float,
     interval: float,
     via: Via = Via.AUTO,
+    schedule: str = IMMEDIATE,
+    schedule_args: dict[str, Any] | None = None,
 ) -> None:
     """Send ``command`` to ``devices`` (ids or names) or to ``group``; print what happened.
 
-    One device: its command. Several: one outcome per device, devices done as progress
-    on stderr, a summary line, exit 1 when any failed (6 when some are still pending
-    after ``--wait``). A group: its group command.
+    One device: its command. Several, or a v0-only command: one outcome per device,
+    devices sent and finished as progress on stderr, a summary line naming the devices
+    still pending, exit 1 when any failed (6 when some are still pending after
+    ``--wait``). A group: its group command. Scheduled: one v0 command request.
     """
     if bool(devices) == bool(group):
         raise CliError("give --device (one or more) or --group", EXIT_USAGE)
+    if schedule != IMMEDIATE and wait:
+        raise CliError("--wait cannot follow a scheduled command", EXIT_USAGE)
+    v0_only = command not in DeviceCommandEnum.allowed_values
+    if v0_only and via is Via.DEVICE:
+        raise CliError(f"{command} goes only in v0 command requests, not --via device", EXIT_USAGE)
+    waiting = Waiting(wait, timeout, interval)
     esper = run.client()
     if group is not None:
-        if command not in GroupCommandEnum.allowed_values:
-            allowed = ", ".join(GroupCommandEnum.allowed_values)
-            raise CliError(f"a group runs only {allowed}, not {command}", EXIT_USAGE)
-        if set(args) - {"app_version"}:
-            raise CliError("a group command takes only app_version", EXIT_USAGE)
-        sent = esper.group_commands.run(
-            resolve.group_id(esper, group), command, app_version=args.get("app_version")
-        )
-        if wait:
-            try:
-                sent = esper.group_commands.wait(sent, timeout=timeout, poll_interval=interval)
-            except WaitError as exc:
-                _print_last(fmt, GROUP_COMMAND, exc)
-                raise
-        print_one(fmt, GROUP_COMMAND, sent)
-        return
-    ids = resolve.device_ids(esper, devices)
-    if len(ids) == 1:
-        one = esper.commands.run(ids[0], command, **args)
-        if wait:
-            try:
-                one = esper.commands.wait(one, timeout=timeout, poll_interval=interval)
-            except WaitError as exc:
-                _print_last(fmt, DEVICE_COMMAND, exc)
-                raise
-        print_one(fmt, DEVICE_COMMAND, one)
-        return
-    with CountProgress(command, quiet=run.quiet, total=len(ids)) as progress:
-        report = esper.commands.run_many(
-            ids,
-            command,
-            wait=wait,
-            timeout=timeout,
-            poll_interval=interval,
-            on_progress=progress,
-            via=via.value,
-            **args,
-        )
-    show_list(run, fmt, OUTCOME, [[outcome_record(o) for o in report.outcomes]], "devices")
-    failed = len(report.failed)
-    pending = len(report.by_status("pending"))
-    typer.echo(
-        f"{command} on {len(ids)} devices: {len(report.succeeded)} succeeded, "
-        f"{failed} failed, {pending} pending",
-        err=True,
+        if command in GroupCommandEnum.allowed_values and schedule == IMMEDIATE:
+            _to_group(run, fmt, command, group, args, waiting)
+            return
+        _check_v0(command, "to a group")
+        targets = {"groups": [resolve.group_id(esper, group)]}
+    else:
+        named = resolve.devices(esper, devices)
+        if schedule == IMMEDIATE and (v0_only or len(named) > 1):
+            _run_many(run, fmt, command, named, args, waiting, via=via)
+            return
+        if schedule == IMMEDIATE:
+            ref, device = devices[0], next(iter(named.items()))
+            _to_device(run, fmt, command, ref, device, args, waiting)
+            return
+        _check_v0(command, "scheduled")
+        targets = {"devices": list(named)}
+    _send_request(
+        run, fmt, command, targets, args, waiting, schedule=schedule, schedule_args=schedule_args
     )
-    if failed:
-        raise typer.Exit(EXIT_FAILURE)
-    if wait and pending:
-        raise typer.Exit(EXIT_WAIT_TIMEOUT)
+
+
+def _complete_command(incomplete: str) -> list[str]:
+    return [name for name in COMMANDS if name.startswith(incomplete.upper())]
 
 
 DevicesOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--device", "-d", help="Device id or name; repeat for several.", show_default=False
+        "--device",
+        "-d",
+        metavar="DEVICE",
+        help="Device id or name; repeat for several.",
+        show_default=False,
     ),
 ]
 GroupOpt = Annotated[
-    str | None, typer.Option("--group", "-g", help="Group id or name.", show_default=False)
+    str | None,
+    typer.Option("--group", "-g", metavar="GROUP", help="Group id or name.", show_default=False),
 ]
 
 
@@ -271,11 +615,11 @@ GroupOpt = Annotated[
 def run_command(
     ctx: typer.Context,
     command: Annotated[
-        CommandName,
+        str,
         typer.Argument(
-            case_sensitive=False,
             metavar="COMMAND",
-            help="The command, e.g. REBOOT (any case).",
+            help="The command (any case): " + ", ".join(COMMANDS) + ".",
+            autocompletion=_complete_command,
             show_default=False,
         ),
     ],
@@ -287,7 +631,8 @@ def run_command(
             "--arg",
             "-a",
             metavar="KEY=VALUE",
-            help="A command argument, e.g. app_version=ID or wifi_state=true; repeatable.",
+            help="A command argument, e.g. app_version=ID or wifi_state=true; repeatable. "
+            "A v0 command takes JSON for custom_settings_config and wifi_access_points.",
             show_default=False,
         ),
     ] = None,
@@ -301,22 +646,51 @@ def run_command(
             help="For several devices: one command per device, v0 command requests, or auto.",
         ),
     ] = Via.AUTO,
+    schedule: Annotated[
+        str,
+        typer.Option(
+            metavar="|".join(V0CommandScheduleEnum.allowed_values),
+            help="When it runs; WINDOW and RECURRING need --schedule-arg (a v0 request).",
+        ),
+    ] = IMMEDIATE,
+    schedule_arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--schedule-arg",
+            metavar="KEY=VALUE",
+            help="A schedule argument, e.g. name=Nightly, start_datetime=2030-01-01T00:00:00Z, "
+            "window_start_time=01:00:00, days=Monday,Friday; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
-    """Run a command on one or more devices, or on a group."""
+    """Run a command on one or more devices, or on a group, now or on a schedule."""
     run = state_of(ctx)
-    name = str(command.value)
+    name = command_name(command)
+    when = schedule.strip().upper()
+    if when not in V0CommandScheduleEnum.allowed_values:
+        choices = ", ".join(V0CommandScheduleEnum.allowed_values)
+        raise CliError(f"unknown --schedule {schedule!r}: use one of {choices}", EXIT_USAGE)
+    scheduled = when != IMMEDIATE
+    if schedule_arg and not scheduled:
+        raise CliError("--schedule-arg needs --schedule WINDOW or RECURRING", EXIT_USAGE)
     dispatch(
         run,
         run.format(output),
         name,
         list(device or []),
         group,
-        parse_args(list(arg or [])),
+        parse_args(list(arg or []), model=args_model(name, scheduled=scheduled)),
         wait=wait,
         timeout=timeout,
         interval=interval,
         via=via,
+        schedule=when,
+        schedule_args=parse_args(
+            list(schedule_arg or []), model=V0CommandScheduleArgs, option="--schedule-arg"
+        )
+        or None,
     )
 
 
@@ -326,7 +700,13 @@ def command_status(
     command_id: Annotated[str, typer.Argument(metavar="ID", help="The command id.")],
     device: Annotated[
         str | None,
-        typer.Option("--device", "-d", help="The device of a device command.", show_default=False),
+        typer.Option(
+            "--device",
+            "-d",
+            metavar="DEVICE",
+            help="The device of a device command.",
+            show_default=False,
+        ),
     ] = None,
     group: GroupOpt = None,
     wait: WaitOpt = False,
@@ -339,38 +719,31 @@ def command_status(
     run = state_of(ctx)
     fmt = run.format(output)
     esper = run.client()
+    waiting = Waiting(wait, timeout, interval)
     if device is not None and group is not None:
         raise CliError("give --device or --group, not both", EXIT_USAGE)
     if device is not None:
-        one = esper.commands.get(resolve.device_id(esper, device), command_id)
+        found = resolve.device(esper, device)
+        one = esper.commands.get(str(found.id), command_id)
         if wait:
-            try:
-                one = esper.commands.wait(one, timeout=timeout, poll_interval=interval)
-            except WaitError as exc:
-                _print_last(fmt, DEVICE_COMMAND, exc)
-                raise
-        print_one(fmt, DEVICE_COMMAND, one)
+            one = _wait_device(run, fmt, one, device, found.device_name, waiting)
+        print_one(fmt, device_command_view({str(found.id): found.device_name}), one)
         return
     if group is not None:
-        sent = esper.group_commands.get(resolve.group_id(esper, group), command_id)
+        named = resolve.group(esper, group)
+        sent = esper.group_commands.get(str(named.id), command_id)
         if wait:
-            try:
-                sent = esper.group_commands.wait(sent, timeout=timeout, poll_interval=interval)
-            except WaitError as exc:
-                _print_last(fmt, GROUP_COMMAND, exc)
-                raise
-        print_one(fmt, GROUP_COMMAND, sent)
+            sent = _wait_group(run, fmt, sent, group, named.name, waiting)
+        print_one(fmt, group_command_view({str(named.id): named.name}), sent)
         return
     try:
         if wait:
-            request = V0CommandRequest(id=command_id)
-            statuses = esper.command_requests.wait(request, timeout=timeout, poll_interval=interval)
+            _wait_request(run, fmt, command_id, waiting)
         else:
-            statuses = esper.command_requests.statuses(command_id)
+            _show_statuses(run, fmt, esper.command_requests.statuses(command_id))
     except NotFoundError as exc:
         raise CliError(
             f"404 Not Found: {exc.message}",
             EXIT_NOT_FOUND,
             hint="a device command needs --device DEVICE, a group command --group GROUP",
         ) from None
-    show_list(run, fmt, V0_STATUS, [statuses], "devices")

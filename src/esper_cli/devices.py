@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from esper_cli import resolve
 from esper_cli.errors import EXIT_USAGE, CliError
 from esper_cli.options import LimitOpt, OutputOpt, show_list
-from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import AppInstall, AppInstallStateEnum, Device, DeviceApp, DeviceStatus
 
@@ -164,9 +165,20 @@ def list_devices(
 
 @app.command("show")
 def show_device(ctx: typer.Context, device: DeviceArg, output: OutputOpt = None) -> None:
-    """Show one device."""
+    """Show one device (in a table, its groups by name)."""
     run = state_of(ctx)
-    print_one(run.format(output), DEVICE, resolve.device(run.client(), device))
+    fmt = run.format(output)
+    esper = run.client()
+    found = resolve.device(esper, device)
+    view = DEVICE
+    if fmt is Format.TABLE:
+        names = resolve.group_names(esper, found.groups or [])
+        details = [
+            col("Groups", lambda _: names) if column.header == "Groups" else column
+            for column in DEVICE.details
+        ]
+        view = dataclasses.replace(DEVICE, details=details)
+    print_one(fmt, view, found)
 
 
 @app.command("apps")

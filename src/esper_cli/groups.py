@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 from typing import Annotated
 
 import typer
 
 from esper_cli import resolve
+from esper_cli.devices import DEVICE
 from esper_cli.options import LimitOpt, OutputOpt, YesOpt, confirm, show_list
-from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, print_list, print_one
 from esper_cli.state import state_of
-from esperclient.models import DeviceGroup
+from esperclient.models import Device, DeviceGroup
 
 app = typer.Typer(
     help="Device groups: list, show, create, add and remove devices, delete.",
@@ -40,6 +43,9 @@ GROUP = View.of_model(
     ],
 )
 
+MEMBER = dataclasses.replace(DEVICE, columns=[c for c in DEVICE.columns if c.header != "TAGS"])
+"""A member device of a group, as ``groups show`` lists it."""
+
 
 @app.command("list")
 def list_groups(
@@ -54,11 +60,40 @@ def list_groups(
     show_list(run, run.format(output), GROUP, Feed(groups, limit), "groups")
 
 
+MEMBERS_SHOWN = 25
+"""How many member devices ``groups show`` lists under the group."""
+
+
+def _with_parent_name(parent: str | None) -> View:
+    """``GROUP`` with its parent group named rather than given by URL."""
+    details = [
+        col("Parent", lambda _: parent) if column.header == "Parent" else column
+        for column in GROUP.details
+    ]
+    return dataclasses.replace(GROUP, details=details)
+
+
 @app.command("show")
 def show_group(ctx: typer.Context, group: GroupArg, output: OutputOpt = None) -> None:
-    """Show one group."""
+    """Show one group; in a table, its member devices too."""
     run = state_of(ctx)
-    print_one(run.format(output), GROUP, resolve.group(run.client(), group))
+    fmt = run.format(output)
+    esper = run.client()
+    found = resolve.group(esper, group)
+    if fmt is not Format.TABLE:
+        print_one(fmt, GROUP, found)
+        return
+    parent = resolve.group_names(esper, [found.parent])[0] if found.parent else None
+    print_one(fmt, _with_parent_name(parent), found)
+    typer.echo()
+    listed = esper.devices.list(group=str(found.id), page_size=MEMBERS_SHOWN)
+    members: Feed[Device] = Feed(listed, MEMBERS_SHOWN)
+    count = print_list(fmt, MEMBER, members)
+    if count == 0:
+        run.note("no devices in this group")
+    elif members.truncated:
+        more = shlex.join(["esper", "devices", "list", "--group", group])
+        run.note(f"{count} of {members.total} devices shown (all of them: {more})")
 
 
 @app.command("create")

@@ -26,11 +26,20 @@ LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=1, help="Show at most N items.", show_default=False),
 ]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+FLAG = ""
+"""The metavar of an on/off flag: none (typer's rich help would show ``<bool>``)."""
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", metavar=FLAG, help="Do not ask for confirmation.")
+]
 NameSearchOpt = Annotated[str | None, typer.Option(help="Part of the name.", show_default=False)]
 WaitOpt = Annotated[
     bool,
-    typer.Option("--wait", "-w", help="Wait until the command is final and show how it ended."),
+    typer.Option(
+        "--wait",
+        "-w",
+        metavar=FLAG,
+        help="Wait until the command is final and show how it ended.",
+    ),
 ]
 TimeoutOpt = Annotated[
     float,

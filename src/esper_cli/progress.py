@@ -1,12 +1,14 @@
-"""Progress of long work on stderr: bytes of an upload, devices of a bulk command.
+"""Progress of long work on stderr: bytes of an upload, devices of a bulk command, the
+state of a command being waited for.
 
-On a terminal it is a live rich bar. Elsewhere (a pipe, a CI log, a test) it is plain
-lines, about every 5 % and always one at the end, e.g.::
+Uploads and bulk commands show a live rich bar on a terminal. Elsewhere (a pipe, a CI
+log, a test) they are plain lines, about every 5 % and always one at the end, e.g.::
 
     app.apk: uploaded 262144/1048863 bytes (24%)
     app.apk: uploaded 1048863/1048863 bytes (100%)
-    REBOOT: 12/12 devices done
+    REBOOT: 12/12 sent, 9/12 finished
 
+A waited-for command gets a line each time its state changes (``Changes``).
 Callbacks may come from several threads (the SDK's bulk commands): they are serialized.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import sys
 import threading
 from types import TracebackType
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,11 +33,15 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from esperclient import BulkProgress
+
 STEPS = 20
+
+R = TypeVar("R", bound="_Reporter")
 
 
 class _Reporter:
-    """Shared workings of the two progress kinds; ``unit`` picks bytes or devices."""
+    """Shared workings of the two progress kinds: a bar on a terminal, else lines."""
 
     def __init__(self, label: str, *, quiet: bool = False, total: int | None = None) -> None:
         self.label = label
@@ -42,7 +49,7 @@ class _Reporter:
         self.total = total
         self._lock = threading.Lock()
         self._printed = -1
-        self._last = 0
+        self._unprinted: str | None = None
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         if not quiet and sys.stderr.isatty():
@@ -51,13 +58,14 @@ class _Reporter:
     def _columns(self) -> tuple[ProgressColumn, ...]:
         raise NotImplementedError
 
-    def _line(self, done: int, total: int) -> str:
-        raise NotImplementedError
+    def _fields(self) -> dict[str, Any]:
+        """The bar task's extra fields, for its columns."""
+        return {}
 
-    def __enter__(self) -> _Reporter:
+    def __enter__(self: R) -> R:
         if self._bar is not None:
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total)
+            self._task = self._bar.add_task(self.label, total=self.total, **self._fields())
         return self
 
     def __exit__(
@@ -68,24 +76,21 @@ class _Reporter:
     ) -> None:
         if self._bar is not None:
             self._bar.stop()
+        elif self._unprinted is not None:  # where it stopped, short of its end
+            typer.echo(self._unprinted, err=True)
 
-    def __call__(self, done: int, total: int) -> None:
-        """Note that ``done`` of ``total`` are done."""
-        if self.quiet:
-            return
-        with self._lock:
-            if self._bar is not None and self._task is not None:
-                self._bar.update(self._task, completed=done, total=total)
-                return
-            if done < self._last:  # a retried upload starts again from 0
-                self._printed = -1
-            self._last = done
-            step = max(1, total // STEPS)
-            if done >= total or self._printed < 0 or done - self._printed >= step:
-                if done == self._printed:
-                    return
-                self._printed = done
-                typer.echo(self._line(done, total), err=True)
+    def _line(self, position: int, end: int, line: str) -> None:
+        """Print ``line`` when ``position`` (of ``end``) has moved a step or reached the end."""
+        if position < self._printed:  # a retried upload starts again from 0
+            self._printed = -1
+        step = max(1, end // STEPS)
+        if position >= end or self._printed < 0 or position - self._printed >= step:
+            if position != self._printed:
+                self._printed = position
+                typer.echo(line, err=True)
+            self._unprinted = None
+        else:
+            self._unprinted = line
 
 
 class BytesProgress(_Reporter):
@@ -100,21 +105,56 @@ class BytesProgress(_Reporter):
             TimeRemainingColumn(),
         )
 
-    def _line(self, done: int, total: int) -> str:
-        percent = 100 * done // total if total else 100
-        return f"{self.label}: uploaded {done}/{total} bytes ({percent}%)"
+    def __call__(self, done: int, total: int) -> None:
+        """Note that ``done`` of ``total`` bytes are sent."""
+        if self.quiet:
+            return
+        with self._lock:
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=done, total=total)
+                return
+            percent = 100 * done // total if total else 100
+            self._line(done, total, f"{self.label}: uploaded {done}/{total} bytes ({percent}%)")
 
 
 class CountProgress(_Reporter):
-    """``on_progress(done, total)`` for a bulk command: ``LABEL: DONE/TOTAL devices done``."""
+    """``on_progress(progress)`` for a bulk command: ``LABEL: S/T sent, F/T finished``."""
 
     def _columns(self) -> tuple[ProgressColumn, ...]:
         return (
             TextColumn("{task.description}"),
             BarColumn(),
+            TextColumn("{task.fields[sent]}/{task.total:.0f} sent,"),
             MofNCompleteColumn(),
-            TextColumn("devices"),
+            TextColumn("finished"),
         )
 
-    def _line(self, done: int, total: int) -> str:
-        return f"{self.label}: {done}/{total} devices done"
+    def _fields(self) -> dict[str, Any]:
+        return {"sent": 0}
+
+    def __call__(self, progress: BulkProgress) -> None:
+        """Note how many devices have the command sent, and how many have finished it."""
+        if self.quiet:
+            return
+        sent, finished, total = progress.sent, progress.finished, progress.total
+        with self._lock:
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=finished, total=total, sent=sent)
+                return
+            line = f"{self.label}: {sent}/{total} sent, {finished}/{total} finished"
+            self._line(sent + finished, 2 * total, line)
+
+
+class Changes:
+    """A line ``LABEL: TEXT`` on stderr each time ``TEXT`` changes (not with ``quiet``)."""
+
+    def __init__(self, label: str, *, quiet: bool = False) -> None:
+        self.label = label
+        self.quiet = quiet
+        self._last: str | None = None
+
+    def __call__(self, text: str) -> None:
+        """Note the current state, printed if it differs from the last one."""
+        if not self.quiet and text != self._last:
+            self._last = text
+            typer.echo(f"{self.label}: {text}", err=True)

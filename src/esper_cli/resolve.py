@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from esper_cli.errors import EXIT_NOT_FOUND, CliError
-from esperclient import Esper
+from esperclient import Esper, NotFoundError
 from esperclient.models import Application, Device, DeviceGroup, EnterprisePolicy
 
 
@@ -41,6 +41,63 @@ def device_id(esper: Esper, ref: str) -> str:
 def device_ids(esper: Esper, refs: Iterable[str]) -> list[str]:
     """The ids of the devices ``refs``, in order, without repeats."""
     return list(dict.fromkeys(device_id(esper, ref) for ref in refs))
+
+
+def devices(esper: Esper, refs: Iterable[str]) -> dict[str, str | None]:
+    """The devices ``refs`` (ids or names) as id to name, in order, without repeats.
+
+    A name is looked up to find its id; the names of ids are read too, so results can
+    name every device (``None`` for an id the server does not know).
+    """
+    found: dict[str, str | None] = {}
+    for ref in refs:
+        if is_uuid(ref):
+            found.setdefault(ref, None)
+        else:
+            found.setdefault(device_id(esper, ref), ref)
+    unnamed = [key for key, name in found.items() if name is None]
+    return found | device_names(esper, unnamed)
+
+
+FEW = 20
+"""Up to this many devices are read one by one; more are found in the device list."""
+
+
+def device_names(esper: Esper, ids: Iterable[str]) -> dict[str, str]:
+    """The names of the devices ``ids`` that exist (a device without a name: its id)."""
+    wanted = set(ids)
+    names: dict[str, str] = {}
+    if len(wanted) <= FEW:
+        for key in wanted:
+            try:
+                names[key] = esper.devices.get(key).device_name or key
+            except NotFoundError:
+                continue
+        return names
+    for page in esper.devices.list().pages():
+        for found in page.results:
+            if found.id in wanted:
+                names[found.id] = found.device_name or found.id
+        if len(names) == len(wanted):
+            break
+    return names
+
+
+def last_segment(url: str | None) -> str | None:
+    """The id at the end of an API URL (``.../groups/ID/`` gives ``ID``)."""
+    return url.rstrip("/").rsplit("/", 1)[-1] if url else None
+
+
+def group_names(esper: Esper, refs: Iterable[str]) -> list[str]:
+    """The names of groups given by URL or id, in order (a group not found: its id)."""
+    names = []
+    for ref in refs:
+        key = last_segment(ref) or ref
+        try:
+            names.append(esper.groups.get(key).name or key)
+        except NotFoundError:
+            names.append(key)
+    return names
 
 
 def device(esper: Esper, ref: str) -> Device:

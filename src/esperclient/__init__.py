@@ -19,6 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from esperclient._async._client import AsyncEsper as AsyncEsper
     from esperclient._async._pagination import AsyncPaginator as AsyncPaginator
+    from esperclient._bulk import BulkProgress as BulkProgress
     from esperclient._bulk import BulkReport as BulkReport
     from esperclient._bulk import Outcome as Outcome
     from esperclient._exceptions import ApiConnectionError as ApiConnectionError
@@ -67,6 +68,7 @@ _HOMES = {
     "ApiClient": "esperclient.api_client",
     "AsyncEsper": "esperclient._async._client",
     "AsyncPaginator": "esperclient._async._pagination",
+    "BulkProgress": "esperclient._bulk",
     "BulkReport": "esperclient._bulk",
     "Configuration": "esperclient.configuration",
     "Esper": "esperclient._sync._client",

@@ -66,4 +66,19 @@ def outcome_of(device_id: str, command: DeviceCommand | V0CommandStatus) -> Outc
 
 
 Progress = Callable[[int, int], None]
-"""``on_progress(done, total)``."""
+"""``on_progress(sent, total)`` of an upload."""
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """Where a bulk command stands: ``sent`` devices of ``total`` have had the command
+    sent (or refused), ``finished`` of them have a final outcome (success, failure or
+    error); the ``sent - finished`` others are still running."""
+
+    sent: int
+    finished: int
+    total: int
+
+
+BulkProgressCallback = Callable[[BulkProgress], None]
+"""``on_progress(progress)`` of a bulk command."""

@@ -122,7 +122,7 @@ def test_install_on_devices_and_on_a_group(
     )  # fmt: skip
     assert two.code == 0, two.everything
     assert [o["status"] for o in two.json()] == ["success", "success"]
-    assert "INSTALL: 2/2 devices done" in two.stderr
+    assert "INSTALL: 2/2 sent, 2/2 finished" in two.stderr
 
     installed = sdk.applications.version(str(uploaded["id"]), version_id)
     assert installed.installed_count == 3

@@ -56,3 +56,27 @@ def test_an_unknown_group_or_device_name_is_a_404(env: Tenant) -> None:
     device = run_esper("groups", "add", "Somewhere", "Nobody-0000")
     assert device.code == 4
     assert device.stderr == "error: 404 Not Found: No device named 'Nobody-0000'.\n"
+
+
+def test_show_lists_the_member_devices_and_names_the_parent(
+    env: Tenant, sdk: esperclient.Esper
+) -> None:
+    parent = sdk.groups.create("Front of house")
+    assert parent.id is not None
+    group = sdk.groups.create("Front desk", parent=parent.id)
+    assert group.id is not None
+    members = [sdk.devices.get(device_id) for device_id in env.device_ids[:2]]
+    sdk.groups.add_devices(group.id, [str(d.id) for d in members])
+    shown = run_esper("groups", "show", "Front desk")
+    assert shown.code == 0, shown.everything
+    details, listed = shown.stdout.split("\n\n")
+    rows = dict(line.split(None, 1) for line in details.splitlines())
+    assert rows["Parent"].strip() == "Front of house"
+    lines = listed.splitlines()
+    assert lines[0].split()[:3] == ["ID", "NAME", "STATE"]
+    assert sorted(line.split()[1] for line in lines[1:]) == sorted(
+        str(d.device_name) for d in members
+    )
+    assert run_esper("groups", "show", "Front of house").stderr == "no devices in this group\n"
+    machine = run_esper("groups", "show", "Front desk", "-o", "json")
+    assert list(machine.json()) == wire_keys(esperclient.DeviceGroup)  # the group alone

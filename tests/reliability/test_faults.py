@@ -143,7 +143,7 @@ class Bulk:
     via: str
     targets: list[str]
     report: esperclient.BulkReport | None = None
-    progress: list[tuple[int, int]] = field(default_factory=list)
+    progress: list[esperclient.BulkProgress] = field(default_factory=list)
 
 
 @dataclass
@@ -326,7 +326,7 @@ def bulk_job(bulk: Bulk) -> Job:
                 concurrency=8,
                 timeout=60.0,
                 poll_interval=0.02,
-                on_progress=lambda done, total: bulk.progress.append((done, total)),
+                on_progress=bulk.progress.append,
             )
         )
         return Call(f"run_many via {bulk.via}", "POST", tuple(bulk.targets))
@@ -551,8 +551,8 @@ def check_bulk(bulk: Bulk, on_server: dict[str, list[Any]], tally: Tally) -> Non
     assert report is not None
     assert [o.device_id for o in report.outcomes] == bulk.targets
     n = len(bulk.targets)
-    assert sorted(done for done, _ in bulk.progress) == list(range(1, n + 1))
-    assert {total for _, total in bulk.progress} == {n}
+    assert [p.sent + p.finished for p in bulk.progress] == list(range(1, 2 * n + 1))
+    assert bulk.progress[-1] == esperclient.BulkProgress(sent=n, finished=n, total=n)
     assert report.by_status("pending") == []
     requests: set[str] = set()
     lost: list[str] = []

@@ -112,7 +112,7 @@ def test_commands_run_wait_fail_and_time_out(
 
 @MODES
 def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -> None:
-    progress: list[tuple[int, int]] = []
+    progress: list[esperclient.BulkProgress] = []
     unknown = "00000000-0000-4000-8000-000000000000"
 
     async def scenario(esper: Any) -> None:
@@ -129,18 +129,45 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
                 concurrency=8,
                 timeout=60,
                 poll_interval=0.05,
-                on_progress=lambda done, total: progress.append((done, total)),
+                on_progress=progress.append,
             )
         )
         assert [o.device_id for o in report.outcomes] == targets
         assert [o.status for o in report.outcomes] == ["success"] * len(reachable) + ["error"]
         assert isinstance(report.by_status("error")[0].error, esperclient.NotFoundError)
         assert not report.ok and len(report.succeeded) == len(reachable)
-        assert sorted(done for done, _ in progress) == list(range(1, len(targets) + 1))
+        # one call per device sent and one per device finished, counts never going back
+        n = len(targets)
+        assert [p.sent + p.finished for p in progress] == list(range(1, 2 * n + 1))
+        assert progress[-1] == esperclient.BulkProgress(sent=n, finished=n, total=n)
         # offline devices never move on: still pending whenever waiting stops
-        held = await aw(esper.commands.run_many(offline, "REBOOT", via="device", timeout=0.2))
+        waiting: list[esperclient.BulkProgress] = []
+        held = await aw(
+            esper.commands.run_many(
+                offline, "REBOOT", via="device", timeout=0.2, on_progress=waiting.append
+            )
+        )
         assert [o.device_id for o in held.outcomes] == offline and offline
         assert {o.status for o in held.outcomes} == {"pending"}
+        assert waiting[-1] == esperclient.BulkProgress(len(offline), 0, len(offline))
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_run_many_sends_a_v0_only_command_as_a_v0_request(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        online = [d.id for d in await collect(esper.devices.list(state=1))][:2]
+        report = await aw(
+            esper.commands.run_many(
+                online, "SET_DEVICE_LOCKDOWN_STATE", poll_interval=0.05, state="LOCKED"
+            )
+        )
+        assert report.ok, report.outcomes
+        assert all(isinstance(o.command, esperclient.V0CommandStatus) for o in report.outcomes)
+        missing = await aw(esper.commands.run_many(online, "SET_KIOSK_APP", poll_interval=0.05))
+        assert {o.status for o in missing.outcomes} == {"error"}  # the v0 API's refusal, kept
+        assert "package_name" in str(missing.outcomes[0].error)
 
     run(mode, tenant, scenario)
 

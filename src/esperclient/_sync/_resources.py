@@ -18,6 +18,8 @@ from esperclient._bulk import (
     FINAL_STATES,
     SUCCESS,
     V0_BATCH,
+    BulkProgress,
+    BulkProgressCallback,
     BulkReport,
     Outcome,
     Progress,
@@ -44,6 +46,7 @@ from esperclient.models import (
     Device,
     DeviceApp,
     DeviceCommand,
+    DeviceCommandEnum,
     DeviceGroup,
     DeviceGroupPartialUpdate,
     DeviceGroupUpdate,
@@ -316,7 +319,7 @@ class Commands(Resource):
         wait: bool = True,
         timeout: float = 300.0,
         poll_interval: float = 1.0,
-        on_progress: Progress | None = None,
+        on_progress: BulkProgressCallback | None = None,
         via: str = "auto",
         **command_args: Any,
     ) -> BulkReport:
@@ -324,20 +327,26 @@ class Commands(Resource):
 
         ``via="device"`` sends one command per device, ``concurrency`` at a time;
         ``via="v0"`` sends command requests of up to 500 devices each (the API's limit),
-        far fewer requests for large fleets; ``"auto"`` picks v0 for a command v0 knows
-        when there are more devices than ``concurrency``. A device whose command could
-        not be sent is an ``error`` (no command is sent twice unless it provably did not
-        arrive). With ``wait``, commands are polled in rounds until all are final or
-        ``timeout`` has passed; those still running stay ``pending``.
-        ``on_progress(done, total)`` counts settled devices, reaching ``total`` at the end.
+        far fewer requests for large fleets; ``"auto"`` picks v0 for a command only v0
+        knows, and for a command v0 knows when there are more devices than
+        ``concurrency``. A device whose command could not be sent is an ``error`` (no
+        command is sent twice unless it provably did not arrive). With ``wait``,
+        commands are polled in rounds until all are final or ``timeout`` has passed;
+        those still running stay ``pending``.
+
+        ``on_progress(progress)`` gets a ``BulkProgress`` each time a device's command
+        is sent and each time one finishes, so ``sent`` and ``finished`` each go up one
+        at a time (calls never overlap); devices still pending at the end are sent but
+        not finished.
         """
         ids = builtins.list(device_ids)
-        tracker = _Tracker(len(ids), on_progress, wait)
+        tracker = _Tracker(len(ids), on_progress)
         deadline = time.monotonic() + timeout
+        v0_only = command not in DeviceCommandEnum.allowed_values
         use_v0 = via == "v0" or (
             via == "auto"
             and command in V0DeviceCommandEnum.allowed_values
-            and len(ids) > concurrency
+            and (v0_only or len(ids) > concurrency)
         )
         if use_v0:
             outcomes = self._run_many_v0(
@@ -347,7 +356,6 @@ class Commands(Resource):
             outcomes = self._run_many_devices(
                 ids, command, command_args, concurrency, wait, deadline, poll_interval, tracker
             )
-        tracker.finish(outcomes)
         return BulkReport(command, outcomes)
 
     def _send_each(
@@ -362,8 +370,8 @@ class Commands(Resource):
             try:
                 sent = self.run(device_id, command, **args)
             except ApiException as exc:
-                return tracker.settle(Outcome(device_id, "error", error=exc))
-            return tracker.settle(outcome_of(device_id, sent))
+                return tracker.send(Outcome(device_id, "error", error=exc))
+            return tracker.send(outcome_of(device_id, sent))
 
         return thread_map(send, ids, concurrency)
 
@@ -418,20 +426,20 @@ class Commands(Resource):
                     command, devices=batch, device_type="all", command_args=args
                 )
             except BadRequestError as exc:  # an id the server refuses: find it one by one
-                if not _fits_command_args(args):
+                if not _device_api_takes(command, args):
                     for device_id in batch:
-                        found[device_id] = tracker.settle(Outcome(device_id, "error", error=exc))
+                        found[device_id] = tracker.send(Outcome(device_id, "error", error=exc))
                     return
                 for outcome in self._send_each(batch, command, args, concurrency, tracker):
                     found[outcome.device_id] = outcome
                 return
             except ApiException as exc:
                 for device_id in batch:
-                    found[device_id] = tracker.settle(Outcome(device_id, "error", error=exc))
+                    found[device_id] = tracker.send(Outcome(device_id, "error", error=exc))
                 return
             sent.append(request)
             for device_id in batch:
-                found[device_id] = Outcome(device_id, "pending")
+                found[device_id] = tracker.send(Outcome(device_id, "pending"))
 
         batches = [ids[i : i + V0_BATCH] for i in range(0, len(ids), V0_BATCH)]
         thread_map(send, batches, concurrency)
@@ -488,40 +496,44 @@ class Commands(Resource):
         thread_map(poll, pending, concurrency)
 
 
-def _fits_command_args(args: dict[str, Any]) -> bool:
-    """Whether v0 ``command_args`` can also go to the one-device API."""
-    return set(args) <= set(CommandArgs.__struct_fields__)
+def _device_api_takes(command: str, args: dict[str, Any]) -> bool:
+    """Whether a v0 command and its ``command_args`` can also go to the one-device API."""
+    return command in DeviceCommandEnum.allowed_values and set(args) <= set(
+        CommandArgs.__struct_fields__
+    )
 
 
 class _Tracker:
-    """Counts settled devices for ``on_progress`` (safe across the sync client's threads)."""
+    """Counts sent and finished devices for ``on_progress``.
 
-    def __init__(self, total: int, on_progress: Progress | None, wait: bool) -> None:
+    Calls are made under a lock, so they never overlap (the sync client polls on
+    threads) and their counts never go down.
+    """
+
+    def __init__(self, total: int, on_progress: BulkProgressCallback | None) -> None:
         self.total = total
         self.on_progress = on_progress
-        self.wait = wait
-        self.done = 0
+        self.sent = 0
+        self.finished = 0
         self._lock = threading.Lock()
 
+    def send(self, outcome: Outcome) -> Outcome:
+        """Count a device whose command was just sent (or refused); return ``outcome``."""
+        self._bump(sent=1)
+        return self.settle(outcome)
+
     def settle(self, outcome: Outcome) -> Outcome:
-        """Count ``outcome`` if it is settled (or if nobody waits for it); return it."""
-        if outcome.status != "pending" or not self.wait:
-            self._tick()
+        """Count ``outcome`` as finished if it is final; return it."""
+        if outcome.status != "pending":
+            self._bump(finished=1)
         return outcome
 
-    def finish(self, outcomes: builtins.list[Outcome]) -> None:
-        """Count what is still pending when waiting is over."""
-        if self.wait:
-            for outcome in outcomes:
-                if outcome.status == "pending":
-                    self._tick()
-
-    def _tick(self) -> None:
+    def _bump(self, *, sent: int = 0, finished: int = 0) -> None:
         with self._lock:
-            self.done += 1
-            done = self.done
-        if self.on_progress is not None:
-            self.on_progress(done, self.total)
+            self.sent += sent
+            self.finished += finished
+            if self.on_progress is not None:
+                self.on_progress(BulkProgress(self.sent, self.finished, self.total))
 
 
 class CommandRequests(Resource):
