@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from esper_cli.errors import EXIT_USAGE, CliError
-from esper_cli.output import Feed, Format, View, print_list
+from esper_cli.output import PAGE_SIZE, Feed, Format, View, print_list
 from esper_cli.state import State
 
 OutputOpt = Annotated[
@@ -25,6 +25,15 @@ OutputOpt = Annotated[
 LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=1, help="Show at most N items.", show_default=False),
+]
+PageSizeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--page-size",
+        min=1,
+        help=f"Items asked for per request (default {PAGE_SIZE}); the output is the same.",
+        show_default=False,
+    ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 NameSearchOpt = Annotated[str | None, typer.Option(help="Part of the name.", show_default=False)]
