@@ -5,13 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import esperclient
 from esper_cli.app import app
+from esper_cli.errors import EXIT_CLOSED_STDOUT
 from esper_cli.output import PAGE_SIZE, wire_keys
 from esper_emulator.server import EmulatorServer
 from tests.cli.conftest import run_esper
@@ -127,3 +133,39 @@ def test_page_size_sets_the_page_size_a_list_asks_for(
     assert len(whole.splitlines()) == 250
     assert run_esper(*listing, "--page-size", "7").stdout == whole  # the output is the same
     assert run_esper(*listing, "--page-size", "0").code == 2
+
+
+@pytest.fixture(scope="module")
+def fleet_of_1000(server: EmulatorServer) -> Tenant:
+    """Enough devices that any format's output is larger than a pipe can hold (1 MiB)."""
+    return new_tenant(server, devices=1000)
+
+
+@pytest.fixture
+def esper_env(fleet_of_1000: Tenant, config_dir: Path) -> Iterator[dict[str, str]]:
+    yield {
+        **os.environ,
+        "ESPER_HOST": fleet_of_1000.host,
+        "ESPER_API_KEY": fleet_of_1000.api_key,
+        "ESPER_ENTERPRISE_ID": fleet_of_1000.enterprise_id,
+    }
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_a_reader_that_stops_early_ends_the_list_quietly(
+    fmt: str, esper_env: dict[str, str], tmp_path: Path
+) -> None:
+    # `esper devices list -o FMT | head -1`, in a process of its own: the output is larger
+    # than the pipe holds, so esper is still writing when the reader closes the pipe.
+    command = [sys.executable, "-m", "esper_cli", "devices", "list", "-o", fmt]
+    with (tmp_path / "stderr").open("w+") as stderr:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=esper_env)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        code = proc.wait(timeout=120)
+        stderr.seek(0)
+        errors = stderr.read()
+    assert first.strip()
+    assert code == EXIT_CLOSED_STDOUT
+    assert errors == ""  # no traceback, no "Exception ignored", no error line
