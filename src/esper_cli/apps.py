@@ -18,6 +18,7 @@ from esper_cli.options import (
     IntervalOpt,
     LimitOpt,
     OutputOpt,
+    PageSizeOpt,
     TimeoutOpt,
     WaitOpt,
     YesOpt,
@@ -93,12 +94,13 @@ def list_apps(
     name: Annotated[str | None, typer.Option(help="Application name.", show_default=False)] = None,
     package: Annotated[str | None, typer.Option(help="Package name.", show_default=False)] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List applications."""
     run = state_of(ctx)
     apps = run.client().applications.list(
-        application_name=name, package_name=package, page_size=page_size_for(limit)
+        application_name=name, package_name=package, page_size=page_size_for(limit, page_size)
     )
     show_list(run, run.format(output), APPLICATION, Feed(apps, limit), "applications")
 
@@ -141,13 +143,17 @@ def upload_app(
 
 @app.command("versions")
 def list_versions(
-    ctx: typer.Context, application: AppArg, limit: LimitOpt = None, output: OutputOpt = None
+    ctx: typer.Context,
+    application: AppArg,
+    limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List the versions of an application."""
     run = state_of(ctx)
     esper = run.client()
     versions = esper.applications.versions(
-        resolve.application_id(esper, application), page_size=page_size_for(limit)
+        resolve.application_id(esper, application), page_size=page_size_for(limit, page_size)
     )
     show_list(run, run.format(output), APP_VERSION, Feed(versions, limit), "versions")
 

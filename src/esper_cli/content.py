@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from esper_cli.options import LimitOpt, NameSearchOpt, OutputOpt, YesOpt, confirm, show_list
+from esper_cli.options import (
+    LimitOpt,
+    NameSearchOpt,
+    OutputOpt,
+    PageSizeOpt,
+    YesOpt,
+    confirm,
+    show_list,
+)
 from esper_cli.output import Feed, View, col, page_size_for, print_one
 from esper_cli.progress import BytesProgress
 from esper_cli.state import state_of
@@ -70,11 +78,12 @@ def list_content(
     ctx: typer.Context,
     search: NameSearchOpt = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List content files."""
     run = state_of(ctx)
-    files = run.client().content.list(search=search, page_size=page_size_for(limit))
+    files = run.client().content.list(search=search, page_size=page_size_for(limit, page_size))
     show_list(run, run.format(output), CONTENT, Feed(files, limit), "content files")
 
 

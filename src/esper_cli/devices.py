@@ -9,7 +9,7 @@ import typer
 
 from esper_cli import resolve
 from esper_cli.errors import EXIT_USAGE, CliError
-from esper_cli.options import LimitOpt, OutputOpt, show_list
+from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
 from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import AppInstall, AppInstallStateEnum, Device, DeviceApp, DeviceStatus
@@ -145,6 +145,7 @@ def list_devices(
         bool | None, typer.Option("--gms/--no-gms", help="Only GMS or only non-GMS devices.")
     ] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List devices, page by page, with filters."""
@@ -158,7 +159,7 @@ def list_devices(
         brand=brand,
         tags=tag,
         is_gms=gms,
-        page_size=page_size_for(limit),
+        page_size=page_size_for(limit, page_size),
     )
     show_list(run, run.format(output), DEVICE, Feed(devices, limit), "devices")
 
@@ -192,6 +193,7 @@ def device_apps(
         str | None, typer.Option(help="Exact package name.", show_default=False)
     ] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List the apps on a device."""
@@ -201,7 +203,7 @@ def device_apps(
         resolve.device_id(esper, device),
         search=search,
         package_name=package,
-        page_size=page_size_for(limit),
+        page_size=page_size_for(limit, page_size),
     )
     show_list(run, run.format(output), DEVICE_APP, Feed(apps, limit), "apps")
 
@@ -223,6 +225,7 @@ def device_installs(
         ),
     ] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List the app install and uninstall records of a device."""
@@ -232,7 +235,7 @@ def device_installs(
         resolve.device_id(esper, device),
         package_name=package,
         install_state=state.upper() if state else None,
-        page_size=page_size_for(limit),
+        page_size=page_size_for(limit, page_size),
     )
     show_list(run, run.format(output), APP_INSTALL, Feed(installs, limit), "installs")
 

@@ -12,6 +12,8 @@ Exit statuses (also in ``docs/cli.md``):
 5     the server could not be reached (refused, unknown host, TLS, no answer in time)
 6     a wait gave up: the command is still not final after ``--timeout``
 130   interrupted (Ctrl-C)
+141   stdout was closed before the output ended (``esper ... | head -1``): the
+      status of a Unix tool stopped by SIGPIPE; nothing on stderr
 ====  ==========================================================================
 
 No message carries the API key: every line is scrubbed of the secrets in use.
@@ -20,6 +22,8 @@ No message carries the API key: every line is scrubbed of the secrets in use.
 from __future__ import annotations
 
 import http
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,6 +52,7 @@ EXIT_NOT_FOUND = 4
 EXIT_UNREACHABLE = 5
 EXIT_WAIT_TIMEOUT = 6
 EXIT_INTERRUPTED = 130
+EXIT_CLOSED_STDOUT = 141  # 128 + SIGPIPE
 
 
 class CliError(Exception):
@@ -162,6 +167,22 @@ def report(
     return code
 
 
+def closed_stdout() -> int:
+    """The reader of stdout went away (``esper ... | head -1``); the exit status to end with.
+
+    stdout is pointed at the null device, so the flush on the way out cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError):  # no file behind stdout, as when a test captures it
+        pass
+    return EXIT_CLOSED_STDOUT
+
+
 HANDLED: tuple[type[BaseException], ...] = (CliError, ApiException, OSError)
 
 
@@ -176,7 +197,7 @@ class EsperGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            raise  # the reader went away (``esper ... | head``): click ends quietly
+            raise typer.Exit(closed_stdout()) from None
         except HANDLED as exc:
             raise typer.Exit(self._report(ctx, exc)) from None
         except KeyboardInterrupt:

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from esper_cli.options import LimitOpt, NameSearchOpt, OutputOpt, YesOpt, confirm, show_list
+from esper_cli.options import (
+    LimitOpt,
+    NameSearchOpt,
+    OutputOpt,
+    PageSizeOpt,
+    YesOpt,
+    confirm,
+    show_list,
+)
 from esper_cli.output import Feed, View, col, page_size_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import Geofence
@@ -64,11 +72,12 @@ def list_geofences(
     ctx: typer.Context,
     search: NameSearchOpt = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List geofences."""
     run = state_of(ctx)
-    fences = run.client().geofences.list(search=search, page_size=page_size_for(limit))
+    fences = run.client().geofences.list(search=search, page_size=page_size_for(limit, page_size))
     show_list(run, run.format(output), GEOFENCE, Feed(fences, limit), "geofences")
 
 

@@ -10,7 +10,7 @@ import typer
 
 from esper_cli import resolve
 from esper_cli.devices import DEVICE
-from esper_cli.options import LimitOpt, OutputOpt, YesOpt, confirm, show_list
+from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, YesOpt, confirm, show_list
 from esper_cli.output import Feed, Format, View, col, page_size_for, print_list, print_one
 from esper_cli.state import state_of
 from esperclient.models import Device, DeviceGroup
@@ -52,11 +52,12 @@ def list_groups(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option(help="Exact group name.", show_default=False)] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List device groups."""
     run = state_of(ctx)
-    groups = run.client().groups.list(name=name, page_size=page_size_for(limit))
+    groups = run.client().groups.list(name=name, page_size=page_size_for(limit, page_size))
     show_list(run, run.format(output), GROUP, Feed(groups, limit), "groups")
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from esper_cli.errors import EXIT_USAGE, CliError
-from esper_cli.output import Feed, Format, View, print_list
+from esper_cli.output import PAGE_SIZE, Feed, Format, View, print_list
 from esper_cli.state import State
 
 OutputOpt = Annotated[
@@ -28,6 +28,15 @@ LimitOpt = Annotated[
 ]
 FLAG = ""
 """The metavar of an on/off flag: none (typer's rich help would show ``<bool>``)."""
+PageSizeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--page-size",
+        min=1,
+        help=f"Items asked for per request (default {PAGE_SIZE}); the output is the same.",
+        show_default=False,
+    ),
+]
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", metavar=FLAG, help="Do not ask for confirmation.")
 ]

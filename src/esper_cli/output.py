@@ -10,7 +10,8 @@
 - ``csv``: a header of the same keys, then one row per object; nested values are
   compact JSON, empty ones empty.
 
-Results go to stdout; notes, progress and errors go to stderr.
+Results go to stdout; notes, progress and errors go to stderr. JSON goes out as UTF-8
+bytes, each page of a list in one write.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import csv
 import datetime
 import enum
+import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TextIO, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, get_args, get_origin
 
 import msgspec
 from rich.cells import cell_len
@@ -32,6 +34,8 @@ from rich.text import Text
 T = TypeVar("T")
 
 MAX_COLUMN_WIDTH = 60
+PAGE_SIZE = 500
+"""Items a list asks for per request, unless ``--page-size`` (or ``--limit``) says less."""
 
 
 class Format(str, enum.Enum):
@@ -44,19 +48,38 @@ class Format(str, enum.Enum):
 
 
 def wire(value: Any) -> Any:
-    """``value`` as JSON-ready data under the wire names, every field of a model included."""
+    """``value`` as data to encode as JSON under the wire names, every field of a model
+    included (``None`` when empty), nested models too; other values are left as they are."""
     if isinstance(value, msgspec.Struct):
-        return {f.encode_name: wire(getattr(value, f.name)) for f in msgspec.structs.fields(value)}
+        keys, nested = _layout(type(value))
+        values = list(msgspec.structs.astuple(value))
+        for i in nested:
+            values[i] = wire(values[i])
+        return dict(zip(keys, values, strict=True))
     if isinstance(value, list | tuple):
         return [wire(item) for item in value]
     if isinstance(value, dict):
         return {str(key): wire(item) for key, item in value.items()}
-    return msgspec.to_builtins(value)
+    return value
+
+
+@functools.cache
+def _layout(model: type[msgspec.Struct]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A model's wire names in order, and the positions of its fields that may hold models."""
+    fields = msgspec.structs.fields(model)
+    nested = tuple(i for i, f in enumerate(fields) if _holds_model(f.type))
+    return tuple(f.encode_name for f in fields), nested
+
+
+def _holds_model(annotation: Any) -> bool:
+    if get_origin(annotation) is None and isinstance(annotation, type):
+        return issubclass(annotation, msgspec.Struct)
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 def wire_keys(model: type[msgspec.Struct]) -> list[str]:
     """The wire names of a model's fields, in order: the keys of its JSON and CSV."""
-    return [f.encode_name for f in msgspec.structs.fields(model)]
+    return list(_layout(model)[0])
 
 
 def cell(value: Any) -> str:
@@ -165,65 +188,76 @@ def render(console: Console, table: Table) -> None:
     console.file.flush()
 
 
+def _write(data: bytes) -> None:
+    """Write ``data`` (UTF-8) to stdout and flush: straight to its bytes when it has them."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    out.flush()  # what the text layer holds goes first
+    if buffer is None:
+        out.write(data.decode())
+        out.flush()
+    else:
+        buffer.write(data)
+        buffer.flush()
+
+
 class _Writer(Protocol):
     """Prints a list in one format."""
 
-    def row(self, item: Any) -> None:
-        """Take one more object."""
-
-    def flush(self) -> None:
-        """Write what was taken so far (at the end of each page)."""
+    def page(self, items: Sequence[Any]) -> None:
+        """Print one more page of objects (and flush)."""
 
     def close(self) -> None:
         """Finish the list."""
 
 
 class _JsonArray:
-    def __init__(self, view: View, out: TextIO) -> None:
-        self.view, self.out, self.count = view, out, 0
+    def __init__(self, view: View) -> None:
+        self.view, self.count = view, 0
+        self.encode = msgspec.json.Encoder().encode
 
-    def row(self, item: Any) -> None:
-        text = msgspec.json.encode(self.view.record(item)).decode()
-        self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
-        self.count += 1
-
-    def flush(self) -> None:
-        self.out.flush()
+    def page(self, items: Sequence[Any]) -> None:
+        if not items:
+            return
+        body = b",\n  ".join([self.encode(self.view.record(item)) for item in items])
+        _write((b"[\n  " if self.count == 0 else b",\n  ") + body)
+        self.count += len(items)
 
     def close(self) -> None:
-        self.out.write("[]\n" if self.count == 0 else "\n]\n")
-        self.out.flush()
+        _write(b"[]\n" if self.count == 0 else b"\n]\n")
 
 
 class _JsonLines:
-    def __init__(self, view: View, out: TextIO) -> None:
-        self.view, self.out = view, out
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.encode_lines = msgspec.json.Encoder().encode_lines
 
-    def row(self, item: Any) -> None:
-        self.out.write(msgspec.json.encode(self.view.record(item)).decode() + "\n")
-
-    def flush(self) -> None:
-        self.out.flush()
+    def page(self, items: Sequence[Any]) -> None:
+        if items:
+            _write(self.encode_lines([self.view.record(item) for item in items]))
 
     def close(self) -> None:
-        self.out.flush()
+        """Nothing to finish: each line is whole."""
 
 
 class _Csv:
-    def __init__(self, view: View, out: TextIO) -> None:
-        self.view, self.out = view, out
-        self.writer = csv.writer(out, lineterminator="\n")
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.writer = csv.writer(sys.stdout, lineterminator="\n")
         self.writer.writerow(view.keys)
 
-    def row(self, item: Any) -> None:
-        record = self.view.record(item)
-        self.writer.writerow([csv_cell(record.get(key)) for key in self.view.keys])
-
-    def flush(self) -> None:
-        self.out.flush()
+    def page(self, items: Sequence[Any]) -> None:
+        self.writer.writerows(csv_row(self.view, item) for item in items)
+        sys.stdout.flush()
 
     def close(self) -> None:
-        self.out.flush()
+        sys.stdout.flush()
+
+
+def csv_row(view: View, item: Any) -> list[str]:
+    """The CSV cells of ``item``, in the order of ``view.keys``."""
+    record = msgspec.to_builtins(view.record(item))
+    return [csv_cell(record.get(key)) for key in view.keys]
 
 
 class _Table:
@@ -231,44 +265,36 @@ class _Table:
 
     def __init__(self, view: View, console: Console) -> None:
         self.view, self.console = view, console
-        self.rows: list[list[str]] = []
         self.widths: list[int] | None = None
 
-    def row(self, item: Any) -> None:
-        self.rows.append([cell(column.get(item)) for column in self.view.columns])
-
-    def flush(self) -> None:
-        if not self.rows:
+    def page(self, items: Sequence[Any]) -> None:
+        rows = [[cell(column.get(item)) for column in self.view.columns] for item in items]
+        if not rows:
             return
         first = self.widths is None
         if self.widths is None:
             self.widths = [
-                min(
-                    MAX_COLUMN_WIDTH,
-                    max([cell_len(c.header)] + [cell_len(r[i]) for r in self.rows]),
-                )
+                min(MAX_COLUMN_WIDTH, max([cell_len(c.header)] + [cell_len(r[i]) for r in rows]))
                 for i, c in enumerate(self.view.columns)
             ]
         table = Table(box=None, show_header=first, pad_edge=False, header_style="bold")
         for column, width in zip(self.view.columns, self.widths, strict=True):
             table.add_column(column.header, width=width, overflow="fold")
-        for values in self.rows:
+        for values in rows:
             table.add_row(*(Text(value) for value in values))
         render(self.console, table)
-        self.rows = []
 
     def close(self) -> None:
-        self.flush()
+        """Nothing to finish: each page was printed whole."""
 
 
 def _writer(fmt: Format, view: View) -> _Writer:
-    out = sys.stdout
     if fmt is Format.JSON:
-        return _JsonArray(view, out)
+        return _JsonArray(view)
     if fmt is Format.JSONL:
-        return _JsonLines(view, out)
+        return _JsonLines(view)
     if fmt is Format.CSV:
-        return _Csv(view, out)
+        return _Csv(view)
     return _Table(view, stdout_console(wide=True))
 
 
@@ -277,10 +303,8 @@ def print_list(fmt: Format, view: View, pages: Iterable[Sequence[Any]]) -> int:
     writer = _writer(fmt, view)
     count = 0
     for page in pages:
-        for item in page:
-            writer.row(item)
-            count += 1
-        writer.flush()
+        writer.page(page)
+        count += len(page)
     writer.close()
     return count
 
@@ -295,21 +319,19 @@ def print_one(fmt: Format, view: View, item: Any) -> None:
             table.add_row(Text(column.header), Text(cell(column.get(item))))
         render(stdout_console(), table)
         return
-    record = view.record(item)
-    if fmt is Format.JSON:
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(record), indent=2).decode() + "\n")
-    elif fmt is Format.JSONL:
-        sys.stdout.write(msgspec.json.encode(record).decode() + "\n")
-    else:
+    if fmt is Format.CSV:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(view.keys)
-        writer.writerow([csv_cell(record.get(key)) for key in view.keys])
-    sys.stdout.flush()
+        writer.writerows([view.keys, csv_row(view, item)])
+        sys.stdout.flush()
+        return
+    encoded = msgspec.json.encode(view.record(item))
+    _write((msgspec.json.format(encoded, indent=2) if fmt is Format.JSON else encoded) + b"\n")
 
 
-def page_size_for(limit: int | None, default: int = 100) -> int:
-    """The page size to ask for when at most ``limit`` items are wanted."""
-    return max(1, min(limit, default)) if limit else default
+def page_size_for(limit: int | None, page_size: int | None = None) -> int:
+    """The page size to ask for: ``page_size`` (default ``PAGE_SIZE``), or ``limit`` if less."""
+    size = page_size or PAGE_SIZE
+    return min(limit, size) if limit else size
 
 
 class PageSource(Protocol):
@@ -322,8 +344,8 @@ class PageSource(Protocol):
 class Feed(Generic[T]):
     """The pages of a paginator, stopped after ``limit`` items; ``total`` is the list's size.
 
-    Build the paginator with ``page_size_for(limit)`` so ``--limit 5`` costs one small
-    request.
+    Build the paginator with ``page_size_for(limit, page_size)`` so ``--limit 5`` costs
+    one small request.
     """
 
     def __init__(self, source: PageSource, limit: int | None = None) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from esper_cli import resolve
-from esper_cli.options import LimitOpt, OutputOpt, show_list
+from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
 from esper_cli.output import Feed, View, col, page_size_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import EnterprisePolicy
@@ -46,12 +46,13 @@ def list_policies(
         typer.Option("--active/--inactive", help="Only active or only inactive policies."),
     ] = None,
     limit: LimitOpt = None,
+    page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List policies (the ID column is the number other commands take)."""
     run = state_of(ctx)
     policies = run.client().policies.list(
-        name=name, is_active=active, page_size=page_size_for(limit)
+        name=name, is_active=active, page_size=page_size_for(limit, page_size)
     )
     show_list(run, run.format(output), POLICY, Feed(policies, limit), "policies")
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import esperclient
 from esper_cli.app import app
-from esper_cli.output import wire_keys
+from esper_cli.errors import EXIT_CLOSED_STDOUT
+from esper_cli.output import PAGE_SIZE, wire_keys
 from esper_emulator.server import EmulatorServer
 from tests.cli.conftest import run_esper
 from tests.conftest import Tenant, new_tenant
@@ -27,6 +33,8 @@ def test_json_is_an_array_of_objects_with_every_wire_field(env: Tenant) -> None:
     assert all(list(device) == keys for device in devices)  # same keys, same order, always
     assert "softwareInfo" in keys and "software_info" not in keys  # the wire names
     assert all(device["current_command"] is None for device in devices)  # nulls are kept
+    nested = [device["emm_device"] for device in devices if device["emm_device"]]
+    assert nested and all(list(emm) == wire_keys(esperclient.EmmDevice) for emm in nested)
 
 
 def test_the_global_option_the_command_option_and_esper_output(env: Tenant) -> None:
@@ -70,7 +78,9 @@ def test_lists_are_printed_page_by_page_as_they_arrive(
     monkeypatch.setenv("ESPER_API_KEY", big.api_key)
     monkeypatch.setenv("ESPER_ENTERPRISE_ID", big.enterprise_id)
     # stdout and stderr as written, in order: each page's rows come before the next request
-    result = CliRunner().invoke(app, ["--verbose", "devices", "list", "-o", fmt])
+    result = CliRunner().invoke(
+        app, ["--verbose", "devices", "list", "-o", fmt, "--page-size", "100"]
+    )
     assert result.exit_code == 0, result.output
     marks: list[str] = []
     for line in result.output.splitlines():
@@ -94,3 +104,68 @@ def test_a_show_in_json_is_one_pretty_object(env: Tenant) -> None:
         )
     )
     assert [r["id"] for r in as_csv] == [env.device_ids[0]]
+
+
+def requested_pages(*args: str) -> list[tuple[int, int]]:
+    """``(limit, offset)`` of each device page ``esper --verbose ARGS`` asked for."""
+    result = CliRunner().invoke(app, ["--verbose", *args])
+    assert result.exit_code == 0, result.output
+    found = re.findall(r"GET \S+/device/\?limit=(\d+)&offset=(\d+)", result.stderr)
+    return [(int(limit), int(offset)) for limit, offset in found]
+
+
+def test_page_size_sets_the_page_size_a_list_asks_for(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = new_tenant(server, devices=250)
+    monkeypatch.setenv("ESPER_HOST", big.host)
+    monkeypatch.setenv("ESPER_API_KEY", big.api_key)
+    monkeypatch.setenv("ESPER_ENTERPRISE_ID", big.enterprise_id)
+    listing = ("devices", "list", "-o", "jsonl")
+    assert requested_pages(*listing) == [(PAGE_SIZE, 0)]  # 250 devices: one request
+    assert requested_pages(*listing, "--page-size", "100") == [(100, 0), (100, 100), (100, 200)]
+    assert requested_pages(*listing, "--page-size", "100", "--limit", "5") == [(5, 0)]
+    assert requested_pages(*listing, "--page-size", "100", "--limit", "150") == [
+        (100, 0),
+        (100, 100),
+    ]
+    whole = run_esper(*listing).stdout
+    assert len(whole.splitlines()) == 250
+    assert run_esper(*listing, "--page-size", "7").stdout == whole  # the output is the same
+    assert run_esper(*listing, "--page-size", "0").code == 2
+
+
+@pytest.fixture(scope="module")
+def fleet_of_1000(server: EmulatorServer) -> Tenant:
+    """Enough devices that any format's output is larger than a pipe can hold (1 MiB)."""
+    return new_tenant(server, devices=1000)
+
+
+@pytest.fixture
+def esper_env(fleet_of_1000: Tenant, config_dir: Path) -> Iterator[dict[str, str]]:
+    yield {
+        **os.environ,
+        "ESPER_HOST": fleet_of_1000.host,
+        "ESPER_API_KEY": fleet_of_1000.api_key,
+        "ESPER_ENTERPRISE_ID": fleet_of_1000.enterprise_id,
+    }
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_a_reader_that_stops_early_ends_the_list_quietly(
+    fmt: str, esper_env: dict[str, str], tmp_path: Path
+) -> None:
+    # `esper devices list -o FMT | head -1`, in a process of its own: the output is larger
+    # than the pipe holds, so esper is still writing when the reader closes the pipe.
+    command = [sys.executable, "-m", "esper_cli", "devices", "list", "-o", fmt]
+    with (tmp_path / "stderr").open("w+") as stderr:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=esper_env)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        code = proc.wait(timeout=120)
+        stderr.seek(0)
+        errors = stderr.read()
+    assert first.strip()
+    assert code == EXIT_CLOSED_STDOUT
+    assert errors == ""  # no traceback, no "Exception ignored", no error line
