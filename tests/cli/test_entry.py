@@ -76,6 +76,17 @@ def test_shell_completion_is_enabled_for_bash_zsh_and_fish() -> None:
     }
 
 
+def test_states_complete_as_the_docs_promise() -> None:
+    def complete(line: str) -> list[str]:
+        words = line.split(" ")
+        env = {"_ESPER_COMPLETE": "complete_bash", "COMP_WORDS": line}
+        return esper_process(env={**env, "COMP_CWORD": str(len(words) - 1)}).stdout.split()
+
+    assert complete("esper devices list --state ") == ["online", "offline"]
+    assert complete("esper devices list -s off") == ["offline"]
+    assert complete("esper devices installs Lobby-0001 --state INSTALL_F") == ["INSTALL_FAILED"]
+
+
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """``esper emulator serve`` in a process of its own, stopped after the test."""
