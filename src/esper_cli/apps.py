@@ -1,12 +1,19 @@
 """``esper apps``: applications and their versions: list, show, upload, delete, install.
 
 An application is named by its id, its package name or its application name. An
-install is an ``INSTALL`` command with the version to install: one device command per
-device (``--device``), or one group command (``--group``).
+install is an ``INSTALL`` command with the version to install (named by its id, or by
+its application: then its newest version): one device command per device
+(``--device``), or one group command (``--group``).
+
+"Version code" is always Android's ``versionCode`` (the API's ``build_number`` of an
+app version), "version" its ``versionName``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +21,7 @@ import typer
 
 from esper_cli import resolve
 from esper_cli.commands import dispatch
+from esper_cli.errors import EXIT_NOT_FOUND, EXIT_USAGE, CliError
 from esper_cli.options import (
     IntervalOpt,
     LimitOpt,
@@ -27,8 +35,9 @@ from esper_cli.options import (
 )
 from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
 from esper_cli.progress import BytesProgress
-from esper_cli.state import state_of
-from esperclient.models import Application, AppVersion
+from esper_cli.state import State, state_of
+from esperclient import BadRequestError, Esper
+from esperclient.models import Application, ApplicationVersion, AppVersion
 
 app = typer.Typer(
     help="Applications: list, show, upload, versions, delete, install.", no_args_is_help=True
@@ -37,19 +46,36 @@ app = typer.Typer(
 AppArg = Annotated[str, typer.Argument(metavar="APP", help="Application id, package name or name.")]
 
 
-def _latest(field: str) -> Any:
-    def get(application: Application) -> Any:
-        versions = application.versions or []
-        return getattr(versions[0], field, None) if versions else None
+MANIFEST = "AndroidManifest.xml"
+_CHUNK = 1 << 20
 
-    return get
+
+def version_code(version: AppVersion | ApplicationVersion) -> str | None:
+    """Android's versionCode of a version: ``build_number`` (``version_code`` if none)."""
+    return version.build_number or version.version_code
+
+
+def version_name(version: AppVersion | ApplicationVersion) -> str | None:
+    """Android's versionName of a version."""
+    return version.version_name or version.version_code
+
+
+def describe_version(version: AppVersion | ApplicationVersion) -> str:
+    """``1.0 (version code 1): ID``."""
+    name, code = version_name(version) or "?", version_code(version) or "?"
+    return f"{name} (version code {code}): {version.id}"
+
+
+def _latest(get: Any) -> Any:
+    def latest(application: Application) -> Any:
+        versions = application.versions or []
+        return get(versions[0]) if versions else None
+
+    return latest
 
 
 def _versions(application: Application) -> list[str]:
-    return [
-        f"{v.version_name or '?'} (code {v.version_code or '?'}): {v.id}"
-        for v in application.versions or []
-    ]
+    return [describe_version(v) for v in application.versions or []]
 
 
 APPLICATION = View.of_model(
@@ -58,7 +84,7 @@ APPLICATION = View.of_model(
         col("ID", "id"),
         col("NAME", "application_name"),
         col("PACKAGE", "package_name"),
-        col("LATEST", _latest("version_name")),
+        col("LATEST", _latest(version_name)),
         col("VERSIONS", lambda a: len(a.versions or [])),
         col("UPDATED", "updated_on"),
     ],
@@ -66,8 +92,8 @@ APPLICATION = View.of_model(
         col("ID", "id"),
         col("Name", "application_name"),
         col("Package", "package_name"),
-        col("Latest version", _latest("version_name")),
-        col("Latest version id", _latest("id")),
+        col("Latest version", _latest(version_name)),
+        col("Latest version id", _latest(lambda v: v.id)),
         col("Versions", _versions),
         col("Hidden", "is_hidden"),
         col("Created", "created_on"),
@@ -78,9 +104,8 @@ APP_VERSION = View.of_model(
     AppVersion,
     [
         col("ID", "id"),
-        col("VERSION", "version_name"),
-        col("CODE", "version_code"),
-        col("BUILD", "build_number"),
+        col("VERSION", version_name),
+        col("VERSION CODE", version_code),
         col("SIZE MB", "size_in_mb"),
         col("INSTALLED", "installed_count"),
         col("CREATED", "created_on"),
@@ -112,6 +137,38 @@ def show_app(ctx: typer.Context, application: AppArg, output: OutputOpt = None) 
     print_one(run.format(output), APPLICATION, resolve.application(run.client(), application))
 
 
+def check_apk(file: Path) -> str:
+    """The SHA-256 of ``file``, once it is known to be an APK: a zip with a manifest."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            archive.getinfo(MANIFEST)
+    except zipfile.BadZipFile:
+        raise CliError(f"{file} is not an APK: it is not a zip archive", EXIT_USAGE) from None
+    except KeyError:
+        raise CliError(f"{file} is not an APK: it has no {MANIFEST}", EXIT_USAGE) from None
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _uploaded(esper: Esper, sha256: str) -> tuple[Application, ApplicationVersion] | None:
+    """The application and version already holding the file with ``sha256``, if any."""
+    for application in esper.applications.list():
+        for version in application.versions or []:
+            if version.hash_string == sha256:
+                return application, version
+    return None
+
+
+def _already(application: Application, version: ApplicationVersion) -> str:
+    return (
+        f"version code {version_code(version)} of {application.package_name} is already "
+        f"uploaded: version {version_name(version)}, id {version.id}"
+    )
+
+
 @app.command("upload")
 def upload_app(
     ctx: typer.Context,
@@ -125,13 +182,32 @@ def upload_app(
             show_default=False,
         ),
     ],
+    skip_existing: Annotated[
+        bool,
+        typer.Option(
+            "--skip-existing", help="When this file is already uploaded, show that version."
+        ),
+    ] = False,
     output: OutputOpt = None,
 ) -> None:
     """Upload an APK (streamed, with progress); shows the application and its new version."""
     run = state_of(ctx)
+    sha256 = check_apk(file)
     esper = run.client()
-    with BytesProgress(file.name, quiet=run.quiet) as progress:
-        uploaded = esper.applications.upload(file, on_progress=progress)
+    try:
+        with BytesProgress(file.name, quiet=run.quiet) as progress:
+            uploaded = esper.applications.upload(file, on_progress=progress)
+    except BadRequestError as exc:
+        found = _uploaded(esper, sha256) if "app_file" in exc.field_errors else None
+        if found is None:
+            raise
+        if not skip_existing:
+            raise CliError(
+                _already(*found),
+                hint="install it with `esper apps install`, or pass --skip-existing",
+            ) from None
+        run.note(_already(*found))
+        uploaded = found[0]
     fmt = run.format(output)
     print_one(fmt, APPLICATION, uploaded)
     if fmt is Format.TABLE:
@@ -182,11 +258,38 @@ def delete_app(
     run.note(f"deleted application {app_id}")
 
 
+def _code_number(version: AppVersion) -> int:
+    code = version_code(version)
+    return int(code) if code and code.isdigit() else -1
+
+
+def newest(versions: Iterable[AppVersion]) -> AppVersion | None:
+    """The version with the highest version code (the first one listed on a tie)."""
+    return max(versions, key=_code_number, default=None)
+
+
+def version_to_install(run: State, esper: Esper, ref: str) -> str:
+    """The version id ``ref`` names: a version id, or an application (its newest version)."""
+    if resolve.is_uuid(ref):
+        return ref
+    application = resolve.application(esper, ref)
+    version = newest(esper.applications.versions(str(application.id)))
+    if version is None or not version.id:
+        raise CliError(f"application {ref!r} has no version to install", EXIT_NOT_FOUND)
+    run.note(f"installing {application.package_name} {describe_version(version)}")
+    return version.id
+
+
 @app.command("install")
 def install_app(
     ctx: typer.Context,
-    version_id: Annotated[
-        str, typer.Argument(metavar="VERSION_ID", help="The app version to install (an id).")
+    version: Annotated[
+        str,
+        typer.Argument(
+            metavar="VERSION",
+            help="An app version id, or an application's id, package name or name: "
+            "its newest version (the highest version code).",
+        ),
     ],
     device: Annotated[
         list[str] | None,
@@ -210,7 +313,7 @@ def install_app(
         "INSTALL",
         list(device or []),
         group,
-        {"app_version": version_id},
+        {"app_version": version_to_install(run, run.client(), version)},
         wait=wait,
         timeout=timeout,
         interval=interval,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 import typer
@@ -33,6 +34,11 @@ def state_number(text: str) -> int:
     if value.isdigit():
         return int(value)
     raise CliError(f"unknown state {text!r}: use online, offline or a number", EXIT_USAGE)
+
+
+def _starting_with(choices: Iterable[str]) -> Callable[[str], list[str]]:
+    """Shell completion of an option: the ``choices`` that start with what is typed."""
+    return lambda incomplete: [c for c in choices if c.lower().startswith(incomplete.lower())]
 
 
 def state_name(device: Device) -> str | None:
@@ -88,7 +94,7 @@ DEVICE_APP = View.of_model(
         col("NAME", "app_name"),
         col("PACKAGE", "package_name"),
         col("VERSION", "version_name"),
-        col("CODE", "version_code"),
+        col("VERSION CODE", "version_code"),
         col("WHITELISTED", "whitelisted"),
     ],
 )
@@ -128,7 +134,11 @@ def list_devices(
     state: Annotated[
         str | None,
         typer.Option(
-            "--state", "-s", help="online, offline, or a state number.", show_default=False
+            "--state",
+            "-s",
+            help="online, offline, or a state number.",
+            show_default=False,
+            autocompletion=_starting_with(STATES),
         ),
     ] = None,
     search: Annotated[
@@ -222,6 +232,7 @@ def device_installs(
             "-s",
             help="Install state: " + ", ".join(AppInstallStateEnum.allowed_values),
             show_default=False,
+            autocompletion=_starting_with(AppInstallStateEnum.allowed_values),
         ),
     ] = None,
     limit: LimitOpt = None,

@@ -43,6 +43,7 @@ from esperclient import (
     RateLimitError,
     WaitTimeoutError,
 )
+from esperclient._sync._client import ends_in_api
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -105,6 +106,13 @@ def _unreachable(exc: ApiConnectionError, host: str | None) -> str:
     return f"could not connect to {where}: {text}"
 
 
+def _host_fix(host: str | None, configure: str) -> str | None:
+    """For a 404: the host to use instead, when the one in use does not end in ``/api``."""
+    if not host or ends_in_api(host):
+        return None
+    return f"use {host.rstrip('/')}/api as the host (--host, ESPER_HOST or `{configure}`)"
+
+
 def describe(
     exc: BaseException, *, host: str | None = None, profile: str | None = None
 ) -> tuple[str, str | None, int]:
@@ -137,7 +145,7 @@ def describe(
             )
             return message, hint, EXIT_CONFIG
         if isinstance(exc, NotFoundError):
-            return message, None, EXIT_NOT_FOUND
+            return message, _host_fix(host, configure), EXIT_NOT_FOUND
         if isinstance(exc, RateLimitError):
             after = exc.retry_after
             hint = f"try again in {after:g} s" if after is not None else "try again later"

@@ -1,7 +1,8 @@
 """``esper configure``, ``esper whoami``, ``esper profiles``: settings and who they are.
 
 The key is only ever written to the profiles file (mode 0600): it is never printed,
-echoed while typed, or put in an error message.
+echoed while typed, or put in an error message. ``configure`` checks the values with
+the API before saving them (``--no-verify`` saves them unchecked).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Annotated, Any
 import typer
 
 from esper_cli import config
-from esper_cli.errors import EXIT_USAGE, CliError
+from esper_cli.errors import EXIT_USAGE, CliError, describe
 from esper_cli.options import OutputOpt, show_list
 from esper_cli.output import Column, Format, View, print_one
 from esper_cli.state import state_of
+from esperclient import ApiException, Esper
 
 WHOAMI_KEYS = (
     "profile",
@@ -62,14 +64,69 @@ def _ask(label: str, current: str | None, *, secret: bool = False) -> str:
     if secret:
         suffix = " (Enter keeps the current one)" if current else ""
         while True:
-            value = typer.prompt(
-                f"{label}{suffix}", default="", hide_input=True, show_default=False
-            ).strip()
+            value = _ask_secret(f"{label}{suffix}")
             if value or current:
                 return value or (current or "")
             typer.echo(f"{label} is required", err=True)
     answer: str = typer.prompt(label, default=current or None, show_default=bool(current))
     return answer.strip()
+
+
+def _ask_secret(label: str) -> str:
+    """A secret typed without echo; from a pipe, one line read as it is (nothing to hide)."""
+    if sys.stdin.isatty():
+        typed: str = typer.prompt(label, default="", hide_input=True, show_default=False)
+        return typed.strip()
+    typer.echo(f"{label}: ", nl=False, err=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise typer.Abort()
+    return line.strip()
+
+
+def _ask_all(current: dict[str, str]) -> dict[str, str | None]:
+    """Every value, asked in turn; an empty or closed stdin is a usage error, said as such."""
+    try:
+        return {
+            key: _ask(config.LABELS[key].capitalize(), current.get(key), secret=key == "api_key")
+            for key in config.FIELDS
+        }
+    except typer.Abort:
+        if sys.stdin.isatty():
+            raise
+        typer.echo()  # end the prompt's line
+        raise CliError(
+            "stdin is empty or closed: nothing to answer the questions for the host, "
+            "API key and enterprise id",
+            EXIT_USAGE,
+            hint="give them as options: esper configure --host URL --enterprise ID "
+            "--api-key - (the key read from stdin)",
+        ) from None
+
+
+def _read_key() -> str:
+    """The key of ``--api-key -``: the first line of stdin."""
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise CliError("--api-key -: stdin is empty, no key to read", EXIT_USAGE)
+    return key
+
+
+def _verify(name: str, values: dict[str, str]) -> str:
+    """Check the values with the API (the key may read the enterprise); its name."""
+    try:
+        with Esper(
+            host=values["host"], api_key=values["api_key"], enterprise_id=values["enterprise_id"]
+        ) as esper:
+            return esper.enterprise.get().name or values["enterprise_id"]
+    except ApiException as exc:
+        message, _, code = describe(exc, host=values["host"], profile=name)
+        raise CliError(
+            message,
+            code,
+            hint=f"profile {name!r} not saved: check the values, or save them unchecked "
+            "with --no-verify",
+        ) from None
 
 
 def configure(
@@ -98,8 +155,12 @@ def configure(
         str | None,
         typer.Option("--enterprise", "-e", help="The enterprise id.", show_default=False),
     ] = None,
+    no_verify: Annotated[
+        bool,
+        typer.Option("--no-verify", help="Save without checking the values with the API."),
+    ] = False,
 ) -> None:
-    """Save host, API key and enterprise in a profile.
+    """Save host, API key and enterprise in a profile, once the API has accepted them.
 
     With no option it asks for each value (the key is not echoed). With options it asks
     nothing: values not given keep what the profile had.
@@ -107,28 +168,27 @@ def configure(
     run = state_of(ctx)
     name = config.check_profile_name(config.chosen_profile(profile or run.profile))
     current = config.read_profiles().get(name, {})
-    if api_key == "-":
-        api_key = sys.stdin.readline().strip()
     given = {
         "host": host or run.host,
-        "api_key": api_key,
+        "api_key": _read_key() if api_key == "-" else api_key,
         "enterprise_id": enterprise or run.enterprise,
     }
-    interactive = all(value is None for value in given.values())
+    if all(value is None for value in given.values()):
+        given = _ask_all(current)
     values: dict[str, str] = {}
     for key in config.FIELDS:
-        value = given[key]
-        if value is None and interactive:
-            value = _ask(config.LABELS[key].capitalize(), current.get(key), secret=key == "api_key")
-        value = value or current.get(key)
+        value = given[key] or current.get(key)
         if not value:
             flag = {"host": "--host", "api_key": "--api-key", "enterprise_id": "--enterprise"}[key]
             raise CliError(f"no {config.LABELS[key]} for profile {name!r}: give {flag}", EXIT_USAGE)
         values[key] = config.normalize_host(value) if key == "host" else value
+    enterprise_id = values["enterprise_id"]
+    if no_verify:
+        shown = f"{enterprise_id} (not checked)"
+    else:
+        shown = f"{_verify(name, values)} ({enterprise_id})"
     path = config.save_profile(name, values)
-    typer.echo(
-        f"Saved profile {name!r} in {path}: {values['host']}, enterprise {values['enterprise_id']}"
-    )
+    typer.echo(f"Saved profile {name!r} in {path}: {values['host']}, enterprise {shown}")
 
 
 def whoami(ctx: typer.Context, output: OutputOpt = None) -> None:

@@ -1,5 +1,5 @@
 """``python -m esper_emulator``."""
 
-from esper_emulator.cli import main
+from esper_emulator import main
 
-raise SystemExit(main())
+main()

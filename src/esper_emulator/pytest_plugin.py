@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from esper_emulator import INSTALL, load
+
 if TYPE_CHECKING:
     import esperclient
     from esper_emulator.testing import RunningEmulator, Sandbox
@@ -72,14 +74,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def _testing() -> ModuleType:
     """``esper_emulator.testing``, or a clear failure when the emulator extra is missing."""
     try:
-        from esper_emulator import testing
+        load("esper_emulator.server")  # the emulator's dependencies, which testing imports late
+        return load("esper_emulator.testing")
     except ImportError as exc:
-        pytest.fail(
-            f"the Esper emulator fixtures need the emulator extra: "
-            f"pip install 'esperclient[emulator]' ({exc})",
-            pytrace=False,
-        )
-    return testing
+        missing = exc.name
+    pytest.fail(
+        f"the Esper emulator fixtures need the emulator extra: {INSTALL} (no module {missing!r})",
+        pytrace=False,
+    )
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:

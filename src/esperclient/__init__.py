@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from esperclient._exceptions import BadRequestError as BadRequestError
     from esperclient._exceptions import CommandFailedError as CommandFailedError
     from esperclient._exceptions import ConflictError as ConflictError
+    from esperclient._exceptions import MissingSettingError as MissingSettingError
     from esperclient._exceptions import NotFoundError as NotFoundError
     from esperclient._exceptions import PayloadTooLargeError as PayloadTooLargeError
     from esperclient._exceptions import PermissionDeniedError as PermissionDeniedError
@@ -54,6 +55,7 @@ _EXCEPTIONS = (
     "BadRequestError",
     "CommandFailedError",
     "ConflictError",
+    "MissingSettingError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
@@ -77,6 +79,7 @@ _HOMES = {
     "Paginator": "esperclient._sync._pagination",
     **dict.fromkeys(_EXCEPTIONS, "esperclient._exceptions"),
 }
+_ASYNC = "esperclient._async"
 _SUBMODULES = ("api", "api_client", "configuration", "models", "rest")
 
 
@@ -96,7 +99,7 @@ def __getattr__(name: str) -> object:
     if name == "__all__":
         value: object = _all()
     elif name in _HOMES:
-        value = getattr(importlib.import_module(_HOMES[name]), name)
+        value = getattr(_home(_HOMES[name]), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(f"esperclient.{name}")
     else:
@@ -106,6 +109,19 @@ def __getattr__(name: str) -> object:
         value = getattr(home, name)
     globals()[name] = value
     return value
+
+
+def _home(module: str) -> ModuleType:
+    """Import ``module``; an async one without aiohttp says which extra brings it."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if not module.startswith(_ASYNC) or (exc.name or "").startswith("esperclient"):
+            raise
+        raise ModuleNotFoundError(
+            f"esperclient's async client needs {exc.name!r}: pip install 'esperclient[async]'",
+            name=exc.name,
+        ) from exc
 
 
 def _group_of(name: str) -> ModuleType | None:

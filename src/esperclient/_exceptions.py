@@ -15,6 +15,7 @@ Everything is an ``ApiException`` (the esperclient 0.1.3 name, importable from
     │   └── ServerError             5xx
     ├── ApiConnectionError          no answer: refused, reset, TLS failure...
     │   └── ApiTimeoutError         no answer in time
+    ├── MissingSettingError         no host, API key or enterprise: raised before any request
     └── WaitError                   a waiter gave up: ``last`` holds the last state seen
         ├── CommandFailedError      the command ended in failure
         └── WaitTimeoutError        no final state within the timeout
@@ -151,6 +152,23 @@ class ApiConnectionError(ApiException):
 
 class ApiTimeoutError(ApiConnectionError):
     """No HTTP answer within the timeout."""
+
+
+class MissingSettingError(ApiException, ValueError):
+    """A setting the client needs was given neither as an argument nor in the environment.
+
+    ``setting`` is the argument (``host``, ``api_key``, ``enterprise_id``) and
+    ``variable`` the environment variable that would provide it. It is a ``ValueError``
+    too, as the missing enterprise always was.
+    """
+
+    def __init__(self, message: str, *, setting: str, variable: str) -> None:
+        super().__init__(status=0, reason=message)
+        self.setting = setting
+        self.variable = variable
+
+    def __str__(self) -> str:
+        return str(self.reason)
 
 
 class WaitError(ApiException):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,17 +52,66 @@ def test_upload_shows_the_bytes_sent_up_to_the_total(
     assert quiet.code == 0 and quiet.stderr == ""
 
 
-def test_a_refused_upload_names_the_field_at_fault(
+def test_a_second_upload_of_a_version_says_which_version_exists(
     env: Tenant, make_apk: Callable[..., Path]
 ) -> None:
     apk = make_apk("com.example.twice")
-    upload(apk)
+    version = upload(apk)["versions"][0]
     again = run_esper("--quiet", "apps", "upload", str(apk))
     assert again.code == 1
-    assert again.stderr == (
+    already = (
+        f"version code 1 of com.example.twice is already uploaded: version 1.0, id {version['id']}"
+    )
+    assert again.stderr.splitlines() == [
+        f"error: {already}",
+        "hint: install it with `esper apps install`, or pass --skip-existing",
+    ]
+    skipped = run_esper("apps", "upload", str(apk), "--skip-existing", "-o", "json")
+    assert skipped.code == 0, skipped.everything
+    assert skipped.json()["versions"][0]["id"] == version["id"]
+    assert already in skipped.stderr
+
+    rebuilt = make_apk("com.example.twice", label="Another build")  # same version code
+    refused = run_esper("--quiet", "apps", "upload", str(rebuilt), "--skip-existing")
+    assert refused.code == 1  # not this file: the server's refusal as it is
+    assert refused.stderr == (
         "error: 400 Bad Request: Version code 1 of com.example.twice is already uploaded."
         " (app_file: This version (1) already exists.)\n"
     )
+
+
+def test_a_file_that_is_not_an_apk_is_refused_before_any_request(tmp_path: Path) -> None:
+    # Nothing is configured: a request would fail with exit 3, the local check exits 2.
+    text = tmp_path / "notes.apk"
+    text.write_text("not a zip")
+    no_manifest = tmp_path / "empty.apk"
+    with zipfile.ZipFile(no_manifest, "w") as archive:
+        archive.writestr("classes.dex", b"")
+    for path, reason in (
+        (text, "it is not a zip archive"),
+        (no_manifest, "it has no AndroidManifest.xml"),
+    ):
+        result = run_esper("apps", "upload", str(path))
+        assert result.code == 2
+        assert result.stderr == f"error: {path} is not an APK: {reason}\n"
+
+
+def test_install_by_package_name_installs_the_newest_version(
+    env: Tenant, sdk: esperclient.Esper, make_apk: Callable[..., Path]
+) -> None:
+    upload(make_apk("com.acme.kiosk", version_code=3, version_name="3.0"))
+    newest = upload(make_apk("com.acme.kiosk", version_code=10, version_name="10.0"))
+    upload(make_apk("com.acme.kiosk", version_code=7, version_name="7.0"))  # uploaded last
+    newest_id = next(v["id"] for v in newest["versions"] if v["version_name"] == "10.0")
+    device = online_devices(sdk)[0]
+    result = run_esper("apps", "install", "com.acme.kiosk", "-d", str(device.id), "-o", "json")
+    assert result.code == 0, result.everything
+    assert result.json()["command_args"]["app_version"] == newest_id
+    assert f"installing com.acme.kiosk 10.0 (version code 10): {newest_id}" in result.stderr
+    table = run_esper("apps", "versions", "com.acme.kiosk")
+    assert table.stdout.splitlines()[0].split()[:4] == ["ID", "VERSION", "VERSION", "CODE"]
+    unknown = run_esper("apps", "install", "com.acme.nothing", "-d", str(device.id))
+    assert unknown.code == 4
 
 
 def test_list_show_and_versions(env: Tenant, make_apk: Callable[..., Path]) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from esper_cli import config
-from tests.cli.conftest import run_esper
+from esper_emulator.server import EmulatorServer
+from tests.cli.conftest import Run, run_esper
 from tests.conftest import Tenant
 
 DEAD_HOST = "http://127.0.0.1:1/api"
@@ -56,8 +58,10 @@ def test_profiles_are_kept_side_by_side_and_updated_in_part(
     tenant: Tenant, config_dir: Path
 ) -> None:
     configure(tenant)
-    configure(tenant, "--profile", "staging", host="acme")
-    changed = run_esper("configure", "--profile", "staging", "--enterprise", "other-enterprise")
+    configure(tenant, "--profile", "staging", "--no-verify", host="acme")
+    changed = run_esper(
+        "configure", "--profile", "staging", "--enterprise", "other-enterprise", "--no-verify"
+    )
     assert changed.code == 0, changed.everything
     profiles = config.read_profiles(config_dir / "profiles.ini")
     assert profiles["default"]["host"] == tenant.host
@@ -176,7 +180,7 @@ def test_the_key_is_not_in_help_errors_or_verbose_logs(
 
 
 def test_environment_overrides_the_profile_and_options_override_both(tenant: Tenant) -> None:
-    configure(tenant, host=DEAD_HOST, key="not-the-key")
+    configure(tenant, "--no-verify", host=DEAD_HOST, key="not-the-key")
     assert run_esper("enterprise", "show").code == 5  # the profile's host is dead
 
     by_env = run_esper(
@@ -214,7 +218,7 @@ def test_environment_overrides_the_profile_and_options_override_both(tenant: Ten
 
 
 def test_a_profile_is_picked_by_option_or_by_esper_profile(tenant: Tenant) -> None:
-    configure(tenant, host=DEAD_HOST)  # default: dead
+    configure(tenant, "--no-verify", host=DEAD_HOST)  # default: dead
     configure(tenant, "--profile", "work")  # work: alive
     assert run_esper("whoami").code == 5
     by_env = run_esper("whoami", "-o", "json", env={"ESPER_PROFILE": "work"})
@@ -264,3 +268,91 @@ def test_a_broken_profiles_file_is_a_clear_error(tenant: Tenant, config_dir: Pat
         result = run_esper(*args)
         assert result.code == 3
         assert result.stderr.startswith(f"error: cannot read {config_dir / 'profiles.ini'}: ")
+
+
+def test_configure_checks_the_values_with_the_api_before_saving(
+    tenant: Tenant, config_dir: Path, server: EmulatorServer
+) -> None:
+    path = config_dir / "profiles.ini"
+    not_saved = "hint: profile 'default' not saved: check the values, or save them unchecked"
+    values = {
+        "--host": tenant.host,
+        "--api-key": tenant.api_key,
+        "--enterprise": tenant.enterprise_id,
+    }
+
+    def attempt(*flags: str, **changed: str) -> Run:
+        chosen = {**values, **changed}
+        return run_esper("configure", *(item for pair in chosen.items() for item in pair), *flags)
+
+    wrong_key = attempt(**{"--api-key": "not-a-key-of-this-emulator"})
+    assert wrong_key.code == 3
+    assert wrong_key.stderr.splitlines() == [
+        "error: 401 Unauthorized: Invalid token.",
+        f"{not_saved} with --no-verify",
+    ]
+    other_enterprise = attempt(**{"--enterprise": "00000000-0000-0000-0000-000000000000"})
+    assert other_enterprise.code == 3
+    assert other_enterprise.stderr.startswith("error: 403 Forbidden: ")
+    no_api = attempt(**{"--host": server.url})
+    assert no_api.code == 4
+    assert no_api.stderr.splitlines()[0] == (
+        f"error: 404 Not Found: Not found. (check the host, {server.url}: the Esper API's base"
+        f" URL ends in /api, e.g. {server.url}/api)"
+    )
+    assert not path.exists()  # nothing saved
+    for refused in (wrong_key, other_enterprise, no_api):
+        assert tenant.api_key not in refused.everything
+
+    unchecked = attempt("--no-verify", **{"--host": server.url})
+    assert unchecked.code == 0, unchecked.everything
+    assert unchecked.stdout.endswith(f"enterprise {tenant.enterprise_id} (not checked)\n")
+    assert config.read_profiles(path)["default"]["host"] == server.url
+
+    checked = attempt()
+    assert checked.code == 0, checked.everything
+    assert checked.stdout == (
+        f"Saved profile 'default' in {path}: {tenant.host}, "
+        f"enterprise Test Enterprise ({tenant.enterprise_id})\n"
+    )
+
+
+def test_configure_with_nothing_on_stdin_says_so(tenant: Tenant, config_dir: Path) -> None:
+    empty = run_esper("configure", input="")  # as `esper configure < /dev/null`
+    assert empty.code == 2
+    assert empty.stdout == "Host: \n"  # the prompt's line ends before the error
+    assert empty.stderr.splitlines() == [
+        "error: stdin is empty or closed: nothing to answer the questions for the host,"
+        " API key and enterprise id",
+        "hint: give them as options: esper configure --host URL --enterprise ID --api-key -"
+        " (the key read from stdin)",
+    ]
+    no_key = run_esper(
+        "configure", "--host", tenant.host, "--enterprise", tenant.enterprise_id, "--api-key", "-",
+        input="",
+    )  # fmt: skip
+    assert no_key.code == 2
+    assert no_key.stderr == "error: --api-key -: stdin is empty, no key to read\n"
+    assert not (config_dir / "profiles.ini").exists()
+
+
+def test_a_piped_key_is_read_without_an_echo_warning(tenant: Tenant, config_dir: Path) -> None:
+    # A process of its own, without a terminal (start_new_session), as in CI: there the
+    # standard library's hidden prompt warns that the input may be echoed.
+    script = Path(sys.executable).parent / "esper"
+    answers = f"{tenant.host}\n{tenant.api_key}\n{tenant.enterprise_id}\n"
+    result = subprocess.run(
+        [str(script), "configure"],
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ESPER_CONFIG_DIR": str(config_dir)},
+        start_new_session=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "echo" not in result.stderr.lower()
+    assert tenant.api_key not in result.stdout + result.stderr
+    saved = config.read_profiles(config_dir / "profiles.ini")["default"]
+    assert saved["api_key"] == tenant.api_key

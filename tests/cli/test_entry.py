@@ -76,6 +76,17 @@ def test_shell_completion_is_enabled_for_bash_zsh_and_fish() -> None:
     }
 
 
+def test_states_complete_as_the_docs_promise() -> None:
+    def complete(line: str) -> list[str]:
+        words = line.split(" ")
+        env = {"_ESPER_COMPLETE": "complete_bash", "COMP_WORDS": line}
+        return esper_process(env={**env, "COMP_CWORD": str(len(words) - 1)}).stdout.split()
+
+    assert complete("esper devices list --state ") == ["online", "offline"]
+    assert complete("esper devices list -s off") == ["offline"]
+    assert complete("esper devices installs Lobby-0001 --state INSTALL_F") == ["INSTALL_FAILED"]
+
+
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """``esper emulator serve`` in a process of its own, stopped after the test."""
@@ -161,3 +172,38 @@ def test_without_the_cli_extra_the_script_says_what_to_install() -> None:
     assert result.stderr == (
         "esper: the command line needs 'typer': pip install 'esperclient[cli]'\n"
     )
+
+
+def test_without_the_emulator_extra_esper_emulator_says_what_to_install(tmp_path: Path) -> None:
+    # The extras are installed here: a sitecustomize on PYTHONPATH blocks starlette in the
+    # child processes, as if the emulator extra were not installed.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'starlette':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    needed = "the Esper emulator needs 'starlette': pip install 'esperclient[emulator]'"
+    for command in (
+        [str(SCRIPT.parent / "esper-emulator"), "serve", "--port", "0"],
+        [sys.executable, "-m", "esper_emulator", "serve", "--port", "0"],
+    ):
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env=env, check=False
+        )
+        assert result.returncode == 1
+        assert result.stderr == f"esper-emulator: {needed}\n"
+    imported = subprocess.run(
+        [sys.executable, "-c", "from esper_emulator import EmulatorServer"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert imported.stderr.splitlines()[-1] == f"esper_emulator.MissingExtraError: {needed}"

@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from esper_cli.errors import describe, redact
+from esper_emulator.server import EmulatorServer
 from esperclient import BadRequestError
 from tests.cli.conftest import run_esper
 from tests.conftest import Tenant
@@ -27,6 +28,20 @@ def test_404_is_one_line_and_exit_4(env: Tenant) -> None:
     assert result.code == 4
     assert result.stdout == ""
     assert result.stderr == "error: 404 Not Found: Device not found.\n"
+
+
+def test_a_host_without_api_says_what_the_host_should_be(
+    env: Tenant, server: EmulatorServer
+) -> None:
+    result = run_esper("--host", server.url, "devices", "list")
+    assert result.code == 4
+    assert result.stderr.splitlines() == [
+        f"error: 404 Not Found: Not found. (check the host, {server.url}: the Esper API's base"
+        f" URL ends in /api, e.g. {server.url}/api)",
+        f"hint: use {server.url}/api as the host (--host, ESPER_HOST or `esper configure`)",
+    ]
+    tenant_404 = run_esper("--host", server.url + "/api", "devices", "show", MISSING)
+    assert tenant_404.stderr == "error: 404 Not Found: Device not found.\n"  # a right host
 
 
 def test_400_names_the_field_and_exits_1(env: Tenant) -> None:

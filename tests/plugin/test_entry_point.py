@@ -103,6 +103,33 @@ def test_a_missing_emulator_extra_fails_the_tests_that_need_it(tmp_path: Path) -
     assert "need the emulator extra: pip install 'esperclient[emulator]'" in result.stdout
 
 
+def test_fixtures_without_the_emulators_dependencies_say_what_to_install(tmp_path: Path) -> None:
+    # The extras are installed here: the child's conftest blocks starlette, as if the
+    # emulator extra were not installed (esper_emulator.testing itself still imports).
+    (tmp_path / "conftest.py").write_text(
+        "import sys\n"
+        "\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'starlette':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    (tmp_path / "test_needs_it.py").write_text(
+        "def test_client(esper):\n    pass\n\ndef test_session(esper_emulator_session):\n    pass\n"
+    )
+    result = run_pytest(tmp_path, "-rE")
+    assert result.returncode == 1, result.stdout
+    assert "2 errors" in result.stdout
+    needed = (
+        "the Esper emulator fixtures need the emulator extra: "
+        "pip install 'esperclient[emulator]' (no module 'starlette')"
+    )
+    assert result.stdout.count(needed) >= 2, result.stdout
+    assert "Traceback" not in result.stdout and "ModuleNotFoundError" not in result.stdout
+
+
 def test_a_positional_marker_argument_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text(
         "import pytest\n\n@pytest.mark.esper_emulator(3)\ndef test_it(esper):\n    pass\n"

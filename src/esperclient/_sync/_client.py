@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import msgspec
 
 from esperclient._bulk import Progress
+from esperclient._exceptions import MissingSettingError, NotFoundError
 from esperclient._multipart import with_progress
 from esperclient._operations import Operation
 from esperclient._request import HttpRequest, build, decode
@@ -36,10 +37,39 @@ from esperclient.configuration import Configuration
 from esperclient.rest import RESTClientObject
 
 Timeout = float | tuple[float, float] | None
+HOST_EXAMPLE = "https://TENANT-api.esper.cloud/api"
 
 
 def _setting(value: Any, variable: str) -> Any:
     return value if value is not None else os.environ.get(variable)
+
+
+def _required(value: str | None, label: str, setting: str, variable: str) -> str:
+    """``value``, or the error naming the argument and variable that would give it."""
+    if not value:
+        raise MissingSettingError(
+            f"no {label}: pass {setting}= or set {variable}", setting=setting, variable=variable
+        )
+    return value
+
+
+def ends_in_api(host: str) -> bool:
+    """Whether the path of ``host`` ends in ``/api``, as the Esper API's base URL does."""
+    return urlsplit(host).path.rstrip("/").endswith("/api")
+
+
+def _is_esper_error(body: str | None) -> bool:
+    """Whether ``body`` is the Esper error body (JSON with a ``message``)."""
+    try:
+        parsed = msgspec.json.decode(body or "")
+    except msgspec.DecodeError:
+        return False
+    return isinstance(parsed, dict) and "message" in parsed
+
+
+def _host_hint(host: str) -> str:
+    example = HOST_EXAMPLE if ends_in_api(host) else f"{host}/api"
+    return f"check the host, {host}: the Esper API's base URL ends in /api, e.g. {example}"
 
 
 class SyncAPIClient:
@@ -59,9 +89,7 @@ class SyncAPIClient:
 
     def enterprise(self) -> str:
         """The enterprise every call is about; a clear error when none was configured."""
-        if not self.enterprise_id:
-            raise ValueError("no enterprise: pass enterprise_id= or set ESPER_ENTERPRISE_ID")
-        return self.enterprise_id
+        return _required(self.enterprise_id, "enterprise", "enterprise_id", "ESPER_ENTERPRISE_ID")
 
     def use_key(self, api_key: str) -> None:
         """Send ``api_key`` from now on (after a renewal)."""
@@ -85,8 +113,7 @@ class SyncAPIClient:
         if on_progress is not None and callable(request.body):
             total = int(request.headers.get("Content-Length", 0))
             request.body = with_progress(request.body, total, on_progress)
-        response = self.transport.send(request, timeout or self.configuration.timeout)
-        return decode(op.returns, response.data)
+        return decode(op.returns, self._send(request, timeout))
 
     def request(
         self,
@@ -106,10 +133,23 @@ class SyncAPIClient:
         if json is not None:
             body = msgspec.json.encode(json)
             headers["Content-Type"] = "application/json"
-        response = self.transport.send(
-            HttpRequest(method.upper(), url, headers, body), timeout or self.configuration.timeout
-        )
-        return msgspec.json.decode(response.data) if response.data else None
+        data = self._send(HttpRequest(method.upper(), url, headers, body), timeout)
+        return msgspec.json.decode(data) if data else None
+
+    def _send(self, request: HttpRequest, timeout: Timeout) -> bytes:
+        """Send ``request``; the body. A 404 from a host that may be wrong says what it should be.
+
+        The host may be wrong when its path does not end in ``/api``, or when the 404 is
+        not the Esper error body (a web server's page, say).
+        """
+        try:
+            response = self.transport.send(request, timeout or self.configuration.timeout)
+        except NotFoundError as exc:
+            host = self.configuration.host
+            if not (ends_in_api(host) and _is_esper_error(exc.body)):
+                exc.message = f"{exc.message or 'Not Found'} ({_host_hint(host)})"
+            raise
+        return response.data
 
     def close(self) -> None:
         """Release the connections."""
@@ -120,9 +160,11 @@ class Esper:
     """The Esper API, the idiomatic way.
 
     Settings come from the arguments, then the environment (``ESPER_HOST``,
-    ``ESPER_API_KEY``, ``ESPER_ENTERPRISE_ID``), then defaults. Every call goes to
-    ``enterprise_id``. ``max_retries`` repeats what is safe to repeat (never a command
-    that may have reached the server); ``rate_limit`` caps requests per second.
+    ``ESPER_API_KEY``, ``ESPER_ENTERPRISE_ID``). Without a host or a key it raises
+    ``MissingSettingError`` at once; without an enterprise, at the first call that needs
+    one. Every call goes to ``enterprise_id``. ``max_retries`` repeats what is safe to
+    repeat (never a command that may have reached the server); ``rate_limit`` caps
+    requests per second.
     """
 
     def __init__(
@@ -140,11 +182,13 @@ class Esper:
         max_connections: int = 64,
     ) -> None:
         configuration = Configuration()
-        configuration.host = (_setting(host, "ESPER_HOST") or configuration.host).rstrip("/")
-        key = _setting(api_key, "ESPER_API_KEY")
-        if key:
-            configuration.api_key["Authorization"] = key
-            configuration.api_key_prefix["Authorization"] = "Bearer"
+        configuration.host = _required(
+            _setting(host, "ESPER_HOST"), f"host (e.g. {HOST_EXAMPLE})", "host", "ESPER_HOST"
+        ).rstrip("/")
+        configuration.api_key["Authorization"] = _required(
+            _setting(api_key, "ESPER_API_KEY"), "API key", "api_key", "ESPER_API_KEY"
+        )
+        configuration.api_key_prefix["Authorization"] = "Bearer"
         configuration.timeout = timeout
         configuration.retries = max_retries
         configuration.rate_limit = rate_limit
