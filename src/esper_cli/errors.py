@@ -212,6 +212,12 @@ class EsperGroup(TyperGroup):
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
+    def get_help_option(self, ctx: Any) -> Any:
+        """The ``--help`` option; every flag of the tree is then shown bare (no ``<bool>``)."""
+        option = super().get_help_option(ctx)
+        _show_flags_bare(self, option, ctx)
+        return option
+
     @staticmethod
     def _report(ctx: Any, exc: BaseException) -> int:
         state = ctx.obj
@@ -220,3 +226,13 @@ class EsperGroup(TyperGroup):
             host, profile, secrets = context()
             return report(exc, host=host, profile=profile, secrets=secrets)
         return report(exc)
+
+
+def _show_flags_bare(command: Any, help_option: Any, ctx: Any) -> None:
+    """Give every on/off flag of ``command`` and its subcommands, ``--help`` included, an
+    empty metavar: typer's rich help would print ``<bool>`` beside each."""
+    for param in [*command.params, help_option]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _show_flags_bare(sub, sub.get_help_option(ctx), ctx)

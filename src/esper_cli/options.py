@@ -26,8 +26,6 @@ LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=1, help="Show at most N items.", show_default=False),
 ]
-FLAG = ""
-"""The metavar of an on/off flag: none (typer's rich help would show ``<bool>``)."""
 PageSizeOpt = Annotated[
     int | None,
     typer.Option(
@@ -37,16 +35,13 @@ PageSizeOpt = Annotated[
         show_default=False,
     ),
 ]
-YesOpt = Annotated[
-    bool, typer.Option("--yes", "-y", metavar=FLAG, help="Do not ask for confirmation.")
-]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 NameSearchOpt = Annotated[str | None, typer.Option(help="Part of the name.", show_default=False)]
 WaitOpt = Annotated[
     bool,
     typer.Option(
         "--wait",
         "-w",
-        metavar=FLAG,
         help="Wait until the command is final and show how it ended.",
     ),
 ]

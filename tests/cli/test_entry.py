@@ -9,10 +9,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from esper_cli import emulator
+from esper_cli.app import app
 from tests.cli.conftest import run_esper
 from tests.conftest import Tenant
 
@@ -207,3 +210,19 @@ def test_without_the_emulator_extra_esper_emulator_says_what_to_install(tmp_path
         check=False,
     )
     assert imported.stderr.splitlines()[-1] == f"esper_emulator.MissingExtraError: {needed}"
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*path, name))
+
+
+def test_no_help_page_shows_a_type_beside_a_flag() -> None:
+    paths = list(_command_paths(typer.main.get_command(app)))
+    assert len(paths) > 40  # every group and command, the root included
+    for path in paths:
+        helped = run_esper(*path, "--help", env={"COLUMNS": "200"})
+        assert helped.code == 0, path
+        assert "<bool>" not in helped.stdout, path
+        assert "--help" in helped.stdout, path
