@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.internal.conjecture import providers
+from sortedcontainers import SortedSet
 
 import esperclient
 from esper_emulator.apk import build_apk
@@ -97,3 +99,15 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., EmulatorServer]]:
     yield start
     for running in started:
         running.stop()
+
+
+@pytest.fixture
+def no_local_constants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis mixes into its draws the constants of every local module loaded so far,
+    so a derandomized test would still depend on which tests ran before it (and on the
+    order pytest-xdist gives them). Without them, the same examples on every run."""
+    empty = providers.Constants(
+        integers=SortedSet(), floats=SortedSet(), bytes=SortedSet(), strings=SortedSet()
+    )
+    monkeypatch.setattr(providers, "_get_local_constants", lambda: empty)
+    monkeypatch.setattr(providers, "CONSTANTS_CACHE", {})

@@ -38,6 +38,9 @@ LINKS_THE_SPEC_FORGOT = (
 
 def _spec_with_nullable_links() -> dict[str, Any]:
     raw: dict[str, Any] = json.loads(SPEC.read_text())
+    # Another bug of the spec: a v0 request's tally names its state ("Command Success"),
+    # which the spec calls a uuid.
+    del raw["definitions"]["V0CommandRequestStatus"]["properties"]["state"]["format"]
     for operations in raw["paths"].values():
         for operation in operations.values():
             if (
@@ -61,8 +64,15 @@ def fuzz_tenant(server: EmulatorServer) -> Tenant:
     return new_tenant(server, "Fuzzed Enterprise", devices=5)
 
 
+@pytest.mark.usefixtures("no_local_constants")
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same requests on every run: a failure is a change, not luck
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(data=st.data())
 def test_no_server_error_and_answers_match_the_spec(
     operation: Any, data: st.DataObject, fuzz_tenant: Tenant

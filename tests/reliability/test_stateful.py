@@ -16,11 +16,9 @@ from typing import Any
 
 import msgspec
 import pytest
-from sortedcontainers import SortedSet
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402
-from hypothesis.internal.conjecture import providers  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     ensure_resource_availability,
@@ -53,18 +51,6 @@ CHECKS = [
     use_after_free,
     ensure_resource_availability,
 ]
-
-
-@pytest.fixture
-def no_local_constants(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hypothesis mixes into its draws the constants of every local module loaded so far,
-    so the walk would depend on which tests ran before this one (and on the order xdist
-    gives them). Without them, the same walk on every run."""
-    empty = providers.Constants(
-        integers=SortedSet(), floats=SortedSet(), bytes=SortedSet(), strings=SortedSet()
-    )
-    monkeypatch.setattr(providers, "_get_local_constants", lambda: empty)
-    monkeypatch.setattr(providers, "CONSTANTS_CACHE", {})
 
 
 @pytest.mark.usefixtures("no_local_constants")
