@@ -111,3 +111,17 @@ def no_local_constants(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(providers, "_get_local_constants", lambda: empty)
     monkeypatch.setattr(providers, "CONSTANTS_CACHE", {})
+
+
+def import_blocker(*packages: str) -> str:
+    """Python source that, run first in a child interpreter, makes importing ``packages``
+    fail as if they were not installed (the development environment has every extra)."""
+    return (
+        "import sys\n"
+        f"_blocked = {packages!r}\n"
+        "class _Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in _blocked:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _Block())\n"
+    )

@@ -17,7 +17,7 @@ import typer
 from esper_cli import emulator
 from esper_cli.app import app
 from tests.cli.conftest import run_esper
-from tests.conftest import Tenant
+from tests.conftest import Tenant, import_blocker
 
 SCRIPT = Path(sys.executable).parent / "esper"
 
@@ -180,16 +180,7 @@ def test_without_the_cli_extra_the_script_says_what_to_install() -> None:
 def test_without_the_emulator_extra_esper_emulator_says_what_to_install(tmp_path: Path) -> None:
     # The extras are installed here: a sitecustomize on PYTHONPATH blocks starlette in the
     # child processes, as if the emulator extra were not installed.
-    (tmp_path / "sitecustomize.py").write_text(
-        "import sys\n"
-        "\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'starlette':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "\n"
-        "sys.meta_path.insert(0, Block())\n"
-    )
+    (tmp_path / "sitecustomize.py").write_text(import_blocker("starlette"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     needed = "the Esper emulator needs 'starlette': pip install 'esperclient[emulator]'"
     for command in (

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import esper_emulator.pytest_plugin
+from tests.conftest import import_blocker
 from tests.plugin.conftest import run_pytest
 
 
@@ -106,16 +107,7 @@ def test_a_missing_emulator_extra_fails_the_tests_that_need_it(tmp_path: Path) -
 def test_fixtures_without_the_emulators_dependencies_say_what_to_install(tmp_path: Path) -> None:
     # The extras are installed here: the child's conftest blocks starlette, as if the
     # emulator extra were not installed (esper_emulator.testing itself still imports).
-    (tmp_path / "conftest.py").write_text(
-        "import sys\n"
-        "\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'starlette':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "\n"
-        "sys.meta_path.insert(0, Block())\n"
-    )
+    (tmp_path / "conftest.py").write_text(import_blocker("starlette"))
     (tmp_path / "test_needs_it.py").write_text(
         "def test_client(esper):\n    pass\n\ndef test_session(esper_emulator_session):\n    pass\n"
     )
@@ -142,15 +134,9 @@ def test_a_positional_marker_argument_is_a_usage_error(tmp_path: Path) -> None:
 def _imported_by_the_plugin(*blocked: str) -> subprocess.CompletedProcess[str]:
     """Import the plugin in a fresh interpreter where ``blocked`` modules cannot be imported."""
     code = (
-        "import sys\n"
-        f"blocked = {blocked!r}\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in blocked:\n"
-        "            raise ImportError(f'{name} is not installed')\n"
-        "sys.meta_path.insert(0, Block())\n"
-        "import esper_emulator.pytest_plugin\n"
-        "print(' '.join(sorted(sys.modules)))\n"
+        import_blocker(*blocked)
+        + "import esper_emulator.pytest_plugin\n"
+        + "print(' '.join(sorted(sys.modules)))\n"
     )
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 

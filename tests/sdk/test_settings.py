@@ -14,7 +14,7 @@ import pytest
 
 import esperclient
 from esper_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.conftest import Tenant, import_blocker
 from tests.sdk.test_esper import MODES, aw, run
 
 VARIABLES = ("ESPER_HOST", "ESPER_API_KEY", "ESPER_ENTERPRISE_ID")
@@ -145,13 +145,7 @@ def test_without_aiohttp_async_esper_says_which_extra_to_install() -> None:
     # The dev environment has aiohttp: a child interpreter blocks it to see what a user
     # without the async extra sees.
     code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'aiohttp':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "sys.meta_path.insert(0, Block())\n"
-        "import esperclient\n"
+        import_blocker("aiohttp") + "import esperclient\n"
         "assert esperclient.Esper\n"  # the sync client needs no aiohttp
         "try:\n"
         "    from esperclient import AsyncEsper\n"
