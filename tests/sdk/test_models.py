@@ -28,7 +28,7 @@ def test_to_dict_nests_and_repr_pretty_prints_it() -> None:
     )
     as_dict = command.to_dict()
     assert as_dict["command_args"]["app_version"] == "v1"
-    assert as_dict["command_args"]["wipe_frp"] is None
+    assert as_dict["command_args"]["wipe_frp"] is True  # 0.1.3's default
     assert repr(command) == pprint.pformat(as_dict) == command.to_str()
 
 
@@ -43,8 +43,11 @@ def test_equality_attributes_and_positional_construction() -> None:
 
 
 def test_requests_are_encoded_with_json_keys_and_without_unset_fields() -> None:
-    args = esperclient.CommandArgs(wipe_frp=True)
-    assert msgspec.json.decode(msgspec.json.encode(args)) == {"wipe_FRP": True}
+    args = esperclient.CommandArgs(wipe_frp=False)
+    assert msgspec.json.decode(msgspec.json.encode(args)) == {
+        "wipe_external_storage": False,
+        "wipe_FRP": False,
+    }
 
 
 def test_decoding_tolerates_what_the_server_adds_later() -> None:

@@ -7,7 +7,8 @@ a ``repr`` that pretty-prints the dict, equality, and settable attributes.
 
 Models are tolerant readers: unknown JSON keys are ignored, every field is optional,
 and enum-typed fields hold plain strings (or ints), so a value the server adds later
-never breaks a client.
+never breaks a client. Fields that 0.1.3's constructor fills in (``CommandArgs.wipe_frp``
+is ``True``...) are filled alike when building and when decoding, and are sent.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def sent_default(value: Any, name: str | None = None) -> Any:
+    """A field default that 0.1.3's constructor fills in, which decoding fills too and
+    encoding sends (a plain msgspec default would be left out of the JSON)."""
+    return msgspec.field(default_factory=lambda: value, name=name)
 
 
 class Model(msgspec.Struct, omit_defaults=True, gc=False):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from msgspec import field
-
-from esperclient.models._base import EnumModel, Model
+from esperclient.models._base import EnumModel, Model, sent_default
 
 
 class SettingsVolumeStreamEnum(EnumModel):
@@ -18,6 +16,12 @@ class SettingsVolumeStreamEnum(EnumModel):
     STREAM_ALARM = 2
     STREAM_MUSIC = 3
 
+    # 0.1.3's names for the same values, as the strings it declared
+    _0 = "0"
+    _1 = "1"
+    _2 = "2"
+    _3 = "3"
+
 
 class SettingsGPSStateEnum(EnumModel):
     """Device settings GPS state enum."""
@@ -27,6 +31,12 @@ class SettingsGPSStateEnum(EnumModel):
     LOCATION_MODE_BATTERY_SAVING = 2
     LOCATION_MODE_OFF = 3
 
+    # 0.1.3's names for the same values, as the strings it declared
+    _0 = "0"
+    _1 = "1"
+    _2 = "2"
+    _3 = "3"
+
 
 class SettingsRotateStateEnum(EnumModel):
     """Device settings rotate state enum."""
@@ -34,6 +44,11 @@ class SettingsRotateStateEnum(EnumModel):
     AUTO = 0
     PORTRAIT_ONLY = 1
     LANDSCAPE_ONLY = 2
+
+    # 0.1.3's names for the same values, as the strings it declared
+    _0 = "0"
+    _1 = "1"
+    _2 = "2"
 
 
 class DeviceCommandEnum(EnumModel):
@@ -121,8 +136,8 @@ class V0CommandScheduleEnum(EnumModel):
 class V0CommandScheduleArgsTimeTypeEnum(EnumModel):
     """Which clock a schedule window follows: the console's or the device's."""
 
-    console = "console"
-    device = "device"
+    CONSOLE = "console"
+    DEVICE = "device"
 
 
 class V0CommandStatus(Model):
@@ -146,8 +161,8 @@ class CommandArgs(Model):
         "gps_state": "SettingsGPSStateEnum",
     }
 
-    wipe_external_storage: bool | None = None
-    wipe_frp: bool | None = field(default=None, name="wipe_FRP")
+    wipe_external_storage: bool | None = sent_default(False)
+    wipe_frp: bool | None = sent_default(True, name="wipe_FRP")
     brightness_value: int | None = None
     stream: int | None = None
     volume_level: int | None = None
@@ -246,7 +261,7 @@ class V0CommandRequest(Model):
     command_type: str | None = None
     devices: list[str] | None = None
     groups: list[str] | None = None
-    device_type: str | None = None
+    device_type: str | None = sent_default("active")
     command: str | None = None
     command_args: V0CommandArgs | None = None
     schedule: str | None = None
@@ -254,3 +269,16 @@ class V0CommandRequest(Model):
     issued_by: str | None = None
     created_on: datetime | None = None
     status: list[V0CommandRequestStatus] | None = None
+
+
+class V0CommandStatusUpdateDetails(Model):
+    """The `V0CommandStatusUpdateDetails` object of the Esper API."""
+
+    reason: str | None = None
+
+
+class V0CommandStatusUpdate(Model):
+    """The `V0CommandStatusUpdate` object of the Esper API."""
+
+    reason: str | None = None
+    details: V0CommandStatusUpdateDetails | None = None

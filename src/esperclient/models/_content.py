@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from esperclient.models._base import Model
+from esperclient.models._base import Model, sent_default
 
 
 class Owner(Model):
@@ -76,7 +76,7 @@ class Content(Model):
     download_url: str | None = None
     name: str | None = None
     key: str | None = None
-    is_dir: bool | None = None
+    is_dir: bool | None = sent_default(False)
     kind: str | None = None
     hash: str | None = None
     size: str | None = None

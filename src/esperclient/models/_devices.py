@@ -7,7 +7,7 @@ from typing import Any
 
 from msgspec import field
 
-from esperclient.models._base import Model
+from esperclient.models._base import Model, sent_default
 
 
 class EmmDevice(Model):
@@ -21,7 +21,7 @@ class EmmDevice(Model):
     policy: int | None = None
     created_on: datetime | None = None
     updated_on: datetime | None = None
-    is_active: bool | None = None
+    is_active: bool | None = sent_default(True)
 
 
 class DeviceAppPermission(Model):
@@ -77,8 +77,8 @@ class Device(Model):
     created_on: datetime | None = None
     updated_on: datetime | None = None
     emm_device: EmmDevice | None = None
-    is_gms: bool | None = None
-    is_active: bool | None = None
+    is_gms: bool | None = sent_default(True)
+    is_active: bool | None = sent_default(True)
 
 
 class DeviceApp(Model):

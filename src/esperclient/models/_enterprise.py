@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from msgspec import field
 
-from esperclient.models._base import Model
+from esperclient.models._base import EnumModel, Model
 
 
 class EnterprisePolicyDataDeviceUpdatePolicy(Model):
@@ -189,3 +189,75 @@ class EnterprisePolicyPartialUpdate(Model):
     created_on: datetime | None = None
     is_active: bool | None = None
     google_policy_id: str | None = None
+
+
+class EMMEnterpriseStateEnum(EnumModel):
+    """The state of an enterprise's sign-up with Google (0.1.3's numbered constants)."""
+
+    _1 = "1"
+    _2 = "2"
+    _3 = "3"
+    _4 = "4"
+    _5 = "5"
+    _10 = "10"
+
+
+class GoogleEnterprise(Model):
+    """The `GoogleEnterprise` object of the Esper API (the v0 enterprise's EMM binding)."""
+
+    _enum_fields: ClassVar[dict[str, str]] = {"state": "EMMEnterpriseStateEnum"}
+
+    id: int | None = None
+    google_enterprise_id: str | None = None
+    name: str | None = None
+    state: int | str | None = None
+    callback_url: str | None = None
+    signup_url: str | None = None
+    completion_token: str | None = None
+    enterprise_token: str | None = None
+    is_active: bool | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    enterprise: str | None = None
+
+
+class EnterpriseDetail(Model):
+    """The `EnterpriseDetail` object of the Esper API (the v0 enterprise's registration)."""
+
+    id: str | None = None
+    registered_name: str | None = None
+    registered_address: str | None = None
+    location: str | None = None
+    zipcode: str | None = None
+    contact_person: str | None = None
+    contact_number: str | None = None
+    contact_email: str | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    is_active: bool | None = None
+
+
+class Enterprise(Model):
+    """The `Enterprise` object of the Esper v0 API."""
+
+    id: str | None = None
+    url: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    short_code: str | None = None
+    mdm_service: int | None = None
+    details: EnterpriseDetail | None = None
+    default_policy: int | None = None
+    emm: GoogleEnterprise | None = None
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    is_active: bool | None = None
+
+
+class EnterpriseUpdate(Model):
+    """The `EnterpriseUpdate` object of the Esper v0 API."""
+
+    name: str | None = None
+    display_name: str | None = None
+    short_code: str | None = None
+    details: EnterpriseDetail | None = None

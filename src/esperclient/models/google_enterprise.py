@@ -1,0 +1,5 @@
+"""The esperclient 0.1.3 module path of this model."""
+
+from esperclient.models._enterprise import GoogleEnterprise
+
+__all__ = ["GoogleEnterprise"]
