@@ -86,6 +86,7 @@ class Seeder:
         self.store.insert(
             schema.enterprises, id=enterprise_id, name=name, doc=msgspec.json.encode(doc)
         )
+        Groups(self.store, self.clock).create_root(enterprise_id)
         return enterprise_id
 
     def group(self, enterprise_id: str, name: str, device_ids: list[str]) -> str:
@@ -107,6 +108,7 @@ class Seeder:
             rows.append({"id": device.id, "enterprise_id": enterprise_id, "seq": place, **columns})
         self.store.insert_many(schema.devices, rows)
         effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
+        Groups(self.store, self.clock).join_root(enterprise_id, ids)
         return ids
 
     def _device(self, enterprise_id: str, n: int, r: random.Random, online: bool) -> Device:
