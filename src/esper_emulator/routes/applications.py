@@ -98,6 +98,8 @@ async def upload(call: Call) -> bytes:
     )
     path = received.path
     try:
+        if received.size == 0:
+            raise bad_request("app_file", "The submitted file is empty.")
         try:
             apk = await run_in_threadpool(read_apk, path)  # hashing a big file takes a while
         except InvalidApk as exc:
