@@ -15,6 +15,11 @@ on every operation. The real API, a Django REST framework service, ignores unkno
 query parameters; the emulator refuses them so that a misspelt filter in client code
 shows up at once instead of silently filtering nothing. ``limit`` must be 1 to
 ``MAX_PAGE_SIZE`` and ``offset`` 0 or more, both within 64-bit integers.
+
+As in Django: a query string is at most ``MAX_QUERY_BYTES`` long with at most
+``MAX_QUERY_FIELDS`` fields, a value holding a NUL character is a 400, and an empty
+value counts as not given (django-filter's rule). A path id that is a UUID in any
+form (upper case, without dashes) is read as its canonical form, the enterprise's too.
 """
 
 from __future__ import annotations
