@@ -15,6 +15,11 @@ on every operation. The real API, a Django REST framework service, ignores unkno
 query parameters; the emulator refuses them so that a misspelt filter in client code
 shows up at once instead of silently filtering nothing. ``limit`` must be 1 to
 ``MAX_PAGE_SIZE`` and ``offset`` 0 or more, both within 64-bit integers.
+
+As in Django: a query string is at most ``MAX_QUERY_BYTES`` long with at most
+``MAX_QUERY_FIELDS`` fields, a value holding a NUL character is a 400, and an empty
+value counts as not given (django-filter's rule). A path id that is a UUID in any
+form (upper case, without dashes) is read as its canonical form, the enterprise's too.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from starlette.routing import Route
 from esper_emulator.errors import ApiError, bad_request
 from esper_emulator.store.schema import BASE_URL_MARK
 from esper_emulator.uploads import read_json
-from esper_emulator.validation import Rules, check
+from esper_emulator.validation import NULL_CHARACTERS, Rules, check, check_nulls
 from esperclient._operations import Operation, Param
 from esperclient.models._base import Model
 
@@ -44,6 +49,13 @@ T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 MAX_PAGE_SIZE = 10_000
+MAX_QUERY_FIELDS = 1000
+"""Django's ``DATA_UPLOAD_MAX_NUMBER_FIELDS``."""
+TOO_MANY_FIELDS = (
+    "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+)
+MAX_QUERY_BYTES = 8190
+"""The longest request line Apache and gunicorn-style front ends pass on (``LimitRequestLine``)."""
 _BASE = BASE_URL_MARK.encode()
 _TRUE = {"true", "True", "1"}
 
@@ -74,6 +86,7 @@ class Call:
         if not raw:
             raise ApiError(400, "A request body is required.")
         value = decode(raw, model)
+        check_nulls(msgspec.json.decode(raw), model)
         check(value, rules, partial=partial)
         return value
 
@@ -141,11 +154,14 @@ def _parse(param: Param, raw: str) -> Any:
 def _query(op: Operation, request: Request) -> dict[str, Any]:
     allowed = {p.name: p for p in op.in_("query")}
     values: dict[str, Any] = {}
-    for name, raw in request.query_params.multi_items():
+    for name, raw in _query_items(request):
         param = allowed.get(name)
         if param is None:
             raise bad_request(name, f"Unknown query parameter for {op.method} {op.path}.")
-        values[name] = _parse(param, raw)
+        if "\x00" in raw:
+            raise bad_request(name, NULL_CHARACTERS)
+        if raw != "":  # an empty value is no filter, as django-filter has it
+            values[name] = _parse(param, raw)
     for param in allowed.values():
         if param.required and param.name not in values:
             raise bad_request(param.name, "This query parameter is required.")
@@ -163,6 +179,27 @@ def _query(op: Operation, request: Request) -> dict[str, Any]:
     return values
 
 
+def canonical_id(raw: str) -> str:
+    """A path id that is a UUID in any form (upper case, no dashes) as its canonical form.
+
+    One rule for every id: the enterprise's as much as a device's.
+    """
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return raw
+
+
+def _query_items(request: Request) -> list[tuple[str, str]]:
+    """The query's (name, value) pairs, within Django's bounds on their number and length."""
+    if len(request.scope.get("query_string", b"")) > MAX_QUERY_BYTES:
+        raise ApiError(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
+    items = request.query_params.multi_items()
+    if len(items) > MAX_QUERY_FIELDS:
+        raise ApiError(400, TOO_MANY_FIELDS)
+    return items
+
+
 def base_url(request: Request) -> bytes:
     """The server's own address as the client sees it, e.g. ``http://127.0.0.1:8000``."""
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
@@ -173,11 +210,12 @@ def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
     """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
     with emulator.store.transaction():
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
-    if "enterprise_id" in request.path_params:
-        emulator.auth.check_enterprise(enterprise_id, request.path_params["enterprise_id"])
+    path = {name: canonical_id(raw) for name, raw in request.path_params.items()}
+    if "enterprise_id" in path:
+        emulator.auth.check_enterprise(enterprise_id, path["enterprise_id"])
     call = Call(op, request, emulator, enterprise_id, token)
     for param in op.in_("path"):
-        call.params[param.name] = _parse(param, request.path_params[param.name])
+        call.params[param.name] = _parse(param, path[param.name])
     call.params.update(_query(op, request))
     return call
 

@@ -6,14 +6,22 @@
 integers within 64 bits (JSON allows any size, storage does not), required
 fields, lengths, ranges and list sizes, from ``Rules`` given per operation.
 Every refusal is a 400 that names the field by its dotted path.
+
+As in Django REST framework, a text holding a NUL character is refused ("Null
+characters are not allowed."), and so is ``null`` given for a field that may not be
+null ("This field may not be null."): ``check_nulls`` reads that from the raw JSON,
+since a decoded model cannot tell ``null`` from a field left out.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from esper_emulator.errors import bad_request
 from esperclient import models
@@ -38,6 +46,26 @@ Rules = Mapping[str, Rule]
 
 REQUIRED = Rule(required=True)
 
+NULL_CHARACTERS = "Null characters are not allowed."
+NOT_NULL = "This field may not be null."
+
+MAY_BE_NULL: Mapping[str, frozenset[str]] = {
+    name: frozenset(fields.split())
+    for name, fields in {
+        # the spec's x-nullable fields, and its readOnly ones, which the server ignores
+        "EnterpriseUpdateV1": "id contact_person contact_number",
+        "DeviceGroupUpdate": "id created_on enterprise device_count path children_count",
+        "DeviceGroupPartialUpdate": "id created_on enterprise device_count path children_count",
+        "EnterprisePolicy": "uuid url device_count google_policy_id updated_on created_on",
+        "EnterprisePolicyPartialUpdate": (
+            "uuid url device_count google_policy_id updated_on created_on"
+        ),
+        "Geofence": "id enterprise device_count created_by created_on updated_on",
+        "V0CommandRequest": "id enterprise issued_by created_on status",
+    }.items()
+}
+"""The fields of request bodies, by model, that may be given as ``null``."""
+
 
 def check(value: Model, rules: Rules | None = None, *, partial: bool = False) -> None:
     """Refuse ``value`` with a 400 unless it keeps the enum values, 64-bit integers and ``rules``.
@@ -58,6 +86,15 @@ def _check_values(value: Any, prefix: str) -> None:
         for item in value:
             _check_values(item, prefix)
         return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(key, prefix)
+            _check_values(item, f"{prefix}{key}.")
+        return
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise bad_request(prefix.rstrip(".") or "body", NULL_CHARACTERS)
+        return
     if isinstance(value, int) and not isinstance(value, bool):
         if not INT64_MIN <= value <= INT64_MAX:
             raise bad_request(prefix.rstrip(".") or "body", "The integer is out of range.")
@@ -73,6 +110,46 @@ def _check_values(value: Any, prefix: str) -> None:
             if field_value not in allowed:
                 raise bad_request(path, f'"{field_value}" is not a valid choice.')
         _check_values(field_value, f"{path}.")
+
+
+def check_nulls(raw: Any, model: type[Model], prefix: str = "") -> None:
+    """Refuse a ``null`` in ``raw`` (decoded JSON read as ``model``) where no null may be."""
+    if not isinstance(raw, dict):
+        return
+    fields = _fields(model)
+    allowed = MAY_BE_NULL.get(model.__name__, frozenset())
+    for key, value in raw.items():
+        field = fields.get(key)
+        if field is None:
+            continue
+        path = f"{prefix}{key}"
+        if value is None:
+            if field.name not in allowed:
+                raise bad_request(path, NOT_NULL)
+            continue
+        inner = _model_in(field.type)
+        if inner is not None:
+            for item in value if isinstance(value, list) else [value]:
+                check_nulls(item, inner, f"{path}.")
+
+
+@functools.cache
+def _fields(model: type[Model]) -> dict[str, msgspec.inspect.Field]:
+    info = msgspec.inspect.type_info(model)
+    fields = info.fields if isinstance(info, msgspec.inspect.StructType) else ()
+    return {field.encode_name: field for field in fields}
+
+
+def _model_in(info: msgspec.inspect.Type) -> type[Model] | None:
+    """The model a field holds (alone, optional or in a list), if any."""
+    if isinstance(info, msgspec.inspect.UnionType):
+        found = [_model_in(t) for t in info.types]
+        return next((m for m in found if m is not None), None)
+    if isinstance(info, msgspec.inspect.ListType):
+        return _model_in(info.item_type)
+    if isinstance(info, msgspec.inspect.StructType) and issubclass(info.cls, Model):
+        return info.cls
+    return None
 
 
 _MISSING = object()

@@ -75,8 +75,8 @@ def test_a_second_upload_of_a_version_says_which_version_exists(
     refused = run_esper("--quiet", "apps", "upload", str(rebuilt), "--skip-existing")
     assert refused.code == 1  # not this file: the server's refusal as it is
     assert refused.stderr == (
-        "error: 400 Bad Request: Version code 1 of com.example.twice is already uploaded."
-        " (app_file: This version (1) already exists.)\n"
+        "error: 400 Bad Request: App version already exists"
+        " (app_file: App version already exists)\n"
     )
 
 

@@ -75,7 +75,7 @@ def test_show_names_the_groups_of_a_device(env: Tenant, sdk: esperclient.Esper) 
     table = run_esper("devices", "show", env.device_ids[0])
     assert table.code == 0, table.everything
     rows = dict(line.split(None, 1) for line in table.stdout.splitlines() if " " in line.strip())
-    assert sorted(rows["Groups"].strip().split(", ")) == ["Kiosks", "Lobby"]
+    assert sorted(rows["Groups"].strip().split(", ")) == ["All devices", "Kiosks", "Lobby"]
     machine = run_esper("devices", "show", env.device_ids[0], "-o", "json").json()
     assert all(url.startswith("http") for url in machine["groups"])  # the API's URLs
 

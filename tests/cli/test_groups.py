@@ -31,7 +31,7 @@ def test_create_add_remove_and_delete_by_name(env: Tenant, sdk: esperclient.Espe
     assert child.json()["parent"].rstrip("/").endswith(group["id"])
 
     listed = run_esper("groups", "list", "-o", "json").json()
-    assert sorted(g["name"] for g in listed) == ["Front desk", "Front desk east"]
+    assert sorted(g["name"] for g in listed) == ["All devices", "Front desk", "Front desk east"]
     table = run_esper("groups", "list")
     assert table.stdout.splitlines()[0].split() == ["ID", "NAME", "DEVICES", "CHILDREN", "PATH"]
     assert run_esper("groups", "list", "--name", "Front desk", "-o", "json").json() == [
@@ -44,7 +44,7 @@ def test_create_add_remove_and_delete_by_name(env: Tenant, sdk: esperclient.Espe
     assert refused.code == 2 and "pass --yes" in refused.stderr
     assert run_esper("groups", "delete", "Front desk east", "--yes").code == 0
     assert run_esper("groups", "delete", group["id"], "--yes").code == 0
-    assert run_esper("groups", "list", "-o", "json").json() == []
+    assert [g["name"] for g in run_esper("groups", "list", "-o", "json").json()] == ["All devices"]
 
 
 def test_an_unknown_group_or_device_name_is_a_404(env: Tenant) -> None:

@@ -289,7 +289,7 @@ def test_install_devices_lists_the_devices_that_have_the_version(
     assert [(d.id, d.device_name, d.alias_name) for d in page.results] == [
         (d.id, d.device_name, d.alias_name) for d in installed
     ]
-    assert [d.group_name for d in page.results] == ["Lobby", None, None]
+    assert [d.group_name for d in page.results] == ["Lobby", "All devices", "All devices"]
     other_page = apps.get_install_devices(other_version.id, app_id, tenant.enterprise_id)
     assert [d.id for d in other_page.results] == [online[3].id]
 

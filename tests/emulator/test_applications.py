@@ -142,7 +142,8 @@ def test_the_same_version_again_is_400_and_writes_nothing(
     files = _stored_files(server, tenant)
     with pytest.raises(esperclient.BadRequestError) as caught:
         apps.upload(tenant.enterprise_id, apk)
-    assert "already" in caught.value.message and "app_file" in caught.value.field_errors
+    assert caught.value.message == "App version already exists"  # esper-cli's tests
+    assert caught.value.field_errors == {"app_file": ["App version already exists"]}
     assert count(server, schema.app_versions, enterprise_id=tenant.enterprise_id) == before
     assert _stored_files(server, tenant) == files and _incoming(server) == []
 
@@ -167,7 +168,6 @@ def _zip_without_manifest(path: Path) -> bytes:
     ("name", "content", "reason"),
     [
         ("notes.txt", lambda _: b"just some text\n", "not a zip archive"),
-        ("empty.apk", lambda _: b"", "empty"),
         ("nomanifest.apk", _zip_without_manifest, "AndroidManifest.xml is missing"),
     ],
 )
@@ -185,6 +185,13 @@ def test_what_is_not_an_apk_is_400_saying_why_and_leaves_nothing(
     assert body["errors"] == [{"app_file": [body["message"].removeprefix("app_file: ")]}]
     assert count(server, schema.app_versions, enterprise_id=tenant.enterprise_id) == 0
     assert _stored_files(server, tenant) == [] and _incoming(server) == []
+
+
+def test_an_empty_file_is_400_as_esper_says_it(server: EmulatorServer, tenant: Tenant) -> None:
+    body = esper_error(_post_file(tenant, "empty.apk", b""), 400)
+    assert body["message"] == "app_file: The submitted file is empty."  # esper-cli's tests
+    assert body["errors"] == [{"app_file": ["The submitted file is empty."]}]
+    assert _incoming(server) == []
 
 
 def test_a_form_without_app_file_is_400(server: EmulatorServer, tenant: Tenant) -> None:

@@ -17,6 +17,8 @@ from tests.emulator.conftest import call, count, esper_error, json_of
 
 INITIATED, SUCCESS, FAILURE = "Command Initiated", "Command Success", "Command Failure"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
+ROOT = "All devices"
+UNIQUE_NAME = "The fields name, enterprise must make a unique set."
 
 
 @pytest.fixture
@@ -33,9 +35,20 @@ def _url(tenant: Tenant, group_id: str) -> str:
     return f"{tenant.host}/enterprise/{tenant.enterprise_id}/devicegroup/{group_id}/"
 
 
-def _device_groups(api_client: esperclient.ApiClient, tenant: Tenant, device_id: str) -> list[str]:
+def _root_id(api_client: esperclient.ApiClient, tenant: Tenant) -> str:
+    page = esperclient.DeviceGroupApi(api_client).get_all_groups(tenant.enterprise_id, name=ROOT)
+    return str(page.results[0].id)
+
+
+def _all_groups_of(api_client: esperclient.ApiClient, tenant: Tenant, device_id: str) -> list[str]:
     device = esperclient.DeviceApi(api_client).get_device_by_id(tenant.enterprise_id, device_id)
     return list(device.groups)
+
+
+def _device_groups(api_client: esperclient.ApiClient, tenant: Tenant, device_id: str) -> list[str]:
+    """The device's groups but the root group, which holds every device."""
+    root = _url(tenant, _root_id(api_client, tenant))
+    return [url for url in _all_groups_of(api_client, tenant, device_id) if url != root]
 
 
 def _members(api_client: esperclient.ApiClient, tenant: Tenant, group_id: str) -> list[str]:
@@ -58,7 +71,7 @@ def _check(
     assert sorted(_members(api_client, tenant, group_id)) == sorted(members)
     url = _url(tenant, group_id)
     for device_id in tenant.device_ids:
-        assert (url in _device_groups(api_client, tenant, device_id)) == (device_id in members)
+        assert (url in _all_groups_of(api_client, tenant, device_id)) == (device_id in members)
 
 
 def _set_online(tenant: Tenant, device_id: str, online: bool) -> None:
@@ -111,9 +124,9 @@ def test_list_filters_by_exact_name_and_pages(
     for name in ("Alpha", "Beta", "Gamma", "Alphabet"):
         groups.create_group(tenant.enterprise_id, {"name": name})
     page = groups.get_all_groups(tenant.enterprise_id, limit=2)
-    assert page.count == 4 and [g.name for g in page.results] == ["Alpha", "Beta"]
+    assert page.count == 5 and [g.name for g in page.results] == [ROOT, "Alpha"]
     assert page.next is not None and page.previous is None
-    rest = groups.get_all_groups(tenant.enterprise_id, limit=2, offset=2)
+    rest = groups.get_all_groups(tenant.enterprise_id, limit=2, offset=3)
     assert [g.name for g in rest.results] == ["Gamma", "Alphabet"] and rest.next is None
     named = groups.get_all_groups(tenant.enterprise_id, name="Alpha")
     assert [g.name for g in named.results] == ["Alpha"]
@@ -161,7 +174,7 @@ def test_bad_create_bodies_are_400_naming_the_field(
     url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/devicegroup/"
     error = esper_error(call("POST", url, key=tenant.api_key, json=body), 400)
     assert [key for item in error["errors"] for key in item] == [field]
-    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 0
+    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 1
 
 
 def test_repeated_own_and_foreign_devices_are_400_and_nothing_is_written(
@@ -176,7 +189,7 @@ def test_repeated_own_and_foreign_devices_are_400_and_nothing_is_written(
         with pytest.raises(esperclient.BadRequestError) as caught:
             groups.create_group(tenant.enterprise_id, {"name": "G", "device_ids": device_ids})
         assert list(caught.value.field_errors) == ["device_ids"]
-    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 0
+    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 1
     assert _device_groups(api_client, tenant, mine) == []
 
 
@@ -186,14 +199,14 @@ def test_a_duplicate_name_is_400(
     groups.create_group(tenant.enterprise_id, {"name": "Lobby"})
     with pytest.raises(esperclient.BadRequestError) as caught:
         groups.create_group(tenant.enterprise_id, {"name": "Lobby"})
-    assert list(caught.value.field_errors) == ["name"]
-    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 1
+    assert caught.value.message == UNIQUE_NAME  # Esper's text, as esper-cli's tests record it
+    assert count(server, schema.device_groups, enterprise_id=tenant.enterprise_id) == 2
     with server.emulator.store.transaction():  # the same name elsewhere is no clash
         server.emulator.seeder.group(other.enterprise_id, "Lobby", [])
     renamed = groups.create_group(tenant.enterprise_id, {"name": "Back"})
     with pytest.raises(esperclient.BadRequestError) as caught:
         groups.partial_update_group(renamed.id, tenant.enterprise_id, {"name": "Lobby"})
-    assert list(caught.value.field_errors) == ["name"]
+    assert caught.value.message == UNIQUE_NAME
 
 
 def test_a_group_from_another_enterprise_cannot_be_a_parent(
@@ -333,6 +346,64 @@ def test_moving_a_group_under_another_rewrites_paths_and_counts(
     assert groups.get_group_by_id(b.id, eid).path == "O/B"
 
 
+# the root group
+
+
+def test_every_enterprise_has_the_root_group_holding_every_device(
+    groups: esperclient.DeviceGroupApi,
+    api_client: esperclient.ApiClient,
+    server: EmulatorServer,
+    tenant: Tenant,
+) -> None:
+    eid = tenant.enterprise_id
+    root_id = _root_id(api_client, tenant)
+    _check(groups, api_client, tenant, root_id, tenant.device_ids)
+    with server.emulator.store.transaction():
+        newcomer = server.emulator.seeder.devices(eid, 1)[0]
+    assert groups.get_group_by_id(root_id, eid).device_count == len(tenant.device_ids) + 1
+    assert _members(api_client, tenant, root_id)[-1] == newcomer
+    with pytest.raises(esperclient.BadRequestError) as caught:
+        groups.create_group(eid, {"name": ROOT})
+    assert caught.value.message == UNIQUE_NAME
+
+
+def test_the_root_group_cannot_be_deleted_renamed_moved_or_emptied(
+    groups: esperclient.DeviceGroupApi, api_client: esperclient.ApiClient, tenant: Tenant
+) -> None:
+    eid, ids = tenant.enterprise_id, tenant.device_ids
+    root_id = _root_id(api_client, tenant)
+    other = groups.create_group(eid, {"name": "Other"})
+    refused: list[tuple[Callable[[], object], str]] = [
+        (lambda: groups.delete_group(root_id, eid), "The group All devices cannot be deleted."),
+        (
+            lambda: groups.partial_update_group(root_id, eid, {"name": "X"}, action="rename"),
+            "name: The group All devices cannot be renamed.",
+        ),
+        (
+            lambda: groups.partial_update_group(root_id, eid, {"parent": other.id}),
+            "parent: The group All devices cannot be moved under another group.",
+        ),
+        (
+            lambda: groups.partial_update_group(
+                root_id, eid, {"device_ids": ids[:1]}, action="remove"
+            ),
+            "device_ids: Devices cannot be removed from the group All devices.",
+        ),
+        (
+            lambda: groups.update_group(root_id, eid, {"name": ROOT, "device_ids": ids[1:]}),
+            "device_ids: Devices cannot be removed from the group All devices.",
+        ),
+    ]
+    for attempt, message in refused:
+        with pytest.raises(esperclient.BadRequestError) as caught:
+            attempt()
+        assert caught.value.message == message
+    groups.partial_update_group(other.id, eid, {"device_ids": ids[:2]}, action="move")
+    _check(groups, api_client, tenant, root_id, ids)
+    kept = groups.update_group(root_id, eid, {"name": ROOT, "device_ids": ids})
+    assert (kept.name, kept.device_count, kept.parent) == (ROOT, len(ids), None)
+
+
 # deleting
 
 
@@ -349,7 +420,7 @@ def test_delete_ungroups_the_members(
     assert status == 204
     with pytest.raises(esperclient.NotFoundError):
         groups.get_group_by_id(gone.id, eid)
-    assert [g.id for g in groups.get_all_groups(eid).results] == [keep.id]
+    assert [g.name for g in groups.get_all_groups(eid).results] == [ROOT, "Keep"]
     assert _device_groups(api_client, tenant, ids[1]) == [_url(tenant, keep.id)]
     assert _device_groups(api_client, tenant, ids[3]) == []
     assert count(server, schema.group_members, group_id=gone.id) == 0
@@ -369,7 +440,7 @@ def test_a_group_with_children_cannot_be_deleted(
     groups.delete_group(child.id, eid)
     assert groups.get_group_by_id(parent.id, eid).children_count == 0
     groups.delete_group(parent.id, eid)
-    assert groups.get_all_groups(eid).count == 0
+    assert [g.name for g in groups.get_all_groups(eid).results] == [ROOT]
 
 
 # group commands

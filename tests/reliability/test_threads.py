@@ -267,6 +267,7 @@ def check(tenant: Tenant, seen: list[Seen]) -> tuple[int, int]:
     groups, commands, requests = on_server(tenant)
     expected_groups = {name: members for s in seen for name, members in s.groups.items()}
     expected_groups["stable"] = set(tenant.stable)
+    expected_groups["All devices"] = set(tenant.stable).union(*tenant.own)  # the root group
     assert groups == expected_groups
     assert commands == {c for s in seen for c in s.commands}
     assert requests == {r for s in seen for r in s.requests}

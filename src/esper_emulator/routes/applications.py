@@ -7,8 +7,6 @@ has committed, so a failed request leaves both rows and files as they were.
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Match, Route
-from starlette.types import Scope
 
 from esper_emulator.apk import InvalidApk, read_apk
 from esper_emulator.errors import bad_request
@@ -98,6 +96,8 @@ async def upload(call: Call) -> bytes:
     )
     path = received.path
     try:
+        if received.size == 0:
+            raise bad_request("app_file", "The submitted file is empty.")
         try:
             apk = await run_in_threadpool(read_apk, path)  # hashing a big file takes a while
         except InvalidApk as exc:
@@ -109,31 +109,12 @@ async def upload(call: Call) -> bytes:
             path.unlink()
 
 
-class _ApplicationRoute(Route):
-    """A route on ``application/{application_id}/`` that never takes ``upload`` for an id.
-
-    So another method on ``application/upload/`` stays a 405 from the upload route.
-    """
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """Starlette's match, except for the upload path."""
-        match, child = super().matches(scope)
-        if child.get("path_params", {}).get("application_id") == "upload":
-            return Match.NONE, {}
-        return match, child
-
-
-def _by_id(route: Route) -> Route:
-    """``route`` as an ``_ApplicationRoute``."""
-    return _ApplicationRoute(route.path, route.endpoint, methods=route.methods, name=route.name)
-
-
 ROUTES = [
     serve(GET_ALL_APPLICATIONS, list_applications),
     serve(UPLOAD, upload),
     serve(GET_APP_VERSIONS, list_versions),
-    _by_id(serve(GET_APPLICATION, get_application)),
-    _by_id(serve(DELETE_APPLICATION, delete_application)),
+    serve(GET_APPLICATION, get_application),
+    serve(DELETE_APPLICATION, delete_application),
     serve(GET_APP_VERSION, get_version),
     serve(DELETE_APP_VERSION, delete_version),
     serve(GET_INSTALL_DEVICES, install_devices),

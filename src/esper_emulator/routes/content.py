@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -13,7 +14,7 @@ from esper_emulator.errors import ApiError, bad_request
 from esper_emulator.operation import Call, decode, page_body, serve
 from esper_emulator.services.content import owner_of
 from esper_emulator.uploads import receive_file
-from esper_emulator.validation import check
+from esper_emulator.validation import check, check_nulls
 from esperclient._operations import (
     DELETE_CONTENT,
     GET_ALL_CONTENT,
@@ -72,7 +73,10 @@ async def get_content(call: Call) -> bytes:
 
 async def patch_content(call: Call) -> bytes:
     raw = await call.request.body()  # the body is optional: none changes nothing
-    data = decode(raw, Data) if raw.strip() else Data()
+    data = Data()
+    if raw.strip():
+        data = decode(raw, Data)
+        check_nulls(msgspec.json.decode(raw), Data)
     check(data)
     with call.emulator.store.transaction():
         return call.emulator.contents.update(call.enterprise_id, call["content_id"], data)

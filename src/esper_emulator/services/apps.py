@@ -47,6 +47,10 @@ class _Alias(msgspec.Struct):
     alias_name: str | None = None
 
 
+VERSION_EXISTS = "App version already exists"
+"""Esper's refusal of a version code the application already has (esper-cli's tests)."""
+
+
 class Apps:
     """The enterprise's applications and their versions."""
 
@@ -93,11 +97,7 @@ class Apps:
     def _refuse_known_version(self, app_id: str, apk: ApkInfo) -> None:
         build_number = str(apk.version_code)
         if apps_db.has_build(self.store, app_id, build_number):
-            raise ApiError(
-                400,
-                f"Version code {apk.version_code} of {apk.package_name} is already uploaded.",
-                [{"app_file": [f"This version ({build_number}) already exists."]}],
-            )
+            raise ApiError(400, VERSION_EXISTS, [{"app_file": [VERSION_EXISTS]}])
 
     def _version(self, enterprise_id: str, app_id: str, apk: ApkInfo) -> AppVersion:
         """The new ``AppVersion``: versionName is its version_code, versionCode its build."""

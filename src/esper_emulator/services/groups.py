@@ -20,6 +20,10 @@ action but ``rename``, which changes only the name. ``add``, ``remove`` and ``mo
 need ``device_ids``. Every device id must be a device of this enterprise: otherwise
 the request is a 400 naming ``device_ids`` and nothing is written.
 
+Every enterprise has the root group ``ROOT_GROUP`` ("All devices"), as on Esper: it
+holds every device of the enterprise (new ones join it), and it cannot be deleted,
+renamed or moved, nor can devices be removed from it (``move`` leaves a device in it).
+
 A group command fans out one device command to each direct member of the group (not to
 the members of its child groups); its ``state`` is worked out from those commands.
 """
@@ -50,6 +54,7 @@ from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
+from esper_emulator.store.groups import ROOT_GROUP
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     CommandArgs,
@@ -63,6 +68,11 @@ from esperclient.models import (
 )
 
 ACTIONS = ("add", "remove", "rename", "move")
+UNIQUE_NAME = "The fields name, enterprise must make a unique set."
+ROOT_NOT_DELETED = f"The group {ROOT_GROUP} cannot be deleted."
+ROOT_NOT_RENAMED = f"The group {ROOT_GROUP} cannot be renamed."
+ROOT_NOT_MOVED = f"The group {ROOT_GROUP} cannot be moved under another group."
+ROOT_KEEPS_DEVICES = f"Devices cannot be removed from the group {ROOT_GROUP}."
 GroupBody = DeviceGroupUpdate | DeviceGroupPartialUpdate
 
 
@@ -229,12 +239,27 @@ class Groups:
         self._refresh_groups(enterprise_id)
         return group_id
 
+    def create_root(self, enterprise_id: str) -> str:
+        """Give a new enterprise its root group; returns its id."""
+        return self.insert(enterprise_id, ROOT_GROUP, [])
+
+    def join_root(self, enterprise_id: str, device_ids: Sequence[str]) -> None:
+        """Make new devices members of the enterprise's root group."""
+        root_id = self._root_id(enterprise_id)
+        if root_id is None:
+            return
+        groups_db.add_members(self.store, root_id, device_ids)
+        refresh_device_groups(self.store, enterprise_id, device_ids)
+        self._refresh_groups(enterprise_id)
+
     def update(
         self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None
     ) -> bytes:
         """Apply a PUT or PATCH (see the module docstring); returns the ``DeviceGroup``."""
         group = self.group(enterprise_id, group_id)
         action = _action(action, body)
+        if group.name == ROOT_GROUP:
+            self._check_root_change(group_id, body, action)
         name = group.name
         if body.name is not None:
             name = self._free_name(enterprise_id, body.name, group_id)
@@ -255,7 +280,8 @@ class Groups:
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
         """Delete a group without children; its members become ungrouped from it."""
-        self.group(enterprise_id, group_id)
+        if self.group(enterprise_id, group_id).name == ROOT_GROUP:
+            raise ApiError(400, ROOT_NOT_DELETED)
         children = sum(
             1 for node in self._tree(enterprise_id).values() if node.parent_id == group_id
         )
@@ -271,12 +297,29 @@ class Groups:
 
     # checks
 
+    def _root_id(self, enterprise_id: str) -> str | None:
+        root = groups_db.named(self.store, enterprise_id, ROOT_GROUP)
+        return str(root.id) if root is not None else None
+
+    def _check_root_change(self, group_id: str, body: GroupBody, action: str | None) -> None:
+        """Refuse a change the root group does not allow: a new name or parent, fewer members."""
+        if body.name is not None and body.name != ROOT_GROUP:
+            raise bad_request("name", ROOT_NOT_RENAMED)
+        if body.parent:
+            raise bad_request("parent", ROOT_NOT_MOVED)
+        if body.device_ids is None or action in ("add", "move"):
+            return
+        given = {parse_uuid("device_ids", value) for value in body.device_ids}
+        members = set(self.member_ids([group_id]))
+        if (action == "remove" and given & members) or (action is None and members - given):
+            raise bad_request("device_ids", ROOT_KEEPS_DEVICES)
+
     def _free_name(self, enterprise_id: str, name: str | None, group_id: str | None) -> str:
         if name is None or not name.strip():
             raise bad_request("name", "This field may not be blank.")
         taken = groups_db.named(self.store, enterprise_id, name)
         if taken is not None and taken.id != group_id:
-            raise bad_request("name", f"A group named {name!r} already exists.")
+            raise ApiError(400, UNIQUE_NAME, [{"non_field_errors": [UNIQUE_NAME]}])
         return name
 
     def _parent(self, enterprise_id: str, value: str) -> str:
@@ -321,7 +364,8 @@ class Groups:
         elif action == "remove":
             groups_db.remove_members(self.store, group_id, given)
         else:  # move
-            groups_db.remove_from_others(self.store, group_id, given)
+            keep = {group_id, self._root_id(enterprise_id) or group_id}
+            groups_db.remove_from_others(self.store, keep, given)
             groups_db.add_members(self.store, group_id, sorted(given - current))
         refresh_device_groups(self.store, enterprise_id, affected)
 

@@ -19,6 +19,8 @@ from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
 DEMO_NAME = "Demo Enterprise"
+DEMO_ALIAS_RATIO = 0.6
+_DEMO_GROUPS = [("Front of house", "Lobby kiosks"), ("Back office", "Stockroom")]
 
 _HARDWARE = [
     ("samsung", "Samsung", "SM-X200", "Galaxy Tab A8"),
@@ -86,14 +88,27 @@ class Seeder:
         self.store.insert(
             schema.enterprises, id=enterprise_id, name=name, doc=msgspec.json.encode(doc)
         )
+        Groups(self.store, self.clock).create_root(enterprise_id)
         return enterprise_id
 
-    def group(self, enterprise_id: str, name: str, device_ids: list[str]) -> str:
+    def group(
+        self, enterprise_id: str, name: str, device_ids: list[str], parent_id: str | None = None
+    ) -> str:
         """Create a device group holding ``device_ids`` (the devices' docs list it); its id."""
-        return Groups(self.store, self.clock).insert(enterprise_id, name, device_ids)
+        return Groups(self.store, self.clock).insert(enterprise_id, name, device_ids, parent_id)
 
-    def devices(self, enterprise_id: str, count: int, online_ratio: float = 0.7) -> list[str]:
-        """Create ``count`` devices with realistic hardware, software and network info."""
+    def devices(
+        self,
+        enterprise_id: str,
+        count: int,
+        online_ratio: float = 0.7,
+        alias_ratio: float = 1.0,
+    ) -> list[str]:
+        """Create ``count`` devices with realistic hardware, software and network info.
+
+        ``alias_ratio`` of them have an alias; the others have none, as a device only
+        gets one when someone names it.
+        """
         rows, ids = [], []
         start = devices_db.last_pk(self.store)
         place = devices_db.count(self.store, enterprise_id)
@@ -101,12 +116,15 @@ class Seeder:
             r = random.Random(f"{self.seed}:device:{n}")  # noqa: S311  (simulated devices)
             device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)
             assert device.id is not None
+            if random.Random(f"{self.seed}:alias:{n}").random() >= alias_ratio:  # noqa: S311
+                device.alias_name = None
             ids.append(device.id)
             place += 1
             columns = device_columns(device)
             rows.append({"id": device.id, "enterprise_id": enterprise_id, "seq": place, **columns})
         self.store.insert_many(schema.devices, rows)
         effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
+        Groups(self.store, self.clock).join_root(enterprise_id, ids)
         return ids
 
     def _device(self, enterprise_id: str, n: int, r: random.Random, online: bool) -> Device:
@@ -176,15 +194,21 @@ class Seeder:
             is_active=True,
         )
 
+    def _demo_groups(self, enterprise_id: str, ids: list[str]) -> None:
+        """Two groups, each with a child group; every device in one of the four, as on Esper."""
+        half = len(ids) // 2
+        for (name, child), members in zip(_DEMO_GROUPS, (ids[:half], ids[half:]), strict=True):
+            third = len(members) // 3
+            parent_id = self.group(enterprise_id, name, members[third:])
+            self.group(enterprise_id, child, members[:third], parent_id)
+
     def demo(self, device_count: int) -> Credentials:
         """The demo enterprise: created on first use, the same one (and key) after."""
         enterprise_id = self.store.meta_get("demo_enterprise_id")
         if enterprise_id is None:
             enterprise_id = self.enterprise(DEMO_NAME)
-            ids = self.devices(enterprise_id, device_count)
-            half = len(ids) // 2
-            self.group(enterprise_id, "Front of house", ids[:half])
-            self.group(enterprise_id, "Back office", ids[half:])
+            ids = self.devices(enterprise_id, device_count, alias_ratio=DEMO_ALIAS_RATIO)
+            self._demo_groups(enterprise_id, ids)
             self.store.meta_set("demo_enterprise_id", enterprise_id)
         key = self.auth.issue(enterprise_id, self.auth.derived_key(f"demo:{enterprise_id}"))
         return Credentials(enterprise_id, key)

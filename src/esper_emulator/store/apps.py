@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Row, ScalarSelect, func, select, update
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, contains
+from esper_emulator.store.groups import ROOT_GROUP
 
 _a = schema.applications.c
 _v = schema.app_versions.c
@@ -172,13 +173,16 @@ def install_devices(
 
 
 def _first_group_name() -> ScalarSelect[Any]:
-    """The name of the first group (by creation) of the device in the enclosing query."""
+    """The name of the device's first group (by creation) in the enclosing query.
+
+    The root group, which every device is in, counts only for a device in no other group.
+    """
     g, m = schema.device_groups.c, schema.group_members.c
     return (
         select(g.name)
         .join_from(schema.group_members, schema.device_groups, m.group_id == g.id)
         .where(m.device_id == schema.devices.c.id)
-        .order_by(g.pk)
+        .order_by(g.name == ROOT_GROUP, g.pk)
         .limit(1)
         .scalar_subquery()
     )

@@ -10,6 +10,9 @@ from sqlalchemy import ColumnElement, Row, func, select
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, chunks
 
+ROOT_GROUP = "All devices"
+"""The name of the group every enterprise has, which holds every device."""
+
 _g = schema.device_groups.c
 _m = schema.group_members.c
 
@@ -109,9 +112,9 @@ def remove_members(store: Store, group_id: str, device_ids: Iterable[str]) -> No
     _remove(store, _m.group_id == group_id, device_ids)
 
 
-def remove_from_others(store: Store, group_id: str, device_ids: Iterable[str]) -> None:
-    """Take ``device_ids`` out of every group but ``group_id``."""
-    _remove(store, _m.group_id != group_id, device_ids)
+def remove_from_others(store: Store, keep: Iterable[str], device_ids: Iterable[str]) -> None:
+    """Take ``device_ids`` out of every group but those in ``keep``."""
+    _remove(store, _m.group_id.not_in(sorted(keep)), device_ids)
 
 
 def _remove(store: Store, which: ColumnElement[bool], device_ids: Iterable[str]) -> None:

@@ -26,8 +26,9 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 2
-"""Raised whenever a table changes: a database of another version is refused clearly."""
+SCHEMA_VERSION = 3
+"""Raised whenever a table, or what every database must hold (3: each enterprise's root
+group), changes: a database of another version is refused clearly."""
 
 metadata = MetaData()
 

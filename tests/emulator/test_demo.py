@@ -1,0 +1,35 @@
+"""The demo enterprise looks like a real fleet: aliases on some devices, nested groups."""
+
+from __future__ import annotations
+
+from esper_emulator import EmulatorServer, Settings
+from esperclient import Esper
+
+
+def test_the_demo_fleet_has_nested_groups_and_devices_with_and_without_an_alias() -> None:
+    with EmulatorServer(Settings(db=":memory:", latency_ms=0)) as server:
+        creds = server.seed_demo(devices=25)
+        with Esper(
+            host=server.host, api_key=creds.api_key, enterprise_id=creds.enterprise_id
+        ) as esper:
+            devices = list(esper.devices.list())
+            groups = {group.path: group for group in esper.groups.list()}
+            named = devices[0].device_name
+            found = list(esper.devices.list(name=named))
+
+    assert len(devices) == 25
+    aliased = [d for d in devices if d.alias_name]
+    assert 0 < len(aliased) < len(devices)
+    assert all(d.hardware_info and d.hardware_info["model"] for d in devices)
+    assert [d.id for d in found] == [devices[0].id]  # ``name`` matches device_name
+    assert sorted(groups) == [
+        "All devices",
+        "Back office",
+        "Back office/Stockroom",
+        "Front of house",
+        "Front of house/Lobby kiosks",
+    ]
+    assert groups["All devices"].device_count == 25
+    others = [group for path, group in groups.items() if path != "All devices"]
+    assert sum(group.device_count or 0 for group in others) == 25  # each device in one
+    assert all(group.device_count for group in others)
