@@ -114,14 +114,19 @@ def test_every_operation_through_the_sdk(tenant: Tenant, make_apk: Any, tmp_path
 
     policies = ec.EnterprisePolicyApi(client)
     policy = policies.create_policy(
-        eid, ec.EnterprisePolicy(name="Kiosk", policy=ec.EnterprisePolicyData(camera_disabled=True))
+        eid,
+        ec.EnterprisePolicy(
+            enterprise=eid, name="Kiosk", policy=ec.EnterprisePolicyData(camera_disabled=True)
+        ),
     )
     assert isinstance(policy, ec.EnterprisePolicy)
     policy_id = int(str(policy.url).rstrip("/").rsplit("/", 1)[1])
     assert policies.list_policies(eid, name="Kiosk").count == 1
     assert policies.get_policy_by_id(policy_id, eid).name == "Kiosk"
     replaced = policies.update_policy(
-        policy_id, eid, ec.EnterprisePolicy(name="Kiosk 2", policy=ec.EnterprisePolicyData())
+        policy_id,
+        eid,
+        ec.EnterprisePolicy(enterprise=eid, name="Kiosk 2", policy=ec.EnterprisePolicyData()),
     )
     assert replaced.name == "Kiosk 2"
     assert (

@@ -16,7 +16,7 @@ import msgspec
 import pytest
 
 from esperclient import ApiClient
-from esperclient.models import CommandArgs, CommandRequest, V0CommandRequest
+from esperclient.models import CommandArgs, CommandRequest, DeviceGroupUpdate, V0CommandRequest
 
 TABLE = json.loads(
     (Path(__file__).parents[1] / "data" / "esperclient-0.1.3-models.json").read_text()
@@ -84,7 +84,57 @@ def test_decoding_an_empty_object_fills_0_1_3_defaults(name: str) -> None:
     assert {field: getattr(model, field) for field in spec["fields"]} == expected
 
 
+@pytest.mark.parametrize("name", [name for name in WITH_FIELDS if MODELS[name]["required"]])
+def test_a_required_field_left_none_is_refused_as_0_1_3_does(name: str) -> None:
+    cls = _class(name)
+    for field in MODELS[name]["required"]:
+        arguments = {**_valid_arguments(name), field: None}
+        message = f"Invalid value for `{field}`, must not be `None`"
+        with pytest.raises(ValueError) as built:
+            cls(**arguments)
+        assert str(built.value) == message
+        model = cls(**_valid_arguments(name))
+        with pytest.raises(ValueError) as assigned:
+            setattr(model, field, None)
+        assert str(assigned.value) == message
+
+
+@pytest.mark.parametrize("name", [name for name in WITH_FIELDS if MODELS[name]["allowed_values"]])
+def test_a_value_outside_an_enum_is_refused_as_0_1_3_does(name: str) -> None:
+    cls, spec = _class(name), MODELS[name]
+    for field, allowed in spec["allowed_values"].items():
+        if spec["swagger_types"][field].startswith("list["):
+            wrong: Any = ["NOPE"]
+            message = (
+                f"Invalid values for `{field}` [NOPE], must be a subset of [{', '.join(allowed)}]"
+            )
+        else:
+            wrong = "NOPE"
+            message = f"Invalid value for `{field}` (NOPE), must be one of {allowed}"
+        with pytest.raises(ValueError) as built:
+            cls(**{**_valid_arguments(name), field: wrong})
+        assert str(built.value) == message
+        model = cls(**_valid_arguments(name))
+        with pytest.raises(ValueError) as assigned:
+            setattr(model, field, wrong)
+        assert str(assigned.value) == message
+        setattr(model, field, _valid_arguments(name)[field])
+
+
+@pytest.mark.parametrize("name", WITH_FIELDS)
+def test_decoding_never_checks_what_the_server_sent(name: str) -> None:
+    spec = MODELS[name]
+    body = {spec["attribute_map"][field]: None for field in spec["required"]}
+    body.update({spec["attribute_map"][f]: "NOPE" for f in spec["allowed_values"]})
+    for field, kind in spec["swagger_types"].items():
+        if field in spec["allowed_values"] and kind.startswith("list["):
+            body[spec["attribute_map"][field]] = ["NOPE"]
+    msgspec.json.decode(msgspec.json.encode(body), type=_class(name))
+
+
 def test_the_issue_examples() -> None:
+    with pytest.raises(ValueError, match="Invalid value for `name`, must not be `None`"):
+        DeviceGroupUpdate(device_ids=["5b9b4f5e-6c4a-4d39-9f4f-1b2c3d4e5f60"])
     assert V0CommandRequest().device_type == "active"
     request = CommandRequest(command="REBOOT", command_args=CommandArgs())
     wire = {"command_args": {"wipe_external_storage": False, "wipe_FRP": True}, "command": "REBOOT"}

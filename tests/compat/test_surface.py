@@ -73,4 +73,5 @@ def test_every_model_has_its_attributes_types_and_json_keys() -> None:
             expected_keys[attr] = key or attr
         assert model.swagger_types == expected_types, name
         assert model.attribute_map == expected_keys, name
-        assert list(model().to_dict()) == list(expected_types), name  # values: test_models_013
+        built = model.construct() if hasattr(model, "construct") else model()
+        assert list(built.to_dict()) == list(expected_types), name

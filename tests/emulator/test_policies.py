@@ -21,9 +21,15 @@ def _id(policy: esperclient.EnterprisePolicy) -> int:
     return int(policy.url.rstrip("/").rsplit("/", 1)[1])
 
 
+# 0.1.3 refuses a policy without its enterprise; the server takes it from the path
+ENTERPRISE = "https://foo-api.esper.cloud/api/enterprise/e/"
+
+
 def _new(name: str = "Kiosk", **fields: object) -> esperclient.EnterprisePolicy:
     data = esperclient.EnterprisePolicyData(camera_disabled=True, minimum_password_length=6)
-    return esperclient.EnterprisePolicy(name=name, policy=data, **fields)
+    return esperclient.EnterprisePolicy(
+        **{"enterprise": ENTERPRISE, **fields}, name=name, policy=data
+    )
 
 
 def _url(tenant: Tenant, policy_id: object = None) -> str:
@@ -105,7 +111,9 @@ def test_put_replaces_the_policy_and_needs_name_and_data(
         tenant.enterprise_id, _new(description="Front desk", is_active=False)
     )
     data = esperclient.EnterprisePolicy(
-        name="Replaced", policy=esperclient.EnterprisePolicyData(adb_disabled=True)
+        name="Replaced",
+        policy=esperclient.EnterprisePolicyData(adb_disabled=True),
+        enterprise=ENTERPRISE,
     )
     replaced = policies.update_policy(_id(created), tenant.enterprise_id, data)
     assert replaced.name == "Replaced" and replaced.description == "" and replaced.is_active

@@ -105,11 +105,11 @@ class Apps:
         version_id = str(uuid.uuid4())
         app_url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/application/{app_id}/"
         version_url = f"{app_url}version/{version_id}/"
-        return AppVersion(
+        return AppVersion.construct(
             id=version_id,
             installed_count=0,
             permissions=[
-                AppPermission(
+                AppPermission.construct(
                     id=str(uuid.uuid4()),
                     permission=p,
                     grant_state="Default",
@@ -141,7 +141,7 @@ class Apps:
         self, enterprise_id: str, app_id: str, apk: ApkInfo, summary: ApplicationVersion
     ) -> Application:
         now = self.clock.utcnow()
-        app = Application(
+        app = Application.construct(
             id=app_id,
             versions=[summary],
             application_name=apk.label or apk.package_name,
@@ -322,5 +322,7 @@ def _install_device(device_id: str, device_name: str, doc: bytes, group: str | N
     """One row of ``installdevices``: the device's id, names and first group."""
     alias = msgspec.json.decode(doc, type=_Alias).alias_name
     return msgspec.json.encode(
-        InstallDevices(id=device_id, device_name=device_name, alias_name=alias, group_name=group)
+        InstallDevices.construct(
+            id=device_id, device_name=device_name, alias_name=alias, group_name=group
+        )
     )

@@ -72,7 +72,7 @@ class Auth:
         if enterprises_db.token(self.store, token_hash) is not None:
             return key
         now = self.clock.utcnow()
-        info = TokenInfoV1(
+        info = TokenInfoV1.construct(
             id=str(uuid.uuid4().int % 10**9),
             enterprise=enterprise_id,
             user=str(uuid.uuid4()),

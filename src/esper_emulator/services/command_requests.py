@@ -219,10 +219,9 @@ class CommandRequests:
 
     def _hold(self, command: DeviceCommand, schedule: str) -> None:
         """Keep a just-queued command from running: it waits for its schedule."""
-        command.state, command.schedule = SCHEDULED, schedule
-        command.action = None
-        assert command.id is not None
-        commands_db.hold(self.store, command.id, SCHEDULED, msgspec.json.encode(command))
+        held = msgspec.structs.replace(command, state=SCHEDULED, schedule=schedule, action=None)
+        assert held.id is not None
+        commands_db.hold(self.store, held.id, SCHEDULED, msgspec.json.encode(held))
 
     # reading
 
@@ -290,7 +289,7 @@ def _statuses(rows: list[Row[Any]], state: str | None) -> list[bytes]:
 
 def _status(row: Any) -> V0CommandStatus:
     command = msgspec.json.decode(row.doc, type=DeviceCommand)
-    return V0CommandStatus(
+    return V0CommandStatus.construct(
         id=row.id,
         request=row.request_id,
         device=command.device,

@@ -69,7 +69,7 @@ class Contents:
             schema.contents, enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
         )
         url = content_url(enterprise_id, pk)
-        content = Content(
+        content = Content.construct(
             id=pk,
             download_url=f"{url}download/",
             name=name,

@@ -206,7 +206,7 @@ def _event_values(
     enterprise_id: str, device_id: str, data: dict[str, Any], when: datetime
 ) -> dict[str, Any]:
     """The ``device_events`` row of an event (its ``id`` is the row's ``pk``)."""
-    event = DeviceStatus(
+    event = DeviceStatus.construct(
         data=msgspec.json.encode(data).decode(),
         created_on=when,
         device=device_url(enterprise_id, device_id),
@@ -481,7 +481,7 @@ def _record(
 ) -> None:
     """Record an ``AppInstall`` of the device."""
     assert app.package_name is not None and app.application_name is not None
-    install = AppInstall(
+    install = AppInstall.construct(
         id=str(uuid.uuid4()),
         application=app,
         install_state=state,
@@ -604,7 +604,7 @@ def _put_app(
 ) -> None:
     """Install ``version`` on the device, replacing the ``existing`` version of the app."""
     before = msgspec.json.decode(existing.doc, type=DeviceApp) if existing else None
-    app = DeviceApp(
+    app = DeviceApp.construct(
         id=before.id if before else str(uuid.uuid4()),
         permissions=[],
         app_name=app_row.application_name,
@@ -716,7 +716,7 @@ def _system_apps(device: Device, when: datetime) -> list[DeviceApp]:
         ("com.android.chrome", "Chrome", "609914433", "120.0.6099.144", False, True),
     )
     return [
-        DeviceApp(
+        DeviceApp.construct(
             id=str(uuid.uuid4()),
             permissions=[],
             app_name=name,

@@ -229,7 +229,7 @@ class Fleet:
         """
         assert device.id is not None
         now = self.clock.utcnow()
-        command = DeviceCommand(
+        command = DeviceCommand.construct(
             id=str(uuid.uuid4()),
             current_base_uri=f"{BASE_URL_MARK}/api",
             command_args=command_args,

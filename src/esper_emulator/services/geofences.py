@@ -64,7 +64,7 @@ class Geofences:
     def create(self, enterprise_id: str, body: Geofence, created_by: str | None) -> bytes:
         """Store a new geofence; its ``Geofence`` (``enterprise`` is the enterprise's id)."""
         now = self.clock.utcnow()
-        fence = Geofence(
+        fence = Geofence.construct(
             id=str(uuid.uuid4()),
             enterprise=enterprise_id,
             device_count=0,

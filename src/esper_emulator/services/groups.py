@@ -217,7 +217,7 @@ class Groups:
     ) -> str:
         """Write a new (already validated) group and its members; returns its id."""
         group_id = str(uuid.uuid4())
-        doc = DeviceGroup(
+        doc = DeviceGroup.construct(
             id=group_id,
             name=name,
             created_on=self.clock.utcnow(),
@@ -445,7 +445,7 @@ class GroupCommands:
             version = request.command_args.app_version if request.command_args else None
             args = CommandArgs(app_version=check_app_version(self.store, enterprise_id, version))
         now = self.clock.utcnow()
-        command = GroupCommand(
+        command = GroupCommand.construct(
             id=str(uuid.uuid4()),
             command=request.command,
             command_args=request.command_args,

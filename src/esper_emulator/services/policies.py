@@ -129,7 +129,7 @@ class Policies:
         now = self.clock.utcnow()
         policy_uuid = str(uuid.uuid4())
         google_id = load(self.store, enterprise_id).emm
-        policy = EnterprisePolicy(
+        policy = EnterprisePolicy.construct(
             uuid=policy_uuid,
             enterprise=enterprise_url(enterprise_id),
             device_count=0,

@@ -68,7 +68,7 @@ class Seeder:
         now = self.clock.utcnow()
         enterprise_id = enterprise_id or str(uuid.uuid4())
         short = "".join(ch for ch in name.upper() if ch.isalnum())[:6] or "ENT"
-        doc = EnterpriseV1(
+        doc = EnterpriseV1.construct(
             id=enterprise_id,
             name=name,
             short_code=short,

@@ -46,7 +46,7 @@ class Subscriptions:
         short = (load(self.store, enterprise_id).short_code or "ent").lower()
         now = self.clock.utcnow()
         subscription_id = str(uuid.uuid4())
-        subscription = EventSubscription(
+        subscription = EventSubscription.construct(
             id=subscription_id,
             aws_account_id=account,
             sns_topic_arn=topic_arn(account, short, subscription_id),

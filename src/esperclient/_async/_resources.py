@@ -48,7 +48,6 @@ from esperclient.models import (
     DeviceCommandEnum,
     DeviceGroup,
     DeviceGroupPartialUpdate,
-    DeviceGroupUpdate,
     DeviceStatus,
     EnterprisePolicy,
     EnterprisePolicyPartialUpdate,
@@ -667,7 +666,7 @@ class AsyncGroups(AsyncResource):
         return await self._members(group_id, device_ids, "remove")
 
     async def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:
-        change = DeviceGroupUpdate(device_ids=list(device_ids))
+        change = DeviceGroupPartialUpdate(device_ids=list(device_ids))
         return await self._client.call(  # type: ignore[no-any-return]
             ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change, action=action
         )
@@ -747,7 +746,7 @@ class AsyncPolicies(AsyncResource):
 
     async def create(self, name: str, policy: Any, **fields: Any) -> EnterprisePolicy:
         """A new policy; ``policy`` is an ``EnterprisePolicyData`` or a dict of it."""
-        body = EnterprisePolicy(name=name, policy=policy, **fields)
+        body = EnterprisePolicy.construct(name=name, policy=policy, **fields)  # API sets enterprise
         return await self._client.call(ops.CREATE_POLICY, request=body)  # type: ignore[no-any-return]
 
     async def update(self, policy_id: int, **fields: Any) -> EnterprisePolicy:

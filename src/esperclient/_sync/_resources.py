@@ -49,7 +49,6 @@ from esperclient.models import (
     DeviceCommandEnum,
     DeviceGroup,
     DeviceGroupPartialUpdate,
-    DeviceGroupUpdate,
     DeviceStatus,
     EnterprisePolicy,
     EnterprisePolicyPartialUpdate,
@@ -666,7 +665,7 @@ class Groups(Resource):
         return self._members(group_id, device_ids, "remove")
 
     def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:
-        change = DeviceGroupUpdate(device_ids=list(device_ids))
+        change = DeviceGroupPartialUpdate(device_ids=list(device_ids))
         return self._client.call(  # type: ignore[no-any-return]
             ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change, action=action
         )
@@ -744,7 +743,7 @@ class Policies(Resource):
 
     def create(self, name: str, policy: Any, **fields: Any) -> EnterprisePolicy:
         """A new policy; ``policy`` is an ``EnterprisePolicyData`` or a dict of it."""
-        body = EnterprisePolicy(name=name, policy=policy, **fields)
+        body = EnterprisePolicy.construct(name=name, policy=policy, **fields)  # API sets enterprise
         return self._client.call(ops.CREATE_POLICY, request=body)  # type: ignore[no-any-return]
 
     def update(self, policy_id: int, **fields: Any) -> EnterprisePolicy:

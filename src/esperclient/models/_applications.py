@@ -33,6 +33,11 @@ class AppInstallVersion(Model):
 class AppPermission(Model):
     """The `AppPermission` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "permission"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "grant_state": ("Default", "Denied", "Granted")
+    }
+
     id: str | None = None
     permission: str | None = None
     grant_state: str | None = None
@@ -59,6 +64,8 @@ class ApplicationVersion(Model):
 class InstallDevices(Model):
     """The `InstallDevices` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"id"})
+
     id: str | None = None
     device_name: str | None = None
     alias_name: str | None = None
@@ -76,6 +83,11 @@ class AppInstallApplication(Model):
 
 class AppVersion(Model):
     """The `AppVersion` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "version_code", "permissions"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "release_track": ("Alpha", "Beta", "Production")
+    }
 
     id: str | None = None
     installed_count: int | None = None
@@ -102,6 +114,10 @@ class AppVersion(Model):
 class Application(Model):
     """The `Application` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset(
+        {"enterprise", "application_name", "package_name"}
+    )
+
     id: str | None = None
     versions: list[ApplicationVersion] | None = None
     application_name: str | None = None
@@ -119,6 +135,10 @@ class Application(Model):
 
 class AppInstall(Model):
     """The `AppInstall` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset(
+        {"application", "install_state", "enterprise", "device"}
+    )
 
     _enum_fields: ClassVar[dict[str, str]] = {"install_state": "AppInstallStateEnum"}
 

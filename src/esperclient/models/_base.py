@@ -7,8 +7,10 @@ a ``repr`` that pretty-prints the dict, equality, and settable attributes.
 
 Models are tolerant readers: unknown JSON keys are ignored, every field is optional,
 and enum-typed fields hold plain strings (or ints), so a value the server adds later
-never breaks a client. Fields that 0.1.3's constructor fills in (``CommandArgs.wipe_frp``
-is ``True``...) are filled alike when building and when decoding, and are sent.
+never breaks a client. Code that builds a model or assigns an attribute gets 0.1.3's
+checks: a required field left ``None`` or a value outside a field's allowed values is a
+``ValueError`` with 0.1.3's message. Decoding never runs them (msgspec creates decoded
+objects without calling the class).
 """
 
 from __future__ import annotations
@@ -79,13 +81,75 @@ def sent_default(value: Any, name: str | None = None) -> Any:
     return msgspec.field(default_factory=lambda: value, name=name)
 
 
-class Model(msgspec.Struct, omit_defaults=True, gc=False):
+def _check(cls: Any, name: str, value: Any) -> None:
+    """Raise 0.1.3's ``ValueError`` when ``value`` may not be assigned to field ``name``."""
+    if value is None and name in cls._required:
+        raise ValueError(f"Invalid value for `{name}`, must not be `None`")
+    allowed = cls._allowed.get(name)
+    if allowed is None:
+        return
+    if not cls.swagger_types[name].startswith("list["):
+        if value not in allowed:
+            raise ValueError(
+                f"Invalid value for `{name}` ({value}), must be one of {list(allowed)}"
+            )
+        return
+    if not set(value).issubset(allowed):
+        wrong = ", ".join(map(str, set(value) - set(allowed)))
+        raise ValueError(
+            f"Invalid values for `{name}` [{wrong}], must be a subset of [{', '.join(allowed)}]"
+        )
+
+
+def _checked_setattr(self: Model, name: str, value: Any) -> None:
+    _check(type(self), name, value)
+    msgspec.Struct.__setattr__(self, name, value)
+
+
+class _ModelMeta(msgspec.StructMeta):
+    """Runs 0.1.3's constructor checks when code calls a model class.
+
+    Decoding creates objects without calling the class, so answers from the server are
+    never checked.
+    """
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any):
+        super().__init__(name, bases, namespace)
+        checked = getattr(cls, "_required", frozenset()) | set(getattr(cls, "_allowed", ()))
+        cls._checked = tuple(f for f in cls.__struct_fields__ if f in checked)
+        if cls._checked:
+            cls.__setattr__ = _checked_setattr  # type: ignore[assignment,method-assign]
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        model = super().__call__(*args, **kwargs)
+        for name in cls._checked:
+            value = getattr(model, name)
+            if value is not None or name in cls._required:  # type: ignore[attr-defined]
+                _check(cls, name, value)
+        return model
+
+
+M = TypeVar("M", bound="Model")
+
+
+class Model(msgspec.Struct, metaclass=_ModelMeta, omit_defaults=True, gc=False):
     """Base of every Esper object, with the esperclient 0.1.3 model behaviour."""
 
     _enum_fields: ClassVar[dict[str, str]] = {}
+    _required: ClassVar[frozenset[str]] = frozenset()
+    """Fields that 0.1.3 refuses to leave ``None`` (at construction and on assignment)."""
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Field -> the values 0.1.3 accepts for it."""
     _secret_fields: ClassVar[frozenset[str]] = frozenset()
     swagger_types: ClassVar[dict[str, str]] = _ClassCache(swagger_types)  # type: ignore[assignment]
     attribute_map: ClassVar[dict[str, str]] = _ClassCache(attribute_map)  # type: ignore[assignment]
+
+    @classmethod
+    def construct(cls: type[M], **fields: Any) -> M:
+        """A model built without 0.1.3's checks, as decoding builds it: for data that did
+        not come from user code (the emulator's answers, request bodies the API accepts)."""
+        model: M = msgspec.StructMeta.__call__(cls, **fields)
+        return model
 
     def to_dict(self) -> dict[str, Any]:
         """The attributes as a dict keyed by attribute name, nested models included."""

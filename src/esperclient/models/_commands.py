@@ -143,6 +143,20 @@ class V0CommandScheduleArgsTimeTypeEnum(EnumModel):
 class V0CommandStatus(Model):
     """The `V0CommandStatus` object of the Esper API."""
 
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "state": (
+            "Command Queued",
+            "Command Initiated",
+            "Command Acknowledged",
+            "Command In Progress",
+            "Command TimeOut",
+            "Command Success",
+            "Command Failure",
+            "Command Scheduled",
+            "Command Cancelled",
+        )
+    }
+
     id: str | None = None
     request: str | None = None
     device: str | None = None
@@ -178,6 +192,11 @@ class CommandArgs(Model):
 class GroupCommand(Model):
     """The `GroupCommand` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "command", "group"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "state": ("Command Initiated", "Command Success", "Command Failure", "Command Scheduled")
+    }
+
     _enum_fields: ClassVar[dict[str, str]] = {"command": "GroupCommandEnum"}
 
     id: str | None = None
@@ -196,6 +215,8 @@ class GroupCommand(Model):
 
 class GroupCommandRequest(Model):
     """The `GroupCommandRequest` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"command"})
 
     _enum_fields: ClassVar[dict[str, str]] = {"command": "GroupCommandEnum"}
 
@@ -220,6 +241,8 @@ class V0CommandScheduleArgs(Model):
 class CommandRequest(Model):
     """The `CommandRequest` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"command"})
+
     _enum_fields: ClassVar[dict[str, str]] = {"command": "DeviceCommandEnum"}
 
     command_args: CommandArgs | None = None
@@ -228,6 +251,20 @@ class CommandRequest(Model):
 
 class DeviceCommand(Model):
     """The `DeviceCommand` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "command", "device"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "action": ("acknowledge", "in_progress", "success", "failed"),
+        "state": (
+            "Command Initiated",
+            "Command Acknowledged",
+            "Command In Progress",
+            "Command TimeOut",
+            "Command Success",
+            "Command Failure",
+            "Command Scheduled",
+        ),
+    }
 
     _enum_fields: ClassVar[dict[str, str]] = {"command": "DeviceCommandEnum"}
 
@@ -250,6 +287,11 @@ class DeviceCommand(Model):
 
 class V0CommandRequest(Model):
     """The `V0CommandRequest` object of the Esper API."""
+
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "command_type": ("DEVICE", "GROUP", "DYNAMIC"),
+        "device_type": ("active", "inactive", "all"),
+    }
 
     _enum_fields: ClassVar[dict[str, str]] = {
         "command": "V0DeviceCommandEnum",

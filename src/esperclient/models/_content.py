@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from esperclient.models._base import Model, sent_default
 
@@ -24,6 +25,8 @@ class Data(Model):
 class EventSubscription(Model):
     """The `EventSubscription` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "aws_account_id"})
+
     id: str | None = None
     aws_account_id: str | None = None
     sns_topic_arn: str | None = None
@@ -36,11 +39,19 @@ class EventSubscription(Model):
 class EventSubscriptionArgs(Model):
     """The `EventSubscriptionArgs` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"aws_account_id"})
+
     aws_account_id: str | None = None
 
 
 class Geofence(Model):
     """The `Geofence` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"name", "longitude", "latitude"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "device_actions": ("LOCK_DOWN", "BEEP"),
+        "radius_unit": ("KILOMETERS", "METERS", "MILES"),
+    }
 
     id: str | None = None
     name: str | None = None
@@ -60,6 +71,11 @@ class Geofence(Model):
 class GeofenceUpdate(Model):
     """The `GeofenceUpdate` object of the Esper API."""
 
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "device_actions": ("LOCK_DOWN", "BEEP"),
+        "radius_unit": ("KILOMETERS", "METERS", "MILES"),
+    }
+
     name: str | None = None
     description: str | None = None
     latitude: str | None = None
@@ -71,6 +87,8 @@ class GeofenceUpdate(Model):
 
 class Content(Model):
     """The `Content` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"id"})
 
     id: int | None = None
     download_url: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from msgspec import field
 
@@ -27,6 +27,15 @@ class EmmDevice(Model):
 class DeviceAppPermission(Model):
     """The `DeviceAppPermission` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"permission"})
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "grant_state": (
+            "PERMISSION_GRANT_STATE_DEFAULT",
+            "PERMISSION_GRANT_STATE_DENIED",
+            "PERMISSION_GRANT_STATE_GRANTED",
+        )
+    }
+
     id: str | None = None
     permission: str | None = None
     grant_state: str | None = None
@@ -38,6 +47,8 @@ class DeviceAppPermission(Model):
 
 class DeviceStatus(Model):
     """The `DeviceStatus` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "data", "device"})
 
     id: int | None = None
     data: str | None = None
@@ -83,6 +94,8 @@ class Device(Model):
 
 class DeviceApp(Model):
     """The `DeviceApp` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"app_name", "package_name", "device"})
 
     id: str | None = None
     permissions: list[DeviceAppPermission] | None = None

@@ -13,6 +13,15 @@ from esperclient.models._base import EnumModel, Model
 class EnterprisePolicyDataDeviceUpdatePolicy(Model):
     """The `EnterprisePolicyDataDeviceUpdatePolicy` object of the Esper API."""
 
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "type": (
+            "TYPE_INSTALL_AUTOMATIC",
+            "TYPE_POSTPONE",
+            "TYPE_INSTALL_WINDOWED",
+            "TYPE_INSTALL_DISABLED",
+        )
+    }
+
     type: str | None = None
     maintenance_start: int | None = field(default=None, name="maintenanceStart")
     maintenance_end: int | None = field(default=None, name="maintenanceEnd")
@@ -20,6 +29,8 @@ class EnterprisePolicyDataDeviceUpdatePolicy(Model):
 
 class EnterprisePolicyDataFrpGoogles(Model):
     """The `EnterprisePolicyDataFrpGoogles` object of the Esper API."""
+
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {"type": ("USER", "ADMIN")}
 
     type: str | None = None
     email: str | None = None
@@ -29,6 +40,8 @@ class EnterprisePolicyDataFrpGoogles(Model):
 class EnterprisePolicyDataPhonePolicy(Model):
     """The `EnterprisePolicyDataPhonePolicy` object of the Esper API."""
 
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {"dialer": ("DEFAULT", "SHOONYA")}
+
     incoming_numbers: list[str] | None = field(default=None, name="incomingNumbers")
     outgoing_numbers: list[str] | None = field(default=None, name="outgoingNumbers")
     dialer: str | None = None
@@ -36,6 +49,19 @@ class EnterprisePolicyDataPhonePolicy(Model):
 
 class EnterprisePolicyDataDevicePasswordPolicy(Model):
     """The `EnterprisePolicyDataDevicePasswordPolicy` object of the Esper API."""
+
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "password_quality": (
+            "PASSWORD_QUALITY_ALPHABETIC",
+            "PASSWORD_QUALITY_ALPHANUMERIC",
+            "PASSWORD_QUALITY_BIOMETRIC_WEAK",
+            "PASSWORD_QUALITY_COMPLEX",
+            "PASSWORD_QUALITY_NUMERIC",
+            "PASSWORD_QUALITY_NUMERIC_COMPLEX",
+            "PASSWORD_QUALITY_SOMETHING",
+            "PASSWORD_QUALITY_UNSPECIFIED",
+        )
+    }
 
     password_quality: str | None = field(default=None, name="passwordQuality")
 
@@ -71,6 +97,8 @@ class GoogleEMM(Model):
 class TokenInfoV1(Model):
     """The `TokenInfoV1` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "id"})
+
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "source_refresh_token"})
 
     id: str | None = None
@@ -103,6 +131,15 @@ class TokenRenewV0(Model):
 
 class EnterprisePolicyData(Model):
     """The `EnterprisePolicyData` object of the Esper API."""
+
+    _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "permission_policy": (
+            "PERMISSION_POLICY_PROMPT",
+            "PERMISSION_POLICY_AUTO_GRANT",
+            "PERMISSION_POLICY_AUTO_DENY",
+        ),
+        "settings_access_level": ("SYSTEM", "SHOONYA", "NONE"),
+    }
 
     keyguard_disabled: bool | None = field(default=None, name="keyguardDisabled")
     safe_boot_disabled: bool | None = field(default=None, name="safeBootDisabled")
@@ -144,6 +181,8 @@ class EnterprisePolicyData(Model):
 class EnterpriseV1(Model):
     """The `EnterpriseV1` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"id", "name", "short_code"})
+
     id: str | None = None
     name: str | None = None
     short_code: str | None = None
@@ -161,6 +200,8 @@ class EnterpriseV1(Model):
 
 class EnterprisePolicy(Model):
     """The `EnterprisePolicy` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "policy", "name"})
 
     uuid: str | None = None
     enterprise: str | None = None
@@ -206,6 +247,7 @@ class GoogleEnterprise(Model):
     """The `GoogleEnterprise` object of the Esper API (the v0 enterprise's EMM binding)."""
 
     _enum_fields: ClassVar[dict[str, str]] = {"state": "EMMEnterpriseStateEnum"}
+    _required: ClassVar[frozenset[str]] = frozenset({"name"})
 
     id: int | None = None
     google_enterprise_id: str | None = None
@@ -224,6 +266,10 @@ class GoogleEnterprise(Model):
 class EnterpriseDetail(Model):
     """The `EnterpriseDetail` object of the Esper API (the v0 enterprise's registration)."""
 
+    _required: ClassVar[frozenset[str]] = frozenset(
+        {"registered_name", "registered_address", "location", "zipcode", "contact_email"}
+    )
+
     id: str | None = None
     registered_name: str | None = None
     registered_address: str | None = None
@@ -239,6 +285,8 @@ class EnterpriseDetail(Model):
 
 class Enterprise(Model):
     """The `Enterprise` object of the Esper v0 API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"name", "short_code", "details"})
 
     id: str | None = None
     url: str | None = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from esperclient.models._base import Model
 
 
 class DeviceGroup(Model):
     """The `DeviceGroup` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"name"})
 
     id: str | None = None
     name: str | None = None
@@ -36,6 +39,8 @@ class DeviceGroupPartialUpdate(Model):
 
 class DeviceGroupUpdate(Model):
     """The `DeviceGroupUpdate` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"name"})
 
     id: str | None = None
     name: str | None = None

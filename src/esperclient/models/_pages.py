@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from esperclient.models._applications import (
     AppInstall,
     Application,
@@ -19,6 +21,8 @@ from esperclient.models._groups import DeviceGroup
 class InlineResponse200(Model):
     """The `InlineResponse200` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -27,6 +31,8 @@ class InlineResponse200(Model):
 
 class InlineResponse2001(Model):
     """The `InlineResponse2001` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
 
     count: int | None = None
     next: str | None = None
@@ -46,6 +52,8 @@ class InlineResponse20010(Model):
 class InlineResponse20011(Model):
     """The `InlineResponse20011` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -54,6 +62,8 @@ class InlineResponse20011(Model):
 
 class InlineResponse20012(Model):
     """The `InlineResponse20012` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
 
     count: int | None = None
     next: str | None = None
@@ -64,6 +74,8 @@ class InlineResponse20012(Model):
 class InlineResponse20013(Model):
     """The `InlineResponse20013` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -72,6 +84,8 @@ class InlineResponse20013(Model):
 
 class InlineResponse2002(Model):
     """The `InlineResponse2002` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
 
     count: int | None = None
     next: str | None = None
@@ -91,6 +105,8 @@ class InlineResponse2003(Model):
 class InlineResponse2004(Model):
     """The `InlineResponse2004` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -99,6 +115,8 @@ class InlineResponse2004(Model):
 
 class InlineResponse2005(Model):
     """The `InlineResponse2005` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
 
     count: int | None = None
     next: str | None = None
@@ -109,6 +127,8 @@ class InlineResponse2005(Model):
 class InlineResponse2006(Model):
     """The `InlineResponse2006` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -118,6 +138,8 @@ class InlineResponse2006(Model):
 class InlineResponse2007(Model):
     """The `InlineResponse2007` object of the Esper API."""
 
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
+
     count: int | None = None
     next: str | None = None
     previous: str | None = None
@@ -126,6 +148,8 @@ class InlineResponse2007(Model):
 
 class InlineResponse2008(Model):
     """The `InlineResponse2008` object of the Esper API."""
+
+    _required: ClassVar[frozenset[str]] = frozenset({"results", "count"})
 
     count: int | None = None
     next: str | None = None
