@@ -22,6 +22,7 @@ from esperclient.models import (
     EnterprisePolicyDataPhonePolicy,
     EnterprisePolicyPartialUpdate,
 )
+from esperclient.models._base import Model
 
 POLICY_RULES: Rules = {
     "name": Rule(required=True, min_length=1, max_length=255),
@@ -32,30 +33,6 @@ POLICY_RULES: Rules = {
 _MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they name no policy
 _MIN_PASSWORD_LENGTH = 4
 _MAX_PHONE_NUMBER = 15
-DIALERS = ("DEFAULT", "SHOONYA")
-FRP_TYPES = ("USER", "ADMIN")
-PASSWORD_QUALITIES = (
-    "PASSWORD_QUALITY_ALPHABETIC",
-    "PASSWORD_QUALITY_ALPHANUMERIC",
-    "PASSWORD_QUALITY_BIOMETRIC_WEAK",
-    "PASSWORD_QUALITY_COMPLEX",
-    "PASSWORD_QUALITY_NUMERIC",
-    "PASSWORD_QUALITY_NUMERIC_COMPLEX",
-    "PASSWORD_QUALITY_SOMETHING",
-    "PASSWORD_QUALITY_UNSPECIFIED",
-)
-PERMISSION_POLICIES = (
-    "PERMISSION_POLICY_PROMPT",
-    "PERMISSION_POLICY_AUTO_GRANT",
-    "PERMISSION_POLICY_AUTO_DENY",
-)
-UPDATE_TYPES = (
-    "TYPE_INSTALL_AUTOMATIC",
-    "TYPE_POSTPONE",
-    "TYPE_INSTALL_WINDOWED",
-    "TYPE_INSTALL_DISABLED",
-)
-SETTINGS_ACCESS_LEVELS = ("SYSTEM", "SHOONYA", "NONE")
 
 
 def check_policy_data(data: EnterprisePolicyData | None) -> None:
@@ -66,8 +43,8 @@ def check_policy_data(data: EnterprisePolicyData | None) -> None:
     """
     if data is None:
         return
-    _choice("policy.permissionPolicy", data.permission_policy, PERMISSION_POLICIES)
-    _choice("policy.settingsAccessLevel", data.settings_access_level, SETTINGS_ACCESS_LEVELS)
+    _choice("policy.permissionPolicy", data, "permission_policy")
+    _choice("policy.settingsAccessLevel", data, "settings_access_level")
     length = data.minimum_password_length
     if length is not None and length < _MIN_PASSWORD_LENGTH:
         raise bad_request(
@@ -77,20 +54,20 @@ def check_policy_data(data: EnterprisePolicyData | None) -> None:
     if data.phone_policy is not None:
         _check_phone_policy(data.phone_policy)
     for frp in data.frp_googles or []:
-        _choice("policy.frpGoogles.type", frp.type, FRP_TYPES)
+        _choice("policy.frpGoogles.type", frp, "type")
         check_email("policy.frpGoogles.email", frp.email)
     if data.google_account_permission is not None:
         for email in data.google_account_permission.emails or []:
             check_email("policy.googleAccountPermission.emails", email)
     if data.device_password_policy is not None:
-        quality = data.device_password_policy.password_quality
-        _choice("policy.devicePasswordPolicy.passwordQuality", quality, PASSWORD_QUALITIES)
+        password = data.device_password_policy
+        _choice("policy.devicePasswordPolicy.passwordQuality", password, "password_quality")
     if data.device_update_policy is not None:
-        _choice("policy.deviceUpdatePolicy.type", data.device_update_policy.type, UPDATE_TYPES)
+        _choice("policy.deviceUpdatePolicy.type", data.device_update_policy, "type")
 
 
 def _check_phone_policy(phone: EnterprisePolicyDataPhonePolicy) -> None:
-    _choice("policy.phonePolicy.dialer", phone.dialer, DIALERS)
+    _choice("policy.phonePolicy.dialer", phone, "dialer")
     for name, numbers in (
         ("incomingNumbers", phone.incoming_numbers),
         ("outgoingNumbers", phone.outgoing_numbers),
@@ -102,9 +79,11 @@ def _check_phone_policy(phone: EnterprisePolicyDataPhonePolicy) -> None:
             )
 
 
-def _choice(field: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    if value is not None and value not in allowed:
-        raise bad_request(field, f'"{value}" is not a valid choice.')
+def _choice(path: str, model: Model, name: str) -> None:
+    """A 400 at ``path`` unless field ``name`` of ``model`` is empty or one of its choices."""
+    value = getattr(model, name)
+    if value is not None and value not in type(model).choices(name):
+        raise bad_request(path, f'"{value}" is not a valid choice.')
 
 
 def policy_url(enterprise_id: str, policy_id: int) -> str:

@@ -145,6 +145,11 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, omit_defaults=True, gc=False):
     attribute_map: ClassVar[dict[str, str]] = _ClassCache(attribute_map)  # type: ignore[assignment]
 
     @classmethod
+    def choices(cls, name: str) -> tuple[str, ...]:
+        """The values field ``name`` may hold (0.1.3's allowed values); empty: any."""
+        return cls._allowed.get(name, ())
+
+    @classmethod
     def construct(cls: type[M], **fields: Any) -> M:
         """A model built without 0.1.3's checks, as decoding builds it: for data that did
         not come from user code (the emulator's answers, request bodies the API accepts)."""
