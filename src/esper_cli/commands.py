@@ -23,8 +23,7 @@ import collections
 import enum
 import json
 import shlex
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -289,23 +288,6 @@ def _status_command(run: State, command_id: str, *target: str) -> str:
     return shlex.join(words)
 
 
-def _follow(step: Callable[[], T], progress: Callable[[Any], None], waiting: Waiting) -> T:
-    """Call ``step`` until it returns (the SDK waiter, with no time left, on a fresh read).
-
-    Each ``WaitTimeoutError`` it raises is a state not final yet, shown by ``progress``;
-    the last is raised again once ``timeout`` seconds have passed.
-    """
-    deadline = time.monotonic() + waiting.timeout
-    while True:
-        try:
-            return step()
-        except WaitTimeoutError as exc:
-            if time.monotonic() >= deadline:
-                raise
-            progress(exc.last)
-        time.sleep(waiting.interval)
-
-
 def _gave_up(exc: WaitTimeoutError, what: str, timeout: float, hint: str) -> CliError:
     """The error of a ``--wait`` that ran out of time, with a command that follows on."""
     state = exc.last.state if isinstance(exc.last, DeviceCommand | GroupCommand) else None
@@ -331,10 +313,11 @@ def _wait_device(
     view = device_command_view({device_id: name})
     changes = Changes(f"{sent.command} on {name or device_id}", quiet=run.quiet)
     try:
-        return _follow(
-            lambda: esper.commands.wait(esper.commands.get(device_id, command_id), timeout=0),
-            lambda last: changes(str(last.state)),
-            waiting,
+        return esper.commands.wait(
+            sent,
+            timeout=waiting.timeout,
+            poll_interval=waiting.interval,
+            on_poll=lambda last: changes(str(last.state)),
         )
     except WaitError as exc:
         if exc.last is not None:
@@ -359,12 +342,13 @@ def _wait_group(
     view = group_command_view({group_id: name})
     changes = Changes(f"{sent.command} on group {name or group_id}", quiet=run.quiet)
     try:
-        return _follow(
-            lambda: esper.group_commands.wait(
-                esper.group_commands.get(group_id, command_id), timeout=0
+        return esper.group_commands.wait(
+            sent,
+            timeout=waiting.timeout,
+            poll_interval=waiting.interval,
+            on_poll=lambda last: changes(
+                f"{last.state} ({last.details})" if last.details else str(last.state)
             ),
-            lambda last: changes(f"{last.state} ({last.details})" if last.details else last.state),
-            waiting,
         )
     except WaitError as exc:
         if exc.last is not None:
@@ -386,10 +370,11 @@ def _wait_request(run: State, fmt: Format, request_id: str, waiting: Waiting) ->
     changes = Changes(f"request {request_id}", quiet=run.quiet)
     request = V0CommandRequest(id=request_id)
     try:
-        statuses = _follow(
-            lambda: esper.command_requests.wait(request, timeout=0),
-            lambda last: changes(_tally(last)),
-            waiting,
+        statuses = esper.command_requests.wait(
+            request,
+            timeout=waiting.timeout,
+            poll_interval=waiting.interval,
+            on_poll=lambda last: changes(_tally(last)),
         )
     except WaitTimeoutError as exc:
         _show_statuses(run, fmt, exc.last or [])

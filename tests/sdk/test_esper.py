@@ -103,9 +103,13 @@ def test_commands_run_wait_fail_and_time_out(
         assert failed.value.last.state == "Command Failure"
         offline = await aw(esper.devices.list(state=60).first())
         queued = await aw(esper.commands.run(offline.id, "REBOOT"))
+        polled: list[Any] = []
         with pytest.raises(esperclient.WaitTimeoutError) as late:
-            await aw(esper.commands.wait(queued, timeout=0.2, poll_interval=0.05))
+            await aw(
+                esper.commands.wait(queued, timeout=1, poll_interval=0.05, on_poll=polled.append)
+            )
         assert late.value.last.state == "Command Initiated"
+        assert polled and {c.state for c in polled} == {"Command Initiated"}  # each read
 
     run(mode, tenant, scenario)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from esperclient import _operations as ops
@@ -286,12 +286,18 @@ class Commands(Resource):
         )
 
     def wait(
-        self, command: DeviceCommand, *, timeout: float = 120.0, poll_interval: float = 1.0
+        self,
+        command: DeviceCommand,
+        *,
+        timeout: float = 120.0,
+        poll_interval: float = 1.0,
+        on_poll: Callable[[DeviceCommand], None] | None = None,
     ) -> DeviceCommand:
         """Poll until ``command`` reaches a final state; it, if that state is success.
 
         ``CommandFailedError`` for another final state, ``WaitTimeoutError`` after
-        ``timeout`` seconds; both carry the last state read in ``last``.
+        ``timeout`` seconds; both carry the last state read in ``last``. ``on_poll`` is
+        called with each command read that is not final yet.
         """
         device_id = _last_segment(command.device)
         deadline = time.monotonic() + timeout
@@ -303,6 +309,8 @@ class Commands(Resource):
                 )
             sleep(poll_interval)
             current = self.get(device_id, str(command.id))
+            if on_poll is not None and current.state not in FINAL_STATES:
+                on_poll(current)
         if current.state != SUCCESS:
             raise CommandFailedError(
                 f"command {command.id} ended {current.state!r}: {current.details or ''}", current
@@ -601,17 +609,25 @@ class CommandRequests(Resource):
         return list(page.results or [])
 
     def wait(
-        self, request: V0CommandRequest, *, timeout: float = 300.0, poll_interval: float = 1.0
+        self,
+        request: V0CommandRequest,
+        *,
+        timeout: float = 300.0,
+        poll_interval: float = 1.0,
+        on_poll: Callable[[builtins.list[V0CommandStatus]], None] | None = None,
     ) -> builtins.list[V0CommandStatus]:
         """Poll until every device of ``request`` is final; their statuses.
 
         ``WaitTimeoutError`` after ``timeout`` seconds, with the last statuses in ``last``.
+        ``on_poll`` is called with each read of the statuses before all are final.
         """
         deadline = time.monotonic() + timeout
         while True:
             statuses = self.statuses(str(request.id))
             if all(s.state in FINAL_STATES for s in statuses):
                 return statuses
+            if on_poll is not None:
+                on_poll(statuses)
             if time.monotonic() >= deadline:
                 raise WaitTimeoutError(
                     f"request {request.id} not final after {timeout} s", statuses
@@ -693,7 +709,12 @@ class GroupCommands(Resource):
         )
 
     def wait(
-        self, command: GroupCommand, *, timeout: float = 300.0, poll_interval: float = 1.0
+        self,
+        command: GroupCommand,
+        *,
+        timeout: float = 300.0,
+        poll_interval: float = 1.0,
+        on_poll: Callable[[GroupCommand], None] | None = None,
     ) -> GroupCommand:
         """Poll until a group command is final; as ``AsyncCommands.wait``."""
         group_id = _last_segment(command.group)
@@ -706,6 +727,8 @@ class GroupCommands(Resource):
                 )
             sleep(poll_interval)
             current = self.get(group_id, str(command.id))
+            if on_poll is not None and current.state not in FINAL_STATES:
+                on_poll(current)
         if current.state != SUCCESS:
             raise CommandFailedError(
                 f"group command {command.id} ended {current.state!r}: {current.details or ''}",
