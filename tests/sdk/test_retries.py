@@ -162,24 +162,24 @@ def test_429s_are_retried_until_every_read_lands(
 def test_a_client_rate_limit_matching_the_server_meets_no_429(
     mode: str, enterprise: MakeTenant
 ) -> None:
-    server, tenant = enterprise(devices=5, rate_limit=20)
+    server, tenant = enterprise(devices=5, rate_limit=5)
 
     async def scenario(esper: Any) -> None:
-        for n in range(40):  # twice the server's burst of 20
+        for n in range(12):  # over twice the server's burst of 5
             await aw(esper.devices.get(tenant.device_ids[n % 5]))
 
-    run(mode, tenant, scenario, rate_limit=20)
+    run(mode, tenant, scenario, rate_limit=5)
     counted = stats(server)
-    assert counted["requests"] == 40 and counted["rate_limited"] == 0
+    assert counted["requests"] == 12 and counted["rate_limited"] == 0
 
 
 def test_without_the_client_rate_limit_the_same_burst_meets_429s(
     enterprise: MakeTenant,
 ) -> None:
-    server, tenant = enterprise(devices=5, rate_limit=20)
+    server, tenant = enterprise(devices=5, rate_limit=5)
 
     async def scenario(esper: Any) -> None:
-        for n in range(40):  # a 429 unless 40 reads take over a second (25 ms each)
+        for n in range(12):  # a 429 unless 12 reads take over 1.4 s (117 ms each)
             await aw(esper.devices.get(tenant.device_ids[n % 5]))
 
     run("sync", tenant, scenario, max_retries=5)
