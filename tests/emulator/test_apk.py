@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 
 from esper_emulator.apk import (
+    MANIFEST_NAME,
     MAX_MANIFEST_BYTES,
+    MAX_RESOURCES_BYTES,
+    RESOURCES_NAME,
     ApkInfo,
     AxmlElement,
     InvalidApk,
     ResourceRef,
     build_apk,
     encode_axml,
+    encode_string_table,
     read_apk,
     write_apk,
 )
@@ -34,15 +38,20 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
-def _write_bomb(path: Path) -> Path:
-    """Write a zip whose manifest inflates to 50 MB of zeros, streaming 1 MB at a time."""
+def _write_bomb(
+    path: Path, entry_name: str = MANIFEST_NAME, size: int = BOMB_SIZE, manifest: bytes = b""
+) -> Path:
+    """Write a zip whose ``entry_name`` inflates to ``size`` zeros, streaming 1 MB at a time.
+
+    ``manifest``, when given, is written first as the APK's manifest.
+    """
     chunk = bytes(1024 * 1024)
-    with (
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("AndroidManifest.xml", "w") as entry,
-    ):
-        for _ in range(BOMB_SIZE // len(chunk)):
-            entry.write(chunk)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        if manifest:
+            archive.writestr(MANIFEST_NAME, manifest)
+        with archive.open(entry_name, "w") as entry:
+            for _ in range(size // len(chunk)):
+                entry.write(chunk)
     return path
 
 
@@ -146,6 +155,85 @@ def test_label_resource_reference_reads_as_none(tmp_path: Path) -> None:
     assert info.min_sdk_version is None
     assert info.target_sdk_version is None
     assert info.permissions == ()
+
+
+def _manifest_labelled(label: ResourceRef) -> bytes:
+    return encode_axml(
+        AxmlElement(
+            "manifest",
+            {"package": "com.example.res", "android:versionCode": 1},
+            [AxmlElement("application", {"android:label": label})],
+        )
+    )
+
+
+def test_label_from_string_resource_is_its_default_value(tmp_path: Path) -> None:
+    labels = {"": "Tiny Notepad", "fr": "Petit bloc-notes", "pt-rBR": "Bloco de notas"}
+    path = build_apk(tmp_path / "res.apk", package_name="com.robot15.tiny.notepad", label=labels)
+
+    assert read_apk(path).label == "Tiny Notepad"
+    with zipfile.ZipFile(path) as archive:
+        assert RESOURCES_NAME in archive.namelist()
+        assert archive.getinfo(RESOURCES_NAME).compress_type == zipfile.ZIP_STORED
+    assert (
+        build_apk(
+            tmp_path / "again.apk", package_name="com.robot15.tiny.notepad", label=labels
+        ).read_bytes()
+        == path.read_bytes()
+    )
+
+
+def test_label_without_default_value_takes_the_first_locale(tmp_path: Path) -> None:
+    path = build_apk(tmp_path / "fr.apk", package_name="a.b", label={"fr": "Bloc-notes"})
+
+    assert read_apk(path).label == "Bloc-notes"
+
+
+def test_label_resource_chosen_by_id_among_several(tmp_path: Path) -> None:
+    table, ids = encode_string_table(
+        "com.example.res",
+        {"title": {"": "Not the label"}, "app_name": {"": "Field Scanner"}, "x": {"de": "Y"}},
+    )
+    manifest = _manifest_labelled(ResourceRef(ids["app_name"]))
+
+    assert ids == {"title": 0x7F010000, "app_name": 0x7F010001, "x": 0x7F010002}
+    assert read_apk(write_apk(tmp_path / "ids.apk", manifest, table)).label == "Field Scanner"
+
+
+def test_label_resource_missing_from_the_table_reads_as_none(tmp_path: Path) -> None:
+    table, _ = encode_string_table("com.example.res", {"app_name": {"": "Scanner"}})
+    path = write_apk(tmp_path / "gone.apk", _manifest_labelled(ResourceRef(0x7F010009)), table)
+
+    assert read_apk(path).label is None
+
+
+def test_damaged_resource_table_is_invalid(tmp_path: Path) -> None:
+    table, ids = encode_string_table("com.example.res", {"app_name": {"": "Scanner"}})
+    manifest = _manifest_labelled(ResourceRef(ids["app_name"]))
+    path = write_apk(tmp_path / "bad.apk", manifest, b"\x02\x00\x0c\x00" + bytes(64))
+
+    with pytest.raises(InvalidApk) as excinfo:
+        read_apk(path)
+
+    assert str(excinfo.value) == "not an APK: resources.arsc cannot be decoded"
+    for offset in range(0, len(table), 5):  # any corruption is read or rejected, nothing else
+        damaged = bytearray(table)
+        damaged[offset] ^= 0xFF
+        with contextlib.suppress(InvalidApk):
+            read_apk(write_apk(tmp_path / "damaged.apk", manifest, bytes(damaged)))
+
+
+def test_resource_table_bomb_is_rejected_without_inflating(tmp_path: Path) -> None:
+    manifest = _manifest_labelled(ResourceRef(0x7F010000))
+    size = MAX_RESOURCES_BYTES + 1024 * 1024
+    path = _write_bomb(tmp_path / "bomb.apk", RESOURCES_NAME, size, manifest)
+
+    message, peak = _peak_memory_of_read(path)
+
+    assert message == (
+        f"not an APK: resources.arsc is too large ({size} bytes, limit {MAX_RESOURCES_BYTES})"
+    )
+    assert peak < 3 * 1024 * 1024
 
 
 def test_sdk_codename_is_read_as_string(tmp_path: Path) -> None:

@@ -106,6 +106,18 @@ def test_an_app_without_a_label_is_named_by_its_package(
     assert app.application_name == "com.example.nolabel"
 
 
+def test_an_app_labelled_by_a_string_resource_gets_its_real_name(
+    tenant: Tenant, apps: esperclient.ApplicationApi, make_apk: MakeApk
+) -> None:
+    labels = {"": "Tiny Notepad", "fr": "Petit bloc-notes"}
+    apk = make_apk("com.robot15.tiny.notepad", label=labels)
+
+    app = apps.upload(tenant.enterprise_id, apk).application
+
+    assert app.application_name == "Tiny Notepad"
+    assert apps.get_application(app.id, tenant.enterprise_id).application_name == "Tiny Notepad"
+
+
 def test_the_file_is_kept_in_the_files_dir_byte_for_byte(
     server: EmulatorServer, tenant: Tenant, apps: esperclient.ApplicationApi, make_apk: MakeApk
 ) -> None:
