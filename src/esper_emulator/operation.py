@@ -66,7 +66,7 @@ _FALSE = {"false", "False", "0"}
 class Call:
     """One authenticated request to an operation, with its parameters parsed."""
 
-    op: Operation
+    op: Operation[Any]
     request: Request
     emulator: Emulator
     enterprise_id: str
@@ -151,7 +151,7 @@ def _parse(param: Param, raw: str) -> Any:
     return raw
 
 
-def _query(op: Operation, request: Request) -> dict[str, Any]:
+def _query(op: Operation[Any], request: Request) -> dict[str, Any]:
     allowed = {p.name: p for p in op.in_("query")}
     values: dict[str, Any] = {}
     for name, raw in _query_items(request):
@@ -206,7 +206,7 @@ def base_url(request: Request) -> bytes:
     return f"{request.url.scheme}://{host}".encode()
 
 
-def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
+def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
     """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
     with emulator.store.transaction():
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
@@ -220,7 +220,7 @@ def _accept(op: Operation, emulator: Emulator, request: Request) -> Call:
     return call
 
 
-def serve(op: Operation, handler: Handler) -> Route:
+def serve(op: Operation[Any], handler: Handler) -> Route:
     """The Starlette route that serves ``op`` with ``handler``."""
     takes_json = bool(op.in_("body"))
 

@@ -11,8 +11,9 @@ ones first, in positional order, then the optional keyword arguments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from esperclient.models import (
     Application,
@@ -58,6 +59,20 @@ from esperclient.models import (
 from esperclient.models._base import Model
 
 Location = Literal["path", "query", "body", "file"]
+#: What an operation answers: a model, or ``None`` (``returns=NoneType``) for no body.
+R_co = TypeVar("R_co", covariant=True)
+NoneType = type(None)
+T_co = TypeVar("T_co", covariant=True)
+
+
+class ListAnswer(Protocol[T_co]):
+    """What a list operation answers: one page of ``results`` and the list's ``count``."""
+
+    @property
+    def count(self) -> int | None: ...
+
+    @property
+    def results(self) -> Sequence[T_co] | None: ...
 
 
 @dataclass(frozen=True)
@@ -73,15 +88,18 @@ class Param:
 
 
 @dataclass(frozen=True)
-class Operation:
-    """One Esper API call: ``method`` ``path`` with ``params``, answering ``returns``."""
+class Operation(Generic[R_co]):
+    """One Esper API call: ``method`` ``path`` with ``params``, answering ``returns``.
+
+    ``Operation[Device]`` answers a ``Device``; ``Operation[None]`` answers no body.
+    """
 
     name: str
     method: str
     path: str
     summary: str
     params: tuple[Param, ...]
-    returns: type[Model] | None
+    returns: type[R_co]
     status: int
     positional: tuple[str, ...] = field(init=False)
     by_name: dict[str, Param] = field(init=False, repr=False)
@@ -131,7 +149,7 @@ DELETE_APP_VERSION = Operation(
         _path("application_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -144,7 +162,7 @@ DELETE_APPLICATION = Operation(
         _path("application_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -343,7 +361,7 @@ DELETE_CONTENT = Operation(
         _path("content_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -529,7 +547,7 @@ DELETE_GROUP = Operation(
         _path("group_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -640,7 +658,7 @@ DELETE_ENTERPRISE_POLICY = Operation(
         _path("policy_id", int),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -725,7 +743,7 @@ DELETE_GEOFENCE = Operation(
         _path("geofence_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -839,7 +857,7 @@ DELETE_SUBSCRIPTION = Operation(
         _path("subscription_id", uuid=True),
         _path("enterprise_id", uuid=True),
     ),
-    returns=None,
+    returns=NoneType,
     status=204,
 )
 
@@ -896,7 +914,62 @@ RENEW_TOKEN = Operation(
     status=201,
 )
 
-OPERATIONS: dict[str, Operation] = {
-    op.name: op for op in list(globals().values()) if isinstance(op, Operation)
-}
+ALL_OPERATIONS: tuple[Operation[Any], ...] = (
+    DELETE_APP_VERSION,
+    DELETE_APPLICATION,
+    GET_ALL_APPLICATIONS,
+    GET_APP_VERSION,
+    GET_APP_VERSIONS,
+    GET_APPLICATION,
+    GET_INSTALL_DEVICES,
+    UPLOAD,
+    GET_COMMAND,
+    RUN_COMMAND,
+    CREATE_COMMAND,
+    GET_COMMAND_REQUEST_STATUS,
+    GET_DEVICE_COMMAND_HISTORY,
+    LIST_COMMAND_REQUEST,
+    DELETE_CONTENT,
+    GET_ALL_CONTENT,
+    GET_CONTENT,
+    PATCH_CONTENT,
+    POST_CONTENT,
+    GET_ALL_DEVICES,
+    GET_APP_INSTALLS,
+    GET_DEVICE_APP_BY_ID,
+    GET_DEVICE_APPS,
+    GET_DEVICE_BY_ID,
+    GET_DEVICE_EVENT,
+    CREATE_GROUP,
+    DELETE_GROUP,
+    GET_ALL_GROUPS,
+    GET_GROUP_BY_ID,
+    PARTIAL_UPDATE_GROUP,
+    UPDATE_GROUP,
+    GET_ENTERPRISE,
+    PARTIAL_UPDATE_ENTERPRISE,
+    CREATE_POLICY,
+    DELETE_ENTERPRISE_POLICY,
+    GET_POLICY_BY_ID,
+    LIST_POLICIES,
+    PARTIALUPDATE_POLICY,
+    UPDATE_POLICY,
+    CREATE_GEOFENCE,
+    DELETE_GEOFENCE,
+    GET_ALL_GEOFENCES,
+    GET_GEOFENCE,
+    PARTIAL_UPDATE_GEOFENCE,
+    UPDATE_GEOFENCE,
+    GET_GROUP_COMMAND,
+    RUN_GROUP_COMMAND,
+    CREATE_SUBSCRIPTION,
+    DELETE_SUBSCRIPTION,
+    GET_ALL_SUBSCRIPTIONS,
+    GET_SUBSCRIPTION,
+    GET_TOKEN_INFO,
+    RENEW_TOKEN,
+)
+"""Every operation, in the order of its API class and method name."""
+
+OPERATIONS: dict[str, Operation[Any]] = {op.name: op for op in ALL_OPERATIONS}
 """Every operation by its esperclient 0.1.3 method name."""

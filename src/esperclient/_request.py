@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
 
 import msgspec
 
 from esperclient._exceptions import ApiException, error_class
 from esperclient._multipart import multipart_file
-from esperclient._operations import Operation
-from esperclient.models._base import Model
+from esperclient._operations import NoneType, Operation
 
 _JSON = "application/json"
+R = TypeVar("R")
 
 
 @dataclass
@@ -31,7 +30,7 @@ class HttpRequest:
     body: bytes | Callable[[], Iterator[bytes]] | None = None
 
 
-def bind(op: Operation, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+def bind(op: Operation[Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """Match arguments to ``op``'s parameters, refusing what esperclient 0.1.3 refused."""
     if len(args) > len(op.positional):
         raise TypeError(
@@ -59,7 +58,7 @@ def _query_value(value: Any) -> str:
 
 
 def build(
-    op: Operation,
+    op: Operation[Any],
     values: Mapping[str, Any],
     host: str,
     headers: dict[str, str],
@@ -91,17 +90,24 @@ def build(
     return HttpRequest(op.method, url, headers, body)
 
 
-@cache
-def _decoder(model: type[Model]) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(model)
+_DECODERS: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
 
-def decode(model: type[Model] | None, data: bytes) -> Any:
-    """The ``model`` read from a JSON body (``None`` when the operation returns nothing)."""
-    if model is None or not data:
-        return None
+def _decoder(model: type[R]) -> msgspec.json.Decoder[R]:
+    """One decoder per answer type, made on first use."""
+    decoder = _DECODERS.get(model)
+    if decoder is None:
+        decoder = _DECODERS[model] = msgspec.json.Decoder(model)
+    return decoder
+
+
+def decode(model: type[R], data: bytes) -> R:
+    """The ``model`` read from a JSON body (``None`` for ``NoneType`` or an empty body)."""
+    if model is NoneType or not data:
+        return cast(R, None)
+    decoder: msgspec.json.Decoder[R] = _decoder(model)
     try:
-        return _decoder(model).decode(data)
+        return decoder.decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ApiException(
             status=0, reason=f"Could not read the response as {model.__name__}: {exc}"

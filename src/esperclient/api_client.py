@@ -6,7 +6,7 @@ import datetime
 import re
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import msgspec
 
@@ -20,6 +20,7 @@ from esperclient.rest import RESTClientObject, RESTResponse
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
+R = TypeVar("R")
 _CALL_OPTIONS = frozenset(
     {"async_req", "_return_http_data_only", "_preload_content", "_request_timeout"}
 )
@@ -112,14 +113,37 @@ class ApiClient:
             headers["Cookie"] = self.cookie
         return headers
 
+    @overload
     def invoke(
         self,
-        op: Operation,
+        op: Operation[R],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        http_info: Literal[False] = False,
+    ) -> R: ...
+
+    @overload
+    def invoke(
+        self,
+        op: Operation[R],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        http_info: Literal[True],
+    ) -> tuple[R, int, Mapping[str, str]]: ...
+
+    def invoke(
+        self,
+        op: Operation[Any],
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         http_info: bool = False,
     ) -> Any:
-        """Call ``op`` with 0.1.3-style arguments and options (``async_req``...)."""
+        """Call ``op`` with 0.1.3-style arguments and options (``async_req``...).
+
+        Typed for the plain call; as in 0.1.3, ``async_req=True`` answers the request's
+        thread, ``_preload_content=False`` the raw response and
+        ``_return_http_data_only`` chooses between the data and ``(data, status, headers)``.
+        """
         options = {k: kwargs.pop(k) for k in list(kwargs) if k in _CALL_OPTIONS}
         values = bind(op, args, kwargs)
         preload = options.get("_preload_content", True)
@@ -131,7 +155,7 @@ class ApiClient:
 
     def _call(
         self,
-        op: Operation,
+        op: Operation[Any],
         values: dict[str, Any],
         preload: bool,
         timeout: Any,

@@ -22,7 +22,11 @@ class RecordingClient(ec.ApiClient):
         self.called: set[str] = set()
 
     def invoke(
-        self, op: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], http_info: bool = False
+        self,
+        op: Operation[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        http_info: bool = False,
     ) -> Any:
         self.called.add(op.name)
         return super().invoke(op, args, kwargs, http_info)

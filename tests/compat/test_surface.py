@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import esperclient
-from esperclient._operations import OPERATIONS
+from esperclient import _operations
+from esperclient._operations import ALL_OPERATIONS, OPERATIONS, NoneType
 
 SURFACE = Path(__file__).parents[3] / "shared" / "reference" / "esperclient-0.1.3-surface.md"
 
@@ -51,7 +52,7 @@ def test_every_method_of_0_1_3_is_here_with_its_arguments() -> None:
         op = OPERATIONS[name]
         assert (op.method, op.path) == (verb, path), name
         assert [p.name for p in op.params if not p.required] == optional, name
-        assert (op.returns.__name__ if op.returns else "None") == returns, name
+        assert (op.returns.__name__ if op.returns is not NoneType else "None") == returns, name
 
 
 def test_every_model_has_its_attributes_types_and_json_keys() -> None:
@@ -75,3 +76,11 @@ def test_every_model_has_its_attributes_types_and_json_keys() -> None:
         assert model.attribute_map == expected_keys, name
         built = model.construct() if hasattr(model, "construct") else model()
         assert list(built.to_dict()) == list(expected_types), name
+
+
+def test_the_operation_table_lists_every_operation_once() -> None:
+    defined = [v for v in vars(_operations).values() if isinstance(v, _operations.Operation)]
+
+    assert len(ALL_OPERATIONS) == len(set(map(id, ALL_OPERATIONS))) == 53
+    assert {id(op) for op in defined} == {id(op) for op in ALL_OPERATIONS}
+    assert list(OPERATIONS.values()) == list(ALL_OPERATIONS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from starlette.requests import Request
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from esper_emulator.app import Emulator
 
 
-def _integer_id(op: Operation) -> Operation:
+def _integer_id(op: Operation[Any]) -> Operation[Any]:
     """``op`` with ``content_id`` read as an integer.
 
     The spec (and so the operation table) calls the path's ``content_id`` a UUID, but

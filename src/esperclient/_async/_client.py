@@ -7,7 +7,7 @@ This module is the source of ``esperclient._sync._client`` (``Esper``), which
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
@@ -37,6 +37,7 @@ from esperclient.configuration import Configuration
 
 Timeout = float | tuple[float, float] | None
 HOST_EXAMPLE = "https://TENANT-api.esper.cloud/api"
+R = TypeVar("R")
 
 
 def _setting(value: Any, variable: str) -> Any:
@@ -97,11 +98,11 @@ class AsyncAPIClient:
 
     async def call(
         self,
-        op: Operation,
+        op: Operation[R],
         timeout: Timeout = None,
         on_progress: Progress | None = None,
         **values: Any,
-    ) -> Any:
+    ) -> R:
         """Send ``op`` with ``values`` (``enterprise_id`` filled in) and return its model.
 
         ``on_progress(sent, total)`` follows an upload's bytes.

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from esperclient._operations import Operation
+from esperclient._operations import ListAnswer, Operation
 
 if TYPE_CHECKING:
     from esperclient._async._client import AsyncAPIClient
@@ -32,7 +32,11 @@ class AsyncPaginator(Generic[T]):
     """The items of a list, fetched page by page as iteration needs them."""
 
     def __init__(
-        self, client: AsyncAPIClient, op: Operation, values: dict[str, Any], page_size: int
+        self,
+        client: AsyncAPIClient,
+        op: Operation[ListAnswer[T]],
+        values: dict[str, Any],
+        page_size: int,
     ) -> None:
         self._client = client
         self._op = op

@@ -10,7 +10,7 @@ import builtins
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._async._pagination import AsyncPaginator
@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from esperclient._async._client import AsyncAPIClient
 
 PAGE_SIZE = 100
+T = TypeVar("T")
 
 
 def _last_segment(url: str | None) -> str:
@@ -84,7 +85,9 @@ class AsyncResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    def _paged(self, op: ops.Operation, page_size: int, **values: Any) -> AsyncPaginator[Any]:
+    def _paged(
+        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, **values: Any
+    ) -> AsyncPaginator[T]:
         return AsyncPaginator(self._client, op, values, page_size)
 
 
@@ -122,7 +125,7 @@ class AsyncDevices(AsyncResource):
 
     async def get(self, device_id: str) -> Device:
         """One device."""
-        return await self._client.call(ops.GET_DEVICE_BY_ID, device_id=device_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_DEVICE_BY_ID, device_id=device_id)
 
     async def get_by_name(self, name: str) -> Device:
         """The device called exactly ``name``; ``NotFoundError`` when there is none."""
@@ -153,9 +156,7 @@ class AsyncDevices(AsyncResource):
 
     async def app(self, device_id: str, app_id: str) -> DeviceApp:
         """One app on a device."""
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.GET_DEVICE_APP_BY_ID, device_id=device_id, app_id=app_id
-        )
+        return await self._client.call(ops.GET_DEVICE_APP_BY_ID, device_id=device_id, app_id=app_id)
 
     def installs(
         self,
@@ -206,7 +207,7 @@ class AsyncApplications(AsyncResource):
 
     async def get(self, application_id: str) -> Application:
         """One application, with a summary of its versions."""
-        return await self._client.call(ops.GET_APPLICATION, application_id=application_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_APPLICATION, application_id=application_id)
 
     async def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Application:
         """Upload an APK (a path or an open binary file), streamed; the new application.
@@ -214,7 +215,9 @@ class AsyncApplications(AsyncResource):
         ``on_progress(sent, total)`` is called as the bytes go out.
         """
         answer = await self._client.call(ops.UPLOAD, app_file=file, on_progress=on_progress)
-        return answer.application  # type: ignore[no-any-return]
+        if answer.application is None:
+            raise ApiException(status=0, reason="The upload's answer names no application")
+        return answer.application
 
     async def delete(self, application_id: str) -> None:
         """Delete an application and all its versions."""
@@ -239,7 +242,7 @@ class AsyncApplications(AsyncResource):
 
     async def version(self, application_id: str, version_id: str) -> AppVersion:
         """One version of an application."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.GET_APP_VERSION, application_id=application_id, version_id=version_id
         )
 
@@ -274,15 +277,11 @@ class AsyncCommands(AsyncResource):
         """Send ``command`` (e.g. ``"REBOOT"``) to a device, with ``CommandArgs`` fields."""
         args = CommandArgs(**command_args) if command_args else None
         request = CommandRequest(command=command, command_args=args)
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.RUN_COMMAND, device_id=device_id, command=request
-        )
+        return await self._client.call(ops.RUN_COMMAND, device_id=device_id, command=request)
 
     async def get(self, device_id: str, command_id: str) -> DeviceCommand:
         """A command's current state."""
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.GET_COMMAND, device_id=device_id, command_id=command_id
-        )
+        return await self._client.call(ops.GET_COMMAND, device_id=device_id, command_id=command_id)
 
     async def wait(
         self,
@@ -569,7 +568,7 @@ class AsyncCommandRequests(AsyncResource):
             "schedule": schedule,
             **({"schedule_args": schedule_args} if schedule_args else {}),
         }
-        return await self._client.call(ops.CREATE_COMMAND, request=body)  # type: ignore[no-any-return]
+        return await self._client.call(ops.CREATE_COMMAND, request=body)
 
     async def list(
         self,
@@ -647,7 +646,7 @@ class AsyncGroups(AsyncResource):
 
     async def get(self, group_id: str) -> DeviceGroup:
         """One group."""
-        return await self._client.call(ops.GET_GROUP_BY_ID, group_id=group_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_GROUP_BY_ID, group_id=group_id)
 
     async def get_by_name(self, name: str) -> DeviceGroup:
         """The group called exactly ``name``; ``NotFoundError`` when there is none."""
@@ -658,9 +657,7 @@ class AsyncGroups(AsyncResource):
 
     async def create(self, name: str, *, parent: str | None = None) -> DeviceGroup:
         """A new, empty group (under ``parent``, a group id, if given)."""
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.CREATE_GROUP, data=DeviceGroup(name=name, parent=parent)
-        )
+        return await self._client.call(ops.CREATE_GROUP, data=DeviceGroup(name=name, parent=parent))
 
     async def update(
         self, group_id: str, *, name: str | None = None, device_ids: Sequence[str] | None = None
@@ -669,9 +666,7 @@ class AsyncGroups(AsyncResource):
         change = DeviceGroupPartialUpdate(
             name=name, device_ids=None if device_ids is None else list(device_ids)
         )
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change
-        )
+        return await self._client.call(ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change)
 
     async def add_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
         """Add devices to a group (they stay in their other groups)."""
@@ -683,7 +678,7 @@ class AsyncGroups(AsyncResource):
 
     async def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:
         change = DeviceGroupPartialUpdate(device_ids=list(device_ids))
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change, action=action
         )
 
@@ -701,13 +696,11 @@ class AsyncGroupCommands(AsyncResource):
         """Send ``command`` (REBOOT, LOCK, INSTALL, UPDATE_HEARTBEAT) to a group."""
         args = GroupCommandArgs(app_version=app_version) if app_version else None
         request = GroupCommandRequest(command=command, command_args=args)
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.RUN_GROUP_COMMAND, group_id=group_id, data=request
-        )
+        return await self._client.call(ops.RUN_GROUP_COMMAND, group_id=group_id, data=request)
 
     async def get(self, group_id: str, command_id: str) -> GroupCommand:
         """A group command and its overall state."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.GET_GROUP_COMMAND, group_id=group_id, command_id=command_id
         )
 
@@ -745,11 +738,11 @@ class AsyncEnterprise(AsyncResource):
 
     async def get(self) -> EnterpriseV1:
         """The enterprise's details."""
-        return await self._client.call(ops.GET_ENTERPRISE)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_ENTERPRISE)
 
     async def update(self, **fields: Any) -> EnterpriseV1:
         """Change some of the enterprise's details (``name``, ``contact_email``...)."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.PARTIAL_UPDATE_ENTERPRISE, data=EnterpriseUpdateV1(**fields)
         )
 
@@ -765,16 +758,16 @@ class AsyncPolicies(AsyncResource):
 
     async def get(self, policy_id: int) -> EnterprisePolicy:
         """One policy."""
-        return await self._client.call(ops.GET_POLICY_BY_ID, policy_id=policy_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_POLICY_BY_ID, policy_id=policy_id)
 
     async def create(self, name: str, policy: Any, **fields: Any) -> EnterprisePolicy:
         """A new policy; ``policy`` is an ``EnterprisePolicyData`` or a dict of it."""
         body = EnterprisePolicy.construct(name=name, policy=policy, **fields)  # API sets enterprise
-        return await self._client.call(ops.CREATE_POLICY, request=body)  # type: ignore[no-any-return]
+        return await self._client.call(ops.CREATE_POLICY, request=body)
 
     async def update(self, policy_id: int, **fields: Any) -> EnterprisePolicy:
         """Change some fields of a policy."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.PARTIALUPDATE_POLICY,
             policy_id=policy_id,
             data=EnterprisePolicyPartialUpdate(**fields),
@@ -796,16 +789,16 @@ class AsyncGeofences(AsyncResource):
 
     async def get(self, geofence_id: str) -> Geofence:
         """One geofence."""
-        return await self._client.call(ops.GET_GEOFENCE, geofence_id=geofence_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_GEOFENCE, geofence_id=geofence_id)
 
     async def create(self, name: str, latitude: str, longitude: str, **fields: Any) -> Geofence:
         """A new geofence (``radius``, ``radius_unit``, ``device_actions``... optional)."""
         body = Geofence(name=name, latitude=latitude, longitude=longitude, **fields)
-        return await self._client.call(ops.CREATE_GEOFENCE, data=body)  # type: ignore[no-any-return]
+        return await self._client.call(ops.CREATE_GEOFENCE, data=body)
 
     async def update(self, geofence_id: str, **fields: Any) -> Geofence:
         """Change some fields of a geofence."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.PARTIAL_UPDATE_GEOFENCE, geofence_id=geofence_id, data=GeofenceUpdate(**fields)
         )
 
@@ -823,13 +816,11 @@ class AsyncSubscriptions(AsyncResource):
 
     async def get(self, subscription_id: str) -> EventSubscription:
         """One subscription."""
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.GET_SUBSCRIPTION, subscription_id=subscription_id
-        )
+        return await self._client.call(ops.GET_SUBSCRIPTION, subscription_id=subscription_id)
 
     async def create(self, aws_account_id: str) -> EventSubscription:
         """Subscribe an AWS account to the enterprise's events."""
-        return await self._client.call(  # type: ignore[no-any-return]
+        return await self._client.call(
             ops.CREATE_SUBSCRIPTION, data=EventSubscriptionArgs(aws_account_id=aws_account_id)
         )
 
@@ -849,20 +840,18 @@ class AsyncContentLibrary(AsyncResource):
 
     async def get(self, content_id: int) -> Content:
         """One content file's details."""
-        return await self._client.call(ops.GET_CONTENT, content_id=content_id)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_CONTENT, content_id=content_id)
 
     async def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Content:
         """Upload a file (a path or an open binary file), streamed."""
-        return await self._client.call(  # type: ignore[no-any-return]
-            ops.POST_CONTENT, key=file, on_progress=on_progress
-        )
+        return await self._client.call(ops.POST_CONTENT, key=file, on_progress=on_progress)
 
     async def update(
         self, content_id: int, *, tags: Sequence[str] | None = None, description: str | None = None
     ) -> Content:
         """Change a content file's tags and/or description."""
         change = Data(tags=None if tags is None else list(tags), description=description)
-        return await self._client.call(ops.PATCH_CONTENT, content_id=content_id, data=change)  # type: ignore[no-any-return]
+        return await self._client.call(ops.PATCH_CONTENT, content_id=content_id, data=change)
 
     async def delete(self, content_id: int) -> None:
         """Delete a content file."""
@@ -874,7 +863,7 @@ class AsyncToken(AsyncResource):
 
     async def info(self) -> TokenInfoV1:
         """What the key is: its enterprise, scope and expiry."""
-        return await self._client.call(ops.GET_TOKEN_INFO)  # type: ignore[no-any-return]
+        return await self._client.call(ops.GET_TOKEN_INFO)
 
     async def renew(self) -> TokenRenewV0:
         """Replace the key with a new one (the old one stops working) and use it from now on."""

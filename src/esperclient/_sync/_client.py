@@ -8,7 +8,7 @@ This module is the source of ``esperclient._sync._client`` (``Esper``), which
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
@@ -38,6 +38,7 @@ from esperclient.rest import RESTClientObject
 
 Timeout = float | tuple[float, float] | None
 HOST_EXAMPLE = "https://TENANT-api.esper.cloud/api"
+R = TypeVar("R")
 
 
 def _setting(value: Any, variable: str) -> Any:
@@ -98,11 +99,11 @@ class SyncAPIClient:
 
     def call(
         self,
-        op: Operation,
+        op: Operation[R],
         timeout: Timeout = None,
         on_progress: Progress | None = None,
         **values: Any,
-    ) -> Any:
+    ) -> R:
         """Send ``op`` with ``values`` (``enterprise_id`` filled in) and return its model.
 
         ``on_progress(sent, total)`` follows an upload's bytes.

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from esperclient._operations import Operation
+from esperclient._operations import ListAnswer, Operation
 
 if TYPE_CHECKING:
     from esperclient._sync._client import SyncAPIClient
@@ -33,7 +33,11 @@ class Paginator(Generic[T]):
     """The items of a list, fetched page by page as iteration needs them."""
 
     def __init__(
-        self, client: SyncAPIClient, op: Operation, values: dict[str, Any], page_size: int
+        self,
+        client: SyncAPIClient,
+        op: Operation[ListAnswer[T]],
+        values: dict[str, Any],
+        page_size: int,
     ) -> None:
         self._client = client
         self._op = op

@@ -11,7 +11,7 @@ import builtins
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._bulk import (
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from esperclient._sync._client import SyncAPIClient
 
 PAGE_SIZE = 100
+T = TypeVar("T")
 
 
 def _last_segment(url: str | None) -> str:
@@ -85,7 +86,9 @@ class Resource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def _paged(self, op: ops.Operation, page_size: int, **values: Any) -> Paginator[Any]:
+    def _paged(
+        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, **values: Any
+    ) -> Paginator[T]:
         return Paginator(self._client, op, values, page_size)
 
 
@@ -123,7 +126,7 @@ class Devices(Resource):
 
     def get(self, device_id: str) -> Device:
         """One device."""
-        return self._client.call(ops.GET_DEVICE_BY_ID, device_id=device_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_DEVICE_BY_ID, device_id=device_id)
 
     def get_by_name(self, name: str) -> Device:
         """The device called exactly ``name``; ``NotFoundError`` when there is none."""
@@ -154,9 +157,7 @@ class Devices(Resource):
 
     def app(self, device_id: str, app_id: str) -> DeviceApp:
         """One app on a device."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.GET_DEVICE_APP_BY_ID, device_id=device_id, app_id=app_id
-        )
+        return self._client.call(ops.GET_DEVICE_APP_BY_ID, device_id=device_id, app_id=app_id)
 
     def installs(
         self,
@@ -207,7 +208,7 @@ class Applications(Resource):
 
     def get(self, application_id: str) -> Application:
         """One application, with a summary of its versions."""
-        return self._client.call(ops.GET_APPLICATION, application_id=application_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_APPLICATION, application_id=application_id)
 
     def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Application:
         """Upload an APK (a path or an open binary file), streamed; the new application.
@@ -215,7 +216,9 @@ class Applications(Resource):
         ``on_progress(sent, total)`` is called as the bytes go out.
         """
         answer = self._client.call(ops.UPLOAD, app_file=file, on_progress=on_progress)
-        return answer.application  # type: ignore[no-any-return]
+        if answer.application is None:
+            raise ApiException(status=0, reason="The upload's answer names no application")
+        return answer.application
 
     def delete(self, application_id: str) -> None:
         """Delete an application and all its versions."""
@@ -240,7 +243,7 @@ class Applications(Resource):
 
     def version(self, application_id: str, version_id: str) -> AppVersion:
         """One version of an application."""
-        return self._client.call(  # type: ignore[no-any-return]
+        return self._client.call(
             ops.GET_APP_VERSION, application_id=application_id, version_id=version_id
         )
 
@@ -275,15 +278,11 @@ class Commands(Resource):
         """Send ``command`` (e.g. ``"REBOOT"``) to a device, with ``CommandArgs`` fields."""
         args = CommandArgs(**command_args) if command_args else None
         request = CommandRequest(command=command, command_args=args)
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.RUN_COMMAND, device_id=device_id, command=request
-        )
+        return self._client.call(ops.RUN_COMMAND, device_id=device_id, command=request)
 
     def get(self, device_id: str, command_id: str) -> DeviceCommand:
         """A command's current state."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.GET_COMMAND, device_id=device_id, command_id=command_id
-        )
+        return self._client.call(ops.GET_COMMAND, device_id=device_id, command_id=command_id)
 
     def wait(
         self,
@@ -570,7 +569,7 @@ class CommandRequests(Resource):
             "schedule": schedule,
             **({"schedule_args": schedule_args} if schedule_args else {}),
         }
-        return self._client.call(ops.CREATE_COMMAND, request=body)  # type: ignore[no-any-return]
+        return self._client.call(ops.CREATE_COMMAND, request=body)
 
     def list(
         self,
@@ -646,7 +645,7 @@ class Groups(Resource):
 
     def get(self, group_id: str) -> DeviceGroup:
         """One group."""
-        return self._client.call(ops.GET_GROUP_BY_ID, group_id=group_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_GROUP_BY_ID, group_id=group_id)
 
     def get_by_name(self, name: str) -> DeviceGroup:
         """The group called exactly ``name``; ``NotFoundError`` when there is none."""
@@ -657,9 +656,7 @@ class Groups(Resource):
 
     def create(self, name: str, *, parent: str | None = None) -> DeviceGroup:
         """A new, empty group (under ``parent``, a group id, if given)."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.CREATE_GROUP, data=DeviceGroup(name=name, parent=parent)
-        )
+        return self._client.call(ops.CREATE_GROUP, data=DeviceGroup(name=name, parent=parent))
 
     def update(
         self, group_id: str, *, name: str | None = None, device_ids: Sequence[str] | None = None
@@ -668,9 +665,7 @@ class Groups(Resource):
         change = DeviceGroupPartialUpdate(
             name=name, device_ids=None if device_ids is None else list(device_ids)
         )
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change
-        )
+        return self._client.call(ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change)
 
     def add_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
         """Add devices to a group (they stay in their other groups)."""
@@ -682,7 +677,7 @@ class Groups(Resource):
 
     def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:
         change = DeviceGroupPartialUpdate(device_ids=list(device_ids))
-        return self._client.call(  # type: ignore[no-any-return]
+        return self._client.call(
             ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change, action=action
         )
 
@@ -698,15 +693,11 @@ class GroupCommands(Resource):
         """Send ``command`` (REBOOT, LOCK, INSTALL, UPDATE_HEARTBEAT) to a group."""
         args = GroupCommandArgs(app_version=app_version) if app_version else None
         request = GroupCommandRequest(command=command, command_args=args)
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.RUN_GROUP_COMMAND, group_id=group_id, data=request
-        )
+        return self._client.call(ops.RUN_GROUP_COMMAND, group_id=group_id, data=request)
 
     def get(self, group_id: str, command_id: str) -> GroupCommand:
         """A group command and its overall state."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.GET_GROUP_COMMAND, group_id=group_id, command_id=command_id
-        )
+        return self._client.call(ops.GET_GROUP_COMMAND, group_id=group_id, command_id=command_id)
 
     def wait(
         self,
@@ -742,13 +733,11 @@ class Enterprise(Resource):
 
     def get(self) -> EnterpriseV1:
         """The enterprise's details."""
-        return self._client.call(ops.GET_ENTERPRISE)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_ENTERPRISE)
 
     def update(self, **fields: Any) -> EnterpriseV1:
         """Change some of the enterprise's details (``name``, ``contact_email``...)."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.PARTIAL_UPDATE_ENTERPRISE, data=EnterpriseUpdateV1(**fields)
-        )
+        return self._client.call(ops.PARTIAL_UPDATE_ENTERPRISE, data=EnterpriseUpdateV1(**fields))
 
 
 class Policies(Resource):
@@ -762,16 +751,16 @@ class Policies(Resource):
 
     def get(self, policy_id: int) -> EnterprisePolicy:
         """One policy."""
-        return self._client.call(ops.GET_POLICY_BY_ID, policy_id=policy_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_POLICY_BY_ID, policy_id=policy_id)
 
     def create(self, name: str, policy: Any, **fields: Any) -> EnterprisePolicy:
         """A new policy; ``policy`` is an ``EnterprisePolicyData`` or a dict of it."""
         body = EnterprisePolicy.construct(name=name, policy=policy, **fields)  # API sets enterprise
-        return self._client.call(ops.CREATE_POLICY, request=body)  # type: ignore[no-any-return]
+        return self._client.call(ops.CREATE_POLICY, request=body)
 
     def update(self, policy_id: int, **fields: Any) -> EnterprisePolicy:
         """Change some fields of a policy."""
-        return self._client.call(  # type: ignore[no-any-return]
+        return self._client.call(
             ops.PARTIALUPDATE_POLICY,
             policy_id=policy_id,
             data=EnterprisePolicyPartialUpdate(**fields),
@@ -791,16 +780,16 @@ class Geofences(Resource):
 
     def get(self, geofence_id: str) -> Geofence:
         """One geofence."""
-        return self._client.call(ops.GET_GEOFENCE, geofence_id=geofence_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_GEOFENCE, geofence_id=geofence_id)
 
     def create(self, name: str, latitude: str, longitude: str, **fields: Any) -> Geofence:
         """A new geofence (``radius``, ``radius_unit``, ``device_actions``... optional)."""
         body = Geofence(name=name, latitude=latitude, longitude=longitude, **fields)
-        return self._client.call(ops.CREATE_GEOFENCE, data=body)  # type: ignore[no-any-return]
+        return self._client.call(ops.CREATE_GEOFENCE, data=body)
 
     def update(self, geofence_id: str, **fields: Any) -> Geofence:
         """Change some fields of a geofence."""
-        return self._client.call(  # type: ignore[no-any-return]
+        return self._client.call(
             ops.PARTIAL_UPDATE_GEOFENCE, geofence_id=geofence_id, data=GeofenceUpdate(**fields)
         )
 
@@ -818,13 +807,11 @@ class Subscriptions(Resource):
 
     def get(self, subscription_id: str) -> EventSubscription:
         """One subscription."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.GET_SUBSCRIPTION, subscription_id=subscription_id
-        )
+        return self._client.call(ops.GET_SUBSCRIPTION, subscription_id=subscription_id)
 
     def create(self, aws_account_id: str) -> EventSubscription:
         """Subscribe an AWS account to the enterprise's events."""
-        return self._client.call(  # type: ignore[no-any-return]
+        return self._client.call(
             ops.CREATE_SUBSCRIPTION, data=EventSubscriptionArgs(aws_account_id=aws_account_id)
         )
 
@@ -842,20 +829,18 @@ class ContentLibrary(Resource):
 
     def get(self, content_id: int) -> Content:
         """One content file's details."""
-        return self._client.call(ops.GET_CONTENT, content_id=content_id)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_CONTENT, content_id=content_id)
 
     def upload(self, file: FileInput, *, on_progress: Progress | None = None) -> Content:
         """Upload a file (a path or an open binary file), streamed."""
-        return self._client.call(  # type: ignore[no-any-return]
-            ops.POST_CONTENT, key=file, on_progress=on_progress
-        )
+        return self._client.call(ops.POST_CONTENT, key=file, on_progress=on_progress)
 
     def update(
         self, content_id: int, *, tags: Sequence[str] | None = None, description: str | None = None
     ) -> Content:
         """Change a content file's tags and/or description."""
         change = Data(tags=None if tags is None else list(tags), description=description)
-        return self._client.call(ops.PATCH_CONTENT, content_id=content_id, data=change)  # type: ignore[no-any-return]
+        return self._client.call(ops.PATCH_CONTENT, content_id=content_id, data=change)
 
     def delete(self, content_id: int) -> None:
         """Delete a content file."""
@@ -867,7 +852,7 @@ class Token(Resource):
 
     def info(self) -> TokenInfoV1:
         """What the key is: its enterprise, scope and expiry."""
-        return self._client.call(ops.GET_TOKEN_INFO)  # type: ignore[no-any-return]
+        return self._client.call(ops.GET_TOKEN_INFO)
 
     def renew(self) -> TokenRenewV0:
         """Replace the key with a new one (the old one stops working) and use it from now on."""
