@@ -10,6 +10,7 @@ generated files are out of date.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,42 +21,35 @@ import unasync
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "esperclient" / "_async"
 TARGET = SOURCE.parent / "_sync"
 
-RENAMES = {
+SPECIAL_RENAMES = {
     "_async": "_sync",
     "_aiohttp": "rest",
     "AsyncTransport": "RESTClientObject",
     "AsyncAPIClient": "SyncAPIClient",
-    "AsyncEsper": "Esper",
-    "AsyncPaginator": "Paginator",
-    "AsyncResource": "Resource",
     "async_sleep": "sleep",
     "async_map": "thread_map",
+    "AsyncReader": "Reader",
     "aclose": "close",
-    **{
-        f"Async{name}": name
-        for name in (
-            "Applications",
-            "CommandRequests",
-            "Commands",
-            "ContentLibrary",
-            "Devices",
-            "Enterprise",
-            "Geofences",
-            "GroupCommands",
-            "Groups",
-            "Policies",
-            "Subscriptions",
-            "Token",
-        )
-    },
 }
+
+
+def renames() -> dict[str, str]:
+    """Every ``class AsyncName`` of the async source becomes ``Name``, but for the specials."""
+    classes = re.findall(r"^class (Async\w+)", _source_text(), re.MULTILINE)
+    return {**{name: name.removeprefix("Async") for name in classes}, **SPECIAL_RENAMES}
+
+
+def _source_text() -> str:
+    return "".join(path.read_text() for path in sorted(SOURCE.glob("*.py")))
+
+
 HEADER = "# Generated from esperclient/_async/{name} by scripts/gen_sync.py: do not edit.\n"
 
 
 def generate(target: Path) -> list[Path]:
     """Write the sync modules into ``target``; the files written."""
     with tempfile.TemporaryDirectory() as scratch:
-        rule = unasync.Rule(f"{SOURCE}/", f"{scratch}/", additional_replacements=RENAMES)
+        rule = unasync.Rule(f"{SOURCE}/", f"{scratch}/", additional_replacements=renames())
         sources = sorted(SOURCE.glob("*.py"))
         unasync.unasync_files([str(path) for path in sources], [rule])
         target.mkdir(parents=True, exist_ok=True)

@@ -56,6 +56,7 @@ from esperclient.models import (
     V0CommandScheduleEnum,
     V0CommandStatus,
     V0DeviceCommandEnum,
+    id_from_url,
 )
 
 T = TypeVar("T")
@@ -94,12 +95,8 @@ class Via(str, enum.Enum):
     V0 = "v0"
 
 
-def _last_segment(url: str | None) -> str | None:
-    return resolve.last_segment(url)
-
-
 def _named(names: Mapping[str, str | None], url: str | None) -> str | None:
-    key = _last_segment(url)
+    key = id_from_url(url)
     return (names.get(key) or key) if key else None
 
 
@@ -309,7 +306,7 @@ def _wait_device(
 ) -> DeviceCommand:
     """Wait for a device command, its state on stderr as it changes."""
     esper = run.client()
-    device_id, command_id = str(_last_segment(sent.device)), str(sent.id)
+    device_id, command_id = str(id_from_url(sent.device)), str(sent.id)
     view = device_command_view({device_id: name})
     changes = Changes(f"{sent.command} on {name or device_id}", quiet=run.quiet)
     try:
@@ -338,7 +335,7 @@ def _wait_group(
 ) -> GroupCommand:
     """Wait for a group command, its state and tally on stderr as they change."""
     esper = run.client()
-    group_id, command_id = str(_last_segment(sent.group)), str(sent.id)
+    group_id, command_id = str(id_from_url(sent.group)), str(sent.id)
     view = group_command_view({group_id: name})
     changes = Changes(f"{sent.command} on group {name or group_id}", quiet=run.quiet)
     try:
@@ -386,7 +383,7 @@ def _wait_request(run: State, fmt: Format, request_id: str, waiting: Waiting) ->
 def _show_statuses(run: State, fmt: Format, statuses: list[V0CommandStatus]) -> None:
     names: Mapping[str, str | None] = {}
     if fmt is Format.TABLE:
-        ids = [key for key in (_last_segment(s.device) for s in statuses) if key]
+        ids = [key for key in (id_from_url(s.device) for s in statuses) if key]
         names = resolve.device_names(run.client(), ids)
     show_list(run, fmt, v0_status_view(names), [statuses], "devices")
 

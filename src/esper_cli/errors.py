@@ -43,7 +43,7 @@ from esperclient import (
     RateLimitError,
     WaitTimeoutError,
 )
-from esperclient._sync._client import ends_in_api
+from esperclient._sync._base_client import ends_in_api
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

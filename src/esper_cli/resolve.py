@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from esper_cli.errors import EXIT_NOT_FOUND, CliError
 from esperclient import Esper, NotFoundError
-from esperclient.models import Application, Device, DeviceGroup, EnterprisePolicy
+from esperclient.models import Application, Device, DeviceGroup, EnterprisePolicy, id_from_url
 
 
 def is_uuid(text: str) -> bool:
@@ -83,16 +83,11 @@ def device_names(esper: Esper, ids: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def last_segment(url: str | None) -> str | None:
-    """The id at the end of an API URL (``.../groups/ID/`` gives ``ID``)."""
-    return url.rstrip("/").rsplit("/", 1)[-1] if url else None
-
-
 def group_names(esper: Esper, refs: Iterable[str]) -> list[str]:
     """The names of groups given by URL or id, in order (a group not found: its id)."""
     names = []
     for ref in refs:
-        key = last_segment(ref) or ref
+        key = id_from_url(ref) or ref
         try:
             names.append(esper.groups.get(key).name or key)
         except NotFoundError:
@@ -144,7 +139,7 @@ def application_id(esper: Esper, ref: str) -> str:
 
 def policy_number(policy: EnterprisePolicy) -> int | None:
     """A policy's id: the last segment of its ``url`` (the API has no ``id`` field)."""
-    tail = (policy.url or "").rstrip("/").rsplit("/", 1)[-1]
+    tail = id_from_url(policy.url) or ""
     return int(tail) if tail.isdigit() else None
 
 

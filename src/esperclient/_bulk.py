@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,6 +16,11 @@ V0_BATCH = 500
 FINAL_STATES = frozenset({SUCCESS, "Command Failure", "Command TimeOut", "Command Cancelled"})
 
 Status = Literal["success", "failure", "error", "pending"]
+
+
+def is_final(state: str | None) -> bool:
+    """Whether a command in ``state`` has ended (success or not)."""
+    return state in FINAL_STATES
 
 
 @dataclass
@@ -82,3 +88,36 @@ class BulkProgress:
 
 BulkProgressCallback = Callable[[BulkProgress], None]
 """``on_progress(progress)`` of a bulk command."""
+
+
+class ProgressTracker:
+    """Counts sent and finished devices for ``on_progress``.
+
+    Calls are made under a lock, so they never overlap (the sync client polls on
+    threads) and their counts never go down.
+    """
+
+    def __init__(self, total: int, on_progress: BulkProgressCallback | None) -> None:
+        self.total = total
+        self.on_progress = on_progress
+        self.sent = 0
+        self.finished = 0
+        self._lock = threading.Lock()
+
+    def send(self, outcome: Outcome) -> Outcome:
+        """Count a device whose command was just sent (or refused); return ``outcome``."""
+        self._bump(sent=1)
+        return self.settle(outcome)
+
+    def settle(self, outcome: Outcome) -> Outcome:
+        """Count ``outcome`` as finished if it is final; return it."""
+        if outcome.status != "pending":
+            self._bump(finished=1)
+        return outcome
+
+    def _bump(self, *, sent: int = 0, finished: int = 0) -> None:
+        with self._lock:
+            self.sent += sent
+            self.finished += finished
+            if self.on_progress is not None:
+                self.on_progress(BulkProgress(self.sent, self.finished, self.total))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from time import sleep
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 # asyncio and concurrent.futures are imported where used: the sync client never needs
 # the first, and plain calls never need the second.
@@ -16,7 +16,12 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-__all__ = ["async_map", "async_sleep", "sleep", "thread_map"]
+__all__ = ["AsyncReader", "Reader", "async_map", "async_sleep", "sleep", "thread_map"]
+
+AsyncReader: TypeAlias = Callable[[], Awaitable[T]]
+"""Something to read again and again: a coroutine function without arguments."""
+Reader: TypeAlias = Callable[[], T]
+"""The sync client's ``AsyncReader``: a function without arguments."""
 
 
 async def async_sleep(seconds: float) -> None:

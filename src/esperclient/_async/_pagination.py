@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from esperclient._async._base_client import AsyncAPIClient
 from esperclient._operations import ListAnswer, Operation
-
-if TYPE_CHECKING:
-    from esperclient._async._client import AsyncAPIClient
 
 T = TypeVar("T")
 

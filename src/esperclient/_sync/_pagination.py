@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from esperclient._operations import ListAnswer, Operation
-
-if TYPE_CHECKING:
-    from esperclient._sync._client import SyncAPIClient
+from esperclient._sync._base_client import SyncAPIClient
 
 T = TypeVar("T")
 

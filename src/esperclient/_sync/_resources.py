@@ -8,33 +8,29 @@ lists return lazy paginators. This module is the source of the sync resources.
 from __future__ import annotations
 
 import builtins
-import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._bulk import (
-    FINAL_STATES,
     SUCCESS,
-    V0_BATCH,
-    BulkProgress,
     BulkProgressCallback,
     BulkReport,
-    Outcome,
     Progress,
-    outcome_of,
+    ProgressTracker,
+    is_final,
 )
-from esperclient._concurrency import sleep, thread_map
 from esperclient._exceptions import (
     ApiException,
-    BadRequestError,
     CommandFailedError,
     NotFoundError,
-    WaitTimeoutError,
 )
 from esperclient._multipart import FileInput
+from esperclient._sync._base_client import SyncAPIClient
+from esperclient._sync._bulk_run import BulkRun
 from esperclient._sync._pagination import Paginator
+from esperclient._sync._polling import poll_until
 from esperclient.models import (
     AppInstall,
     Application,
@@ -67,17 +63,11 @@ from esperclient.models import (
     V0CommandRequest,
     V0CommandStatus,
     V0DeviceCommandEnum,
+    id_from_url,
 )
-
-if TYPE_CHECKING:
-    from esperclient._sync._client import SyncAPIClient
 
 PAGE_SIZE = 100
 T = TypeVar("T")
-
-
-def _last_segment(url: str | None) -> str:
-    return (url or "").rstrip("/").rsplit("/", 1)[-1]
 
 
 class Resource:
@@ -298,18 +288,16 @@ class Commands(Resource):
         ``timeout`` seconds; both carry the last state read in ``last``. ``on_poll`` is
         called with each command read that is not final yet.
         """
-        device_id = _last_segment(command.device)
-        deadline = time.monotonic() + timeout
-        current = command
-        while current.state not in FINAL_STATES:
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(
-                    f"command {command.id} still {current.state!r} after {timeout} s", current
-                )
-            sleep(poll_interval)
-            current = self.get(device_id, str(command.id))
-            if on_poll is not None and current.state not in FINAL_STATES:
-                on_poll(current)
+        device_id = id_from_url(command.device) or ""
+        current = poll_until(
+            lambda: self.get(device_id, str(command.id)),
+            lambda current: is_final(current.state),
+            first=command,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            describe=lambda last: f"command {command.id} still {last.state!r} after {timeout} s",
+            on_poll=on_poll,
+        )
         if current.state != SUCCESS:
             raise CommandFailedError(
                 f"command {command.id} ended {current.state!r}: {current.details or ''}", current
@@ -346,7 +334,6 @@ class Commands(Resource):
         not finished.
         """
         ids = builtins.list(device_ids)
-        tracker = _Tracker(len(ids), on_progress)
         deadline = time.monotonic() + timeout
         v0_only = command not in DeviceCommandEnum.allowed_values
         use_v0 = via == "v0" or (
@@ -354,192 +341,18 @@ class Commands(Resource):
             and command in V0DeviceCommandEnum.allowed_values
             and (v0_only or len(ids) > concurrency)
         )
-        if use_v0:
-            outcomes = self._run_many_v0(
-                ids, command, command_args, concurrency, wait, deadline, poll_interval, tracker
-            )
-        else:
-            outcomes = self._run_many_devices(
-                ids, command, command_args, concurrency, wait, deadline, poll_interval, tracker
-            )
+        bulk = BulkRun(
+            self,
+            CommandRequests(self._client),
+            command,
+            command_args,
+            concurrency=concurrency,
+            poll_interval=poll_interval,
+            tracker=ProgressTracker(len(ids), on_progress),
+        )
+        run = bulk.by_request if use_v0 else bulk.by_device
+        outcomes = run(ids, wait=wait, deadline=deadline)
         return BulkReport(command, outcomes)
-
-    def _send_each(
-        self,
-        ids: builtins.list[str],
-        command: str,
-        args: dict[str, Any],
-        concurrency: int,
-        tracker: _Tracker,
-    ) -> builtins.list[Outcome]:
-        def send(device_id: str) -> Outcome:
-            try:
-                sent = self.run(device_id, command, **args)
-            except ApiException as exc:
-                return tracker.send(Outcome(device_id, "error", error=exc))
-            return tracker.send(outcome_of(device_id, sent))
-
-        return thread_map(send, ids, concurrency)
-
-    def _run_many_devices(
-        self,
-        ids: builtins.list[str],
-        command: str,
-        args: dict[str, Any],
-        concurrency: int,
-        wait: bool,
-        deadline: float,
-        poll_interval: float,
-        tracker: _Tracker,
-    ) -> builtins.list[Outcome]:
-        outcomes = self._send_each(ids, command, args, concurrency, tracker)
-        while wait:
-            pending = [i for i, o in enumerate(outcomes) if o.status == "pending"]
-            if not pending or time.monotonic() >= deadline:
-                break
-            sleep(poll_interval)
-
-            def poll(index: int) -> None:
-                previous = outcomes[index]
-                assert isinstance(previous.command, DeviceCommand)
-                try:
-                    current = self.get(previous.device_id, str(previous.command.id))
-                except ApiException:
-                    return  # read again next round
-                outcomes[index] = tracker.settle(outcome_of(previous.device_id, current))
-
-            thread_map(poll, pending, concurrency)
-        return outcomes
-
-    def _run_many_v0(
-        self,
-        ids: builtins.list[str],
-        command: str,
-        args: dict[str, Any],
-        concurrency: int,
-        wait: bool,
-        deadline: float,
-        poll_interval: float,
-        tracker: _Tracker,
-    ) -> builtins.list[Outcome]:
-        requests = CommandRequests(self._client)
-        found: dict[str, Outcome] = {}
-        sent: builtins.list[V0CommandRequest] = []
-
-        def send(batch: builtins.list[str]) -> None:
-            try:
-                request = requests.create(
-                    command, devices=batch, device_type="all", command_args=args
-                )
-            except BadRequestError as exc:  # an id the server refuses: find it one by one
-                if not _device_api_takes(command, args):
-                    for device_id in batch:
-                        found[device_id] = tracker.send(Outcome(device_id, "error", error=exc))
-                    return
-                for outcome in self._send_each(batch, command, args, concurrency, tracker):
-                    found[outcome.device_id] = outcome
-                return
-            except ApiException as exc:
-                for device_id in batch:
-                    found[device_id] = tracker.send(Outcome(device_id, "error", error=exc))
-                return
-            sent.append(request)
-            for device_id in batch:
-                found[device_id] = tracker.send(Outcome(device_id, "pending"))
-
-        batches = [ids[i : i + V0_BATCH] for i in range(0, len(ids), V0_BATCH)]
-        thread_map(send, batches, concurrency)
-        while True:
-            sent = self._poll_requests(requests, sent, found, tracker)
-            self._poll_commands(found, concurrency, tracker)
-            waiting = sent or any(o.status == "pending" for o in found.values())
-            if not wait or not waiting or time.monotonic() >= deadline:
-                break
-            sleep(poll_interval)
-        return [found[device_id] for device_id in ids]
-
-    def _poll_requests(
-        self,
-        requests: CommandRequests,
-        sent: builtins.list[V0CommandRequest],
-        found: dict[str, Outcome],
-        tracker: _Tracker,
-    ) -> builtins.list[V0CommandRequest]:
-        """Read each request's per-device states; the requests not final yet."""
-        still: builtins.list[V0CommandRequest] = []
-        for request in sent:
-            try:
-                statuses = requests.statuses(str(request.id))
-            except ApiException:
-                still.append(request)
-                continue
-            for status in statuses:
-                device_id = _last_segment(status.device)
-                if device_id in found and found[device_id].status == "pending":
-                    found[device_id] = tracker.settle(outcome_of(device_id, status))
-            if any(s.state not in FINAL_STATES for s in statuses):
-                still.append(request)
-        return still
-
-    def _poll_commands(
-        self, found: dict[str, Outcome], concurrency: int, tracker: _Tracker
-    ) -> None:
-        """Read again the device commands (sent one by one) that are not final."""
-        pending = [
-            o
-            for o in found.values()
-            if o.status == "pending" and isinstance(o.command, DeviceCommand)
-        ]
-
-        def poll(previous: Outcome) -> None:
-            assert isinstance(previous.command, DeviceCommand)
-            try:
-                current = self.get(previous.device_id, str(previous.command.id))
-            except ApiException:
-                return
-            found[previous.device_id] = tracker.settle(outcome_of(previous.device_id, current))
-
-        thread_map(poll, pending, concurrency)
-
-
-def _device_api_takes(command: str, args: dict[str, Any]) -> bool:
-    """Whether a v0 command and its ``command_args`` can also go to the one-device API."""
-    return command in DeviceCommandEnum.allowed_values and set(args) <= set(
-        CommandArgs.__struct_fields__
-    )
-
-
-class _Tracker:
-    """Counts sent and finished devices for ``on_progress``.
-
-    Calls are made under a lock, so they never overlap (the sync client polls on
-    threads) and their counts never go down.
-    """
-
-    def __init__(self, total: int, on_progress: BulkProgressCallback | None) -> None:
-        self.total = total
-        self.on_progress = on_progress
-        self.sent = 0
-        self.finished = 0
-        self._lock = threading.Lock()
-
-    def send(self, outcome: Outcome) -> Outcome:
-        """Count a device whose command was just sent (or refused); return ``outcome``."""
-        self._bump(sent=1)
-        return self.settle(outcome)
-
-    def settle(self, outcome: Outcome) -> Outcome:
-        """Count ``outcome`` as finished if it is final; return it."""
-        if outcome.status != "pending":
-            self._bump(finished=1)
-        return outcome
-
-    def _bump(self, *, sent: int = 0, finished: int = 0) -> None:
-        with self._lock:
-            self.sent += sent
-            self.finished += finished
-            if self.on_progress is not None:
-                self.on_progress(BulkProgress(self.sent, self.finished, self.total))
 
 
 class CommandRequests(Resource):
@@ -620,18 +433,14 @@ class CommandRequests(Resource):
         ``WaitTimeoutError`` after ``timeout`` seconds, with the last statuses in ``last``.
         ``on_poll`` is called with each read of the statuses before all are final.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            statuses = self.statuses(str(request.id))
-            if all(s.state in FINAL_STATES for s in statuses):
-                return statuses
-            if on_poll is not None:
-                on_poll(statuses)
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(
-                    f"request {request.id} not final after {timeout} s", statuses
-                )
-            sleep(poll_interval)
+        return poll_until(
+            lambda: self.statuses(str(request.id)),
+            lambda statuses: all(is_final(s.state) for s in statuses),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            describe=lambda _: f"request {request.id} not final after {timeout} s",
+            on_poll=on_poll,
+        )
 
 
 class Groups(Resource):
@@ -708,18 +517,18 @@ class GroupCommands(Resource):
         on_poll: Callable[[GroupCommand], None] | None = None,
     ) -> GroupCommand:
         """Poll until a group command is final; as ``AsyncCommands.wait``."""
-        group_id = _last_segment(command.group)
-        deadline = time.monotonic() + timeout
-        current = command
-        while current.state not in FINAL_STATES:
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(
-                    f"group command {command.id} still {current.state!r} after {timeout} s", current
-                )
-            sleep(poll_interval)
-            current = self.get(group_id, str(command.id))
-            if on_poll is not None and current.state not in FINAL_STATES:
-                on_poll(current)
+        group_id = id_from_url(command.group) or ""
+        current = poll_until(
+            lambda: self.get(group_id, str(command.id)),
+            lambda current: is_final(current.state),
+            first=command,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            describe=lambda last: (
+                f"group command {command.id} still {last.state!r} after {timeout} s"
+            ),
+            on_poll=on_poll,
+        )
         if current.state != SUCCESS:
             raise CommandFailedError(
                 f"group command {command.id} ended {current.state!r}: {current.details or ''}",

@@ -1,0 +1,55 @@
+# Generated from esperclient/_async/_polling.py by scripts/gen_sync.py: do not edit.
+"""Waiting for a state: read again and again, with a pause, until it is reached or time is up.
+
+Every wait of the client (a command, a group command, a command request, the rounds
+of a bulk command) is this one loop. This module is the source of
+``esperclient._sync._polling``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from esperclient._concurrency import Reader, sleep
+from esperclient._exceptions import WaitTimeoutError
+
+T = TypeVar("T")
+
+
+def poll_until(
+    read: Reader[T],
+    done: Callable[[T], bool],
+    *,
+    timeout: float,
+    poll_interval: float,
+    describe: Callable[[T], str],
+    first: T | None = None,
+    on_poll: Callable[[T], None] | None = None,
+) -> T:
+    """The value of ``read()`` once ``done`` says so, reading every ``poll_interval`` seconds.
+
+    Starts from ``first`` when given (nothing is read before it is checked), else from a
+    first read. ``on_poll`` gets every value read that is not done. After ``timeout``
+    seconds, ``WaitTimeoutError(describe(last), last)``.
+    """
+    deadline = time.monotonic() + timeout
+    current = first if first is not None else _read(read, done, on_poll)
+    while not done(current):
+        if time.monotonic() >= deadline:
+            raise WaitTimeoutError(describe(current), current)
+        sleep(poll_interval)
+        current = _read(read, done, on_poll)
+    return current
+
+
+def _read(
+    read: Reader[T],
+    done: Callable[[T], bool],
+    on_poll: Callable[[T], None] | None,
+) -> T:
+    value = read()
+    if on_poll is not None and not done(value):
+        on_poll(value)
+    return value
