@@ -3,7 +3,8 @@
 Reads the published 0.1.3 wheel with ``ast`` (nothing of it is imported or copied) and
 records, per model module: its class, attributes (in order, with type and JSON key), the
 constructor's defaults, the fields whose setter refuses ``None``, the allowed values of
-enum-checked fields, and an enum model's constants;
+enum-checked fields, the length and value limits of the others (each with its
+``ValueError`` message, in the setter's order), and an enum model's constants;
 plus every module the wheel ships. ``tests/compat/test_models_013.py`` checks our
 models against it. The output is deterministic: re-running gives the same bytes.
 
@@ -44,18 +45,60 @@ def _constructor_defaults(init: ast.FunctionDef) -> dict[str, Any]:
     return dict(zip(names, values, strict=True))
 
 
+LIMITS = {
+    ("length", ast.Gt): "max_length",
+    ("length", ast.Lt): "min_length",
+    ("value", ast.Gt): "maximum",
+    ("value", ast.GtE): "exclusive_maximum",
+    ("value", ast.Lt): "minimum",
+    ("value", ast.LtE): "exclusive_minimum",
+}
+"""(What a setter compares, the comparison that refuses) -> the limit the check enforces."""
+
+
 def _is_none_test(test: ast.expr) -> bool:
     """``x is None``: the test of a required field's setter."""
     return isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.Is)
 
 
+def _is_allowed_values_test(test: ast.expr) -> bool:
+    """``x not in allowed_values`` or ``not set(x).issubset(allowed_values)``."""
+    if isinstance(test, ast.Compare):
+        return isinstance(test.ops[0], ast.NotIn)
+    return isinstance(test, ast.UnaryOp) and "allowed_values" in ast.unparse(test)
+
+
+def _limit(refused: ast.expr, raised: ast.stmt) -> dict[str, Any]:
+    """``len(x) > 255`` of ``if x is not None and len(x) > 255: raise ValueError(...)``, as
+    the limit it enforces and the message it raises."""
+    if not (
+        isinstance(refused, ast.Compare)
+        and isinstance(raised, ast.Raise)
+        and isinstance(raised.exc, ast.Call)
+    ):
+        raise SystemExit(f"unknown setter check: {ast.unparse(refused)}")
+    measured = "length" if isinstance(refused.left, ast.Call) else "value"
+    return {
+        "limit": LIMITS[measured, type(refused.ops[0])],
+        "value": ast.literal_eval(refused.comparators[0]),
+        "message": ast.literal_eval(raised.exc.args[0]),
+    }
+
+
 def _setter_checks(setter: ast.FunctionDef) -> dict[str, Any]:
-    checks: dict[str, Any] = {}
+    """What a setter checks; a check of a kind not recorded here stops the script."""
+    checks: dict[str, Any] = {"limits": []}
     for node in setter.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "allowed_values":
             checks["allowed_values"] = ast.literal_eval(node.value)
-        if isinstance(node, ast.If) and _is_none_test(node.test):
+        if not isinstance(node, ast.If) or _is_allowed_values_test(node.test):
+            continue
+        if _is_none_test(node.test):
             checks["required"] = True
+        elif isinstance(node.test, ast.BoolOp):
+            checks["limits"].append(_limit(node.test.values[1], node.body[0]))
+        else:
+            raise SystemExit(f"unknown setter check: {ast.unparse(node.test)}")
     return checks
 
 
@@ -86,6 +129,7 @@ def _model(module: str, cls: ast.ClassDef) -> dict[str, Any]:
         "allowed_values": {
             name: c["allowed_values"] for name, c in checks.items() if "allowed_values" in c
         },
+        "limits": {name: c["limits"] for name, c in checks.items() if c["limits"]},
         "constants": literals,
     }
 

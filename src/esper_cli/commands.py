@@ -252,7 +252,7 @@ def parse_args(
 
     Keys are the model's fields (wire or attribute names); values are converted to the
     field's type (``true``/``false``, numbers, dates; JSON for a free-form field; a
-    comma-separated list for a list).
+    comma-separated list for a list). A value the model refuses is a usage error.
     """
     fields = msgspec.structs.fields(model)
     by_key = {f.name: f for f in fields} | {f.encode_name: f for f in fields}
@@ -271,9 +271,11 @@ def parse_args(
         raw[field.encode_name] = _value(field, value)
     try:
         args = msgspec.convert(raw, model, strict=False)
-    except msgspec.ValidationError as exc:
+        given = {f.name: getattr(args, f.name) for f in fields if f.encode_name in raw}
+        model(**given)  # the model's own checks (0.1.3's ranges), which convert does not make
+    except ValueError as exc:  # msgspec.ValidationError is one too
         raise CliError(f"bad {option}: {exc}", EXIT_USAGE) from None
-    return {f.name: getattr(args, f.name) for f in fields if f.encode_name in raw}
+    return given
 
 
 def _status_command(run: State, command_id: str, *target: str) -> str:

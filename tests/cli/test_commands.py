@@ -386,3 +386,14 @@ def test_help_lists_every_command_in_upper_case_and_flags_have_no_type(env: Tena
     assert "reboot" not in helped.stdout
     wait_line = next(line for line in helped.stdout.splitlines() if "--wait" in line)
     assert "<bool>" not in wait_line
+
+
+def test_an_argument_out_of_range_is_a_usage_error_with_the_model_message(
+    env: Tenant, sdk: esperclient.Esper
+) -> None:
+    device = online_devices(sdk)[0]
+    result = run_esper(
+        "commands", "run", "SET_BRIGHTNESS_SCALE", "-d", str(device.id), "-a", "brightness_value=0"
+    )
+    message = "Invalid value for `brightness_value`, must be a value greater than or equal to `1`"
+    assert result.code == 2 and f"error: bad --arg: {message}" in result.stderr

@@ -2,7 +2,7 @@
 
 ``tests/data/esperclient-0.1.3-models.json`` is written by ``scripts/table_013.py``: every
 module the wheel ships, and per model its attributes, constructor defaults, required
-fields, allowed values and enum constants.
+fields, allowed values, length and value limits, and enum constants.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 
 from esperclient import ApiClient
 from esperclient.models import CommandArgs, CommandRequest, DeviceGroupUpdate, V0CommandRequest
+from esperclient.models._base import Limits
 
 TABLE = json.loads(
     (Path(__file__).parents[1] / "data" / "esperclient-0.1.3-models.json").read_text()
@@ -24,6 +25,19 @@ TABLE = json.loads(
 MODELS: dict[str, dict[str, Any]] = TABLE["models"]
 WITH_FIELDS = [name for name, spec in MODELS.items() if spec["fields"]]
 ENUMS = [name for name, spec in MODELS.items() if not spec["fields"]]
+LIMIT_CHECKS = [
+    pytest.param(name, field, check, id=f"{name}.{field}.{check['limit']}")
+    for name, spec in MODELS.items()
+    for field, checks in spec["limits"].items()
+    for check in checks
+]
+OUTSIDE_AND_EDGE = {
+    "max_length": lambda bound: ("x" * (bound + 1), "x" * bound),
+    "min_length": lambda bound: ("x" * (bound - 1), "x" * bound),
+    "maximum": lambda bound: (bound + 1, bound),
+    "minimum": lambda bound: (bound - 1, bound),
+}
+"""A limit -> (a value just outside it, the value at it) for its bound."""
 
 
 def _class(name: str) -> Any:
@@ -121,15 +135,62 @@ def test_a_value_outside_an_enum_is_refused_as_0_1_3_does(name: str) -> None:
         setattr(model, field, _valid_arguments(name)[field])
 
 
+def test_the_table_has_every_limit_check_of_0_1_3() -> None:
+    assert len(LIMIT_CHECKS) == 133
+
+
+@pytest.mark.parametrize("name", WITH_FIELDS)
+def test_every_model_limits_exactly_the_fields_0_1_3_limits(name: str) -> None:
+    limits = {
+        field: Limits(**{check["limit"]: check["value"] for check in checks})
+        for field, checks in MODELS[name]["limits"].items()
+    }
+    assert _class(name)._limits == limits
+
+
+@pytest.mark.parametrize(("name", "field", "check"), LIMIT_CHECKS)
+def test_a_value_past_a_limit_is_refused_as_0_1_3_does_and_one_at_it_is_kept(
+    name: str, field: str, check: dict[str, Any]
+) -> None:
+    cls = _class(name)
+    outside, edge = OUTSIDE_AND_EDGE[check["limit"]](check["value"])
+    with pytest.raises(ValueError) as built:
+        cls(**{**_valid_arguments(name), field: outside})
+    assert str(built.value) == check["message"]
+    model = cls(**{**_valid_arguments(name), field: edge})
+    assert getattr(model, field) == edge
+    with pytest.raises(ValueError) as assigned:
+        setattr(model, field, outside)
+    assert str(assigned.value) == check["message"]
+    assert getattr(model, field) == edge
+    if field not in MODELS[name]["required"]:
+        setattr(model, field, None)
+
+
+def _refused_values(name: str) -> dict[str, Any]:
+    """Attribute name -> a value 0.1.3 refuses, for every field of ``name`` it checks."""
+    spec = MODELS[name]
+    values: dict[str, Any] = dict.fromkeys(spec["required"])
+    for field in spec["allowed_values"]:
+        values[field] = ["NOPE"] if spec["swagger_types"][field].startswith("list[") else "NOPE"
+    for field, checks in spec["limits"].items():
+        values[field] = OUTSIDE_AND_EDGE[checks[0]["limit"]](checks[0]["value"])[0]
+    return values
+
+
 @pytest.mark.parametrize("name", WITH_FIELDS)
 def test_decoding_never_checks_what_the_server_sent(name: str) -> None:
-    spec = MODELS[name]
-    body = {spec["attribute_map"][field]: None for field in spec["required"]}
-    body.update({spec["attribute_map"][f]: "NOPE" for f in spec["allowed_values"]})
-    for field, kind in spec["swagger_types"].items():
-        if field in spec["allowed_values"] and kind.startswith("list["):
-            body[spec["attribute_map"][field]] = ["NOPE"]
-    msgspec.json.decode(msgspec.json.encode(body), type=_class(name))
+    refused = _refused_values(name)
+    body = {MODELS[name]["attribute_map"][field]: value for field, value in refused.items()}
+    model = msgspec.json.decode(msgspec.json.encode(body), type=_class(name))
+    assert {field: getattr(model, field) for field in refused} == refused
+
+
+@pytest.mark.parametrize("name", WITH_FIELDS)
+def test_construct_never_checks(name: str) -> None:
+    refused = _refused_values(name)
+    model = _class(name).construct(**refused)
+    assert {field: getattr(model, field) for field in refused} == refused
 
 
 def test_the_issue_examples() -> None:

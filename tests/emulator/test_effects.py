@@ -171,6 +171,23 @@ def test_install_records_an_install(fleet: OneDevice, make_apk: Callable[..., Pa
     assert fleet.installed_count(app) == 1
 
 
+@pytest.mark.parametrize("version_name", ["", "v" * 200], ids=["empty", "long"])
+def test_an_app_with_a_version_name_0_1_3_would_refuse_installs_and_uninstalls(
+    fleet: OneDevice, make_apk: Callable[..., Path], version_name: str
+) -> None:
+    """The emulator's answers are built unchecked: a name the APK gives is served as it is."""
+    app = fleet.upload(make_apk(version_name=version_name))
+    assert app.versions[0].version_name == version_name
+    assert fleet.run("INSTALL", app_version=app.versions[0].id).state == SUCCESS
+    assert fleet.run("UNINSTALL", package_name=app.package_name).state == SUCCESS
+    installed, uninstalled = fleet.installs(package_name=app.package_name)
+    assert (installed.install_state, uninstalled.install_state) == (
+        "INSTALL_SUCCESS",
+        "UNINSTALL_SUCCESS",
+    )
+    assert installed.application.version.version_name == version_name
+
+
 def test_install_of_a_version_deleted_meanwhile_fails(
     fleet: OneDevice, make_apk: Callable[..., Path]
 ) -> None:

@@ -16,7 +16,9 @@ import pytest
 
 import esperclient
 from esper_emulator.server import EmulatorServer
+from esper_emulator.store import schema
 from tests.conftest import Tenant, new_tenant
+from tests.emulator.conftest import count
 
 Scenario = Callable[[Any], Awaitable[None]]
 
@@ -110,6 +112,24 @@ def test_commands_run_wait_fail_and_time_out(
             )
         assert late.value.last.state == "Command Initiated"
         assert polled and {c.state for c in polled} == {"Command Initiated"}  # each read
+
+    run(mode, tenant, scenario)
+
+
+@MODES
+def test_arguments_a_model_refuses_raise_its_value_error_and_send_nothing(
+    mode: str, tenant: Tenant, server: EmulatorServer
+) -> None:
+    async def scenario(esper: Any) -> None:
+        online = await aw(esper.devices.list(state=1).first())
+        before = count(server, schema.commands, enterprise_id=tenant.enterprise_id)
+        with pytest.raises(ValueError, match="brightness_value`, must be a value greater"):
+            await aw(esper.commands.run(online.id, "SET_BRIGHTNESS_SCALE", brightness_value=0))
+        assert count(server, schema.commands, enterprise_id=tenant.enterprise_id) == before
+        zipcode = (await aw(esper.enterprise.get())).zipcode
+        with pytest.raises(ValueError, match="zipcode`, length must be less than or equal"):
+            await aw(esper.enterprise.update(zipcode="123456789"))
+        assert (await aw(esper.enterprise.get())).zipcode == zipcode
 
     run(mode, tenant, scenario)
 

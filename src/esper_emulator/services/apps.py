@@ -297,7 +297,7 @@ class Apps:
 
 def _summary(version: AppVersion) -> ApplicationVersion:
     """The short form of a version listed inside its application."""
-    return ApplicationVersion(
+    return ApplicationVersion.construct(
         id=version.id,
         version_code=version.version_code,
         version_name=version.version_name,

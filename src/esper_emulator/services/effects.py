@@ -510,7 +510,9 @@ def _installed_app(app: DeviceApp) -> AppInstallApplication:
     return AppInstallApplication(
         application_name=app.app_name,
         package_name=app.package_name,
-        version=AppInstallVersion(version_code=app.version_code, version_name=app.version_name),
+        version=AppInstallVersion.construct(
+            version_code=app.version_code, version_name=app.version_name
+        ),
         is_enabled=True,
     )
 
@@ -586,7 +588,7 @@ def _install(target: Target) -> str:
     installed = AppInstallApplication(
         application_name=app_row.application_name,
         package_name=app_row.package_name,
-        version=AppInstallVersion(
+        version=AppInstallVersion.construct(
             app_version_id=version.id,
             version_code=version.version_code,
             version_name=version.version_name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from esperclient.models._base import EnumModel, Model
+from esperclient.models._base import EnumModel, Limits, Model
 
 
 class AppInstallStateEnum(EnumModel):
@@ -23,6 +23,8 @@ class AppInstallStateEnum(EnumModel):
 class AppInstallVersion(Model):
     """The `AppInstallVersion` object of the Esper API."""
 
+    _limits: ClassVar[dict[str, Limits]] = {"version_name": Limits(min_length=1, max_length=128)}
+
     app_version_id: str | None = None
     version_code: str | None = None
     version_name: str | None = None
@@ -37,6 +39,7 @@ class AppPermission(Model):
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
         "grant_state": ("Default", "Denied", "Granted")
     }
+    _limits: ClassVar[dict[str, Limits]] = {"permission": Limits(min_length=1, max_length=255)}
 
     id: str | None = None
     permission: str | None = None
@@ -50,6 +53,14 @@ class AppPermission(Model):
 
 class ApplicationVersion(Model):
     """The `ApplicationVersion` object of the Esper API."""
+
+    _limits: ClassVar[dict[str, Limits]] = {
+        "version_code": Limits(min_length=1, max_length=50),
+        "version_name": Limits(min_length=1, max_length=128),
+        "build_number": Limits(min_length=1, max_length=100),
+        "min_sdk_version": Limits(min_length=1, max_length=10),
+        "target_sdk_version": Limits(min_length=1, max_length=10),
+    }
 
     id: str | None = None
     version_code: str | None = None
@@ -65,6 +76,7 @@ class InstallDevices(Model):
     """The `InstallDevices` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"id"})
+    _limits: ClassVar[dict[str, Limits]] = {"group_name": Limits(min_length=1, max_length=255)}
 
     id: str | None = None
     device_name: str | None = None
@@ -87,6 +99,15 @@ class AppVersion(Model):
     _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "version_code", "permissions"})
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
         "release_track": ("Alpha", "Beta", "Production")
+    }
+    _limits: ClassVar[dict[str, Limits]] = {
+        "version_code": Limits(min_length=1, max_length=50),
+        "version_name": Limits(min_length=1, max_length=128),
+        "build_number": Limits(min_length=1, max_length=100),
+        "release_name": Limits(min_length=1, max_length=255),
+        "release_comments": Limits(min_length=1),
+        "min_sdk_version": Limits(min_length=1, max_length=10),
+        "target_sdk_version": Limits(min_length=1, max_length=10),
     }
 
     id: str | None = None
@@ -117,6 +138,13 @@ class Application(Model):
     _required: ClassVar[frozenset[str]] = frozenset(
         {"enterprise", "application_name", "package_name"}
     )
+    _limits: ClassVar[dict[str, Limits]] = {
+        "application_name": Limits(min_length=1, max_length=255),
+        "package_name": Limits(min_length=1, max_length=255),
+        "developer": Limits(min_length=1, max_length=255),
+        "category": Limits(min_length=1, max_length=255),
+        "compatibility": Limits(min_length=1),
+    }
 
     id: str | None = None
     versions: list[ApplicationVersion] | None = None
@@ -141,6 +169,7 @@ class AppInstall(Model):
     )
 
     _enum_fields: ClassVar[dict[str, str]] = {"install_state": "AppInstallStateEnum"}
+    _limits: ClassVar[dict[str, Limits]] = {"reason_details": Limits(min_length=1)}
 
     id: str | None = None
     application: AppInstallApplication | None = None

@@ -8,15 +8,16 @@ a ``repr`` that pretty-prints the dict, equality, and settable attributes.
 Models are tolerant readers: unknown JSON keys are ignored, every field is optional,
 and enum-typed fields hold plain strings (or ints), so a value the server adds later
 never breaks a client. Code that builds a model or assigns an attribute gets 0.1.3's
-checks: a required field left ``None`` or a value outside a field's allowed values is a
-``ValueError`` with 0.1.3's message. Decoding never runs them (msgspec creates decoded
-objects without calling the class).
+checks: a required field left ``None``, a value outside a field's allowed values, or a
+text or number outside a field's ``Limits`` is a ``ValueError`` with 0.1.3's message.
+Decoding never runs them (msgspec creates decoded objects without calling the class).
 """
 
 from __future__ import annotations
 
 import datetime
 import pprint
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 import msgspec
@@ -81,12 +82,44 @@ def sent_default(value: Any, name: str | None = None) -> Any:
     return msgspec.field(default_factory=lambda: value, name=name)
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The length (of a text) or value (of a number) bounds 0.1.3 checks for a field, inclusive.
+
+    Declared per model in ``_limits``. msgspec's ``Meta`` constraints could say the same,
+    but msgspec applies them when decoding, and the server's data is never checked.
+    """
+
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def check(self, name: str, value: Any) -> None:
+        """Raise 0.1.3's ``ValueError`` when ``value`` of field ``name`` is out of bounds."""
+        if self.max_length is not None and len(value) > self.max_length:
+            raise _invalid(name, f"length must be less than or equal to `{self.max_length}`")
+        if self.min_length is not None and len(value) < self.min_length:
+            raise _invalid(name, f"length must be greater than or equal to `{self.min_length}`")
+        if self.maximum is not None and value > self.maximum:
+            raise _invalid(name, f"must be a value less than or equal to `{self.maximum}`")
+        if self.minimum is not None and value < self.minimum:
+            raise _invalid(name, f"must be a value greater than or equal to `{self.minimum}`")
+
+
+def _invalid(name: str, why: str) -> ValueError:
+    return ValueError(f"Invalid value for `{name}`, {why}")
+
+
 def _check(cls: Any, name: str, value: Any) -> None:
     """Raise 0.1.3's ``ValueError`` when ``value`` may not be assigned to field ``name``."""
     if value is None and name in cls._required:
         raise ValueError(f"Invalid value for `{name}`, must not be `None`")
     allowed = cls._allowed.get(name)
     if allowed is None:
+        limits = cls._limits.get(name)
+        if limits is not None and value is not None:
+            limits.check(name, value)
         return
     if not cls.swagger_types[name].startswith("list["):
         if value not in allowed:
@@ -101,9 +134,14 @@ def _check(cls: Any, name: str, value: Any) -> None:
         )
 
 
+_struct_setattr = msgspec.Struct.__setattr__
+
+
 def _checked_setattr(self: Model, name: str, value: Any) -> None:
-    _check(type(self), name, value)
-    msgspec.Struct.__setattr__(self, name, value)
+    cls = type(self)
+    if name in cls._checked:
+        _check(cls, name, value)
+    _struct_setattr(self, name, value)
 
 
 class _ModelMeta(msgspec.StructMeta):
@@ -115,7 +153,9 @@ class _ModelMeta(msgspec.StructMeta):
 
     def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any):
         super().__init__(name, bases, namespace)
-        checked = getattr(cls, "_required", frozenset()) | set(getattr(cls, "_allowed", ()))
+        checked = getattr(cls, "_required", frozenset()).union(
+            getattr(cls, "_allowed", ()), getattr(cls, "_limits", ())
+        )
         cls._checked = tuple(f for f in cls.__struct_fields__ if f in checked)
         if cls._checked:
             cls.__setattr__ = _checked_setattr  # type: ignore[assignment,method-assign]
@@ -140,6 +180,8 @@ class Model(msgspec.Struct, metaclass=_ModelMeta, omit_defaults=True, gc=False):
     """Fields that 0.1.3 refuses to leave ``None`` (at construction and on assignment)."""
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {}
     """Field -> the values 0.1.3 accepts for it."""
+    _limits: ClassVar[dict[str, Limits]] = {}
+    """Field -> the length or value bounds 0.1.3 checks for it."""
     _secret_fields: ClassVar[frozenset[str]] = frozenset()
     swagger_types: ClassVar[dict[str, str]] = _ClassCache(swagger_types)  # type: ignore[assignment]
     attribute_map: ClassVar[dict[str, str]] = _ClassCache(attribute_map)  # type: ignore[assignment]

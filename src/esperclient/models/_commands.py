@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from esperclient.models._base import EnumModel, Model, sent_default
+from esperclient.models._base import EnumModel, Limits, Model, sent_default
 
 
 class SettingsVolumeStreamEnum(EnumModel):
@@ -174,6 +174,11 @@ class CommandArgs(Model):
         "rotate_state": "SettingsRotateStateEnum",
         "gps_state": "SettingsGPSStateEnum",
     }
+    _limits: ClassVar[dict[str, Limits]] = {
+        "brightness_value": Limits(minimum=1, maximum=100),
+        "volume_level": Limits(minimum=0, maximum=100),
+        "screen_off_timeout": Limits(minimum=5000, maximum=1800000),
+    }
 
     wipe_external_storage: bool | None = sent_default(False)
     wipe_frp: bool | None = sent_default(True, name="wipe_FRP")
@@ -267,6 +272,7 @@ class DeviceCommand(Model):
     }
 
     _enum_fields: ClassVar[dict[str, str]] = {"command": "DeviceCommandEnum"}
+    _limits: ClassVar[dict[str, Limits]] = {"current_base_uri": Limits(min_length=1)}
 
     id: str | None = None
     current_base_uri: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from esperclient.models._base import Model, sent_default
+from esperclient.models._base import Limits, Model, sent_default
 
 
 class Owner(Model):
@@ -26,6 +26,7 @@ class EventSubscription(Model):
     """The `EventSubscription` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "aws_account_id"})
+    _limits: ClassVar[dict[str, Limits]] = {"aws_account_id": Limits(min_length=1)}
 
     id: str | None = None
     aws_account_id: str | None = None
@@ -40,6 +41,7 @@ class EventSubscriptionArgs(Model):
     """The `EventSubscriptionArgs` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"aws_account_id"})
+    _limits: ClassVar[dict[str, Limits]] = {"aws_account_id": Limits(min_length=1)}
 
     aws_account_id: str | None = None
 
@@ -89,6 +91,11 @@ class Content(Model):
     """The `Content` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"id"})
+    _limits: ClassVar[dict[str, Limits]] = {
+        "key": Limits(min_length=1, max_length=255),
+        "kind": Limits(max_length=255),
+        "size": Limits(max_length=255),
+    }
 
     id: int | None = None
     download_url: str | None = None

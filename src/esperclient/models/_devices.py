@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from msgspec import field
 
-from esperclient.models._base import Model, sent_default
+from esperclient.models._base import Limits, Model, sent_default
 
 
 class EmmDevice(Model):
@@ -35,6 +35,7 @@ class DeviceAppPermission(Model):
             "PERMISSION_GRANT_STATE_GRANTED",
         )
     }
+    _limits: ClassVar[dict[str, Limits]] = {"permission": Limits(min_length=1, max_length=255)}
 
     id: str | None = None
     permission: str | None = None
@@ -96,6 +97,13 @@ class DeviceApp(Model):
     """The `DeviceApp` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"app_name", "package_name", "device"})
+    _limits: ClassVar[dict[str, Limits]] = {
+        "app_name": Limits(min_length=1),
+        "package_name": Limits(min_length=1, max_length=255),
+        "product_id": Limits(min_length=1, max_length=255),
+        "version_code": Limits(min_length=1, max_length=128),
+        "version_name": Limits(min_length=1, max_length=128),
+    }
 
     id: str | None = None
     permissions: list[DeviceAppPermission] | None = None

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from msgspec import field
 
-from esperclient.models._base import EnumModel, Model
+from esperclient.models._base import EnumModel, Limits, Model
 
 
 class EnterprisePolicyDataDeviceUpdatePolicy(Model):
@@ -77,6 +77,17 @@ class EnterprisePolicyDataGoogleAccountPermission(Model):
 class EnterpriseUpdateV1(Model):
     """The `EnterpriseUpdateV1` object of the Esper API."""
 
+    _limits: ClassVar[dict[str, Limits]] = {
+        "name": Limits(min_length=1, max_length=255),
+        "registered_name": Limits(min_length=1, max_length=255),
+        "registered_address": Limits(min_length=1, max_length=255),
+        "location": Limits(min_length=1, max_length=255),
+        "zipcode": Limits(min_length=1, max_length=8),
+        "contact_person": Limits(min_length=1, max_length=255),
+        "contact_number": Limits(min_length=1, max_length=20),
+        "contact_email": Limits(min_length=1, max_length=254),
+    }
+
     id: str | None = None
     name: str | None = None
     registered_name: str | None = None
@@ -140,6 +151,7 @@ class EnterprisePolicyData(Model):
         ),
         "settings_access_level": ("SYSTEM", "SHOONYA", "NONE"),
     }
+    _limits: ClassVar[dict[str, Limits]] = {"minimum_password_length": Limits(minimum=4)}
 
     keyguard_disabled: bool | None = field(default=None, name="keyguardDisabled")
     safe_boot_disabled: bool | None = field(default=None, name="safeBootDisabled")
@@ -182,6 +194,17 @@ class EnterpriseV1(Model):
     """The `EnterpriseV1` object of the Esper API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"id", "name", "short_code"})
+    _limits: ClassVar[dict[str, Limits]] = {
+        "name": Limits(min_length=1, max_length=255),
+        "short_code": Limits(min_length=1, max_length=10),
+        "registered_name": Limits(min_length=1, max_length=255),
+        "registered_address": Limits(min_length=1, max_length=255),
+        "location": Limits(min_length=1, max_length=255),
+        "zipcode": Limits(min_length=1, max_length=8),
+        "contact_person": Limits(min_length=1, max_length=255),
+        "contact_number": Limits(min_length=1, max_length=20),
+        "contact_email": Limits(min_length=1, max_length=254),
+    }
 
     id: str | None = None
     name: str | None = None
@@ -248,6 +271,14 @@ class GoogleEnterprise(Model):
 
     _enum_fields: ClassVar[dict[str, str]] = {"state": "EMMEnterpriseStateEnum"}
     _required: ClassVar[frozenset[str]] = frozenset({"name"})
+    _limits: ClassVar[dict[str, Limits]] = {
+        "google_enterprise_id": Limits(min_length=1, max_length=50),
+        "name": Limits(min_length=1, max_length=255),
+        "callback_url": Limits(min_length=1),
+        "signup_url": Limits(min_length=1),
+        "completion_token": Limits(min_length=1, max_length=255),
+        "enterprise_token": Limits(min_length=1, max_length=255),
+    }
 
     id: int | None = None
     google_enterprise_id: str | None = None
@@ -269,6 +300,15 @@ class EnterpriseDetail(Model):
     _required: ClassVar[frozenset[str]] = frozenset(
         {"registered_name", "registered_address", "location", "zipcode", "contact_email"}
     )
+    _limits: ClassVar[dict[str, Limits]] = {
+        "registered_name": Limits(min_length=1, max_length=255),
+        "registered_address": Limits(min_length=1),
+        "location": Limits(min_length=1, max_length=255),
+        "zipcode": Limits(min_length=1, max_length=8),
+        "contact_person": Limits(min_length=1, max_length=255),
+        "contact_number": Limits(min_length=1, max_length=20),
+        "contact_email": Limits(min_length=1, max_length=254),
+    }
 
     id: str | None = None
     registered_name: str | None = None
@@ -287,6 +327,11 @@ class Enterprise(Model):
     """The `Enterprise` object of the Esper v0 API."""
 
     _required: ClassVar[frozenset[str]] = frozenset({"name", "short_code", "details"})
+    _limits: ClassVar[dict[str, Limits]] = {
+        "name": Limits(min_length=1, max_length=255),
+        "display_name": Limits(min_length=1, max_length=50),
+        "short_code": Limits(min_length=1, max_length=10),
+    }
 
     id: str | None = None
     url: str | None = None
@@ -304,6 +349,12 @@ class Enterprise(Model):
 
 class EnterpriseUpdate(Model):
     """The `EnterpriseUpdate` object of the Esper v0 API."""
+
+    _limits: ClassVar[dict[str, Limits]] = {
+        "name": Limits(min_length=1, max_length=255),
+        "display_name": Limits(min_length=1, max_length=50),
+        "short_code": Limits(min_length=1, max_length=10),
+    }
 
     name: str | None = None
     display_name: str | None = None
