@@ -22,7 +22,7 @@ import msgspec
 import pytest
 
 from esperclient import models
-from esperclient._operations import OPERATIONS, Operation, Param
+from esperclient._operations import OPERATIONS, NoneType, Operation, Param
 from esperclient.models._base import Model
 
 SPEC: dict[str, Any] = json.loads(
@@ -233,8 +233,8 @@ def _answer_differences(ours: Operation, spec: dict[str, Any]) -> list[str]:
     assert not more, "the spec gives one success answer per operation"
     found = _compare("status", ours.status, int(status))
     schema = answer.get("schema")
-    if ours.returns is None or schema is None:
-        returns = ours.returns.__name__ if ours.returns else None
+    if ours.returns is NoneType or schema is None:
+        returns = None if ours.returns is NoneType else ours.returns.__name__
         return found + _compare("answer", returns, schema)
     found += _schema_differences("answer", ours.returns, schema)
     return found + _enum_differences(ours.returns, schema)

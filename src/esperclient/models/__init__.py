@@ -85,6 +85,7 @@ from esperclient.models._pages import (
     InlineResponse20012,
     InlineResponse20013,
 )
+
 # Not one of 0.1.3's models, so not in ``__all__``; re-exported for the SDK's users.
 from esperclient.models._urls import id_from_url as id_from_url
 
