@@ -42,8 +42,8 @@ from esperclient import (
     PermissionDeniedError,
     RateLimitError,
     WaitTimeoutError,
+    ends_in_api,
 )
-from esperclient._sync._base_client import ends_in_api
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from esperclient._exceptions import ServerError as ServerError
     from esperclient._exceptions import WaitError as WaitError
     from esperclient._exceptions import WaitTimeoutError as WaitTimeoutError
+    from esperclient._settings import ends_in_api as ends_in_api
     from esperclient._sync._client import Esper as Esper
     from esperclient._sync._pagination import Page as Page
     from esperclient._sync._pagination import Paginator as Paginator
@@ -77,6 +78,7 @@ _HOMES = {
     "Outcome": "esperclient._bulk",
     "Page": "esperclient._sync._pagination",
     "Paginator": "esperclient._sync._pagination",
+    "ends_in_api": "esperclient._settings",
     **dict.fromkeys(_EXCEPTIONS, "esperclient._exceptions"),
 }
 _ASYNC = "esperclient._async"

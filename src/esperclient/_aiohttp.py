@@ -20,8 +20,8 @@ from multidict import CIMultiDictProxy
 from esperclient._exceptions import ApiConnectionError, ApiTimeoutError
 from esperclient._request import HttpRequest, status_error
 from esperclient._retry import Attempts
+from esperclient._settings import TransportSettings
 from esperclient._throttle import Throttle
-from esperclient.configuration import Configuration, retry_policy
 
 logger = logging.getLogger("esperclient")
 
@@ -38,12 +38,12 @@ class AsyncResponse:
     data: bytes
 
 
-def _ssl_context(configuration: Configuration) -> ssl.SSLContext | bool:
-    if not configuration.verify_ssl:
+def _ssl_context(settings: TransportSettings) -> ssl.SSLContext | bool:
+    if not settings.verify_ssl:
         return False
-    context = ssl.create_default_context(cafile=configuration.ssl_ca_cert)
-    if configuration.cert_file:
-        context.load_cert_chain(configuration.cert_file, configuration.key_file)
+    context = ssl.create_default_context(cafile=settings.ca_file)
+    if settings.cert_file:
+        context.load_cert_chain(settings.cert_file, settings.key_file)
     return context
 
 
@@ -61,19 +61,19 @@ async def _stream(chunks: Callable[[], Iterator[bytes]]) -> AsyncIterator[bytes]
 
 
 class AsyncTransport:
-    """A pooled aiohttp session configured from a ``Configuration``."""
+    """A pooled aiohttp session, connecting as ``settings`` say."""
 
-    def __init__(self, configuration: Configuration) -> None:
-        self.configuration = configuration
-        self.retry = retry_policy(configuration)
-        self.throttle = Throttle(configuration.rate_limit)
+    def __init__(self, settings: TransportSettings) -> None:
+        self.settings = settings
+        self.retry = settings.retry
+        self.throttle = Throttle(settings.rate_limit)
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
-                limit=self.configuration.connection_pool_maxsize,
-                ssl=_ssl_context(self.configuration),
+                limit=self.settings.max_connections,
+                ssl=_ssl_context(self.settings),
             )
             self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
             # aiohttp repeats an idempotent request once by itself when a kept-alive
@@ -115,7 +115,7 @@ class AsyncTransport:
                 headers=request.headers,
                 timeout=_client_timeout(timeout),
                 allow_redirects=False,
-                proxy=self.configuration.proxy,
+                proxy=self.settings.proxy,
             ) as response:
                 data = await response.read()
         except aiohttp.ConnectionTimeoutError:  # also an asyncio.TimeoutError: test it first

@@ -8,7 +8,6 @@ import os
 import sys
 from typing import Any, ClassVar
 
-from esperclient._retry import RetryPolicy
 from esperclient._version import __version__
 
 DEFAULT_HOST = "https://foo-api.esper.cloud/api"
@@ -155,12 +154,3 @@ class Configuration:
     def __repr__(self) -> str:
         key = "set" if self.api_key.get("Authorization") else "unset"
         return f"Configuration(host={self.host!r}, api_key=<{key}>, verify_ssl={self.verify_ssl})"
-
-
-def retry_policy(configuration: Configuration) -> RetryPolicy:
-    """The retry rules a transport applies for ``configuration``."""
-    return RetryPolicy(
-        max_retries=configuration.retries,
-        initial_delay=configuration.retry_backoff,
-        max_delay=configuration.retry_max_backoff,
-    )

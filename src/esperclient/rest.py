@@ -34,8 +34,9 @@ from esperclient._exceptions import (
 )
 from esperclient._request import HttpRequest, status_error
 from esperclient._retry import Attempts
+from esperclient._settings import TransportSettings
 from esperclient._throttle import Throttle
-from esperclient.configuration import Configuration, retry_policy
+from esperclient.configuration import Configuration
 
 __all__ = [
     "ApiException",
@@ -92,32 +93,40 @@ def _timeout(value: Timeout) -> urllib3.Timeout:
 
 
 class RESTClientObject:
-    """A pooled urllib3 client configured from a ``Configuration``."""
+    """A pooled urllib3 client, connecting as its settings say.
+
+    ``configuration`` is a ``Configuration`` (read once, now) or ``TransportSettings``.
+    """
 
     def __init__(
         self,
-        configuration: Configuration,
+        configuration: Configuration | TransportSettings,
         pools_size: int = 4,
         maxsize: int | None = None,
     ) -> None:
-        self.configuration = configuration
+        settings = (
+            configuration
+            if isinstance(configuration, TransportSettings)
+            else TransportSettings.from_configuration(configuration)
+        )
+        self.settings = settings
         options: dict[str, Any] = {
             "num_pools": pools_size,
-            "maxsize": maxsize or configuration.connection_pool_maxsize or 4,
-            "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
-            "cert_file": configuration.cert_file,
-            "key_file": configuration.key_file,
+            "maxsize": maxsize or settings.max_connections or 4,
+            "cert_reqs": ssl.CERT_REQUIRED if settings.verify_ssl else ssl.CERT_NONE,
+            "cert_file": settings.cert_file,
+            "key_file": settings.key_file,
             "retries": False,
         }
-        if configuration.ssl_ca_cert:
-            options["ca_certs"] = configuration.ssl_ca_cert
-        if configuration.assert_hostname is not None:
-            options["assert_hostname"] = configuration.assert_hostname
-        self.retry = retry_policy(configuration)
-        self.throttle = Throttle(configuration.rate_limit)
+        if settings.ca_file:
+            options["ca_certs"] = settings.ca_file
+        if settings.assert_hostname is not None:
+            options["assert_hostname"] = settings.assert_hostname
+        self.retry = settings.retry
+        self.throttle = Throttle(settings.rate_limit)
         self.pool_manager: urllib3.PoolManager
-        if configuration.proxy:
-            self.pool_manager = urllib3.ProxyManager(proxy_url=configuration.proxy, **options)
+        if settings.proxy:
+            self.pool_manager = urllib3.ProxyManager(proxy_url=settings.proxy, **options)
         else:
             self.pool_manager = urllib3.PoolManager(**options)
 
@@ -195,7 +204,7 @@ class RESTClientObject:
         elif body is not None:
             encoded = body.encode() if isinstance(body, str) else msgspec.json.encode(body)
             headers.setdefault("Content-Type", "application/json")
-        timeout = _request_timeout if _request_timeout is not None else self.configuration.timeout
+        timeout = _request_timeout if _request_timeout is not None else self.settings.timeout
         response = self.send(
             HttpRequest(method.upper(), url, headers, encoded),
             timeout,

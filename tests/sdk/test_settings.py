@@ -8,12 +8,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import esperclient
 from esper_emulator.server import EmulatorServer
+from esperclient._settings import TransportSettings
 from tests.conftest import Tenant, import_blocker
 from tests.sdk.test_esper import MODES, aw, run
 
@@ -159,3 +161,27 @@ def test_without_aiohttp_async_esper_says_which_extra_to_install() -> None:
     assert result.stdout == (
         "aiohttp | esperclient's async client needs 'aiohttp': pip install 'esperclient[async]'\n"
     )
+
+
+@MODES
+def test_a_legacy_default_configuration_does_not_reach_the_new_clients(
+    mode: str, tenant: Tenant, tmp_path: Path
+) -> None:
+    """0.1.3 code may set a process-wide default; ``Esper`` must keep its own settings."""
+    legacy = esperclient.Configuration()
+    legacy.cert_file = str(tmp_path / "absent-client-cert.pem")
+    legacy.retry_backoff = 30.0
+    legacy.assert_hostname = "elsewhere.example"
+    esperclient.Configuration.set_default(legacy)
+    try:
+        assert esperclient.Configuration().cert_file == legacy.cert_file  # applies to 0.1.3
+        seen: list[Any] = []
+
+        async def scenario(esper: Any) -> None:
+            seen.append((await aw(esper.token.info())).enterprise)
+            seen.append(esper._client.transport.settings)
+
+        run(mode, tenant, scenario)
+        assert seen == [tenant.enterprise_id, TransportSettings()]
+    finally:
+        esperclient.Configuration.set_default(None)

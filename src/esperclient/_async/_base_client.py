@@ -6,43 +6,28 @@ This module is the source of ``esperclient._sync._base_client``, which
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import msgspec
 
 from esperclient._aiohttp import AsyncTransport
 from esperclient._bulk import Progress
-from esperclient._exceptions import MissingSettingError, NotFoundError
+from esperclient._exceptions import NotFoundError
 from esperclient._multipart import with_progress
 from esperclient._operations import Operation
 from esperclient._request import HttpRequest, build, decode
+from esperclient._settings import (
+    ClientSettings,
+    Timeout,
+    ends_in_api,
+    host_hint,
+    required_setting,
+)
 from esperclient._version import __version__
-from esperclient.configuration import Configuration
 
-Timeout = float | tuple[float, float] | None
-HOST_EXAMPLE = "https://TENANT-api.esper.cloud/api"
 R = TypeVar("R")
-
-
-def or_environment(value: Any, variable: str) -> Any:
-    """``value`` if given, else the environment variable ``variable`` (or ``None``)."""
-    return value if value is not None else os.environ.get(variable)
-
-
-def required_setting(value: str | None, label: str, setting: str, variable: str) -> str:
-    """``value``, or the error naming the argument and variable that would give it."""
-    if not value:
-        raise MissingSettingError(
-            f"no {label}: pass {setting}= or set {variable}", setting=setting, variable=variable
-        )
-    return value
-
-
-def ends_in_api(host: str) -> bool:
-    """Whether the path of ``host`` ends in ``/api``, as the Esper API's base URL does."""
-    return urlsplit(host).path.rstrip("/").endswith("/api")
 
 
 def _is_esper_error(body: str | None) -> bool:
@@ -54,35 +39,27 @@ def _is_esper_error(body: str | None) -> bool:
     return isinstance(parsed, dict) and "message" in parsed
 
 
-def _host_hint(host: str) -> str:
-    example = HOST_EXAMPLE if ends_in_api(host) else f"{host}/api"
-    return f"check the host, {host}: the Esper API's base URL ends in /api, e.g. {example}"
-
-
 class AsyncAPIClient:
     """Sends operations for the resources: builds, sends (with retries), decodes."""
 
-    def __init__(self, configuration: Configuration, enterprise_id: str | None) -> None:
-        self.configuration = configuration
-        self.enterprise_id = enterprise_id
-        self.transport = AsyncTransport(configuration)
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.transport = AsyncTransport(settings.transport)
         self._headers = {
             "Accept": "application/json",
             "User-Agent": f"esperclient-python/{__version__}",
+            "Authorization": f"Bearer {settings.api_key}",
         }
-        key = configuration.get_api_key_with_prefix("Authorization")
-        if key:
-            self._headers["Authorization"] = key
 
     def enterprise(self) -> str:
         """The enterprise every call is about; a clear error when none was configured."""
         return required_setting(
-            self.enterprise_id, "enterprise", "enterprise_id", "ESPER_ENTERPRISE_ID"
+            self.settings.enterprise_id, "enterprise", "enterprise_id", "ESPER_ENTERPRISE_ID"
         )
 
     def use_key(self, api_key: str) -> None:
         """Send ``api_key`` from now on (after a renewal)."""
-        self.configuration.api_key["Authorization"] = api_key
+        self.settings = dataclasses.replace(self.settings, api_key=api_key)
         self._headers["Authorization"] = f"Bearer {api_key}"
 
     async def call(
@@ -98,7 +75,7 @@ class AsyncAPIClient:
         """
         if "enterprise_id" in op.by_name:
             values.setdefault("enterprise_id", self.enterprise())
-        request = build(op, values, self.configuration.host, dict(self._headers))
+        request = build(op, values, self.settings.host, dict(self._headers))
         if on_progress is not None and callable(request.body):
             total = int(request.headers.get("Content-Length", 0))
             request.body = with_progress(request.body, total, on_progress)
@@ -114,7 +91,7 @@ class AsyncAPIClient:
         timeout: Timeout = None,
     ) -> Any:
         """Call any path under the host: the same auth, retries and errors; JSON back."""
-        url = self.configuration.host + path
+        url = self.settings.host + path
         if params:
             url += "?" + urlencode(params)
         headers = dict(self._headers)
@@ -132,11 +109,12 @@ class AsyncAPIClient:
         not the Esper error body (a web server's page, say).
         """
         try:
-            response = await self.transport.send(request, timeout or self.configuration.timeout)
+            timeout = timeout or self.settings.transport.timeout
+            response = await self.transport.send(request, timeout)
         except NotFoundError as exc:
-            host = self.configuration.host
+            host = self.settings.host
             if not (ends_in_api(host) and _is_esper_error(exc.body)):
-                exc.message = f"{exc.message or 'Not Found'} ({_host_hint(host)})"
+                exc.message = f"{exc.message or 'Not Found'} ({host_hint(host)})"
             raise
         return response.data
 

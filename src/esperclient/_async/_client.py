@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from esperclient._async._base_client import (
-    HOST_EXAMPLE,
-    AsyncAPIClient,
-    Timeout,
-    or_environment,
-    required_setting,
-)
+from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._resources import (
     AsyncApplications,
     AsyncCommandRequests,
@@ -29,7 +23,8 @@ from esperclient._async._resources import (
     AsyncSubscriptions,
     AsyncToken,
 )
-from esperclient.configuration import Configuration
+from esperclient._retry import RetryPolicy
+from esperclient._settings import ClientSettings, Timeout, TransportSettings
 
 
 class AsyncEsper:
@@ -57,24 +52,21 @@ class AsyncEsper:
         proxy: str | None = None,
         max_connections: int = 64,
     ) -> None:
-        configuration = Configuration()
-        configuration.host = required_setting(
-            or_environment(host, "ESPER_HOST"), f"host (e.g. {HOST_EXAMPLE})", "host", "ESPER_HOST"
-        ).rstrip("/")
-        configuration.api_key["Authorization"] = required_setting(
-            or_environment(api_key, "ESPER_API_KEY"), "API key", "api_key", "ESPER_API_KEY"
+        settings = ClientSettings.resolve(
+            host=host,
+            api_key=api_key,
+            enterprise_id=enterprise_id,
+            transport=TransportSettings(
+                timeout=timeout,
+                retry=RetryPolicy(max_retries=max_retries),
+                rate_limit=rate_limit,
+                verify_ssl=verify_ssl,
+                ca_file=ca_file,
+                proxy=proxy,
+                max_connections=max_connections,
+            ),
         )
-        configuration.api_key_prefix["Authorization"] = "Bearer"
-        configuration.timeout = timeout
-        configuration.retries = max_retries
-        configuration.rate_limit = rate_limit
-        configuration.verify_ssl = verify_ssl
-        configuration.ssl_ca_cert = ca_file
-        configuration.proxy = proxy
-        configuration.connection_pool_maxsize = max_connections
-        self._client = AsyncAPIClient(
-            configuration, or_environment(enterprise_id, "ESPER_ENTERPRISE_ID")
-        )
+        self._client = AsyncAPIClient(settings)
         self.devices = AsyncDevices(self._client)
         self.applications = AsyncApplications(self._client)
         self.commands = AsyncCommands(self._client)
@@ -91,12 +83,12 @@ class AsyncEsper:
     @property
     def host(self) -> str:
         """The API's base URL, e.g. ``https://foo-api.esper.cloud/api``."""
-        return self._client.configuration.host
+        return self._client.settings.host
 
     @property
     def enterprise_id(self) -> str | None:
         """The enterprise the calls are about."""
-        return self._client.enterprise_id
+        return self._client.settings.enterprise_id
 
     async def request(
         self,
