@@ -19,13 +19,13 @@ from types import ModuleType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from esper_emulator.app import Emulator as Emulator
     from esper_emulator.app import create_app as create_app
+    from esper_emulator.emulator import Emulator as Emulator
     from esper_emulator.server import EmulatorServer as EmulatorServer
     from esper_emulator.settings import Settings as Settings
 
 _HOMES = {
-    "Emulator": "esper_emulator.app",
+    "Emulator": "esper_emulator.emulator",
     "create_app": "esper_emulator.app",
     "EmulatorServer": "esper_emulator.server",
     "Settings": "esper_emulator.settings",

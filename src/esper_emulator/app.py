@@ -11,71 +11,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from esper_emulator import control
+from esper_emulator.emulator import Emulator
 from esper_emulator.errors import error_response
-from esper_emulator.faults import FaultMiddleware, Faults
+from esper_emulator.faults import FaultMiddleware
 from esper_emulator.routes import api_routes
-from esper_emulator.services.apps import Apps
-from esper_emulator.services.auth import Auth
-from esper_emulator.services.clock import Clock
-from esper_emulator.services.command_requests import CommandRequests
-from esper_emulator.services.content import Contents
-from esper_emulator.services.enterprise import Enterprises
-from esper_emulator.services.fleet import Fleet
-from esper_emulator.services.geofences import Geofences
-from esper_emulator.services.groups import GroupCommands, Groups
-from esper_emulator.services.policies import Policies
-from esper_emulator.services.seed import Seeder
-from esper_emulator.services.subscriptions import Subscriptions
 from esper_emulator.settings import Settings
-from esper_emulator.store import Store, create_store_engine
-
-CLOCK_OFFSET = "clock_offset"
-
-
-class Emulator:
-    """One emulator's state and services, shared by its routes.
-
-    ``faults`` is what the ``/api`` requests meet on the way in (rate limit, latency,
-    injected faults) and what was counted; ``fleet.fail_next`` dooms the next commands.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.store = Store(create_store_engine(settings.db))
-        with self.store.transaction():
-            self.clock = Clock(float(self.store.meta_get(CLOCK_OFFSET) or 0.0))
-        self.auth = Auth(self.store, self.clock)
-        self.fleet = Fleet(self.store, self.clock, settings.latency_ms / 1000)
-        self.apps = Apps(self.store, self.clock, settings.files_dir)
-        self.seeder = Seeder(self.store, self.clock, self.auth)
-        self.enterprises = Enterprises(self.store, self.clock)
-        self.policies = Policies(self.store, self.clock)
-        self.geofences = Geofences(self.store, self.clock)
-        self.subscriptions = Subscriptions(self.store, self.clock)
-        self.contents = Contents(self.store, self.clock, settings.files_dir)
-        self.groups = Groups(self.store, self.clock)
-        self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
-        self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
-        self.faults = Faults(settings)
-        self.fleet.fail_next = settings.fail_next_commands
-
-    def advance_clock(self, seconds: float) -> None:
-        """Move simulated time forward (kept in the database) and apply what fell due."""
-        with self.store.transaction():
-            self.store.meta_set(CLOCK_OFFSET, repr(self.clock.offset + seconds))
-        self.clock.advance(seconds)
-        self.fleet.advance()
-
-    def reset(self) -> None:
-        """Delete every enterprise, device, app, command and uploaded file; restart the clock."""
-        with self.store.transaction():
-            self.store.wipe()
-        self.clock.offset = 0.0
-        self.apps.forget_files()
-
-    def close(self) -> None:
-        """Release the database."""
-        self.store.close()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from esper_emulator.app import Emulator
+from esper_emulator.emulator import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
 from esper_emulator.settings import DEFAULT_FAULT_KINDS, FAULT_KINDS, SIDE_DOOR_ENV, Settings
 from esper_emulator.store.db import SchemaMismatch

@@ -62,7 +62,7 @@ from esper_emulator.store import enterprises as enterprises_db
 from esper_emulator.uploads import read_json
 
 if TYPE_CHECKING:
-    from esper_emulator.app import Emulator
+    from esper_emulator.emulator import Emulator
 
 MAX_DEVICES = 10_000
 HUNDRED_YEARS = 100 * 365.25 * 24 * 3600

@@ -43,7 +43,7 @@ from esperclient._operations import Operation, Param
 from esperclient.models._base import Model
 
 if TYPE_CHECKING:
-    from esper_emulator.app import Emulator
+    from esper_emulator.emulator import Emulator
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)

@@ -15,7 +15,8 @@ from types import TracebackType
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from esper_emulator.app import Emulator, create_app
+from esper_emulator.app import create_app
+from esper_emulator.emulator import Emulator
 from esper_emulator.faults import CONNECTION, Connection
 from esper_emulator.services.auth import TOKEN_LIFETIME
 from esper_emulator.services.seed import Credentials

@@ -318,7 +318,7 @@ def test_the_cli_refuses_bad_fault_flags(flags: str, capsys: pytest.CaptureFixtu
 
 
 def test_the_cli_says_which_faults_are_on(tmp_path: Any) -> None:
-    from esper_emulator.app import Emulator
+    from esper_emulator.emulator import Emulator
 
     settings = Settings(db=str(tmp_path / "x.db"), rate_limit=50, fault_rate=0.1, fault_seed=7)
     emulator = Emulator(settings)

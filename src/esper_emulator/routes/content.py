@@ -26,7 +26,7 @@ from esperclient._operations import (
 from esperclient.models import Data
 
 if TYPE_CHECKING:
-    from esper_emulator.app import Emulator
+    from esper_emulator.emulator import Emulator
 
 
 def _integer_id(op: Operation[Any]) -> Operation[Any]:
