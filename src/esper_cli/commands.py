@@ -23,9 +23,9 @@ import collections
 import enum
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 import typer
@@ -298,6 +298,38 @@ def _gave_up(exc: WaitTimeoutError, what: str, timeout: float, hint: str) -> Cli
     )
 
 
+@dataclass(frozen=True)
+class _Follow(Generic[T]):
+    """How to follow one thing sent with ``--wait``: ``what`` it is, the SDK waiter, how
+    to word its state on stderr, how to print its last state, and the command to paste."""
+
+    what: str
+    label: str
+    wait: Callable[..., T]
+    state: Callable[[T], str]
+    show: Callable[[Any], None]
+    follow_with: str
+
+
+def _follow(run: State, waiting: Waiting, sent: Any, how: _Follow[T]) -> T:
+    """Wait for ``sent``, its state on stderr as it changes; print the last state read
+    when the wait fails, and say how to follow on when time ran out."""
+    changes = Changes(how.label, quiet=run.quiet)
+    try:
+        return how.wait(
+            sent,
+            timeout=waiting.timeout,
+            poll_interval=waiting.interval,
+            on_poll=lambda last: changes(how.state(last)),
+        )
+    except WaitError as exc:
+        if exc.last is not None:
+            how.show(exc.last)
+        if isinstance(exc, WaitTimeoutError):
+            raise _gave_up(exc, how.what, waiting.timeout, how.follow_with) from None
+        raise
+
+
 def _wait_device(
     run: State,
     fmt: Format,
@@ -307,24 +339,17 @@ def _wait_device(
     waiting: Waiting,
 ) -> DeviceCommand:
     """Wait for a device command, its state on stderr as it changes."""
-    esper = run.client()
     device_id, command_id = str(id_from_url(sent.device)), str(sent.id)
     view = device_command_view({device_id: name})
-    changes = Changes(f"{sent.command} on {name or device_id}", quiet=run.quiet)
-    try:
-        return esper.commands.wait(
-            sent,
-            timeout=waiting.timeout,
-            poll_interval=waiting.interval,
-            on_poll=lambda last: changes(str(last.state)),
-        )
-    except WaitError as exc:
-        if exc.last is not None:
-            print_one(fmt, view, exc.last)
-        if isinstance(exc, WaitTimeoutError):
-            hint = _status_command(run, command_id, "--device", ref)
-            raise _gave_up(exc, f"command {command_id}", waiting.timeout, hint) from None
-        raise
+    how = _Follow(
+        what=f"command {command_id}",
+        label=f"{sent.command} on {name or device_id}",
+        wait=run.client().commands.wait,
+        state=lambda last: str(last.state),
+        show=lambda last: print_one(fmt, view, last),
+        follow_with=_status_command(run, command_id, "--device", ref),
+    )
+    return _follow(run, waiting, sent, how)
 
 
 def _wait_group(
@@ -336,26 +361,17 @@ def _wait_group(
     waiting: Waiting,
 ) -> GroupCommand:
     """Wait for a group command, its state and tally on stderr as they change."""
-    esper = run.client()
     group_id, command_id = str(id_from_url(sent.group)), str(sent.id)
     view = group_command_view({group_id: name})
-    changes = Changes(f"{sent.command} on group {name or group_id}", quiet=run.quiet)
-    try:
-        return esper.group_commands.wait(
-            sent,
-            timeout=waiting.timeout,
-            poll_interval=waiting.interval,
-            on_poll=lambda last: changes(
-                f"{last.state} ({last.details})" if last.details else str(last.state)
-            ),
-        )
-    except WaitError as exc:
-        if exc.last is not None:
-            print_one(fmt, view, exc.last)
-        if isinstance(exc, WaitTimeoutError):
-            hint = _status_command(run, command_id, "--group", ref)
-            raise _gave_up(exc, f"group command {command_id}", waiting.timeout, hint) from None
-        raise
+    how = _Follow(
+        what=f"group command {command_id}",
+        label=f"{sent.command} on group {name or group_id}",
+        wait=run.client().group_commands.wait,
+        state=lambda last: f"{last.state} ({last.details})" if last.details else str(last.state),
+        show=lambda last: print_one(fmt, view, last),
+        follow_with=_status_command(run, command_id, "--group", ref),
+    )
+    return _follow(run, waiting, sent, how)
 
 
 def _tally(statuses: list[V0CommandStatus]) -> str:
@@ -365,21 +381,15 @@ def _tally(statuses: list[V0CommandStatus]) -> str:
 
 def _wait_request(run: State, fmt: Format, request_id: str, waiting: Waiting) -> None:
     """Wait for every device of a v0 command request; print their states."""
-    esper = run.client()
-    changes = Changes(f"request {request_id}", quiet=run.quiet)
-    request = V0CommandRequest(id=request_id)
-    try:
-        statuses = esper.command_requests.wait(
-            request,
-            timeout=waiting.timeout,
-            poll_interval=waiting.interval,
-            on_poll=lambda last: changes(_tally(last)),
-        )
-    except WaitTimeoutError as exc:
-        _show_statuses(run, fmt, exc.last or [])
-        hint = _status_command(run, request_id)
-        raise _gave_up(exc, f"request {request_id}", waiting.timeout, hint) from None
-    _show_statuses(run, fmt, statuses)
+    how = _Follow(
+        what=f"request {request_id}",
+        label=f"request {request_id}",
+        wait=run.client().command_requests.wait,
+        state=_tally,
+        show=lambda last: _show_statuses(run, fmt, last),
+        follow_with=_status_command(run, request_id),
+    )
+    _show_statuses(run, fmt, _follow(run, waiting, V0CommandRequest(id=request_id), how))
 
 
 def _show_statuses(run: State, fmt: Format, statuses: list[V0CommandStatus]) -> None:

@@ -28,6 +28,8 @@ from typing import Any
 
 import msgspec
 
+from esperclient._retry import retry_after
+
 
 class ApiException(Exception):
     """Base of every SDK error; ``status`` is 0 when no HTTP answer came back.
@@ -126,12 +128,9 @@ class RateLimitError(ApiStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        """The server's ``Retry-After`` in seconds, if it sent a number."""
-        value = (self.headers or {}).get("Retry-After")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        """The wait the server asked for, in seconds (``Retry-After`` as seconds or an
+        HTTP date, or ``retry-after-ms``); ``None`` when it did not say."""
+        return retry_after(self.headers or {})
 
 
 class ServerError(ApiStatusError):

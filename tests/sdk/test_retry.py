@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import email.utils
+import time
 
 import pytest
 
+from esperclient import RateLimitError
 from esperclient._retry import Attempts, RetryPolicy, retry_after
 from esperclient._throttle import Throttle
 
@@ -113,3 +115,15 @@ def test_a_retried_delete_that_meets_404_after_a_lost_answer_is_done() -> None:
     get, _ = _attempts("GET")
     get.after_failure(reached_server=True)
     assert not get.already_done(404)
+
+
+def test_a_rate_limit_error_reads_every_form_of_retry_after() -> None:
+    def error(headers: dict[str, str]) -> RateLimitError:
+        return RateLimitError(status=429, reason="Too Many Requests", headers=headers)
+
+    assert error({"Retry-After": "3"}).retry_after == 3.0
+    assert error({"retry-after-ms": "1500", "Retry-After": "2"}).retry_after == 1.5
+    later = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    hinted = error({"Retry-After": later}).retry_after
+    assert hinted is not None and 3000 < hinted <= 3600
+    assert error({}).retry_after is None
