@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from esperclient.api_client import ApiClient as ApiClient
     from esperclient.configuration import Configuration as Configuration
     from esperclient.models import *  # noqa: F403  (every model, under its 0.1.3 name)
+    from esperclient.models import CommandState as CommandState
 
 _EXCEPTIONS = (
     "ApiConnectionError",
@@ -73,6 +74,7 @@ _HOMES = {
     "AsyncPaginator": "esperclient._async._pagination",
     "BulkProgress": "esperclient._bulk",
     "BulkReport": "esperclient._bulk",
+    "CommandState": "esperclient.models",
     "Configuration": "esperclient.configuration",
     "Esper": "esperclient._sync._client",
     "Outcome": "esperclient._bulk",

@@ -8,19 +8,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from esperclient._exceptions import ApiException
-from esperclient.models import DeviceCommand, V0CommandStatus
+from esperclient.models import CommandState, DeviceCommand, V0CommandStatus
 
-SUCCESS = "Command Success"
 V0_BATCH = 500
 """The most devices one v0 command request may name (the spec's ``maxItems``)."""
-FINAL_STATES = frozenset({SUCCESS, "Command Failure", "Command TimeOut", "Command Cancelled"})
 
 Status = Literal["success", "failure", "error", "pending"]
 
 
 def is_final(state: str | None) -> bool:
     """Whether a command in ``state`` has ended (success or not)."""
-    return state in FINAL_STATES
+    return state in CommandState.FINAL
 
 
 @dataclass
@@ -64,9 +62,9 @@ class BulkReport:
 
 def outcome_of(device_id: str, command: DeviceCommand | V0CommandStatus) -> Outcome:
     """The outcome a device command's (or a v0 per-device status's) state stands for."""
-    if command.state == SUCCESS:
+    if command.state == CommandState.SUCCESS:
         return Outcome(device_id, "success", command)
-    if command.state in FINAL_STATES:
+    if command.state in CommandState.FINAL:
         return Outcome(device_id, "failure", command)
     return Outcome(device_id, "pending", command)
 

@@ -17,7 +17,6 @@ from esperclient._async._bulk_run import AsyncBulkRun
 from esperclient._async._pagination import AsyncPaginator
 from esperclient._async._polling import poll_until
 from esperclient._bulk import (
-    SUCCESS,
     BulkProgressCallback,
     BulkReport,
     Progress,
@@ -36,6 +35,7 @@ from esperclient.models import (
     AppVersion,
     CommandArgs,
     CommandRequest,
+    CommandState,
     Content,
     Data,
     Device,
@@ -297,7 +297,7 @@ class AsyncCommands(AsyncResource):
             describe=lambda last: f"command {command.id} still {last.state!r} after {timeout} s",
             on_poll=on_poll,
         )
-        if current.state != SUCCESS:
+        if current.state != CommandState.SUCCESS:
             raise CommandFailedError(
                 f"command {command.id} ended {current.state!r}: {current.details or ''}", current
             )
@@ -534,7 +534,7 @@ class AsyncGroupCommands(AsyncResource):
             ),
             on_poll=on_poll,
         )
-        if current.state != SUCCESS:
+        if current.state != CommandState.SUCCESS:
             raise CommandFailedError(
                 f"group command {command.id} ended {current.state!r}: {current.details or ''}",
                 current,

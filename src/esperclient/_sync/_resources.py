@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._bulk import (
-    SUCCESS,
     BulkProgressCallback,
     BulkReport,
     Progress,
@@ -37,6 +36,7 @@ from esperclient.models import (
     AppVersion,
     CommandArgs,
     CommandRequest,
+    CommandState,
     Content,
     Data,
     Device,
@@ -298,7 +298,7 @@ class Commands(Resource):
             describe=lambda last: f"command {command.id} still {last.state!r} after {timeout} s",
             on_poll=on_poll,
         )
-        if current.state != SUCCESS:
+        if current.state != CommandState.SUCCESS:
             raise CommandFailedError(
                 f"command {command.id} ended {current.state!r}: {current.details or ''}", current
             )
@@ -529,7 +529,7 @@ class GroupCommands(Resource):
             ),
             on_poll=on_poll,
         )
-        if current.state != SUCCESS:
+        if current.state != CommandState.SUCCESS:
             raise CommandFailedError(
                 f"group command {command.id} ended {current.state!r}: {current.details or ''}",
                 current,

@@ -11,6 +11,9 @@ from esperclient.models._applications import (
     AppVersion,
     InstallDevices,
 )
+
+# Not 0.1.3's models, so not in ``__all__``; re-exported for the SDK's users.
+from esperclient.models._command_states import CommandState as CommandState
 from esperclient.models._commands import (
     CommandArgs,
     CommandRequest,
@@ -85,8 +88,6 @@ from esperclient.models._pages import (
     InlineResponse20012,
     InlineResponse20013,
 )
-
-# Not one of 0.1.3's models, so not in ``__all__``; re-exported for the SDK's users.
 from esperclient.models._urls import id_from_url as id_from_url
 
 __all__ = [

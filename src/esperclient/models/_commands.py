@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from esperclient.models._base import EnumModel, Limits, Model, sent_default
+from esperclient.models._command_states import CommandState
 
 
 class SettingsVolumeStreamEnum(EnumModel):
@@ -145,15 +146,15 @@ class V0CommandStatus(Model):
 
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
         "state": (
-            "Command Queued",
-            "Command Initiated",
-            "Command Acknowledged",
-            "Command In Progress",
-            "Command TimeOut",
-            "Command Success",
-            "Command Failure",
-            "Command Scheduled",
-            "Command Cancelled",
+            CommandState.QUEUED,
+            CommandState.INITIATED,
+            CommandState.ACKNOWLEDGED,
+            CommandState.IN_PROGRESS,
+            CommandState.TIMEOUT,
+            CommandState.SUCCESS,
+            CommandState.FAILURE,
+            CommandState.SCHEDULED,
+            CommandState.CANCELLED,
         )
     }
 
@@ -199,7 +200,12 @@ class GroupCommand(Model):
 
     _required: ClassVar[frozenset[str]] = frozenset({"enterprise", "command", "group"})
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
-        "state": ("Command Initiated", "Command Success", "Command Failure", "Command Scheduled")
+        "state": (
+            CommandState.INITIATED,
+            CommandState.SUCCESS,
+            CommandState.FAILURE,
+            CommandState.SCHEDULED,
+        )
     }
 
     _enum_fields: ClassVar[dict[str, str]] = {"command": "GroupCommandEnum"}
@@ -261,13 +267,13 @@ class DeviceCommand(Model):
     _allowed: ClassVar[dict[str, tuple[str, ...]]] = {
         "action": ("acknowledge", "in_progress", "success", "failed"),
         "state": (
-            "Command Initiated",
-            "Command Acknowledged",
-            "Command In Progress",
-            "Command TimeOut",
-            "Command Success",
-            "Command Failure",
-            "Command Scheduled",
+            CommandState.INITIATED,
+            CommandState.ACKNOWLEDGED,
+            CommandState.IN_PROGRESS,
+            CommandState.TIMEOUT,
+            CommandState.SUCCESS,
+            CommandState.FAILURE,
+            CommandState.SCHEDULED,
         ),
     }
 
