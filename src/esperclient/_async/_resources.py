@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._async._base_client import AsyncAPIClient
@@ -23,6 +23,7 @@ from esperclient._bulk import (
     ProgressTracker,
     is_final,
 )
+from esperclient._concurrency import AsyncReader
 from esperclient._exceptions import (
     ApiException,
     CommandFailedError,
@@ -67,6 +68,40 @@ from esperclient.models import (
 
 PAGE_SIZE = 100
 T = TypeVar("T")
+
+
+class _Command(Protocol):
+    state: str | None
+    details: str | None
+
+
+C = TypeVar("C", bound=_Command)
+
+
+async def _until_success(
+    read: AsyncReader[C],
+    sent: C,
+    what: str,
+    *,
+    timeout: float,
+    poll_interval: float,
+    on_poll: Callable[[C], None] | None,
+) -> C:
+    """``sent`` read again until final; it if it succeeded, else ``CommandFailedError``."""
+    current = await poll_until(
+        read,
+        lambda command: is_final(command.state),
+        first=sent,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        describe=lambda last: f"{what} still {last.state!r} after {timeout} s",
+        on_poll=on_poll,
+    )
+    if current.state != CommandState.SUCCESS:
+        raise CommandFailedError(
+            f"{what} ended {current.state!r}: {current.details or ''}", current
+        )
+    return current
 
 
 class AsyncResource:
@@ -288,20 +323,14 @@ class AsyncCommands(AsyncResource):
         called with each command read that is not final yet.
         """
         device_id = id_from_url(command.device) or ""
-        current = await poll_until(
+        return await _until_success(
             lambda: self.get(device_id, str(command.id)),
-            lambda current: is_final(current.state),
-            first=command,
+            command,
+            f"command {command.id}",
             timeout=timeout,
             poll_interval=poll_interval,
-            describe=lambda last: f"command {command.id} still {last.state!r} after {timeout} s",
             on_poll=on_poll,
         )
-        if current.state != CommandState.SUCCESS:
-            raise CommandFailedError(
-                f"command {command.id} ended {current.state!r}: {current.details or ''}", current
-            )
-        return current
 
     async def run_many(
         self,
@@ -523,23 +552,14 @@ class AsyncGroupCommands(AsyncResource):
     ) -> GroupCommand:
         """Poll until a group command is final; as ``AsyncCommands.wait``."""
         group_id = id_from_url(command.group) or ""
-        current = await poll_until(
+        return await _until_success(
             lambda: self.get(group_id, str(command.id)),
-            lambda current: is_final(current.state),
-            first=command,
+            command,
+            f"group command {command.id}",
             timeout=timeout,
             poll_interval=poll_interval,
-            describe=lambda last: (
-                f"group command {command.id} still {last.state!r} after {timeout} s"
-            ),
             on_poll=on_poll,
         )
-        if current.state != CommandState.SUCCESS:
-            raise CommandFailedError(
-                f"group command {command.id} ended {current.state!r}: {current.details or ''}",
-                current,
-            )
-        return current
 
 
 class AsyncEnterprise(AsyncResource):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from esperclient import _operations as ops
 from esperclient._bulk import (
@@ -20,6 +20,7 @@ from esperclient._bulk import (
     ProgressTracker,
     is_final,
 )
+from esperclient._concurrency import Reader
 from esperclient._exceptions import (
     ApiException,
     CommandFailedError,
@@ -68,6 +69,40 @@ from esperclient.models import (
 
 PAGE_SIZE = 100
 T = TypeVar("T")
+
+
+class _Command(Protocol):
+    state: str | None
+    details: str | None
+
+
+C = TypeVar("C", bound=_Command)
+
+
+def _until_success(
+    read: Reader[C],
+    sent: C,
+    what: str,
+    *,
+    timeout: float,
+    poll_interval: float,
+    on_poll: Callable[[C], None] | None,
+) -> C:
+    """``sent`` read again until final; it if it succeeded, else ``CommandFailedError``."""
+    current = poll_until(
+        read,
+        lambda command: is_final(command.state),
+        first=sent,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        describe=lambda last: f"{what} still {last.state!r} after {timeout} s",
+        on_poll=on_poll,
+    )
+    if current.state != CommandState.SUCCESS:
+        raise CommandFailedError(
+            f"{what} ended {current.state!r}: {current.details or ''}", current
+        )
+    return current
 
 
 class Resource:
@@ -289,20 +324,14 @@ class Commands(Resource):
         called with each command read that is not final yet.
         """
         device_id = id_from_url(command.device) or ""
-        current = poll_until(
+        return _until_success(
             lambda: self.get(device_id, str(command.id)),
-            lambda current: is_final(current.state),
-            first=command,
+            command,
+            f"command {command.id}",
             timeout=timeout,
             poll_interval=poll_interval,
-            describe=lambda last: f"command {command.id} still {last.state!r} after {timeout} s",
             on_poll=on_poll,
         )
-        if current.state != CommandState.SUCCESS:
-            raise CommandFailedError(
-                f"command {command.id} ended {current.state!r}: {current.details or ''}", current
-            )
-        return current
 
     def run_many(
         self,
@@ -518,23 +547,14 @@ class GroupCommands(Resource):
     ) -> GroupCommand:
         """Poll until a group command is final; as ``AsyncCommands.wait``."""
         group_id = id_from_url(command.group) or ""
-        current = poll_until(
+        return _until_success(
             lambda: self.get(group_id, str(command.id)),
-            lambda current: is_final(current.state),
-            first=command,
+            command,
+            f"group command {command.id}",
             timeout=timeout,
             poll_interval=poll_interval,
-            describe=lambda last: (
-                f"group command {command.id} still {last.state!r} after {timeout} s"
-            ),
             on_poll=on_poll,
         )
-        if current.state != CommandState.SUCCESS:
-            raise CommandFailedError(
-                f"group command {command.id} ended {current.state!r}: {current.details or ''}",
-                current,
-            )
-        return current
 
 
 class Enterprise(Resource):
