@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := test
-.PHONY: install test lint format sync demo serve clean bench
+.PHONY: install test lint format sync api demo serve clean bench
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ format: $(VENV)/.installed
 # The sync client is generated from the async source in src/esperclient/_async.
 sync: $(VENV)/.installed
 	$(BIN)/python scripts/gen_sync.py
+
+# Esper's current API (src/esperclient/_generated) is generated from spec/esper-openapi.
+api: $(VENV)/.installed
+	$(BIN)/python scripts/gen_api.py
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m esper_emulator.demo

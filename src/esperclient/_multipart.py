@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Union
 
@@ -40,8 +40,18 @@ def _quoted(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")
 
 
-def multipart_file(field: str, file: FileInput) -> MultipartBody:
-    """Describe a one-file form; the file is read in chunks only while the body is sent.
+def _text_part(boundary: str, field: str, value: str) -> str:
+    return (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{_quoted(field)}"\r\n\r\n{value}\r\n'
+    )
+
+
+def multipart_file(
+    field: str, file: FileInput, fields: Sequence[tuple[str, str]] = ()
+) -> MultipartBody:
+    """Describe a one-file form, text ``fields`` first; the file is read in chunks only
+    while the body is sent.
 
     ``chunks`` may be called again (a retried request re-reads the file from the
     position it had when the body was built).
@@ -50,7 +60,7 @@ def multipart_file(field: str, file: FileInput) -> MultipartBody:
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     boundary = os.urandom(16).hex()
     head = (
-        f"--{boundary}\r\n"
+        "".join(_text_part(boundary, key, value) for key, value in fields) + f"--{boundary}\r\n"
         f'Content-Disposition: form-data; name="{_quoted(field)}"; filename="{_quoted(name)}"\r\n'
         f"Content-Type: {mime}\r\n\r\n"
     ).encode()

@@ -58,7 +58,13 @@ from esperclient.models import (
 )
 from esperclient.models._base import Model
 
-Location = Literal["path", "query", "body", "file"]
+Location = Literal["path", "query", "body", "file", "form"]
+#: Where an answer carries its payload: the whole body, or ``content`` of the envelope.
+Envelope = Literal["bare", "content"]
+#: How a list operation pages: not at all, by ``limit``/``offset``, or by ``cursor``.
+Paging = Literal["none", "offset", "cursor"]
+#: What a successful answer's body is: JSON, or plain text read as ``str``.
+Media = Literal["json", "text"]
 #: What an operation answers: a model, or ``None`` (``returns=NoneType``) for no body.
 R_co = TypeVar("R_co", covariant=True)
 NoneType = type(None)
@@ -77,7 +83,12 @@ class ListAnswer(Protocol[T_co]):
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter of an operation."""
+    """One parameter of an operation.
+
+    ``name`` is the Python name; ``wire`` the name on the wire when it differs (a path
+    placeholder, a query key or a form field). A ``form`` parameter is a text field of a
+    ``multipart/form-data`` body whose file is the ``file`` parameter.
+    """
 
     name: str
     location: Location
@@ -85,6 +96,12 @@ class Param:
     required: bool = True
     uuid: bool = False
     default: object = None
+    wire: str = ""
+
+    @property
+    def key(self) -> str:
+        """The parameter's name on the wire."""
+        return self.wire or self.name
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,10 @@ class Operation(Generic[R_co]):
     """One Esper API call: ``method`` ``path`` with ``params``, answering ``returns``.
 
     ``Operation[Device]`` answers a ``Device``; ``Operation[None]`` answers no body.
+    ``returns`` is the whole body; ``envelope`` says whether the payload is its
+    ``content``, ``paging`` how a list pages, ``media`` whether the body is JSON or
+    text, and ``errors`` the documented error bodies by status (``0`` for the spec's
+    ``default``).
     """
 
     name: str
@@ -101,6 +122,10 @@ class Operation(Generic[R_co]):
     params: tuple[Param, ...]
     returns: type[R_co]
     status: int
+    envelope: Envelope = "bare"
+    paging: Paging = "none"
+    media: Media = "json"
+    errors: tuple[tuple[int, type[Any]], ...] = ()
     positional: tuple[str, ...] = field(init=False)
     by_name: dict[str, Param] = field(init=False, repr=False)
 

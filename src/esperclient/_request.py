@@ -67,23 +67,29 @@ def build(
     """The request for ``op`` with bound ``values``, sent to ``host`` with ``headers``."""
     path = op.path
     query: list[tuple[str, str]] = []
+    fields: list[tuple[str, str]] = []
+    upload: tuple[str, Any] | None = None
     body: bytes | Callable[[], Iterator[bytes]] | None = None
     for param in op.params:
         value = values.get(param.name)
         if value is None:
             continue
         if param.location == "path":
-            path = path.replace(f"{{{param.name}}}", quote(str(value), safe=safe_chars))
+            path = path.replace(f"{{{param.key}}}", quote(str(value), safe=safe_chars))
         elif param.location == "query":
-            query.append((param.name, _query_value(value)))
+            query.append((param.key, _query_value(value)))
+        elif param.location == "form":
+            fields.append((param.key, _query_value(value)))
         elif param.location == "body":
             body = msgspec.json.encode(value)
             headers["Content-Type"] = _JSON
         else:
-            form = multipart_file(param.name, value)
-            headers["Content-Type"] = form.content_type
-            headers["Content-Length"] = str(form.length)
-            body = form.chunks
+            upload = (param.key, value)
+    if upload is not None:
+        form = multipart_file(*upload, fields)
+        headers["Content-Type"] = form.content_type
+        headers["Content-Length"] = str(form.length)
+        body = form.chunks
     url = host + path
     if query:
         url += "?" + urlencode(query)
@@ -112,6 +118,13 @@ def decode(model: type[R], data: bytes) -> R:
         raise ApiException(
             status=0, reason=f"Could not read the response as {model.__name__}: {exc}"
         ) from None
+
+
+def read_answer(op: Operation[R], data: bytes) -> R:
+    """The answer of ``op`` read from its body: a ``str`` for a text answer, else ``decode``."""
+    if op.media == "text":
+        return cast(R, data.decode("utf-8", "replace"))
+    return decode(op.returns, data)
 
 
 def status_error(

@@ -17,7 +17,7 @@ from esperclient._bulk import Progress
 from esperclient._exceptions import NotFoundError
 from esperclient._multipart import with_progress
 from esperclient._operations import Operation
-from esperclient._request import HttpRequest, build, decode
+from esperclient._request import HttpRequest, build, read_answer
 from esperclient._settings import (
     ClientSettings,
     Timeout,
@@ -80,7 +80,7 @@ class SyncAPIClient:
         if on_progress is not None and callable(request.body):
             total = int(request.headers.get("Content-Length", 0))
             request.body = with_progress(request.body, total, on_progress)
-        return decode(op.returns, self._send(request, timeout))
+        return read_answer(op, self._send(request, timeout))
 
     def request(
         self,

@@ -1,0 +1,67 @@
+"""The generated table is current and complete: one operation per operation of the spec."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from esperclient._generated import MODULES, load
+from tests.generated._spec import ROOT, SPEC_DIR, generated, spec_operations
+
+SCRIPT = ROOT / "scripts" / "gen_api.py"
+
+
+def _gen_api() -> ModuleType:
+    found = importlib.util.spec_from_file_location("gen_api", SCRIPT)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules["gen_api"] = module  # its dataclasses look their module up there
+    found.loader.exec_module(module)
+    return module
+
+
+def test_the_generated_package_is_regenerated_from_the_spec(tmp_path: Path) -> None:
+    gen_api = _gen_api()
+    fresh = {path.name: path.read_bytes() for path in gen_api.generate(tmp_path)}
+    committed = {path.name: path.read_bytes() for path in gen_api.TARGET.glob("*.py")}
+    assert sorted(committed) == sorted(fresh), "files differ: run `make api`"
+    for name, text in fresh.items():
+        assert committed[name] == text, f"{name} is stale: run `make api`"
+
+
+def test_the_table_has_the_345_operations_of_the_manifest_less_its_4_excluded_paths() -> None:
+    manifest = json.loads((SPEC_DIR / "manifest.json").read_text())
+    excluded = set(manifest["excludedPaths"])
+    public = {
+        key
+        for key in manifest["publicOperationKeys"]
+        if key.split(" ", 1)[1].rstrip("/") not in excluded
+    }
+    table = generated()
+    # The manifest's keys drop trailing slashes; the spec's paths keep them.
+    keys = {f"{op.method} {op.path.rstrip('/')}" for op in table.values()}
+    assert len(manifest["publicOperationKeys"]) == 349
+    assert len(table) == 345 == len(public)
+    assert keys == public
+    assert set(table) == {op.key for op in spec_operations()}
+
+
+def test_operation_names_are_unique_in_their_module() -> None:
+    for module in MODULES:
+        names = [op.name for op in load(module).OPERATIONS]
+        assert len(names) == len(set(names)), module
+
+
+def test_importing_esperclient_leaves_the_generated_modules_unloaded() -> None:
+    code = (
+        "import sys, esperclient; "
+        "print(sorted(m for m in sys.modules if m.startswith('esperclient._generated')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
