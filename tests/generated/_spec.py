@@ -89,14 +89,41 @@ def resolve(document: Schema, node: Schema) -> Schema:
 
 
 def inline(document: Schema, node: Any) -> Any:
-    """``node`` with every ``$ref`` replaced by its target (the spec has no cycles)."""
+    """``node`` with every ``$ref`` replaced by its target (the spec has no cycles).
+
+    A schema with ``properties`` but no ``type`` is read as an object, as the generator
+    and OpenAPI tools read it; JSON Schema alone would let it be any value, ``null`` too.
+    """
     if isinstance(node, dict):
         if "$ref" in node:
             return inline(document, resolve(document, node))
-        return {k: inline(document, v) for k, v in node.items() if k != "discriminator"}
+        out = {k: inline(document, v) for k, v in node.items() if k != "discriminator"}
+        if "properties" in out and "type" not in out:
+            out["type"] = "object"
+        if "oneOf" in out:
+            _require_tag(out["oneOf"])
+        return out
     if isinstance(node, list):
         return [inline(document, v) for v in node]
     return node
+
+
+def _require_tag(members: list[Any]) -> None:
+    """Make the property that tells a union's objects apart required in each of them.
+
+    The generator tags such a union by that property (a device's ``platform``, a shape's
+    ``type``), which the API always sends; the spec leaves it optional, which lets a
+    generated answer omit it where the members' other fields happen to differ.
+    """
+    if not all(isinstance(m, dict) and "properties" in m for m in members):
+        return
+    common = set.intersection(*(set(m["properties"]) for m in members))
+    for name in sorted(common):
+        values = [m["properties"][name].get("enum", []) for m in members]
+        if all(len(v) == 1 for v in values) and len({v[0] for v in values}) == len(members):
+            for member in members:
+                member["required"] = sorted({*member.get("required", []), name})
+            return
 
 
 def examples(schema: Schema, count: int) -> list[Any]:
