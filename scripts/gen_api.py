@@ -213,12 +213,12 @@ class Module:
             text = self._struct(schema, hint, request, doc)
         elif names == ["array"]:
             items = schema.get("items", {})
-            text = f"list[{self.annotation(items, hint + 'Item', request, 'An item of ' + doc)}]"
+            text = f"list[{self.annotation(items, hint + 'Item', request, _of('An item of', doc))}]"
         elif names == ["object"] or (names == [None] and "additionalProperties" in schema):
             extra = schema.get("additionalProperties")
             typed = isinstance(extra, dict) and extra
             value = (
-                self.annotation(extra, hint + "Value", request, "A value of " + doc)
+                self.annotation(extra, hint + "Value", request, _of("A value of", doc))
                 if typed
                 else "Any"
             )
@@ -261,7 +261,7 @@ class Module:
             prop_name = identifier(wire)
             if any(f.name == prop_name for f in struct.fields):
                 raise SystemExit(f"{self.file_name}: {name}.{prop_name} would be declared twice")
-            where = f"``{wire}`` of ``{name}``"
+            where = f"``{wire}`` of ``{name}``."
             annotation = self.annotation(prop, name + pascal(wire), request, where)
             read_only = bool(self.resolve(prop).get("readOnly"))
             struct.fields.append(
@@ -275,14 +275,14 @@ class Module:
             return self.annotation(options[0], hint, request, doc)
         if all(r.get("type") == "array" for r in resolved):
             items = [r.get("items", {}) for r in resolved]
-            return f"list[{self._union(items, hint + 'Item', request, 'An item of ' + doc)}]"
+            return f"list[{self._union(items, hint + 'Item', request, _of('An item of', doc))}]"
         if all(self._is_object(r) for r in resolved):
             tag = self._tag_field(resolved)
             if tag is None:
                 merged = self._fields_of_all(resolved)
-                return self._struct(merged, hint, request, doc + " (any of its forms)")
+                return self._struct(merged, hint, request, doc.rstrip(".") + ", any of its forms.")
             members = [
-                self.annotation(o, f"{hint}Option{i}", request, f"Form {i} of {doc}")
+                self.annotation(o, f"{hint}Option{i}", request, _of(f"Form {i} of", doc))
                 for i, o in enumerate(options)
             ]
             for member, schema in zip(members, resolved, strict=True):
@@ -352,8 +352,8 @@ class Module:
             params=params,
             returns=returns,
             status=status,
-            envelope=self._envelope(answer),
-            paging=self._paging(op, answer),
+            envelope=self._envelope(answer) if media == "json" else "bare",
+            paging=self._paging(method, op, answer),
             media=media,
             errors=errors,
         )
@@ -457,19 +457,23 @@ class Module:
         """``content`` when the answer wraps its payload as ``{code, message, content}``."""
         if answer is None:
             return "bare"
-        props = self.resolve(answer).get("properties", {})
-        return "content" if "content" in props and {"code", "message"} & set(props) else "bare"
+        props = set(self.resolve(answer).get("properties", {}))
+        return (
+            "content" if "content" in props and props <= {"code", "message", "content"} else "bare"
+        )
 
-    def _paging(self, op: Schema, answer: Schema | None) -> str:
+    def _paging(self, method: str, op: Schema, answer: Schema | None) -> str:
+        """``cursor`` for a ``cursor`` parameter; ``offset`` for a GET whose payload is a
+        page (``results`` and a ``next`` link), whether or not it declares limit/offset."""
         query = {self.resolve(p)["name"] for p in op.get("parameters", [])}
         if "cursor" in query:
             return "cursor"
-        if not {"limit", "offset"} & query or answer is None:
+        if answer is None or method != "get":
             return "none"
         body = self.resolve(answer)
         if self._envelope(answer) == "content":
             body = self.resolve(body["properties"]["content"])
-        return "offset" if "results" in body.get("properties", {}) else "none"
+        return "offset" if {"results", "next"} <= set(body.get("properties", {})) else "none"
 
     # Output
 
@@ -539,6 +543,11 @@ class Module:
             else:
                 lines.append(f"    {f.name}: {_optional(f.annotation)} = None")
         return [*lines, "", ""]
+
+
+def _of(prefix: str, doc: str) -> str:
+    """``An item of`` + ``The body of ...`` -> ``An item of the body of ...``."""
+    return f"{prefix} {doc[:1].lower()}{doc[1:]}"
 
 
 def _optional(annotation: str) -> str:

@@ -65,3 +65,22 @@ def test_importing_esperclient_leaves_the_generated_modules_unloaded() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_table_records_envelope_paging_media_and_wire_names() -> None:
+    table = generated()
+    devices = table["GET /v2/devices/"]
+    assert (devices.envelope, devices.paging) == ("content", "cursor")
+    commands = table["GET /commands/v0/commands/"]
+    assert (commands.envelope, commands.paging) == ("content", "offset")
+    legacy_devices = table["GET /enterprise/{enterprise_id}/device/"]
+    assert (legacy_devices.envelope, legacy_devices.paging) == ("bare", "offset")
+    assert table["POST /tenant/v0/deptokens/"].media == "text"
+    device_apps = table["GET /v2/devices/{deviceId}/device-apps/"]
+    assert device_apps.by_name["device_id"].key == "deviceId"
+
+
+def test_an_enveloped_answer_carries_its_payload_as_content() -> None:
+    for op in generated().values():
+        if op.envelope == "content":
+            assert "content" in op.returns.__struct_fields__, op.name

@@ -149,7 +149,7 @@ class PersonalAccessTokenGetResponse(msgspec.Struct, kw_only=True, omit_defaults
 class PersonalAccessTokenGetResponsePersonalAccessTokensItem(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """An item of ``personal_access_tokens`` of ``PersonalAccessTokenGetResponse``"""
+    """An item of ``personal_access_tokens`` of ``PersonalAccessTokenGetResponse``."""
 
     id: str | None = None
     name: str | None = None
@@ -217,7 +217,7 @@ class TenantUserInviteMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class TenantUserInviteMetaProfile(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``profile`` of ``TenantUserInviteMeta``"""
+    """``profile`` of ``TenantUserInviteMeta``."""
 
     role: str
     enterprise: str

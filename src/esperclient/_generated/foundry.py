@@ -140,14 +140,14 @@ class FoundryEventV1(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class FoundryEventV1Actor(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``actor`` of ``FoundryEventV1``"""
+    """``actor`` of ``FoundryEventV1``."""
 
     id: str | None = None
     name: str | None = None
 
 
 class FoundryEventV1Meta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``meta`` of ``FoundryEventV1``"""
+    """``meta`` of ``FoundryEventV1``."""
 
     user_remarks: str | None = None
     change_type: str | None = None
@@ -155,7 +155,7 @@ class FoundryEventV1Meta(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class FoundryEventV1Resource(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``resource`` of ``FoundryEventV1``"""
+    """``resource`` of ``FoundryEventV1``."""
 
     id: str | None = None
     type: str | None = None
@@ -168,7 +168,7 @@ class GetFoundryBuildsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetFoundryBuildsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetFoundryBuildsAnswer``"""
+    """``content`` of ``GetFoundryBuildsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -189,7 +189,7 @@ class GetV1FoundryDeviceModelsAnswer(msgspec.Struct, kw_only=True, omit_defaults
 
 
 class GetV1FoundryDeviceModelsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV1FoundryDeviceModelsAnswer``"""
+    """``content`` of ``GetV1FoundryDeviceModelsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -204,7 +204,7 @@ class GetV1FoundryEventsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetV1FoundryEventsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV1FoundryEventsAnswer``"""
+    """``content`` of ``GetV1FoundryEventsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -255,6 +255,8 @@ GET_FOUNDRY_BUILDS: _ops.Operation[GetFoundryBuildsAnswer] = _ops.Operation(
     ),
     returns=GetFoundryBuildsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -271,6 +273,7 @@ GET_V1_FOUNDRY_BUILDS_BY_BUILD_ID: _ops.Operation[GetV1FoundryBuildsByBuildIdAns
         params=(_ops.Param("build_id", "path", str),),
         returns=GetV1FoundryBuildsByBuildIdAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -291,6 +294,7 @@ UPDATE_FOUNDRY_BUILD: _ops.Operation[UpdateFoundryBuildAnswer] = _ops.Operation(
     ),
     returns=UpdateFoundryBuildAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -319,6 +323,8 @@ GET_V1_FOUNDRY_DEVICE_MODELS: _ops.Operation[GetV1FoundryDeviceModelsAnswer] = _
     ),
     returns=GetV1FoundryDeviceModelsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -339,6 +345,7 @@ PUT_V1_FOUNDRY_DEVICE_MODELS_BY_DEVICE_MODEL_ID: _ops.Operation[
     ),
     returns=PutV1FoundryDeviceModelsByDeviceModelIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -358,6 +365,8 @@ GET_V1_FOUNDRY_EVENTS: _ops.Operation[GetV1FoundryEventsAnswer] = _ops.Operation
     ),
     returns=GetV1FoundryEventsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),

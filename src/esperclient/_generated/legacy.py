@@ -95,7 +95,7 @@ class AppVersionDelete(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class AppVersionDeleteTemplatesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``templates`` of ``AppVersionDelete``"""
+    """An item of ``templates`` of ``AppVersionDelete``."""
 
     id: int | None = None
     name: str | None = None
@@ -136,7 +136,7 @@ class ApplicationSection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ApplicationSectionAppsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``apps`` of ``ApplicationSection``"""
+    """An item of ``apps`` of ``ApplicationSection``."""
 
     version_codes: list[str] | None = None
     is_g_play: bool | None = None
@@ -151,7 +151,7 @@ class ApplicationSectionAppsItem(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class ApplicationSectionPreloadAppsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``preload_apps`` of ``ApplicationSection``"""
+    """An item of ``preload_apps`` of ``ApplicationSection``."""
 
     package_name: str | None = None
     state: str | None = None
@@ -234,7 +234,7 @@ class ConnectivitySection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ConnectivitySectionEthernetSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``ethernet_settings`` of ``ConnectivitySection``"""
+    """``ethernet_settings`` of ``ConnectivitySection``."""
 
     ethernet_auth_mode: str
     ethernet_ca_cert_alias: str | None = None
@@ -245,7 +245,7 @@ class ConnectivitySectionEthernetSettings(msgspec.Struct, kw_only=True, omit_def
 class ConnectivitySectionIncomingNumbersWithTagsItem(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """An item of ``incoming_numbers_with_tags`` of ``ConnectivitySection``"""
+    """An item of ``incoming_numbers_with_tags`` of ``ConnectivitySection``."""
 
     number: str | None = None
     tags: list[str] | None = None
@@ -254,14 +254,14 @@ class ConnectivitySectionIncomingNumbersWithTagsItem(
 class ConnectivitySectionOutgoingNumbersWithTagsItem(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """An item of ``outgoing_numbers_with_tags`` of ``ConnectivitySection``"""
+    """An item of ``outgoing_numbers_with_tags`` of ``ConnectivitySection``."""
 
     number: str | None = None
     tags: list[str] | None = None
 
 
 class ConnectivitySectionWifiSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``wifi_settings`` of ``ConnectivitySection``"""
+    """An item of ``wifi_settings`` of ``ConnectivitySection``."""
 
     wifi_ssid: str | None = None
     wifi_password: str | None = None
@@ -283,7 +283,7 @@ class ContentSection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ContentSectionFilesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``files`` of ``ContentSection``"""
+    """An item of ``files`` of ``ContentSection``."""
 
     file: int | None = None
     file_url: str | None = None
@@ -434,7 +434,7 @@ class DisplayBrandingSection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DisplayBrandingSectionWallpapersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``wallpapers`` of ``DisplayBrandingSection``"""
+    """An item of ``wallpapers`` of ``DisplayBrandingSection``."""
 
     wallpaper: str | None = None
     wallpaper_url: str | None = None
@@ -546,13 +546,13 @@ class EnterprisePolicyData(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class EnterprisePolicyDataDevicePasswordPolicy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``devicePasswordPolicy`` of ``EnterprisePolicyData``"""
+    """``devicePasswordPolicy`` of ``EnterprisePolicyData``."""
 
     password_quality: str | None = msgspec.field(default=None, name="passwordQuality")
 
 
 class EnterprisePolicyDataDeviceUpdatePolicy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``deviceUpdatePolicy`` of ``EnterprisePolicyData``"""
+    """``deviceUpdatePolicy`` of ``EnterprisePolicyData``."""
 
     password_quality: str | None = msgspec.field(default=None, name="passwordQuality")
     type: str | None = None
@@ -561,7 +561,7 @@ class EnterprisePolicyDataDeviceUpdatePolicy(msgspec.Struct, kw_only=True, omit_
 
 
 class EnterprisePolicyDataFrpGooglesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``frpGoogles`` of ``EnterprisePolicyData``"""
+    """An item of ``frpGoogles`` of ``EnterprisePolicyData``."""
 
     type: str | None = None
     email: str | None = None
@@ -569,7 +569,7 @@ class EnterprisePolicyDataFrpGooglesItem(msgspec.Struct, kw_only=True, omit_defa
 
 
 class EnterprisePolicyDataGoogleAccountPermission(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``googleAccountPermission`` of ``EnterprisePolicyData``"""
+    """``googleAccountPermission`` of ``EnterprisePolicyData``."""
 
     max_account: int | None = msgspec.field(default=None, name="maxAccount")
     emails: list[str] | None = None
@@ -577,7 +577,7 @@ class EnterprisePolicyDataGoogleAccountPermission(msgspec.Struct, kw_only=True, 
 
 
 class EnterprisePolicyDataPhonePolicy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``phonePolicy`` of ``EnterprisePolicyData``"""
+    """``phonePolicy`` of ``EnterprisePolicyData``."""
 
     incoming_numbers: list[str] | None = msgspec.field(default=None, name="incomingNumbers")
     outgoing_numbers: list[str] | None = msgspec.field(default=None, name="outgoingNumbers")
@@ -769,7 +769,7 @@ class GoogleServicesSection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GoogleServicesSectionFrpGooglesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``frp_googles`` of ``GoogleServicesSection``"""
+    """An item of ``frp_googles`` of ``GoogleServicesSection``."""
 
     google_id: str | None = None
     email: str | None = None
@@ -905,7 +905,7 @@ class SettingsAppSection(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class SettingsAppSectionEsperSettingsApp(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``esper_settings_app`` of ``SettingsAppSection``"""
+    """``esper_settings_app`` of ``SettingsAppSection``."""
 
     only_dock_accessible: bool | None = None
     admin_mode_password: str | None = None
@@ -917,7 +917,7 @@ class SettingsAppSectionEsperSettingsApp(msgspec.Struct, kw_only=True, omit_defa
 class SettingsAppSectionEsperSettingsAppEsperSettingsAppPolicy(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``esper_settings_app_policy`` of ``SettingsAppSectionEsperSettingsApp``"""
+    """``esper_settings_app_policy`` of ``SettingsAppSectionEsperSettingsApp``."""
 
     flashlight: str | None = None
     wifi: str | None = None
@@ -1506,6 +1506,7 @@ GET_DEVICE_EVENT: _ops.Operation[GetDeviceEventAnswer] = _ops.Operation(
     ),
     returns=GetDeviceEventAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -1699,6 +1700,7 @@ LIST_GROUP_THUMBNAIL: _ops.Operation[ListGroupThumbnailAnswer] = _ops.Operation(
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=ListGroupThumbnailAnswer,
     status=200,
+    paging="offset",
 )
 
 GET_GROUP_THUMBNAIL: _ops.Operation[GroupThumbnail] = _ops.Operation(
@@ -2010,6 +2012,7 @@ GET_USERS: _ops.Operation[GetUsersAnswer] = _ops.Operation(
     params=(),
     returns=GetUsersAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (500, ErrorResponse),
@@ -2115,6 +2118,7 @@ LIST_BLUEPRINT: _ops.Operation[ListBlueprintAnswer] = _ops.Operation(
     ),
     returns=ListBlueprintAnswer,
     status=200,
+    paging="offset",
     errors=((0, ErrorResponse),),
 )
 
@@ -2202,6 +2206,7 @@ LIST_BLUEPRINT_REVISIONS: _ops.Operation[ListBlueprintRevisionsAnswer] = _ops.Op
     ),
     returns=ListBlueprintRevisionsAnswer,
     status=200,
+    paging="offset",
     errors=((0, ErrorResponse),),
 )
 

@@ -58,7 +58,7 @@ class BulkAddTargetListTargetsAnswer(msgspec.Struct, kw_only=True, omit_defaults
 
 
 class BulkAddTargetListTargetsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``BulkAddTargetListTargetsAnswer``"""
+    """``content`` of ``BulkAddTargetListTargetsAnswer``."""
 
     created_count: int | None = None
     added_count: int | None = None
@@ -67,7 +67,7 @@ class BulkAddTargetListTargetsAnswerContent(msgspec.Struct, kw_only=True, omit_d
 
 
 class BulkAddTargetListTargetsBodyItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of The body of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets-bulk/``."""
+    """An item of the body of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets-bulk/``."""
 
     device_id: str
     device_name: str | None = None
@@ -213,7 +213,7 @@ class DeleteTargetListDeviceGroupAnswer(msgspec.Struct, kw_only=True, omit_defau
 
 
 class DeleteTargetListDeviceGroupAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DeleteTargetListDeviceGroupAnswer``"""
+    """``content`` of ``DeleteTargetListDeviceGroupAnswer``."""
 
     target_list: str | None = None
     device_group: str | None = None
@@ -277,7 +277,7 @@ class GetAllPipelineRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetAllPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetAllPipelineRunsAnswer``"""
+    """``content`` of ``GetAllPipelineRunsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -294,7 +294,7 @@ class GetDeviceGroupDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class GetDeviceGroupDevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDeviceGroupDevicesAnswer``"""
+    """``content`` of ``GetDeviceGroupDevicesAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -319,7 +319,7 @@ class GetOperationListOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaul
 
 
 class GetOperationListOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetOperationListOperationsAnswer``"""
+    """``content`` of ``GetOperationListOperationsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -360,7 +360,7 @@ class GetPipelineRunStageRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=
 
 
 class GetPipelineRunStageRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineRunStageRunsAnswer``"""
+    """``content`` of ``GetPipelineRunStageRunsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -377,7 +377,7 @@ class GetPipelineRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineRunsAnswer``"""
+    """``content`` of ``GetPipelineRunsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -410,7 +410,7 @@ class GetPipelineStageRunOperationsAnswer(msgspec.Struct, kw_only=True, omit_def
 
 
 class GetPipelineStageRunOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStageRunOperationsAnswer``"""
+    """``content`` of ``GetPipelineStageRunOperationsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -435,7 +435,7 @@ class GetPipelineStageTargetRunsAnswer(msgspec.Struct, kw_only=True, omit_defaul
 
 
 class GetPipelineStageTargetRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStageTargetRunsAnswer``"""
+    """``content`` of ``GetPipelineStageTargetRunsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -452,7 +452,7 @@ class GetPipelineStagesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetPipelineStagesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStagesAnswer``"""
+    """``content`` of ``GetPipelineStagesAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -477,7 +477,7 @@ class GetPipelineTargetListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetPipelineTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineTargetListsAnswer``"""
+    """``content`` of ``GetPipelineTargetListsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -494,7 +494,7 @@ class GetPipelinesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetPipelinesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelinesAnswer``"""
+    """``content`` of ``GetPipelinesAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -511,7 +511,7 @@ class GetStageOperationListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetStageOperationListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetStageOperationListsAnswer``"""
+    """``content`` of ``GetStageOperationListsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -528,7 +528,7 @@ class GetStageTargetListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetStageTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetStageTargetListsAnswer``"""
+    """``content`` of ``GetStageTargetListsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -545,7 +545,7 @@ class GetTargetListDeviceGroupsAnswer(msgspec.Struct, kw_only=True, omit_default
 
 
 class GetTargetListDeviceGroupsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTargetListDeviceGroupsAnswer``"""
+    """``content`` of ``GetTargetListDeviceGroupsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -570,7 +570,7 @@ class GetTargetListTargetsAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetTargetListTargetsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTargetListTargetsAnswer``"""
+    """``content`` of ``GetTargetListTargetsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -762,7 +762,7 @@ class StageRunOperation(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class StageRunStageMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``stage_meta`` of ``StageRun``"""
+    """``stage_meta`` of ``StageRun``."""
 
     name: str | None = None
     description: str | None = None
@@ -963,6 +963,7 @@ GET_PIPELINES: _ops.Operation[GetPipelinesAnswer] = _ops.Operation(
     returns=GetPipelinesAnswer,
     status=200,
     envelope="content",
+    paging="offset",
 )
 
 CREATE_PIPELINE: _ops.Operation[CreatePipelineAnswer] = _ops.Operation(
@@ -1030,6 +1031,7 @@ GET_PIPELINE_STAGES: _ops.Operation[GetPipelineStagesAnswer] = _ops.Operation(
     returns=GetPipelineStagesAnswer,
     status=200,
     envelope="content",
+    paging="offset",
 )
 
 CREATE_PIPELINE_STAGE: _ops.Operation[CreatePipelineStageAnswer] = _ops.Operation(
@@ -1107,6 +1109,7 @@ GET_STAGE_TARGET_LISTS: _ops.Operation[GetStageTargetListsAnswer] = _ops.Operati
     returns=GetStageTargetListsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1149,6 +1152,7 @@ GET_STAGE_OPERATION_LISTS: _ops.Operation[GetStageOperationListsAnswer] = _ops.O
     returns=GetStageOperationListsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1210,6 +1214,7 @@ GET_PIPELINE_TARGET_LISTS: _ops.Operation[GetPipelineTargetListsAnswer] = _ops.O
     returns=GetPipelineTargetListsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1289,6 +1294,7 @@ GET_TARGET_LIST_TARGETS: _ops.Operation[GetTargetListTargetsAnswer] = _ops.Opera
     returns=GetTargetListTargetsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1388,6 +1394,7 @@ GET_TARGET_LIST_DEVICE_GROUPS: _ops.Operation[GetTargetListDeviceGroupsAnswer] =
     returns=GetTargetListDeviceGroupsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1436,6 +1443,7 @@ GET_DEVICE_GROUP_DEVICES: _ops.Operation[GetDeviceGroupDevicesAnswer] = _ops.Ope
     returns=GetDeviceGroupDevicesAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1451,6 +1459,7 @@ GET_OPERATION_LIST_OPERATIONS: _ops.Operation[GetOperationListOperationsAnswer] 
     returns=GetOperationListOperationsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1535,6 +1544,7 @@ GET_ALL_PIPELINE_RUNS: _ops.Operation[GetAllPipelineRunsAnswer] = _ops.Operation
     returns=GetAllPipelineRunsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1551,6 +1561,7 @@ GET_PIPELINE_RUNS: _ops.Operation[GetPipelineRunsAnswer] = _ops.Operation(
     returns=GetPipelineRunsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1633,6 +1644,7 @@ GET_PIPELINE_RUN_STAGE_RUNS: _ops.Operation[GetPipelineRunStageRunsAnswer] = _op
     returns=GetPipelineRunStageRunsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 
@@ -1680,6 +1692,7 @@ GET_PIPELINE_STAGE_RUN_OPERATIONS: _ops.Operation[GetPipelineStageRunOperationsA
         returns=GetPipelineStageRunOperationsAnswer,
         status=200,
         envelope="content",
+        paging="offset",
         errors=((401, Error401Unauthorized),),
     )
 )
@@ -1715,6 +1728,7 @@ GET_PIPELINE_STAGE_TARGET_RUNS: _ops.Operation[GetPipelineStageTargetRunsAnswer]
     returns=GetPipelineStageTargetRunsAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=((401, Error401Unauthorized),),
 )
 

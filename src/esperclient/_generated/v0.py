@@ -23,7 +23,7 @@ class APNSCertInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class APNSCertInfoMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``meta`` of ``APNSCertInfo``"""
+    """``meta`` of ``APNSCertInfo``."""
 
     topic: str | None = None
     cert_created_at: str | None = None
@@ -80,13 +80,13 @@ class AndroidDevice(
 
 
 class AndroidDeviceBatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``battery_stats`` of ``AndroidDevice``"""
+    """``battery_stats`` of ``AndroidDevice``."""
 
     battery_level: float | None = None
 
 
 class AndroidDevicePolicy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``policy`` of ``AndroidDevice``"""
+    """``policy`` of ``AndroidDevice``."""
 
     policy_id: int | None = None
     policy_name: str | None = None
@@ -134,14 +134,14 @@ class AppleDevice(
 
 
 class AppleDeviceEnrolmentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``enrolment_info`` of ``AppleDevice``"""
+    """``enrolment_info`` of ``AppleDevice``."""
 
     enrolment_id: str | None = None
     enrolment_user_id: str | None = None
 
 
 class AppleDeviceTokens(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``tokens`` of ``AppleDevice``"""
+    """``tokens`` of ``AppleDevice``."""
 
     push_magic: str | None = None
     push_token: str | None = None
@@ -252,7 +252,7 @@ class CommandRequestStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class CommandRequestStatsStatusItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``status`` of ``CommandRequestStats``"""
+    """An item of ``status`` of ``CommandRequestStats``."""
 
     state: str | None = None
     total: float | None = None
@@ -311,7 +311,7 @@ class Content(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ContentOwner(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``owner`` of ``Content``"""
+    """``owner`` of ``Content``."""
 
     id: int | None = None
     username: str | None = None
@@ -354,7 +354,7 @@ class CreateReportResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class CreateReportResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``CreateReportResponse``"""
+    """``content`` of ``CreateReportResponse``."""
 
     id: str | None = None
     status: str | None = None
@@ -390,7 +390,7 @@ class DEPSyncRequestForGetResponse(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class DEPSyncRequestForGetResponseDevices(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``devices`` of ``DEPSyncRequestForGetResponse``"""
+    """``devices`` of ``DEPSyncRequestForGetResponse``."""
 
     failure: list[DEPSyncDeviceStatus] | None = None
 
@@ -409,7 +409,7 @@ class DEPTokenGET(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DEPTokenGETMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``meta`` of ``DEPTokenGET``"""
+    """``meta`` of ``DEPTokenGET``."""
 
     token_expiry_on: str | None = None
 
@@ -447,7 +447,7 @@ class DepTokenBasedOnIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DepTokenBasedOnIdAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DepTokenBasedOnIdAnswer``"""
+    """``content`` of ``DepTokenBasedOnIdAnswer``."""
 
     schema: DEPTokenGET | None = None
 
@@ -461,7 +461,7 @@ class DepTokenUploadAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DepTokenUploadAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DepTokenUploadAnswer``"""
+    """``content`` of ``DepTokenUploadAnswer``."""
 
     schema: DEPTokenGET | None = None
 
@@ -689,7 +689,7 @@ class GetAppsV0VppAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAppsV0VppAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetAppsV0VppAnswer``"""
+    """``content`` of ``GetAppsV0VppAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -739,7 +739,7 @@ class GetCommandRequestStatusesAnswer(msgspec.Struct, kw_only=True, omit_default
 
 
 class GetCommandRequestStatusesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetCommandRequestStatusesAnswer``"""
+    """``content`` of ``GetCommandRequestStatusesAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -764,7 +764,7 @@ class GetDepProfileListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetDepProfileListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDepProfileListAnswer``"""
+    """``content`` of ``GetDepProfileListAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -810,7 +810,7 @@ class GetDeviceOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetDeviceOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDeviceOperationsAnswer``"""
+    """``content`` of ``GetDeviceOperationsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -866,7 +866,7 @@ class GetOperationsListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetOperationsListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetOperationsListAnswer``"""
+    """``content`` of ``GetOperationsListAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -875,7 +875,7 @@ class GetOperationsListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults
 
 
 class GetReportStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /report/v0/reports/{report_id}``. (any of its forms)"""
+    """The 200 answer of ``GET /report/v0/reports/{report_id}``, any of its forms."""
 
     content: Any = None
 
@@ -887,7 +887,7 @@ class GetReportTypesResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetReportTypesResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetReportTypesResponse``"""
+    """``content`` of ``GetReportTypesResponse``."""
 
     report_types: list[GetReportTypesResponseContentReportTypesItem] | None = None
 
@@ -895,7 +895,7 @@ class GetReportTypesResponseContent(msgspec.Struct, kw_only=True, omit_defaults=
 class GetReportTypesResponseContentReportTypesItem(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """An item of ``report_types`` of ``GetReportTypesResponseContent``"""
+    """An item of ``report_types`` of ``GetReportTypesResponseContent``."""
 
     name: str | None = None
     display_name: str | None = None
@@ -913,7 +913,7 @@ class GetTenantV0VpptokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetTenantV0VpptokensAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTenantV0VpptokensAnswer``"""
+    """``content`` of ``GetTenantV0VpptokensAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1075,7 +1075,7 @@ class ListApNsCertsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListApNsCertsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListApNsCertsAnswer``"""
+    """``content`` of ``ListApNsCertsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1101,7 +1101,7 @@ class ListCommandRequestsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class ListCommandRequestsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListCommandRequestsAnswer``"""
+    """``content`` of ``ListCommandRequestsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1118,7 +1118,7 @@ class ListDepSyncRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class ListDepSyncRequestAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListDepSyncRequestAnswer``"""
+    """``content`` of ``ListDepSyncRequestAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1135,7 +1135,7 @@ class ListDepTokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListDepTokensAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListDepTokensAnswer``"""
+    """``content`` of ``ListDepTokensAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -1192,19 +1192,19 @@ class NetworkStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class NetworkStatsCellularNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``cellular_network_info`` of ``NetworkStats``"""
+    """``cellular_network_info`` of ``NetworkStats``."""
 
     network_type: str | None = None
 
 
 class NetworkStatsWifiNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``wifi_network_info`` of ``NetworkStats``"""
+    """``wifi_network_info`` of ``NetworkStats``."""
 
     wifi_ssid: str | None = None
 
 
 class OperationActivityItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of Schema ``OperationActivity``."""
+    """An item of schema ``OperationActivity``."""
 
     operation_state: str | None = None
     created_at: str | None = None
@@ -1217,7 +1217,7 @@ class OperationStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class OperationStatsDeviceOperationStatusesCount(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``device_operation_statuses_count`` of ``OperationStats``"""
+    """``device_operation_statuses_count`` of ``OperationStats``."""
 
     resolved_device_count: int | None = None
     dispatched_device_count: int | None = None
@@ -1246,7 +1246,7 @@ class OperationWithStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class OperationWithStatsArguments(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``arguments`` of ``OperationWithStats``"""
+    """``arguments`` of ``OperationWithStats``."""
 
     converge_with_provision: bool | None = None
     sample_key: str | None = None
@@ -1264,7 +1264,7 @@ class OperationsPOST(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class OperationsPOSTArguments(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``arguments`` of ``OperationsPOST``"""
+    """``arguments`` of ``OperationsPOST``."""
 
     converge_with_provision: bool | None = None
     sample_key: str | None = None
@@ -1335,7 +1335,7 @@ class Report(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ReportFilters(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``filters`` of ``Report`` (any of its forms)"""
+    """``filters`` of ``Report``, any of its forms."""
 
     date: Any = None
     package_name: list[str] | None = None
@@ -1378,7 +1378,7 @@ class SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class SoftwareInfoEsperAgentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``esper_agent_info`` of ``SoftwareInfo``"""
+    """``esper_agent_info`` of ``SoftwareInfo``."""
 
     version_code: str | None = None
     version_name: str | None = None
@@ -1624,13 +1624,13 @@ class V0CommandStatus1(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class V0CommandStatus1Meta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``meta`` of ``V0CommandStatus1``"""
+    """``meta`` of ``V0CommandStatus1``."""
 
     device: V0CommandStatus1MetaDevice | None = None
 
 
 class V0CommandStatus1MetaDevice(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``device`` of ``V0CommandStatus1Meta``"""
+    """``device`` of ``V0CommandStatus1Meta``."""
 
     id: str | None = None
     device_name: str | None = None
@@ -1641,7 +1641,7 @@ class V0CommandStatus1MetaDevice(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class V0CommandStatusIssuedBy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``issued_by`` of ``V0CommandStatus``"""
+    """``issued_by`` of ``V0CommandStatus``."""
 
     id: int | None = None
     username: str | None = None
@@ -1698,7 +1698,7 @@ class WindowsDevice(
 
 
 class WindowsDeviceWindowsConfig(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``windows_config`` of ``WindowsDevice``"""
+    """``windows_config`` of ``WindowsDevice``."""
 
     channel_uri: str | None = None
     channel_updated_at: str | None = None
@@ -1712,6 +1712,7 @@ GET_EMM_INSTANCES: _ops.Operation[GetEmmInstancesAnswer] = _ops.Operation(
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetEmmInstancesAnswer,
     status=200,
+    paging="offset",
     errors=(
         (400, ErrorResponse),
         (401, ErrorResponse),
@@ -1747,6 +1748,7 @@ GET_WEBTOKENS: _ops.Operation[GetWebtokensAnswer] = _ops.Operation(
     ),
     returns=GetWebtokensAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -1994,6 +1996,7 @@ LIST_PRODUCTS: _ops.Operation[ListProductsAnswer] = _ops.Operation(
     ),
     returns=ListProductsAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -2016,6 +2019,7 @@ LIST_COMMAND_REQUEST: _ops.Operation[ListCommandRequestAnswer] = _ops.Operation(
     ),
     returns=ListCommandRequestAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -2055,6 +2059,7 @@ GET_COMMAND_REQUEST_STATUS: _ops.Operation[GetCommandRequestStatusAnswer] = _ops
     ),
     returns=GetCommandRequestStatusAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -2234,6 +2239,7 @@ GET_DEVICE_COMMAND_HISTORY: _ops.Operation[GetDeviceCommandHistoryAnswer] = _ops
     ),
     returns=GetDeviceCommandHistoryAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -2496,6 +2502,8 @@ GET_OPERATIONS_LIST: _ops.Operation[GetOperationsListAnswer] = _ops.Operation(
     ),
     returns=GetOperationsListAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
 )
 
 CREATE_OPERATION: _ops.Operation[CreateOperationAnswer] = _ops.Operation(
@@ -2506,6 +2514,7 @@ CREATE_OPERATION: _ops.Operation[CreateOperationAnswer] = _ops.Operation(
     params=(_ops.Param("body", "body", OperationsPOST),),
     returns=CreateOperationAnswer,
     status=201,
+    envelope="content",
 )
 
 GET_OPERATION: _ops.Operation[GetOperationAnswer] = _ops.Operation(
@@ -2516,6 +2525,7 @@ GET_OPERATION: _ops.Operation[GetOperationAnswer] = _ops.Operation(
     params=(_ops.Param("operation_id", "path", str, wire="operationId"),),
     returns=GetOperationAnswer,
     status=200,
+    envelope="content",
 )
 
 PUT_V0_OPERATIONS_BY_OPERATION_ID: _ops.Operation[PutV0OperationsByOperationIdAnswer] = (
@@ -2547,6 +2557,8 @@ GET_DEVICE_OPERATIONS: _ops.Operation[GetDeviceOperationsAnswer] = _ops.Operatio
     ),
     returns=GetDeviceOperationsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
 )
 
 GET_V0_DEVICES_OPERATIONS: _ops.Operation[GetV0DevicesOperationsAnswer] = _ops.Operation(
@@ -2557,6 +2569,7 @@ GET_V0_DEVICES_OPERATIONS: _ops.Operation[GetV0DevicesOperationsAnswer] = _ops.O
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=GetV0DevicesOperationsAnswer,
     status=200,
+    paging="offset",
 )
 
 GET_DEVICE_OPERATION: _ops.Operation[GetDeviceOperationAnswer] = _ops.Operation(
@@ -2570,6 +2583,7 @@ GET_DEVICE_OPERATION: _ops.Operation[GetDeviceOperationAnswer] = _ops.Operation(
     ),
     returns=GetDeviceOperationAnswer,
     status=200,
+    envelope="content",
 )
 
 UPDATE_DEVICE_OPERATION: _ops.Operation[UpdateDeviceOperationAnswer] = _ops.Operation(
@@ -2584,6 +2598,7 @@ UPDATE_DEVICE_OPERATION: _ops.Operation[UpdateDeviceOperationAnswer] = _ops.Oper
     ),
     returns=UpdateDeviceOperationAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -2601,6 +2616,7 @@ GET_APPS_V0_VPP: _ops.Operation[GetAppsV0VppAnswer] = _ops.Operation(
     returns=GetAppsV0VppAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -2761,6 +2777,7 @@ LIST_DEP_SYNC_REQUEST: _ops.Operation[ListDepSyncRequestAnswer] = _ops.Operation
     returns=ListDepSyncRequestAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -2900,6 +2917,7 @@ GET_TENANT_V0_VPPTOKENS: _ops.Operation[GetTenantV0VpptokensAnswer] = _ops.Opera
     returns=GetTenantV0VpptokensAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -2965,6 +2983,7 @@ LIST_DEP_TOKENS: _ops.Operation[ListDepTokensAnswer] = _ops.Operation(
     returns=ListDepTokensAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -3016,6 +3035,7 @@ GET_REPORT_TYPES: _ops.Operation[GetReportTypesResponse] = _ops.Operation(
     params=(),
     returns=GetReportTypesResponse,
     status=200,
+    envelope="content",
     errors=(
         (401, ReportsErrorResponse),
         (500, ReportsErrorResponse),
@@ -3030,6 +3050,7 @@ CREATE_REPORT_STATUS: _ops.Operation[CreateReportResponse] = _ops.Operation(
     params=(_ops.Param("body", "body", Report),),
     returns=CreateReportResponse,
     status=200,
+    envelope="content",
     errors=(
         (400, ReportsErrorResponse),
         (401, ReportsErrorResponse),
@@ -3062,6 +3083,7 @@ GET_DEP_PROFILE_LIST: _ops.Operation[GetDepProfileListAnswer] = _ops.Operation(
     returns=GetDepProfileListAnswer,
     status=200,
     envelope="content",
+    paging="offset",
     errors=(
         (401, TenantError401Unauthorized),
         (500, TenantError500InternalServerError),

@@ -44,14 +44,14 @@ class AlarmRule(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class AlarmRuleAlertChannelsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``alert_channels`` of ``AlarmRule``"""
+    """An item of ``alert_channels`` of ``AlarmRule``."""
 
     id: str | None = None
     name: str | None = None
 
 
 class AlarmRuleConditions(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``conditions`` of ``AlarmRule``"""
+    """``conditions`` of ``AlarmRule``."""
 
     value: float | None = None
     unit: str | None = None
@@ -78,7 +78,7 @@ class AlarmRuleCreateReplaceV1(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class AlarmRuleCreateReplaceV1Conditions(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``conditions`` of ``AlarmRuleCreateReplaceV1``"""
+    """``conditions`` of ``AlarmRuleCreateReplaceV1``."""
 
     value: float
     unit: str
@@ -87,7 +87,7 @@ class AlarmRuleCreateReplaceV1Conditions(msgspec.Struct, kw_only=True, omit_defa
 
 
 class AlarmRuleDevicesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``devices`` of ``AlarmRule``"""
+    """An item of ``devices`` of ``AlarmRule``."""
 
     id: str | None = None
     device_name: str | None = None
@@ -95,7 +95,7 @@ class AlarmRuleDevicesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class AlarmRuleGroupsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``groups`` of ``AlarmRule``"""
+    """An item of ``groups`` of ``AlarmRule``."""
 
     id: str | None = None
     name: str | None = None
@@ -112,7 +112,7 @@ class AlertChannelCreateReplaceV1(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class AlertChannelCreateReplaceV1Properties(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``properties`` of ``AlertChannelCreateReplaceV1``"""
+    """``properties`` of ``AlertChannelCreateReplaceV1``."""
 
     to_address: list[str] | None = None
 
@@ -131,7 +131,7 @@ class AlertChannelsV1(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class AlertChannelsV1LinkedAlertsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``linked_alerts`` of ``AlertChannelsV1``"""
+    """An item of ``linked_alerts`` of ``AlertChannelsV1``."""
 
     id: str | None = None
     alarm_name: str | None = None
@@ -139,7 +139,7 @@ class AlertChannelsV1LinkedAlertsItem(msgspec.Struct, kw_only=True, omit_default
 
 
 class AlertChannelsV1Properties(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``properties`` of ``AlertChannelsV1``"""
+    """``properties`` of ``AlertChannelsV1``."""
 
     to_address: list[str] | None = None
 
@@ -152,7 +152,7 @@ class AppVersionDelete(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class AppVersionDeleteTemplatesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``templates`` of ``AppVersionDelete``"""
+    """An item of ``templates`` of ``AppVersionDelete``."""
 
     id: int | None = None
     name: str | None = None
@@ -260,7 +260,7 @@ class DeviceTiles(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DeviceTilesDevice(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``device`` of ``DeviceTiles``"""
+    """``device`` of ``DeviceTiles``."""
 
     id: str | None = None
     groups: list[DeviceTilesDeviceGroupsItem] | None = None
@@ -282,7 +282,7 @@ class DeviceTilesDevice(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DeviceTilesDeviceGroupsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``groups`` of ``DeviceTilesDevice``"""
+    """An item of ``groups`` of ``DeviceTilesDevice``."""
 
     id: str | None = None
     name: str | None = None
@@ -290,7 +290,7 @@ class DeviceTilesDeviceGroupsItem(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class DeviceTilesNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``network_info`` of ``DeviceTiles``"""
+    """``network_info`` of ``DeviceTiles``."""
 
     faust: DeviceTilesNetworkInfoFaust | None = msgspec.field(default=None, name="__faust")
     mobile_i_pv4: str | None = msgspec.field(default=None, name="mobileIPv4")
@@ -307,7 +307,7 @@ class DeviceTilesNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DeviceTilesNetworkInfoFaust(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``__faust`` of ``DeviceTilesNetworkInfo``"""
+    """``__faust`` of ``DeviceTilesNetworkInfo``."""
 
     ns: str | None = None
 
@@ -337,14 +337,14 @@ class DirectoryRecordCreate(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DirectoryRecordCreateUniqueIdentifiersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``unique_identifiers`` of ``DirectoryRecordCreate``"""
+    """An item of ``unique_identifiers`` of ``DirectoryRecordCreate``."""
 
     unique_id: str | None = None
     type: int | None = None
 
 
 class DirectoryRecordUniqueIdentifiersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``unique_identifiers`` of ``DirectoryRecord``"""
+    """An item of ``unique_identifiers`` of ``DirectoryRecord``."""
 
     unique_id: str | None = None
     type: str | None = None
@@ -360,7 +360,7 @@ class DirectoryRecordUpdate(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DirectoryRecordUpdateUniqueIdentifiersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``unique_identifiers`` of ``DirectoryRecordUpdate``"""
+    """An item of ``unique_identifiers`` of ``DirectoryRecordUpdate``."""
 
     unique_id: str | None = None
     type: int | None = None
@@ -401,7 +401,7 @@ class EnterpriseV1(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class EnterpriseV1Emm(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``emm`` of ``EnterpriseV1``"""
+    """``emm`` of ``EnterpriseV1``."""
 
     google_enterprise_id: str | None = None
 
@@ -444,7 +444,7 @@ class GeofenceCircleGeometry(
 
 
 class GeofenceCircleGeometryCoordinatesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``coordinates`` of ``GeofenceCircleGeometry``"""
+    """An item of ``coordinates`` of ``GeofenceCircleGeometry``."""
 
     latitude: float
     longitude: float
@@ -527,7 +527,7 @@ class GeofenceGetBlueprintUsageAnswer(msgspec.Struct, kw_only=True, omit_default
 
 
 class GeofenceGetBlueprintUsageAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceGetBlueprintUsageAnswer``"""
+    """``content`` of ``GeofenceGetBlueprintUsageAnswer``."""
 
     next: str | None = None
     previous: str | None = None
@@ -547,7 +547,7 @@ class GeofenceGetDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GeofenceGetDevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceGetDevicesAnswer``"""
+    """``content`` of ``GeofenceGetDevicesAnswer``."""
 
     next: str | None = None
     previous: str | None = None
@@ -561,7 +561,7 @@ class GeofenceListGeofencesAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class GeofenceListGeofencesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceListGeofencesAnswer``"""
+    """``content`` of ``GeofenceListGeofencesAnswer``."""
 
     next: str | None = None
     previous: str | None = None
@@ -578,7 +578,7 @@ class GeofencePolygonGeometry(
 
 
 class GeofencePolygonGeometryCoordinatesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``coordinates`` of ``GeofencePolygonGeometry``"""
+    """An item of ``coordinates`` of ``GeofencePolygonGeometry``."""
 
     latitude: float
     longitude: float
@@ -675,7 +675,7 @@ class GetMinAppInfoAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetMinAppInfoAnswerResultsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``results`` of ``GetMinAppInfoAnswer``"""
+    """An item of ``results`` of ``GetMinAppInfoAnswer``."""
 
     id: str | None = None
     package_name: str | None = None
@@ -805,7 +805,7 @@ class UpdateAlarmRule(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class UpdateAlarmRuleConditions(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``conditions`` of ``UpdateAlarmRule``"""
+    """``conditions`` of ``UpdateAlarmRule``."""
 
     value: float
     unit: str
@@ -823,7 +823,7 @@ class UpdateAlertChannelsV1(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class UpdateAlertChannelsV1Properties(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``properties`` of ``UpdateAlertChannelsV1``"""
+    """``properties`` of ``UpdateAlertChannelsV1``."""
 
     to_address: list[str] | None = None
 
@@ -849,6 +849,7 @@ GET_MIN_APP_INFO: _ops.Operation[GetMinAppInfoAnswer] = _ops.Operation(
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetMinAppInfoAnswer,
     status=200,
+    paging="offset",
     errors=(
         (401, ErrorResponse),
         (404, ErrorResponse),
@@ -1722,6 +1723,7 @@ GET_DIRECTORY_RECORDS: _ops.Operation[GetDirectoryRecordsAnswer] = _ops.Operatio
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetDirectoryRecordsAnswer,
     status=200,
+    paging="offset",
     errors=((0, ErrorResponse),),
 )
 
@@ -1796,6 +1798,7 @@ GEOFENCE_CREATE_GEOFENCE: _ops.Operation[GeofenceCreateGeofenceAnswer] = _ops.Op
     params=(_ops.Param("body", "body", GeofenceGeofenceRequest),),
     returns=GeofenceCreateGeofenceAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, GeofenceErrorResponse),
         (401, GeofenceErrorResponse),
@@ -1819,6 +1822,8 @@ GEOFENCE_LIST_GEOFENCES: _ops.Operation[GeofenceListGeofencesAnswer] = _ops.Oper
     ),
     returns=GeofenceListGeofencesAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, GeofenceErrorResponse),
         (401, GeofenceErrorResponse),
@@ -1834,6 +1839,7 @@ GEOFENCE_GET_DEVICE_SUMMARY: _ops.Operation[GeofenceGetDeviceSummaryAnswer] = _o
     params=(_ops.Param("geofence_id", "path", str),),
     returns=GeofenceGetDeviceSummaryAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, GeofenceErrorResponse),
         (401, GeofenceErrorResponse),
@@ -1853,6 +1859,8 @@ GEOFENCE_GET_BLUEPRINT_USAGE: _ops.Operation[GeofenceGetBlueprintUsageAnswer] = 
     ),
     returns=GeofenceGetBlueprintUsageAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, GeofenceErrorResponse),
         (401, GeofenceErrorResponse),
@@ -1875,6 +1883,8 @@ GEOFENCE_GET_DEVICES: _ops.Operation[GeofenceGetDevicesAnswer] = _ops.Operation(
     ),
     returns=GeofenceGetDevicesAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, GeofenceErrorResponse),
         (401, GeofenceErrorResponse),

@@ -17,14 +17,14 @@ class ActiveHoursSettingsWindows(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class ActiveHoursSettingsWindowsActiveHoursEnd(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``active_hours_end`` of ``ActiveHoursSettingsWindows``"""
+    """``active_hours_end`` of ``ActiveHoursSettingsWindows``."""
 
     apply_policy: str
     time: int
 
 
 class ActiveHoursSettingsWindowsActiveHoursStart(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``active_hours_start`` of ``ActiveHoursSettingsWindows``"""
+    """``active_hours_start`` of ``ActiveHoursSettingsWindows``."""
 
     apply_policy: str
     time: int
@@ -91,13 +91,13 @@ class AndroidDeviceV2(
 
 
 class AndroidDeviceV2BatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``battery_stats`` of ``AndroidDeviceV2``"""
+    """``battery_stats`` of ``AndroidDeviceV2``."""
 
     battery_level: float | None = None
 
 
 class AndroidDeviceV2Policy(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``policy`` of ``AndroidDeviceV2``"""
+    """``policy`` of ``AndroidDeviceV2``."""
 
     policy_id: int | None = None
     policy_name: str | None = None
@@ -261,20 +261,20 @@ class AppleDeviceV2(
 
 
 class AppleDeviceV2BatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``battery_stats`` of ``AppleDeviceV2``"""
+    """``battery_stats`` of ``AppleDeviceV2``."""
 
     battery_level: float | None = None
 
 
 class AppleDeviceV2EnrolmentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``enrolment_info`` of ``AppleDeviceV2``"""
+    """``enrolment_info`` of ``AppleDeviceV2``."""
 
     enrolment_id: str | None = None
     enrolment_user_id: str | None = None
 
 
 class AppleDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``memory_stats`` of ``AppleDeviceV2``"""
+    """``memory_stats`` of ``AppleDeviceV2``."""
 
     total_memory: int | None = None
     total_internal_storage: int | None = None
@@ -283,7 +283,7 @@ class AppleDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class AppleDeviceV2Tokens(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``tokens`` of ``AppleDeviceV2``"""
+    """``tokens`` of ``AppleDeviceV2``."""
 
     push_magic: str | None = None
     push_token: str | None = None
@@ -304,7 +304,7 @@ class AppsManagementArtifactMutationResponse(msgspec.Struct, kw_only=True, omit_
 class AppsManagementArtifactMutationResponseMetadata(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``metadata`` of ``AppsManagementArtifactMutationResponse``"""
+    """``metadata`` of ``AppsManagementArtifactMutationResponse``."""
 
     package_family_name: str | None = None
     package_dependency_name: str | None = None
@@ -579,13 +579,13 @@ class CommandInbox(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class CommandInboxCommandArgs(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``command_args`` of ``CommandInbox``"""
+    """``command_args`` of ``CommandInbox``."""
 
     script: str | None = None
 
 
 class CommandInboxDeviceMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``device_meta`` of ``CommandInbox``"""
+    """``device_meta`` of ``CommandInbox``."""
 
     platform: str | None = None
 
@@ -740,14 +740,14 @@ class DeferOsUpdatesWindows(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class DeferOsUpdatesWindowsFeatureUpdates(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``feature_updates`` of ``DeferOsUpdatesWindows``"""
+    """``feature_updates`` of ``DeferOsUpdatesWindows``."""
 
     apply_policy: str
     defer_days: int
 
 
 class DeferOsUpdatesWindowsQualityUpdates(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``quality_updates`` of ``DeferOsUpdatesWindows``"""
+    """``quality_updates`` of ``DeferOsUpdatesWindows``."""
 
     apply_policy: str
     defer_days: int
@@ -1002,7 +1002,7 @@ class EsperSettingsAppsSettings(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class EsperSettingsAppsSettingsSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``settings`` of ``EsperSettingsAppsSettings``"""
+    """``settings`` of ``EsperSettingsAppsSettings``."""
 
     flashlight: str | None = None
     wifi: str | None = None
@@ -1133,7 +1133,7 @@ class GetFoundationVersionsListAnswer(msgspec.Struct, kw_only=True, omit_default
 
 
 class GetFoundationVersionsListAnswerResultsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``results`` of ``GetFoundationVersionsListAnswer``"""
+    """An item of ``results`` of ``GetFoundationVersionsListAnswer``."""
 
     foundation_version: str | None = None
 
@@ -1160,7 +1160,7 @@ class GetV2AppleappstoreAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetV2AppleappstoreAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2AppleappstoreAnswer``"""
+    """``content`` of ``GetV2AppleappstoreAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1175,7 +1175,7 @@ class GetV2AppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2AppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2AppsAnswer``"""
+    """``content`` of ``GetV2AppsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1192,7 +1192,7 @@ class GetV2BackgroundScriptsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetV2BackgroundScriptsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BackgroundScriptsAnswer``"""
+    """``content`` of ``GetV2BackgroundScriptsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -1226,7 +1226,7 @@ class GetV2BlueprintsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2BlueprintsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BlueprintsAnswer``"""
+    """``content`` of ``GetV2BlueprintsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -1259,7 +1259,7 @@ class GetV2BlueprintsVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=
 
 
 class GetV2BlueprintsVersionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BlueprintsVersionsAnswer``"""
+    """``content`` of ``GetV2BlueprintsVersionsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -1294,7 +1294,7 @@ class GetV2CustomActionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetV2CustomActionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2CustomActionsAnswer``"""
+    """``content`` of ``GetV2CustomActionsAnswer``."""
 
     count: int | None = None
     next: str | None = None
@@ -1332,7 +1332,7 @@ class GetV2DeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2DeviceAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DeviceAppsAnswer``"""
+    """``content`` of ``GetV2DeviceAppsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1341,7 +1341,7 @@ class GetV2DeviceAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetV2DeviceAppsAnswerContentResultsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``results`` of ``GetV2DeviceAppsAnswerContent``"""
+    """An item of ``results`` of ``GetV2DeviceAppsAnswerContent``."""
 
     device_id: str | None = None
 
@@ -1353,7 +1353,7 @@ class GetV2DevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2DevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesAnswer`` (any of its forms)"""
+    """``content`` of ``GetV2DevicesAnswer``, any of its forms."""
 
     count: int | None = None
     prev: str | None = None
@@ -1380,7 +1380,7 @@ class GetV2DevicesDeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetV2DevicesDeviceAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesDeviceAppsAnswer``"""
+    """``content`` of ``GetV2DevicesDeviceAppsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1395,7 +1395,7 @@ class GetV2DevicesGoogleAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaul
 
 
 class GetV2DevicesGoogleAccountsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesGoogleAccountsAnswer``"""
+    """``content`` of ``GetV2DevicesGoogleAccountsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1410,7 +1410,7 @@ class GetV2EmmAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2EmmAccountsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2EmmAccountsAnswer``"""
+    """``content`` of ``GetV2EmmAccountsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1425,7 +1425,7 @@ class GetV2EmmDetailsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2EmmDetailsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2EmmDetailsAnswer``"""
+    """``content`` of ``GetV2EmmDetailsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1446,7 +1446,7 @@ class GetV2ItunesappsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2ItunesappsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2ItunesappsAnswer``"""
+    """``content`` of ``GetV2ItunesappsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1467,7 +1467,7 @@ class GetV2ProvisioningProfilesAnswer(msgspec.Struct, kw_only=True, omit_default
 
 
 class GetV2ProvisioningProfilesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2ProvisioningProfilesAnswer``"""
+    """``content`` of ``GetV2ProvisioningProfilesAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1490,7 +1490,7 @@ class GetV2ProvisioningProfilesVersionsAnswer(msgspec.Struct, kw_only=True, omit
 class GetV2ProvisioningProfilesVersionsAnswerContent(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``content`` of ``GetV2ProvisioningProfilesVersionsAnswer``"""
+    """``content`` of ``GetV2ProvisioningProfilesVersionsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1513,7 +1513,7 @@ class GetV2RvActivityFeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetV2RvActivityFeedAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2RvActivityFeedAnswer``"""
+    """``content`` of ``GetV2RvActivityFeedAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1557,7 +1557,7 @@ class GetV2TenantAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2TenantAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantAppsAnswer``"""
+    """``content`` of ``GetV2TenantAppsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1578,7 +1578,7 @@ class GetV2TenantAppsVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=
 
 
 class GetV2TenantAppsVersionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantAppsVersionsAnswer``"""
+    """``content`` of ``GetV2TenantAppsVersionsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1599,7 +1599,7 @@ class GetV2TenantEsperAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetV2TenantEsperAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantEsperAppsAnswer``"""
+    """``content`` of ``GetV2TenantEsperAppsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1614,7 +1614,7 @@ class GetV2WebclipsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetV2WebclipsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2WebclipsAnswer``"""
+    """``content`` of ``GetV2WebclipsAnswer``."""
 
     count: int | None = None
     prev: str | None = None
@@ -1730,7 +1730,7 @@ class GoogleServicesSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GoogleServicesSettingsAfwAccountSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``afw_account_settings`` of ``GoogleServicesSettings``"""
+    """``afw_account_settings`` of ``GoogleServicesSettings``."""
 
     apply_policy: str
     allow_afw_account_addition: bool
@@ -1739,7 +1739,7 @@ class GoogleServicesSettingsAfwAccountSettings(msgspec.Struct, kw_only=True, omi
 class GoogleServicesSettingsFactoryResetProtectionSettings(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``factory_reset_protection_settings`` of ``GoogleServicesSettings``"""
+    """``factory_reset_protection_settings`` of ``GoogleServicesSettings``."""
 
     apply_policy: str
     google_id: str
@@ -1749,7 +1749,7 @@ class GoogleServicesSettingsFactoryResetProtectionSettings(
 class GoogleServicesSettingsGoogleAssitantSettings(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``google_assitant_settings`` of ``GoogleServicesSettings``"""
+    """``google_assitant_settings`` of ``GoogleServicesSettings``."""
 
     apply_policy: str
     allow_google_assistant: bool
@@ -1758,14 +1758,14 @@ class GoogleServicesSettingsGoogleAssitantSettings(
 class GoogleServicesSettingsPersonalAccountsSettings(
     msgspec.Struct, kw_only=True, omit_defaults=True
 ):
-    """``personal_accounts_settings`` of ``GoogleServicesSettings``"""
+    """``personal_accounts_settings`` of ``GoogleServicesSettings``."""
 
     apply_policy: str
     personal_accounts_limit_value: int
 
 
 class GoogleServicesSettingsPlayStoreSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``play_store_settings`` of ``GoogleServicesSettings``"""
+    """``play_store_settings`` of ``GoogleServicesSettings``."""
 
     apply_policy: str
     allow_playstore: bool
@@ -1842,27 +1842,27 @@ class IosWallpaperSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class IosWallpaperSettingsHomescreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``homescreen`` of ``IosWallpaperSettings``"""
+    """``homescreen`` of ``IosWallpaperSettings``."""
 
     apply_policy: str | None = None
     portrait: IosWallpaperSettingsHomescreenPortrait | None = None
 
 
 class IosWallpaperSettingsHomescreenPortrait(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``portrait`` of ``IosWallpaperSettingsHomescreen``"""
+    """``portrait`` of ``IosWallpaperSettingsHomescreen``."""
 
     wallpaper_id: str | None = None
 
 
 class IosWallpaperSettingsLockscreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``lockscreen`` of ``IosWallpaperSettings``"""
+    """``lockscreen`` of ``IosWallpaperSettings``."""
 
     apply_policy: str | None = None
     portrait: IosWallpaperSettingsLockscreenPortrait | None = None
 
 
 class IosWallpaperSettingsLockscreenPortrait(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``portrait`` of ``IosWallpaperSettingsLockscreen``"""
+    """``portrait`` of ``IosWallpaperSettingsLockscreen``."""
 
     wallpaper_id: str | None = None
 
@@ -1957,7 +1957,7 @@ class LinuxDeviceV2(
 
 
 class LinuxDeviceV2BatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``battery_stats`` of ``LinuxDeviceV2``"""
+    """``battery_stats`` of ``LinuxDeviceV2``."""
 
     battery_present: bool | None = None
     battery_state: str | None = None
@@ -1972,7 +1972,7 @@ class LinuxDeviceV2BatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class LinuxDeviceV2CpuStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``cpu_stats`` of ``LinuxDeviceV2``"""
+    """``cpu_stats`` of ``LinuxDeviceV2``."""
 
     cpu_counts: int | None = None
     cpu_cores: list[float] | None = None
@@ -1981,7 +1981,7 @@ class LinuxDeviceV2CpuStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class LinuxDeviceV2HardwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``hardware_info`` of ``LinuxDeviceV2``"""
+    """``hardware_info`` of ``LinuxDeviceV2``."""
 
     brand: str | None = None
     model: str | None = None
@@ -1991,7 +1991,7 @@ class LinuxDeviceV2HardwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class LinuxDeviceV2LocationStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``location_stats`` of ``LinuxDeviceV2``"""
+    """``location_stats`` of ``LinuxDeviceV2``."""
 
     latitude: float | None = None
     longitude: float | None = None
@@ -2000,7 +2000,7 @@ class LinuxDeviceV2LocationStats(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class LinuxDeviceV2MemoryInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``memory_info`` of ``LinuxDeviceV2``"""
+    """``memory_info`` of ``LinuxDeviceV2``."""
 
     total_ram: str | None = None
     total_internal_storage: str | None = None
@@ -2009,7 +2009,7 @@ class LinuxDeviceV2MemoryInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class LinuxDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``memory_stats`` of ``LinuxDeviceV2``"""
+    """``memory_stats`` of ``LinuxDeviceV2``."""
 
     total_memory: int | None = None
     total_internal_storage: int | None = None
@@ -2021,14 +2021,14 @@ class LinuxDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class LinuxDeviceV2NetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``network_info`` of ``LinuxDeviceV2``"""
+    """``network_info`` of ``LinuxDeviceV2``."""
 
     wifi_mac_address: str | None = None
     ethernet_mac_address: str | None = None
 
 
 class LinuxDeviceV2NetworkStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``network_stats`` of ``LinuxDeviceV2``"""
+    """``network_stats`` of ``LinuxDeviceV2``."""
 
     dns_servers: list[str] | None = None
     default_gateway: str | None = None
@@ -2039,7 +2039,7 @@ class LinuxDeviceV2NetworkStats(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class LinuxDeviceV2NetworkStatsWifiNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``wifi_network_info`` of ``LinuxDeviceV2NetworkStats``"""
+    """``wifi_network_info`` of ``LinuxDeviceV2NetworkStats``."""
 
     wifi_ssid: str | None = None
     wifi_signal_strength: int | None = None
@@ -2047,7 +2047,7 @@ class LinuxDeviceV2NetworkStatsWifiNetworkInfo(msgspec.Struct, kw_only=True, omi
 
 
 class LinuxDeviceV2SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``software_info`` of ``LinuxDeviceV2``"""
+    """``software_info`` of ``LinuxDeviceV2``."""
 
     supported_abi: str | None = None
     os_build_time: int | None = None
@@ -2066,7 +2066,7 @@ class LinuxDeviceV2SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class LinuxDeviceV2SoftwareInfoEsperAgentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``esper_agent_info`` of ``LinuxDeviceV2SoftwareInfo``"""
+    """``esper_agent_info`` of ``LinuxDeviceV2SoftwareInfo``."""
 
     version_code: str | None = None
     version_name: str | None = None
@@ -2094,7 +2094,7 @@ class ListConvergeCommandsAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class ListConvergeCommandsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListConvergeCommandsAnswer``"""
+    """``content`` of ``ListConvergeCommandsAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -2109,7 +2109,7 @@ class ListConvergesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListConvergesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListConvergesAnswer``"""
+    """``content`` of ``ListConvergesAnswer``."""
 
     count: int | None = None
     previous: str | None = None
@@ -2170,7 +2170,7 @@ class ManagedConfiguration(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ManagedConfigurationConfigurationVariables(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``configuration_variables`` of ``ManagedConfiguration``"""
+    """``configuration_variables`` of ``ManagedConfiguration``."""
 
     mcm_id: str | None = None
     variable_set: list[VariableSet] | None = None
@@ -2217,13 +2217,13 @@ class NetworkStatsV2(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class NetworkStatsV2CellularNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``cellular_network_info`` of ``NetworkStatsV2``"""
+    """``cellular_network_info`` of ``NetworkStatsV2``."""
 
     network_type: str | None = None
 
 
 class NetworkStatsV2WifiNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``wifi_network_info`` of ``NetworkStatsV2``"""
+    """``wifi_network_info`` of ``NetworkStatsV2``."""
 
     wifi_ssid: str | None = None
     wifi_signal_strength: int | None = None
@@ -2259,7 +2259,7 @@ class OptionsRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class OptionsRequestScripts(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``scripts`` of ``OptionsRequest``"""
+    """``scripts`` of ``OptionsRequest``."""
 
     linux: PlatformScriptRequest
 
@@ -2273,7 +2273,7 @@ class OptionsResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class OptionsResponseScripts(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``scripts`` of ``OptionsResponse``"""
+    """``scripts`` of ``OptionsResponse``."""
 
     linux: PlatformScriptResponse | None = None
 
@@ -2638,7 +2638,7 @@ class PutV2ItunesappsPreferredRegionAnswer(msgspec.Struct, kw_only=True, omit_de
 
 
 class PutV2ItunesappsPreferredRegionAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``PutV2ItunesappsPreferredRegionAnswer``"""
+    """``content`` of ``PutV2ItunesappsPreferredRegionAnswer``."""
 
     message: str | None = None
 
@@ -2766,7 +2766,7 @@ class SeamlessSuccessResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class SeamlessSuccessResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``SeamlessSuccessResponse``"""
+    """``content`` of ``SeamlessSuccessResponse``."""
 
     count: int | None = None
     prev: str | None = None
@@ -2885,7 +2885,7 @@ class SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class SoftwareInfoEsperAgentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``esper_agent_info`` of ``SoftwareInfo``"""
+    """``esper_agent_info`` of ``SoftwareInfo``."""
 
     version_code: str | None = None
     version_name: str | None = None
@@ -2902,35 +2902,35 @@ class SoundSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class SoundSettingsAlarmSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``alarm_settings`` of ``SoundSettings``"""
+    """``alarm_settings`` of ``SoundSettings``."""
 
     apply_policy: str | None = None
     alarm_volume: int | None = None
 
 
 class SoundSettingsMusicSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``music_settings`` of ``SoundSettings``"""
+    """``music_settings`` of ``SoundSettings``."""
 
     apply_policy: str | None = None
     music_volume: int | None = None
 
 
 class SoundSettingsNotificationSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``notification_settings`` of ``SoundSettings``"""
+    """``notification_settings`` of ``SoundSettings``."""
 
     apply_policy: str | None = None
     notification_volume: int | None = None
 
 
 class SoundSettingsRingtoneSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``ringtone_settings`` of ``SoundSettings``"""
+    """``ringtone_settings`` of ``SoundSettings``."""
 
     apply_policy: str | None = None
     ringtone_volume: int | None = None
 
 
 class SoundSettingsVoiceCallSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``voice_call_settings`` of ``SoundSettings``"""
+    """``voice_call_settings`` of ``SoundSettings``."""
 
     apply_policy: str | None = None
     voice_call_volume: int | None = None
@@ -2953,7 +2953,7 @@ class StatusMetricsV2(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class StatusMetricsV2LastSeen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``last_seen`` of ``StatusMetricsV2``"""
+    """``last_seen`` of ``StatusMetricsV2``."""
 
     first_period: int | None = None
     second_period: int | None = None
@@ -3165,7 +3165,7 @@ class WallpaperSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class WallpaperSettingsHomescreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``homescreen`` of ``WallpaperSettings``"""
+    """``homescreen`` of ``WallpaperSettings``."""
 
     apply_policy: str | None = None
     portrait: WallpaperSettingsHomescreenPortrait | None = None
@@ -3173,26 +3173,26 @@ class WallpaperSettingsHomescreen(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class WallpaperSettingsHomescreenLandscape(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``landscape`` of ``WallpaperSettingsHomescreen``"""
+    """``landscape`` of ``WallpaperSettingsHomescreen``."""
 
     wallpaper_id: str | None = None
 
 
 class WallpaperSettingsHomescreenPortrait(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``portrait`` of ``WallpaperSettingsHomescreen``"""
+    """``portrait`` of ``WallpaperSettingsHomescreen``."""
 
     wallpaper_id: str | None = None
 
 
 class WallpaperSettingsLockscreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``lockscreen`` of ``WallpaperSettings``"""
+    """``lockscreen`` of ``WallpaperSettings``."""
 
     apply_policy: str | None = None
     portrait: WallpaperSettingsLockscreenPortrait | None = None
 
 
 class WallpaperSettingsLockscreenPortrait(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``portrait`` of ``WallpaperSettingsLockscreen``"""
+    """``portrait`` of ``WallpaperSettingsLockscreen``."""
 
     wallpaper_id: str | None = None
 
@@ -3307,13 +3307,13 @@ class WindowsDeviceV2(
 
 
 class WindowsDeviceV2BatteryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``battery_stats`` of ``WindowsDeviceV2``"""
+    """``battery_stats`` of ``WindowsDeviceV2``."""
 
     battery_level: float | None = None
 
 
 class WindowsDeviceV2CpuStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``cpu_stats`` of ``WindowsDeviceV2``"""
+    """``cpu_stats`` of ``WindowsDeviceV2``."""
 
     cpu_counts: int | None = None
     cpu_cores: list[float] | None = None
@@ -3321,7 +3321,7 @@ class WindowsDeviceV2CpuStats(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class WindowsDeviceV2HardwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``hardware_info`` of ``WindowsDeviceV2``"""
+    """``hardware_info`` of ``WindowsDeviceV2``."""
 
     brand: str | None = None
     model: str | None = None
@@ -3331,7 +3331,7 @@ class WindowsDeviceV2HardwareInfo(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class WindowsDeviceV2MemoryInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``memory_info`` of ``WindowsDeviceV2``"""
+    """``memory_info`` of ``WindowsDeviceV2``."""
 
     total_ram: str | None = None
     total_internal_storage: str | None = None
@@ -3339,7 +3339,7 @@ class WindowsDeviceV2MemoryInfo(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class WindowsDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``memory_stats`` of ``WindowsDeviceV2``"""
+    """``memory_stats`` of ``WindowsDeviceV2``."""
 
     total_memory: int | None = None
     total_internal_storage: int | None = None
@@ -3349,14 +3349,14 @@ class WindowsDeviceV2MemoryStats(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class WindowsDeviceV2NetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``network_info`` of ``WindowsDeviceV2``"""
+    """``network_info`` of ``WindowsDeviceV2``."""
 
     wifi_mac_address: str | None = None
     ethernet_mac_address: str | None = None
 
 
 class WindowsDeviceV2NetworkStats(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``network_stats`` of ``WindowsDeviceV2``"""
+    """``network_stats`` of ``WindowsDeviceV2``."""
 
     dns_servers: list[str] | None = None
     default_gateway: str | None = None
@@ -3367,7 +3367,7 @@ class WindowsDeviceV2NetworkStats(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class WindowsDeviceV2NetworkStatsWifiNetworkInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``wifi_network_info`` of ``WindowsDeviceV2NetworkStats``"""
+    """``wifi_network_info`` of ``WindowsDeviceV2NetworkStats``."""
 
     wifi_ssid: str | None = None
     wifi_signal_strength: int | None = None
@@ -3375,7 +3375,7 @@ class WindowsDeviceV2NetworkStatsWifiNetworkInfo(msgspec.Struct, kw_only=True, o
 
 
 class WindowsDeviceV2SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``software_info`` of ``WindowsDeviceV2``"""
+    """``software_info`` of ``WindowsDeviceV2``."""
 
     os_build_number: str | None = None
     os_version: str | None = None
@@ -3387,14 +3387,14 @@ class WindowsDeviceV2SoftwareInfo(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class WindowsDeviceV2SoftwareInfoEsperAgentInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``esper_agent_info`` of ``WindowsDeviceV2SoftwareInfo``"""
+    """``esper_agent_info`` of ``WindowsDeviceV2SoftwareInfo``."""
 
     version_code: str | None = None
     version_name: str | None = None
 
 
 class WindowsDeviceV2WindowsConfig(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``windows_config`` of ``WindowsDeviceV2``"""
+    """``windows_config`` of ``WindowsDeviceV2``."""
 
     channel_uri: str | None = None
     channel_updated_at: str | None = None
@@ -3446,27 +3446,27 @@ class WindowsWallpaperSettings(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class WindowsWallpaperSettingsHomescreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``homescreen`` of ``WindowsWallpaperSettings``"""
+    """``homescreen`` of ``WindowsWallpaperSettings``."""
 
     apply_policy: str | None = None
     landscape: WindowsWallpaperSettingsHomescreenLandscape | None = None
 
 
 class WindowsWallpaperSettingsHomescreenLandscape(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``landscape`` of ``WindowsWallpaperSettingsHomescreen``"""
+    """``landscape`` of ``WindowsWallpaperSettingsHomescreen``."""
 
     wallpaper_id: str | None = None
 
 
 class WindowsWallpaperSettingsLockscreen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``lockscreen`` of ``WindowsWallpaperSettings``"""
+    """``lockscreen`` of ``WindowsWallpaperSettings``."""
 
     apply_policy: str | None = None
     landscape: WindowsWallpaperSettingsLockscreenLandscape | None = None
 
 
 class WindowsWallpaperSettingsLockscreenLandscape(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``landscape`` of ``WindowsWallpaperSettingsLockscreen``"""
+    """``landscape`` of ``WindowsWallpaperSettingsLockscreen``."""
 
     wallpaper_id: str | None = None
 
@@ -3482,6 +3482,7 @@ GET_ALL_SUB_GROUPS: _ops.Operation[GetAllSubGroupsAnswer] = _ops.Operation(
     ),
     returns=GetAllSubGroupsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, ErrorResponse),
         (401, ErrorResponse),
@@ -3581,6 +3582,8 @@ GET_V2_BLUEPRINTS: _ops.Operation[GetV2BlueprintsAnswer] = _ops.Operation(
     ),
     returns=GetV2BlueprintsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
 )
 
 POST_V2_BLUEPRINTS: _ops.Operation[PostV2BlueprintsAnswer] = _ops.Operation(
@@ -3681,6 +3684,8 @@ GET_V2_BLUEPRINTS_VERSIONS: _ops.Operation[GetV2BlueprintsVersionsAnswer] = _ops
     ),
     returns=GetV2BlueprintsVersionsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
 )
 
 GET_V2_BLUEPRINTS_VERSIONS_BY_VERSION_ID: _ops.Operation[
@@ -3860,6 +3865,7 @@ GET_V2_DEVICES: _ops.Operation[GetV2DevicesAnswer] = _ops.Operation(
     ),
     returns=GetV2DevicesAnswer,
     status=200,
+    envelope="content",
     paging="cursor",
     errors=(
         (400, Error400BadData),
@@ -3921,6 +3927,8 @@ GET_V2_DEVICES_DEVICE_APPS: _ops.Operation[GetV2DevicesDeviceAppsAnswer] = _ops.
     ),
     returns=GetV2DevicesDeviceAppsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -3939,6 +3947,8 @@ GET_V2_DEVICE_APPS: _ops.Operation[GetV2DeviceAppsAnswer] = _ops.Operation(
     ),
     returns=GetV2DeviceAppsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -3976,6 +3986,7 @@ PUT_V2_DEVICES_GOOGLE_ACCOUNTS_POLICY: _ops.Operation[PutV2DevicesGoogleAccounts
         ),
         returns=PutV2DevicesGoogleAccountsPolicyAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -4009,6 +4020,8 @@ GET_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GetV2DevicesGoogleAccountsAnswer]
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=GetV2DevicesGoogleAccountsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4027,6 +4040,7 @@ PUT_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PutV2DevicesGoogleAccountsAnswer]
     ),
     returns=PutV2DevicesGoogleAccountsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4046,6 +4060,7 @@ POST_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PostV2DevicesGoogleAccountsAnswe
     ),
     returns=PostV2DevicesGoogleAccountsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (401, Error401Unauthorized),
         (404, Error404NotFound),
@@ -4063,6 +4078,7 @@ DELETE_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[DeleteV2DevicesGoogleAccountsA
         params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
         returns=DeleteV2DevicesGoogleAccountsAnswer,
         status=200,
+        envelope="content",
         errors=(
             (401, Error401Unauthorized),
             (404, Error404NotFound),
@@ -4120,6 +4136,8 @@ GET_V2_RV_ACTIVITY_FEED: _ops.Operation[GetV2RvActivityFeedAnswer] = _ops.Operat
     ),
     returns=GetV2RvActivityFeedAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4140,6 +4158,8 @@ GET_V2_ITUNESAPPS: _ops.Operation[GetV2ItunesappsAnswer] = _ops.Operation(
     ),
     returns=GetV2ItunesappsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4159,6 +4179,7 @@ PUT_V2_ITUNESAPPS_PREFERRED_REGION: _ops.Operation[PutV2ItunesappsPreferredRegio
         ),
         returns=PutV2ItunesappsPreferredRegionAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -4179,6 +4200,7 @@ POST_V2_TENANT_APPS: _ops.Operation[PostV2TenantAppsAnswer] = _ops.Operation(
     ),
     returns=PostV2TenantAppsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4201,6 +4223,8 @@ GET_V2_TENANT_APPS: _ops.Operation[GetV2TenantAppsAnswer] = _ops.Operation(
     ),
     returns=GetV2TenantAppsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4216,6 +4240,7 @@ GET_V2_TENANT_APPS_BY_APP_ID: _ops.Operation[GetV2TenantAppsByAppIdAnswer] = _op
     params=(_ops.Param("app_id", "path", str, wire="appId"),),
     returns=GetV2TenantAppsByAppIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4238,6 +4263,8 @@ GET_V2_TENANT_APPS_VERSIONS: _ops.Operation[GetV2TenantAppsVersionsAnswer] = _op
     ),
     returns=GetV2TenantAppsVersionsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4259,6 +4286,7 @@ GET_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=GetV2TenantAppsVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4281,6 +4309,7 @@ PUT_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=PutV2TenantAppsVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4303,6 +4332,7 @@ DELETE_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=DeleteV2TenantAppsVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4320,6 +4350,8 @@ GET_V2_APPLEAPPSTORE: _ops.Operation[GetV2AppleappstoreAnswer] = _ops.Operation(
     params=(_ops.Param("title", "query", str),),
     returns=GetV2AppleappstoreAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4342,6 +4374,8 @@ GET_V2_APPS: _ops.Operation[GetV2AppsAnswer] = _ops.Operation(
     ),
     returns=GetV2AppsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4366,6 +4400,7 @@ POST_V2_WEBCLIPS: _ops.Operation[PostV2WebclipsAnswer] = _ops.Operation(
     ),
     returns=PostV2WebclipsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4387,6 +4422,8 @@ GET_V2_WEBCLIPS: _ops.Operation[GetV2WebclipsAnswer] = _ops.Operation(
     ),
     returns=GetV2WebclipsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4402,6 +4439,7 @@ GET_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[GetV2WebclipsByWebclipIdAnswer] = 
     params=(_ops.Param("webclip_id", "path", str, wire="webclipId"),),
     returns=GetV2WebclipsByWebclipIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4419,6 +4457,7 @@ DELETE_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[DeleteV2WebclipsByWebclipIdAnsw
         params=(_ops.Param("webclip_id", "path", str, wire="webclipId"),),
         returns=DeleteV2WebclipsByWebclipIdAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -4437,6 +4476,7 @@ POST_V2_PROVISIONING_PROFILES: _ops.Operation[PostV2ProvisioningProfilesAnswer] 
     params=(_ops.Param("file", "file", bytes),),
     returns=PostV2ProvisioningProfilesAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4459,6 +4499,8 @@ GET_V2_PROVISIONING_PROFILES: _ops.Operation[GetV2ProvisioningProfilesAnswer] = 
     ),
     returns=GetV2ProvisioningProfilesAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4475,6 +4517,7 @@ GET_V2_PROVISIONING_PROFILES_BY_ID: _ops.Operation[GetV2ProvisioningProfilesById
         params=(_ops.Param("id", "path", str),),
         returns=GetV2ProvisioningProfilesByIdAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -4498,6 +4541,8 @@ GET_V2_PROVISIONING_PROFILES_VERSIONS: _ops.Operation[GetV2ProvisioningProfilesV
         ),
         returns=GetV2ProvisioningProfilesVersionsAnswer,
         status=200,
+        envelope="content",
+        paging="offset",
         errors=(
             (400, Error400BadData),
             (401, Error401Unauthorized),
@@ -4520,6 +4565,7 @@ GET_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=GetV2ProvisioningProfilesVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4541,6 +4587,7 @@ DELETE_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=DeleteV2ProvisioningProfilesVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4557,6 +4604,7 @@ POST_V2_PREFERRED_REGIONS: _ops.Operation[PostV2PreferredRegionsAnswer] = _ops.O
     params=(_ops.Param("body", "body", SetPreferredRegionsRequest),),
     returns=PostV2PreferredRegionsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4572,6 +4620,7 @@ GET_V2_PREFERRED_REGIONS: _ops.Operation[GetV2PreferredRegionsAnswer] = _ops.Ope
     params=(),
     returns=GetV2PreferredRegionsAnswer,
     status=200,
+    envelope="content",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -4591,6 +4640,7 @@ GET_V2_ESPER_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
     returns=GetV2EsperAppsVersionsByVersionIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4614,6 +4664,8 @@ GET_V2_TENANT_ESPER_APPS: _ops.Operation[GetV2TenantEsperAppsAnswer] = _ops.Oper
     ),
     returns=GetV2TenantEsperAppsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4649,6 +4701,8 @@ LIST_CONVERGES: _ops.Operation[ListConvergesAnswer] = _ops.Operation(
     ),
     returns=ListConvergesAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (500, Error500InternalServerError),
@@ -4663,6 +4717,7 @@ CREATE_CONVERGE: _ops.Operation[CreateConvergeAnswer] = _ops.Operation(
     params=(_ops.Param("body", "body", ConvergePOST),),
     returns=CreateConvergeAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4678,6 +4733,7 @@ GET_CONVERGE: _ops.Operation[GetConvergeAnswer] = _ops.Operation(
     params=(_ops.Param("id", "path", str),),
     returns=GetConvergeAnswer,
     status=200,
+    envelope="content",
     errors=(
         (401, Error401Unauthorized),
         (404, Error404NotFound),
@@ -4697,6 +4753,8 @@ LIST_CONVERGE_COMMANDS: _ops.Operation[ListConvergeCommandsAnswer] = _ops.Operat
     ),
     returns=ListConvergeCommandsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (401, Error401Unauthorized),
         (404, Error404NotFound),
@@ -4747,6 +4805,7 @@ POST_V2_EMM_ENROLLMENT_BEGIN: _ops.Operation[PostV2EmmEnrollmentBeginAnswer] = _
     params=(_ops.Param("body", "body", BeginGoogleEMMEnrollmentRequest),),
     returns=PostV2EmmEnrollmentBeginAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4763,6 +4822,8 @@ GET_V2_EMM_DETAILS: _ops.Operation[GetV2EmmDetailsAnswer] = _ops.Operation(
     params=(),
     returns=GetV2EmmDetailsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4778,6 +4839,7 @@ POST_V2_EMM_DETAILS: _ops.Operation[PostV2EmmDetailsAnswer] = _ops.Operation(
     params=(_ops.Param("body", "body", GoogleEnterpriseDetails),),
     returns=PostV2EmmDetailsAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4794,6 +4856,7 @@ POST_V2_EMM_WEB_TOKEN: _ops.Operation[PostV2EmmWebTokenAnswer] = _ops.Operation(
     params=(_ops.Param("body", "body", CreateWebTokenRequest),),
     returns=PostV2EmmWebTokenAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4809,6 +4872,7 @@ POST_V2_EMM_ENROLLMENT_COMPLETE: _ops.Operation[PostV2EmmEnrollmentCompleteAnswe
     params=(_ops.Param("body", "body", PostV2EmmEnrollmentCompleteBody),),
     returns=PostV2EmmEnrollmentCompleteAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4825,6 +4889,8 @@ GET_V2_EMM_ACCOUNTS: _ops.Operation[GetV2EmmAccountsAnswer] = _ops.Operation(
     params=(),
     returns=GetV2EmmAccountsAnswer,
     status=200,
+    envelope="content",
+    paging="offset",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4840,6 +4906,7 @@ POST_V2_EMM_ACCOUNTS: _ops.Operation[PostV2EmmAccountsAnswer] = _ops.Operation(
     params=(_ops.Param("body", "body", GoogleServiceAccountDetails),),
     returns=PostV2EmmAccountsAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, Error400BadData),
         (401, Error401Unauthorized),
@@ -4906,6 +4973,7 @@ UPDATE_DEVICE_STATE: _ops.Operation[UpdateDeviceStateAnswer] = _ops.Operation(
     ),
     returns=UpdateDeviceStateAnswer,
     status=201,
+    envelope="content",
     errors=(
         (400, DeviceError400BadData),
         (401, DeviceError401Unauthorized),
@@ -4922,6 +4990,7 @@ POST_V2_ITUNESAPPS_REFRESH_VERSION: _ops.Operation[PostV2ItunesappsRefreshVersio
         params=(_ops.Param("app_id", "path", str, wire="appId"),),
         returns=PostV2ItunesappsRefreshVersionAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, AppsManagementError400BadData),
             (401, AppsManagementError401Unauthorized),
@@ -4945,6 +5014,7 @@ POST_V2_TENANT_APPS_VERSIONS_ARTIFACTS: _ops.Operation[PostV2TenantAppsVersionsA
         ),
         returns=PostV2TenantAppsVersionsArtifactsAnswer,
         status=200,
+        envelope="content",
         errors=(
             (400, AppsManagementError400BadData),
             (401, AppsManagementError401Unauthorized),
@@ -4968,6 +5038,7 @@ DELETE_V2_TENANT_APPS_VERSIONS_ARTIFACTS_BY_ARTIFACT_ID: _ops.Operation[
     ),
     returns=DeleteV2TenantAppsVersionsArtifactsByArtifactIdAnswer,
     status=200,
+    envelope="content",
     errors=(
         (400, AppsManagementError400BadData),
         (401, AppsManagementError401Unauthorized),
