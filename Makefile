@@ -38,9 +38,11 @@ format: $(VENV)/.installed
 sync: $(VENV)/.installed
 	$(BIN)/python scripts/gen_sync.py
 
-# Esper's current API (src/esperclient/_generated) is generated from spec/esper-openapi.
+# Esper's current API (src/esperclient/_generated), its async client families
+# (_async/_api*.py, then their sync twins) and docs/api-coverage.md come from spec/esper-openapi.
 api: $(VENV)/.installed
 	$(BIN)/python scripts/gen_api.py
+	$(BIN)/python scripts/gen_sync.py
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m esper_emulator.demo

@@ -1,11 +1,27 @@
-"""Generate ``esperclient._generated`` from Esper's current API description in ``spec/``.
+"""Generate Esper's current API from its description in ``spec/``: the table, the clients,
+the coverage page.
 
-``make api`` runs it; ``tests/generated`` fails when the committed package is stale.
+``make api`` runs it (then ``gen_sync.py``); ``tests/generated`` fails when a written
+file is stale.
 
-    python scripts/gen_api.py [OUTPUT_DIR]
+    python scripts/gen_api.py [OUTPUT_ROOT]
 
-For each OpenAPI file ``spec/esper-openapi/NAME.yaml`` it writes one module
-``NAME.py`` (``-`` becomes ``_``) holding
+It writes, under the repository (or ``OUTPUT_ROOT``, in the same layout):
+
+- ``esperclient/_generated/NAME.py``, the table (below);
+- ``esperclient/_async/_api_NAME.py``: the family ``esper.NAME``, one resource class
+  per tag of the file (``1_Blueprints API`` -> ``esper.v2.blueprints``), one typed
+  method per operation named after its method and the path segments past the ones its
+  resource shares (``list``, ``get``, ``create``, ``update``, ``delete``,
+  ``list_versions``, an action such as ``restore``), or after the operation where two
+  would share a name; and ``_async/_api.py``, the lazily loaded family properties of
+  ``AsyncEsper``. Families are named after the spec files because those names
+  (``v2``, ``legacy``, ``pipelines_v0``) are no resource of the hand-written client;
+- ``docs/api-coverage.md``: every operation, its method, and whether the emulator's
+  router (``esper_emulator.routes.api_routes``) serves it.
+
+For each OpenAPI file ``spec/esper-openapi/NAME.yaml`` the table module ``NAME.py``
+(``-`` becomes ``_``) holds
 
 - a ``msgspec.Struct`` for every object schema the file's operations reach: its
   components by their own names, inline objects named after where they sit
@@ -18,7 +34,10 @@ For each OpenAPI file ``spec/esper-openapi/NAME.yaml`` it writes one module
   property tells apart becomes one Struct with the fields of all its members;
 - an ``Operation`` per operation, named after its ``operationId`` in snake case, or
   after its method and literal path segments (``_by_<param>`` when the path ends in
-  a parameter) when it has none; ``OPERATIONS`` lists them in spec order.
+  a parameter) when it has none; ``OPERATIONS`` lists them in spec order. An answer
+  ``{code, message, content}`` is recorded as its ``content`` (``envelope="content"``:
+  the client returns the payload); a page's fields are named as the paginators read
+  them (``_request.PAGE_KEYS``).
 
 The 53 operations of esperclient 0.1.3 stay in ``esperclient._operations``, pinned to
 the 2019 spec (``tests/data``), because 0.1.3 is frozen; this package is the current
@@ -49,6 +68,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from esperclient._request import PAGE_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "esper-openapi"
@@ -110,13 +131,35 @@ class Struct:
 
 
 @dataclass
+class ParamSpec:
+    """One parameter of a generated Operation."""
+
+    name: str
+    wire: str
+    location: str
+    kind: str
+    required: bool
+
+    def source(self) -> str:
+        """The ``_ops.Param(...)`` that describes it."""
+        text = f'_ops.Param("{self.name}", "{self.location}", {self.kind}'
+        if not self.required:
+            text += ", required=False"
+        if self.name != self.wire:
+            text += f', wire="{self.wire}"'
+        return text + ")"
+
+
+@dataclass
 class Op:
     """One generated Operation, as source text pieces."""
 
     name: str
     method: str
     path: str
-    params: list[str]
+    summary: str
+    tag: str
+    params: list[ParamSpec]
     returns: str
     status: int
     envelope: str
@@ -320,20 +363,45 @@ class Module:
             for method, op in item.items():
                 if method in METHODS:
                     self.ops.append(self._operation(method, path, op, taken))
+        for page in {op.returns for op in self.ops if op.paging != "none"}:
+            self._name_page_fields(self.structs[page])
+
+    @staticmethod
+    def _name_page_fields(page: Struct) -> None:
+        """Give a page the field names the clients read (``PAGE_KEYS``: ``prev`` is read as
+        ``previous``, ``total`` as ``count``) and a ``count`` where the spec has none."""
+        for f in page.fields:
+            if f.wire in PAGE_KEYS:
+                f.name = f.wire = PAGE_KEYS[f.wire]
+        if not any(f.name == "count" for f in page.fields):
+            page.fields.append(Field("count", "count", "int", False))
+        page.doc += " A page: ``count``, ``next``, ``previous``, ``results``."
+
+    def page_item(self, op: Op) -> str:
+        """The type of the items of the page ``op`` answers."""
+        results = next(f for f in self.structs[op.returns].fields if f.name == "results")
+        if not results.annotation.startswith("list["):
+            raise SystemExit(f"{self.file_name}: {op.name} pages {results.annotation}")
+        return results.annotation.removeprefix("list[").removesuffix("]")
 
     def _operation(self, method: str, path: str, op: Schema, taken: set[str]) -> Op:
         name = self._op_name(method, path, op, taken)
         hint = pascal(name)
         params = self._params(op, hint, f"``{method.upper()} {path}``")
         status, answer, media = self._answer(op)
+        envelope = self._envelope(answer) if media == "json" else "bare"
         returns = "NoneType"
-        if answer is not None:
+        if answer is not None and media == "text":
+            returns = "str"
+        elif answer is not None:
             where = f"The {status} answer of ``{method.upper()} {path}``."
-            returns = (
-                "str" if media == "text" else self.annotation(answer, hint + "Answer", False, where)
-            )
-        if " | " in returns:
-            raise SystemExit(f"{self.file_name}: {method} {path} answers a union")
+            payload = answer
+            if envelope == "content":
+                payload = self.resolve(answer)["properties"]["content"]
+                where = f"The ``content`` of the {status} answer of ``{method.upper()} {path}``."
+            returns = self.annotation(payload, hint + "Answer", False, where)
+        if " | " in returns and any(part not in self.structs for part in returns.split(" | ")):
+            raise SystemExit(f"{self.file_name}: {method} {path} answers a union of non-models")
         errors = [
             (
                 0 if code == "default" else int(code),
@@ -350,10 +418,12 @@ class Module:
             name=name,
             method=method.upper(),
             path=path,
+            summary=" ".join(op.get("summary", "").split()),
+            tag=op["tags"][0],
             params=params,
             returns=returns,
             status=status,
-            envelope=self._envelope(answer) if media == "json" else "bare",
+            envelope=envelope,
             paging=self._paging(method, op, answer),
             media=media,
             errors=errors,
@@ -373,8 +443,8 @@ class Module:
                 return candidate
         raise SystemExit(f"no free name for {method} {path}")
 
-    def _params(self, op: Schema, hint: str, where: str) -> list[str]:
-        params: list[str] = []
+    def _params(self, op: Schema, hint: str, where: str) -> list[ParamSpec]:
+        params: list[ParamSpec] = []
         for raw in op.get("parameters", []):
             param = self.resolve(raw)
             if param["in"] == "header":
@@ -397,12 +467,12 @@ class Module:
                 params.append(self._param("body", "body", kind, bool(body.get("required"))))
             else:
                 params += self._form_params(next(iter(content.values()))["schema"], hint)
-        names = [p.split('"')[1] for p in params]
+        names = [p.name for p in params]
         if len(set(names)) != len(names):
             raise SystemExit(f"{self.file_name}: {hint} has two parameters of one name")
         return params
 
-    def _form_params(self, schema: Schema, hint: str) -> list[str]:
+    def _form_params(self, schema: Schema, hint: str) -> list[ParamSpec]:
         schema = self.resolve(schema)
         required = set(schema.get("required", []))
         params = []
@@ -411,19 +481,13 @@ class Module:
             binary = prop.get("format") == "binary"
             kind = "bytes" if binary else self._param_type(prop)
             params.append(self._param(wire, "file" if binary else "form", kind, wire in required))
-        if sum('"file"' in p for p in params) > 1:
+        if sum(p.location == "file" for p in params) > 1:
             raise SystemExit(f"{self.file_name}: {hint} uploads more than one file")
         return params
 
     @staticmethod
-    def _param(wire: str, location: str, kind: str, required: bool) -> str:
-        name = identifier(wire)
-        text = f'_ops.Param("{name}", "{location}", {kind}'
-        if not required:
-            text += ", required=False"
-        if name != wire:
-            text += f', wire="{wire}"'
-        return text + ")"
+    def _param(wire: str, location: str, kind: str, required: bool) -> ParamSpec:
+        return ParamSpec(identifier(wire), wire, location, kind, required)
 
     def _param_type(self, schema: Schema) -> str:
         types = schema.get("type")
@@ -505,9 +569,9 @@ class Module:
                 f'    "{op.name}",',
                 f'    "{op.method}",',
                 f'    "{op.path}",',
-                '    "",',
-                f"    params=({''.join(p + ', ' for p in op.params)}),",
-                f"    returns={'_ops.NoneType' if op.returns == 'NoneType' else op.returns},",
+                f"    {json.dumps(op.summary)},",
+                f"    params=({''.join(p.source() + ', ' for p in op.params)}),",
+                f"    returns={_returns_source(op.returns)},",
                 f"    status={op.status},",
             ]
             if op.envelope != "bare":
@@ -544,6 +608,15 @@ class Module:
             else:
                 lines.append(f"    {f.name}: {_optional(f.annotation)} = None")
         return [*lines, "", ""]
+
+
+def _returns_source(returns: str) -> str:
+    """The ``returns=`` value of an operation answering ``returns``."""
+    if returns == "NoneType":
+        return "_ops.NoneType"
+    if " | " in returns:
+        return f"_ops.one_of({returns.replace(' | ', ', ')})"
+    return returns
 
 
 def _of(prefix: str, doc: str) -> str:
@@ -585,32 +658,359 @@ def spec_files() -> list[Path]:
     return sorted(SPEC.glob("*.yaml"))
 
 
-def generate(target: Path) -> list[Path]:
-    """Write the package into ``target``; the files written."""
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    names = []
+def read_modules() -> list[Module]:
+    """The models and operations of every spec file."""
+    modules = []
     for path in spec_files():
         module = Module(json.loads(path.read_text()), path.name)
         module.add_operations()
-        out = target / f"{module_name(path)}.py"
-        out.write_text(module.source())
-        written.append(out)
-        names.append(module_name(path))
-    init = target / "__init__.py"
-    init.write_text(
-        INIT.format(
-            modules=", ".join(f"``{n}``" for n in names),
-            names="".join(f'"{n}", ' for n in names),
+        modules.append(module)
+    return modules
+
+
+# Clients: one family per spec file (``esper.v2``), one resource per tag (``.blueprints``)
+
+CLIENTS = ROOT / "src" / "esperclient" / "_async"
+COVERAGE = ROOT / "docs" / "api-coverage.md"
+MIXIN = "AsyncGeneratedApi"
+# Arguments every generated method may add to the operation's own.
+OWN_ARGUMENTS = {"self", "page_size", "timeout", "op", "on_progress"}
+# The query parameters a paginator sends itself, by paging.
+PAGING_PARAMS = {"offset": {"limit", "offset"}, "cursor": {"limit", "offset", "cursor"}}
+
+
+def group_name(tag: str) -> str:
+    """``1_Blueprints API`` -> ``blueprints``; ``apps_management_OEM Config`` -> ``oem_config``."""
+    return identifier(re.sub(r"\bAPI\b", " ", tag.rsplit("_", 1)[-1]))
+
+
+def singular(word: str) -> str:
+    """``versions`` -> ``version``, ``policies`` -> ``policy``; ``status`` stays."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _literals(path: str) -> list[str]:
+    return [snake(s) for s in path.split("/") if s and not s.startswith("{")]
+
+
+def _ends_in_param(path: str) -> bool:
+    return path.rstrip("/").rsplit("/", 1)[-1].startswith("{")
+
+
+class Family:
+    """The generated client of one spec file: ``esper.<module>``, one resource per tag."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.name = module_name(Path(module.file_name))
+        self.groups: dict[str, list[Op]] = {}
+        for op in module.ops:
+            self.groups.setdefault(group_name(op.tag), []).append(op)
+        self.by_path = {(op.method, op.path.rstrip("/")) for op in module.ops}
+
+    @property
+    def class_name(self) -> str:
+        """``AsyncApiV2``."""
+        return f"AsyncApi{pascal(self.name)}"
+
+    def resource_class(self, group: str) -> str:
+        """``AsyncV2BlueprintsResource`` (``V2BlueprintsResource`` in the sync client, a
+        name no model takes)."""
+        name = f"Async{pascal(self.name)}{pascal(group)}Resource"
+        if name.removeprefix("Async") in self.module.structs:
+            raise SystemExit(f"{self.name}: a model is called {name.removeprefix('Async')}")
+        return name
+
+    def methods(self, group: str) -> dict[str, Op]:
+        """The group's operations by method name; where two would share a name, both keep
+        their operation's name."""
+        ops = self.groups[group]
+        literals = [_literals(op.path) for op in ops]
+        shared = 0
+        while all(len(lit) > shared and lit[shared] == literals[0][shared] for lit in literals):
+            shared += 1
+        names = [self._method_name(op, lit[shared:]) for op, lit in zip(ops, literals, strict=True)]
+        found = {
+            name if names.count(name) == 1 else op.name: op
+            for name, op in zip(names, ops, strict=True)
+        }
+        if len(found) != len(ops) or OWN_ARGUMENTS & set(found):
+            raise SystemExit(f"{self.name}.{group}: two methods would share a name")
+        return found
+
+    def _method_name(self, op: Op, words: list[str]) -> str:
+        """``list``, ``get_version``, ``create``, ``restore``... from the method and the
+        path's literal segments past the ones the group shares."""
+        path = op.path.rstrip("/")
+        one = _ends_in_param(path)
+        if op.method == "POST" and words and not one and ("GET", path) not in self.by_path:
+            return _method_identifier("_".join(words))  # an action: ``.../restore``
+        if op.method == "GET":
+            verb = (
+                "list"
+                if op.paging != "none" or (op.returns.startswith("list[") and not one)
+                else "get"
+            )
+        else:
+            verb = {"POST": "create", "PUT": "update", "DELETE": "delete"}.get(op.method, "update")
+            if op.method == "PATCH" and ("PUT", path) in self.by_path:
+                verb = "partial_update"
+        if words and (one or verb == "create"):
+            words = [*words[:-1], singular(words[-1])]
+        return _method_identifier("_".join([verb, *words]))
+
+    def source(self) -> str:
+        """The family's module (before formatting; ruff drops the models it does not use)."""
+        models = self.module.structs
+        out = [
+            f'"""``esper.{self.name}``: the operations of ``{self.module.file_name}``, one '
+            'resource per tag (generated by scripts/gen_api.py: do not edit)."""',
+            "",
+            "from __future__ import annotations",
+            "",
+            "import builtins",
+            "from typing import Any",
+            "",
+            "from esperclient._async._base_client import AsyncAPIClient",
+            "from esperclient._async._pagination import AsyncCursorPaginator, AsyncPaginator",
+            "from esperclient._async._resources import PAGE_SIZE, AsyncResource",
+            f"from esperclient._generated import {self.name} as _table",
+            f"from esperclient._generated.{self.name} import ({', '.join(sorted(models))})",
+            "from esperclient._multipart import FileInput",
+            "from esperclient._settings import Timeout",
+            "",
+        ]
+        for group in self.groups:
+            out += self._resource_source(group)
+        out += [
+            f"class {self.class_name}:",
+            f'    """``esper.{self.name}``: the resources of ``{self.module.file_name}``."""',
+            "",
+            "    def __init__(self, client: AsyncAPIClient) -> None:",
+        ]
+        for group in self.groups:
+            out += [
+                f"        self.{group} = {self.resource_class(group)}(client)",
+                f'        """{_tag_label(self.groups[group][0].tag)}."""',
+            ]
+        return "\n".join([*out, ""])
+
+    def _resource_source(self, group: str) -> list[str]:
+        label = _tag_label(self.groups[group][0].tag)
+        out = [
+            f"class {self.resource_class(group)}(AsyncResource):",
+            f'    """``esper.{self.name}.{group}``: {label} (``{self.groups[group][0].tag}`` in '
+            f'{self.module.file_name})."""',
+            "",
+        ]
+        for name, op in self.methods(group).items():
+            out += self._method_source(name, op)
+        return [*out, ""]
+
+    def _method_source(self, name: str, op: Op) -> list[str]:
+        skipped = PAGING_PARAMS.get(op.paging, set())
+        params = [p for p in op.params if p.name not in skipped]
+        positional = [p for p in params if p.location == "path" and p.name != "enterprise_id"]
+        keywords = sorted((p for p in params if p not in positional), key=lambda p: not p.required)
+        args = [f"{p.name}: {self._type(p)}," for p in positional]
+        args.append("*,")
+        for p in keywords:
+            default = "" if p.required and p.name != "enterprise_id" else " = None"
+            kind = self._type(p) if not default else _optional(self._type(p))
+            args.append(f"{p.name}: {kind}{default},")
+        if OWN_ARGUMENTS & {p.name for p in params}:
+            raise SystemExit(f"{self.name}: {op.name} has a parameter the method adds")
+        table = f"_table.{op.name.upper()}"
+        if op.paging == "none":
+            args.append("timeout: Timeout = None,")
+            returns = "None" if op.returns == "NoneType" else self._qualified(op.returns)
+            head = "async def"
+            values = "".join(f", {p.name}={p.name}" for p in params)
+            body = f"return await self._client.call({table}, timeout=timeout{values})"
+        else:
+            args.append("page_size: int = PAGE_SIZE,")
+            kind = "AsyncCursorPaginator" if op.paging == "cursor" else "AsyncPaginator"
+            returns = f"{kind}[{self._qualified(self.module.page_item(op))}]"
+            head = "def"
+            values = ", ".join(f'"{p.name}": {p.name}' for p in params)
+            body = f"return {kind}(self._client, {table}, {{{values}}}, page_size)"
+        paged = op.paging != "none"
+        summary = op.summary.rstrip(".").replace("\\", "/").replace('"', "'") or op.name
+        return [
+            f"    {head} {name}(self, {' '.join(args)}) -> {returns}:",
+            f'        """{summary}.',
+            "",
+            f"        ``{op.method} {op.path}``{'; a lazy paginator' if paged else ''}.",
+            '        """',
+            f"        {body}",
+            "",
+        ]
+
+    def _type(self, param: ParamSpec) -> str:
+        if param.location == "file":
+            return "FileInput"
+        if param.kind == "list":
+            return "builtins.list[str]"
+        return self._qualified(param.kind)
+
+    @staticmethod
+    def _qualified(annotation: str) -> str:
+        """``annotation`` as written in a class whose methods are called ``list``."""
+        return re.sub(r"\b(list|dict)\[", r"builtins.\1[", annotation)
+
+
+def _method_identifier(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _tag_label(tag: str) -> str:
+    """``1_Blueprints API`` -> ``Blueprints API``."""
+    return tag.rsplit("_", 1)[-1]
+
+
+MIXIN_HEAD = '''"""The generated families of ``AsyncEsper``: ``esper.{first}`` and the rest, one per
+spec file, each imported on first use (generated by scripts/gen_api.py: do not edit)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from esperclient._async._base_client import AsyncAPIClient
+
+if TYPE_CHECKING:
+{imports}
+
+
+class {mixin}:
+    """Esper's current API, generated from its OpenAPI description: one family per spec
+    file (``esper.v2.blueprints.list()``), loaded the first time it is used."""
+
+    _client: AsyncAPIClient
+'''
+
+
+def mixin_source(families: list[Family]) -> str:
+    """``_async/_api.py``: the family properties of the clients."""
+    out = [
+        MIXIN_HEAD.format(
+            first=families[-1].name,
+            mixin=MIXIN,
+            imports="\n".join(
+                f"    from esperclient._async._api_{f.name} import {f.class_name}" for f in families
+            ),
         )
+    ]
+    for f in families:
+        groups = ", ".join(f"``{g}``" for g in f.groups)
+        out += [
+            "    @cached_property",
+            f"    def {f.name}(self) -> {f.class_name}:",
+            f'        """``{f.module.file_name}``: {len(f.module.ops)} operations in {groups}."""',
+            f"        from esperclient._async import _api_{f.name}",
+            "",
+            f"        return _api_{f.name}.{f.class_name}(self._client)",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def coverage_source(families: list[Family], manifest: Schema) -> str:
+    """``docs/api-coverage.md``: every operation, its method and whether the emulator serves it."""
+    served = _served_by_emulator()
+    rows = [
+        (f, op, f"esper.{f.name}.{group}.{name}")
+        for f in families
+        for group in f.groups
+        for name, op in f.methods(group).items()
+    ]
+    count = sum(_is_served(op, served) for _, op, _ in rows)
+    out = [
+        "# Esper API coverage",
+        "",
+        "<!-- Generated by scripts/gen_api.py (`make api`) from spec/esper-openapi and the",
+        "emulator's routes: do not edit. tests/generated fails when it is stale. -->",
+        "",
+        f"Every public operation of Esper's API description (`spec/esper-openapi`): {len(rows)}",
+        "operations, each callable as the method shown on `Esper` and `AsyncEsper` (see",
+        "[the idiomatic client](client.md#espers-current-api-generated)). The emulator",
+        f"serves {count} of them; the rest are tested against their spec without a server.",
+        "",
+    ]
+    for f in families:
+        out += [
+            f"## `esper.{f.name}` ({f.module.file_name})",
+            "",
+            "| method | path | SDK method | emulator |",
+            "| --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {op.method} | `{op.path}` | `{method}` | {_served_mark(op, served)} |"
+            for family, op, method in rows
+            if family is f
+        ]
+        out.append("")
+    out += [
+        "## Left out",
+        "",
+        f"The manifest lists {len(manifest['publicOperationKeys'])} public operations; the spec",
+        "files leave out the operations of these paths:",
+        "",
+        "| path | why |",
+        "| --- | --- |",
+    ]
+    reasons = manifest["excludedPathReasons"]
+    out += [f"| `{path}` | {reasons[path]} |" for path in manifest["excludedPaths"]]
+    return "\n".join([*out, ""])
+
+
+def _served_by_emulator() -> list[tuple[re.Pattern[str], set[str]]]:
+    """The emulator's routes, as the patterns and methods its router matches."""
+    from esper_emulator.routes import api_routes
+
+    return [(route.path_regex, set(route.methods or ())) for route in api_routes()]
+
+
+def _served_mark(op: Op, served: list[tuple[re.Pattern[str], set[str]]]) -> str:
+    return "yes" if _is_served(op, served) else ""
+
+
+def _is_served(op: Op, served: list[tuple[re.Pattern[str], set[str]]]) -> bool:
+    path = "/api" + re.sub(r"\{[^}]+\}", "x", op.path)
+    return any(op.method in methods and pattern.match(path) for pattern, methods in served)
+
+
+def generate(root: Path) -> list[Path]:
+    """Write the table, the clients and the coverage page under ``root`` (the repository,
+    or a scratch copy of its layout); the files written."""
+    modules = read_modules()
+    families = [Family(m) for m in modules]
+    names = [f.name for f in families]
+    files: dict[Path, str] = {TARGET / f"{f.name}.py": f.module.source() for f in families}
+    files[TARGET / "__init__.py"] = INIT.format(
+        modules=", ".join(f"``{n}``" for n in names),
+        names="".join(f'"{n}", ' for n in names),
     )
-    written.append(init)
+    files.update({CLIENTS / f"_api_{f.name}.py": f.source() for f in families})
+    files[CLIENTS / "_api.py"] = mixin_source(families)
+    manifest = json.loads((SPEC / "manifest.json").read_text())
+    files[COVERAGE] = coverage_source(families, manifest)
+    written = []
+    for path, text in files.items():
+        out = root / path.relative_to(ROOT)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        written.append(out)
     ruff = [sys.executable, "-m", "ruff"]
-    files = [str(p) for p in written]
-    subprocess.run([*ruff, "check", "--fix", "--select", "I,F401", "-q", *files], check=True)
-    subprocess.run([*ruff, "format", "-q", *files], check=True)
+    code = [str(p) for p in written if p.suffix == ".py"]
+    subprocess.run([*ruff, "check", "--fix", "--select", "I,F401", "-q", *code], check=True)
+    subprocess.run([*ruff, "format", "-q", *code], check=True)
     return written
 
 
 if __name__ == "__main__":
-    generate(Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET)
+    generate(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)

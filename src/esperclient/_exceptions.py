@@ -70,7 +70,7 @@ class ApiException(Exception):
         except msgspec.DecodeError:
             return
         if isinstance(parsed, dict):
-            self.message = str(parsed.get("message") or self.message)
+            self.message = _server_message(parsed) or self.message
             errors = parsed.get("errors")
             self.errors = list(errors) if isinstance(errors, list) else []
 
@@ -81,6 +81,22 @@ class ApiException(Exception):
         if self.body:
             text += f"HTTP response body: {self.body}\n"
         return text
+
+
+#: Where an error body carries its message, in order: ``message`` in both of Esper's
+#: families (``{errors, message, status}`` and ``{code, message, content}``), ``error``
+#: in some older answers, ``detail`` in Django REST framework's own.
+_MESSAGE_KEYS = ("message", "error", "detail")
+
+
+def _server_message(body: dict[str, Any]) -> str:
+    """The server's message in an error body (a non-text ``message`` as text); ``""``
+    when it gives none."""
+    for key in _MESSAGE_KEYS:
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return str(body.get("message") or "")
 
 
 class ApiStatusError(ApiException):

@@ -11,6 +11,9 @@ ones first, in positional order, then the optional keyword arguments.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar
@@ -69,6 +72,7 @@ Media = Literal["json", "text"]
 R_co = TypeVar("R_co", covariant=True)
 NoneType = type(None)
 T_co = TypeVar("T_co", covariant=True)
+M = TypeVar("M")
 
 
 class ListAnswer(Protocol[T_co]):
@@ -76,6 +80,17 @@ class ListAnswer(Protocol[T_co]):
 
     @property
     def count(self) -> int | None: ...
+
+    @property
+    def results(self) -> Sequence[T_co] | None: ...
+
+
+class CursorAnswer(Protocol[T_co]):
+    """What a list paged by cursor answers: one page of ``results`` and the cursor of the
+    next page (none on the last page)."""
+
+    @property
+    def next_cursor(self) -> str | None: ...
 
     @property
     def results(self) -> Sequence[T_co] | None: ...
@@ -109,10 +124,11 @@ class Operation(Generic[R_co]):
     """One Esper API call: ``method`` ``path`` with ``params``, answering ``returns``.
 
     ``Operation[Device]`` answers a ``Device``; ``Operation[None]`` answers no body.
-    ``returns`` is the whole body; ``envelope`` says whether the payload is its
-    ``content``, ``paging`` how a list pages, ``media`` whether the body is JSON or
-    text, and ``errors`` the documented error bodies by status (``0`` for the spec's
-    ``default``).
+    ``returns`` is the payload: the whole body, or with ``envelope="content"`` the
+    ``content`` of a ``{code, message, content}`` body. ``paging`` says how a list pages
+    (its page then reads as ``count``, ``next``, ``previous``, ``results``), ``media``
+    whether the body is JSON or text, and ``errors`` the documented error bodies by
+    status (``0`` for the spec's ``default``).
     """
 
     name: str
@@ -137,6 +153,22 @@ class Operation(Generic[R_co]):
     def in_(self, location: Location) -> tuple[Param, ...]:
         """The parameters that travel in ``location``."""
         return tuple(p for p in self.params if p.location == location)
+
+    def with_query(self, *names: str, type_: type = int) -> Operation[R_co]:
+        """This operation, sending the query parameters ``names`` too where it does not
+        declare them (a list pages by ``limit``/``offset`` whether or not its spec says)."""
+        missing = tuple(
+            Param(name, "query", type_, required=False)
+            for name in names
+            if name not in self.by_name
+        )
+        return dataclasses.replace(self, params=self.params + missing) if missing else self
+
+
+def one_of(*members: type[M]) -> type[M]:
+    """The answer type of an operation answering any one of ``members`` (models told
+    apart by a tag): ``one_of(A, B)`` is ``A | B``, typed as ``Operation`` takes it."""
+    return functools.reduce(operator.or_, members)
 
 
 def _path(name: str, type_: type = str, *, uuid: bool = False) -> Param:

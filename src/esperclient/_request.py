@@ -107,6 +107,16 @@ def _decoder(model: type[R]) -> msgspec.json.Decoder[R]:
     return decoder
 
 
+def _model_name(model: type[Any]) -> str:
+    return getattr(model, "__name__", None) or repr(model)
+
+
+def _unreadable(model: type[Any], exc: Exception) -> ApiException:
+    return ApiException(
+        status=0, reason=f"Could not read the response as {_model_name(model)}: {exc}"
+    )
+
+
 def decode(model: type[R], data: bytes) -> R:
     """The ``model`` read from a JSON body (``None`` for ``NoneType`` or an empty body)."""
     if model is NoneType or not data:
@@ -115,16 +125,40 @@ def decode(model: type[R], data: bytes) -> R:
     try:
         return decoder.decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise ApiException(
-            status=0, reason=f"Could not read the response as {model.__name__}: {exc}"
-        ) from None
+        raise _unreadable(model, exc) from None
+
+
+#: A page's keys under the names every generated page reads: some lists say ``prev``
+#: where others say ``previous``, one says ``total`` for ``count``.
+PAGE_KEYS = {"prev": "previous", "total": "count"}
 
 
 def read_answer(op: Operation[R], data: bytes) -> R:
-    """The answer of ``op`` read from its body: a ``str`` for a text answer, else ``decode``."""
+    """The payload of ``op``'s answer: a ``str`` for a text answer, the ``content`` of an
+    enveloped one (``None`` when it has none), a page under its usual key names, else
+    the body ``decode`` reads."""
     if op.media == "text":
         return cast(R, data.decode("utf-8", "replace"))
-    return decode(op.returns, data)
+    if (op.envelope == "bare" and op.paging == "none") or op.returns is NoneType or not data:
+        return decode(op.returns, data)
+    try:
+        payload = msgspec.json.decode(data)
+        if op.envelope == "content":
+            payload = payload.get("content")
+        if op.paging != "none":
+            page = payload or {}  # no content: an empty page
+            payload = {PAGE_KEYS.get(key, key): value for key, value in page.items()}
+        if payload is None:
+            return cast(R, None)
+        return msgspec.convert(payload, op.returns)
+    except (
+        msgspec.DecodeError,
+        msgspec.ValidationError,
+        TypeError,
+        KeyError,
+        AttributeError,
+    ) as exc:
+        raise _unreadable(op.returns, exc) from None
 
 
 def status_error(

@@ -24,13 +24,19 @@ def _gen_api() -> ModuleType:
     return module
 
 
-def test_the_generated_package_is_regenerated_from_the_spec(tmp_path: Path) -> None:
+def test_the_generated_files_are_regenerated_from_the_spec(tmp_path: Path) -> None:
     gen_api = _gen_api()
-    fresh = {path.name: path.read_bytes() for path in gen_api.generate(tmp_path)}
-    committed = {path.name: path.read_bytes() for path in gen_api.TARGET.glob("*.py")}
-    assert sorted(committed) == sorted(fresh), "files differ: run `make api`"
+    fresh = {path.relative_to(tmp_path): path.read_bytes() for path in gen_api.generate(tmp_path)}
+    committed = [
+        *gen_api.TARGET.glob("*.py"),
+        *gen_api.CLIENTS.glob("_api*.py"),
+        gen_api.COVERAGE,
+    ]
+    assert sorted(fresh) == sorted(path.relative_to(ROOT) for path in committed), (
+        "files differ: run `make api`"
+    )
     for name, text in fresh.items():
-        assert committed[name] == text, f"{name} is stale: run `make api`"
+        assert (ROOT / name).read_bytes() == text, f"{name} is stale: run `make api`"
 
 
 def test_the_table_has_the_345_operations_of_the_manifest_less_its_4_excluded_paths() -> None:
@@ -80,7 +86,16 @@ def test_the_table_records_envelope_paging_media_and_wire_names() -> None:
     assert device_apps.by_name["device_id"].key == "deviceId"
 
 
-def test_an_enveloped_answer_carries_its_payload_as_content() -> None:
+def test_an_enveloped_operation_answers_its_content() -> None:
+    blueprint = generated()["GET /v2/blueprints/{blueprint_id}/"]
+    assert blueprint.envelope == "content"
+    assert blueprint.returns.__name__ == "BlueprintV2"
+    page = generated()["GET /v2/blueprints/"].returns
+    assert {"count", "next", "previous", "results"} <= set(page.__struct_fields__)
+
+
+def test_every_page_reads_count_next_previous_and_results() -> None:
     for op in generated().values():
-        if op.envelope == "content":
-            assert "content" in op.returns.__struct_fields__, op.name
+        if op.paging != "none":
+            assert {"count", "results"} <= set(op.returns.__struct_fields__), op.name
+            assert "prev" not in op.returns.__struct_encode_fields__, op.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._resources import (
     AsyncApplications,
@@ -27,7 +28,7 @@ from esperclient._retry import RetryPolicy
 from esperclient._settings import ClientSettings, Timeout, TransportSettings
 
 
-class AsyncEsper:
+class AsyncEsper(AsyncGeneratedApi):
     """The Esper API, the idiomatic way.
 
     Settings come from the arguments, then the environment (``ESPER_HOST``,
@@ -36,6 +37,10 @@ class AsyncEsper:
     one. Every call goes to ``enterprise_id``. ``max_retries`` repeats what is safe to
     repeat (never a command that may have reached the server); ``rate_limit`` caps
     requests per second.
+
+    Beside the resources written by hand (``devices``, ``commands``...), every operation
+    of Esper's current API is a generated method of a family named after its spec file:
+    ``esper.v2.blueprints.list()``, ``esper.pipelines_v0.pipelines.create(...)``.
     """
 
     def __init__(

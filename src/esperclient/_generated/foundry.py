@@ -162,62 +162,30 @@ class FoundryEventV1Resource(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetFoundryBuildsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/foundry/builds/``."""
-
-    content: GetFoundryBuildsAnswerContent | None = None
-
-
-class GetFoundryBuildsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetFoundryBuildsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v1/foundry/builds/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
-    prev: str | None = None
+    previous: str | None = None
     results: list[BuildV1] | None = None
 
 
-class GetV1FoundryBuildsByBuildIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/foundry/builds/{build_id}/``."""
-
-    content: BuildV1 | None = None
-
-
 class GetV1FoundryDeviceModelsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/foundry/device-models/``."""
-
-    content: GetV1FoundryDeviceModelsAnswerContent | None = None
-
-
-class GetV1FoundryDeviceModelsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV1FoundryDeviceModelsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v1/foundry/device-models/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
-    prev: str | None = None
+    previous: str | None = None
     results: list[DeviceModelV1] | None = None
 
 
 class GetV1FoundryEventsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/foundry/events/``."""
-
-    content: GetV1FoundryEventsAnswerContent | None = None
-
-
-class GetV1FoundryEventsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV1FoundryEventsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v1/foundry/events/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
-    prev: str | None = None
+    previous: str | None = None
     results: list[FoundryEventV1] | None = None
-
-
-class PutV1FoundryDeviceModelsByDeviceModelIdAnswer(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """The 200 answer of ``PUT /v1/foundry/device-models/{device_model_id}/``."""
-
-    content: TenantDeviceModelPUTResponseV1 | None = None
 
 
 class TenantDeviceModelPUTResponseV1(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -230,17 +198,11 @@ class TenantDeviceModelPUTResponseV1(msgspec.Struct, kw_only=True, omit_defaults
     updated_by: str | None = None
 
 
-class UpdateFoundryBuildAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v1/foundry/builds/{build_id}/``."""
-
-    content: BuildV1 | None = None
-
-
 GET_FOUNDRY_BUILDS: _ops.Operation[GetFoundryBuildsAnswer] = _ops.Operation(
     "get_foundry_builds",
     "GET",
     "/v1/foundry/builds/",
-    "",
+    "Get Foundry builds",
     params=(
         _ops.Param("foundation_major_number", "query", int, required=False),
         _ops.Param("build_arch", "query", str, required=False),
@@ -264,35 +226,33 @@ GET_FOUNDRY_BUILDS: _ops.Operation[GetFoundryBuildsAnswer] = _ops.Operation(
     ),
 )
 
-GET_V1_FOUNDRY_BUILDS_BY_BUILD_ID: _ops.Operation[GetV1FoundryBuildsByBuildIdAnswer] = (
-    _ops.Operation(
-        "get_v1_foundry_builds_by_build_id",
-        "GET",
-        "/v1/foundry/builds/{build_id}/",
-        "",
-        params=(_ops.Param("build_id", "path", str),),
-        returns=GetV1FoundryBuildsByBuildIdAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, Error400BadData),
-            (401, Error401Unauthorized),
-            (404, Error404NotFound),
-            (500, Error500InternalServerError),
-        ),
-    )
+GET_V1_FOUNDRY_BUILDS_BY_BUILD_ID: _ops.Operation[BuildV1] = _ops.Operation(
+    "get_v1_foundry_builds_by_build_id",
+    "GET",
+    "/v1/foundry/builds/{build_id}/",
+    "Get Foundry Build",
+    params=(_ops.Param("build_id", "path", str),),
+    returns=BuildV1,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, Error400BadData),
+        (401, Error401Unauthorized),
+        (404, Error404NotFound),
+        (500, Error500InternalServerError),
+    ),
 )
 
-UPDATE_FOUNDRY_BUILD: _ops.Operation[UpdateFoundryBuildAnswer] = _ops.Operation(
+UPDATE_FOUNDRY_BUILD: _ops.Operation[BuildV1] = _ops.Operation(
     "update_foundry_build",
     "PUT",
     "/v1/foundry/builds/{build_id}/",
-    "",
+    "Update Foundry build",
     params=(
         _ops.Param("build_id", "path", str),
         _ops.Param("body", "body", FoundryBuildPUTRequestV1),
     ),
-    returns=UpdateFoundryBuildAnswer,
+    returns=BuildV1,
     status=200,
     envelope="content",
     errors=(
@@ -306,7 +266,7 @@ GET_V1_FOUNDRY_DEVICE_MODELS: _ops.Operation[GetV1FoundryDeviceModelsAnswer] = _
     "get_v1_foundry_device_models",
     "GET",
     "/v1/foundry/device-models/",
-    "",
+    "Get device models",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -332,33 +292,33 @@ GET_V1_FOUNDRY_DEVICE_MODELS: _ops.Operation[GetV1FoundryDeviceModelsAnswer] = _
     ),
 )
 
-PUT_V1_FOUNDRY_DEVICE_MODELS_BY_DEVICE_MODEL_ID: _ops.Operation[
-    PutV1FoundryDeviceModelsByDeviceModelIdAnswer
-] = _ops.Operation(
-    "put_v1_foundry_device_models_by_device_model_id",
-    "PUT",
-    "/v1/foundry/device-models/{device_model_id}/",
-    "",
-    params=(
-        _ops.Param("device_model_id", "path", str),
-        _ops.Param("body", "body", DeviceModelPUTRequestV1),
-    ),
-    returns=PutV1FoundryDeviceModelsByDeviceModelIdAnswer,
-    status=200,
-    envelope="content",
-    errors=(
-        (400, Error400BadData),
-        (401, Error401Unauthorized),
-        (403, Error403Forbidden),
-        (404, Error404NotFound),
-    ),
+PUT_V1_FOUNDRY_DEVICE_MODELS_BY_DEVICE_MODEL_ID: _ops.Operation[TenantDeviceModelPUTResponseV1] = (
+    _ops.Operation(
+        "put_v1_foundry_device_models_by_device_model_id",
+        "PUT",
+        "/v1/foundry/device-models/{device_model_id}/",
+        "Update Tenant Device Model",
+        params=(
+            _ops.Param("device_model_id", "path", str),
+            _ops.Param("body", "body", DeviceModelPUTRequestV1),
+        ),
+        returns=TenantDeviceModelPUTResponseV1,
+        status=200,
+        envelope="content",
+        errors=(
+            (400, Error400BadData),
+            (401, Error401Unauthorized),
+            (403, Error403Forbidden),
+            (404, Error404NotFound),
+        ),
+    )
 )
 
 GET_V1_FOUNDRY_EVENTS: _ops.Operation[GetV1FoundryEventsAnswer] = _ops.Operation(
     "get_v1_foundry_events",
     "GET",
     "/v1/foundry/events/",
-    "",
+    "Get Foundry events",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),

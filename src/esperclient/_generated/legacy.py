@@ -630,7 +630,7 @@ class EventFeed(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAllApplicationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -639,7 +639,7 @@ class GetAllApplicationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetAllDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -648,7 +648,7 @@ class GetAllDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAllGroupsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -657,7 +657,7 @@ class GetAllGroupsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAppInstallsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/install/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/install/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -666,7 +666,7 @@ class GetAppInstallsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAppVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/{application_id}/version/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/{application_id}/version/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -675,7 +675,7 @@ class GetAppVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetDeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/app/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/app/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -684,7 +684,7 @@ class GetDeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetDeviceEventAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/status/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/status/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -693,7 +693,7 @@ class GetDeviceEventAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetEnterpriseDeviceDownloadEventfeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/download/eventfeed/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/device/{device_id}/download/eventfeed/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -702,7 +702,7 @@ class GetEnterpriseDeviceDownloadEventfeedAnswer(msgspec.Struct, kw_only=True, o
 
 
 class GetEnterpriseGroupDownloadEventfeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/group/{group_id}/download/eventfeed/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/group/{group_id}/download/eventfeed/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -719,7 +719,7 @@ class GetEnterpriseReportAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetInstallDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -737,7 +737,7 @@ class GetReportInfoAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetSubscriptionReportsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/report/subscription/``."""
+    """The 200 answer of ``GET /enterprise/report/subscription/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -746,7 +746,7 @@ class GetSubscriptionReportsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetUsersAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /user/``."""
+    """The 200 answer of ``GET /user/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -816,7 +816,7 @@ class InstallDevices(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListBlueprintAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -825,7 +825,7 @@ class ListBlueprintAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListBlueprintRevisionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/revisions/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/revisions/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -834,7 +834,7 @@ class ListBlueprintRevisionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class ListGroupThumbnailAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/thumbnail/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/devicegroup/thumbnail/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -843,7 +843,7 @@ class ListGroupThumbnailAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class ListPoliciesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /enterprise/{enterprise_id}/policy/``."""
+    """The 200 answer of ``GET /enterprise/{enterprise_id}/policy/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -1179,7 +1179,7 @@ GET_ALL_APPLICATIONS: _ops.Operation[GetAllApplicationsAnswer] = _ops.Operation(
     "get_all_applications",
     "GET",
     "/enterprise/{enterprise_id}/application/",
-    "",
+    "List apps in enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("application_name", "query", str, required=False),
@@ -1210,7 +1210,7 @@ GET_APPLICATION: _ops.Operation[Application] = _ops.Operation(
     "get_application",
     "GET",
     "/enterprise/{enterprise_id}/application/{application_id}/",
-    "",
+    "Get application information",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1228,7 +1228,7 @@ DELETE_APPLICATION: _ops.Operation[None] = _ops.Operation(
     "delete_application",
     "DELETE",
     "/enterprise/{enterprise_id}/application/{application_id}/",
-    "",
+    "Delete an application",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1247,7 +1247,7 @@ GET_APP_VERSIONS: _ops.Operation[GetAppVersionsAnswer] = _ops.Operation(
     "get_app_versions",
     "GET",
     "/enterprise/{enterprise_id}/application/{application_id}/version/",
-    "",
+    "List App versions",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1278,7 +1278,7 @@ GET_APP_VERSION: _ops.Operation[AppVersion] = _ops.Operation(
     "get_app_version",
     "GET",
     "/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Get app version information",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1298,7 +1298,7 @@ DELETE_APP_VERSION: _ops.Operation[AppVersionDelete] = _ops.Operation(
     "delete_app_version",
     "DELETE",
     "/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Delete app version",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1319,7 +1319,7 @@ PATCH_APP_VERSION: _ops.Operation[AppVersion] = _ops.Operation(
     "patch_app_version",
     "PATCH",
     "/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Patch an App version instance",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1341,7 +1341,7 @@ GET_INSTALL_DEVICES: _ops.Operation[GetInstallDevicesAnswer] = _ops.Operation(
     "get_install_devices",
     "GET",
     "/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices",
-    "",
+    "List install devices",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1365,7 +1365,7 @@ UPLOAD: _ops.Operation[UploadAnswer] = _ops.Operation(
     "upload",
     "POST",
     "/enterprise/{enterprise_id}/application/upload/",
-    "",
+    "Upload an application to enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("app_file", "file", bytes),
@@ -1385,7 +1385,7 @@ GET_ALL_DEVICES: _ops.Operation[GetAllDevicesAnswer] = _ops.Operation(
     "get_all_devices",
     "GET",
     "/enterprise/{enterprise_id}/device/",
-    "",
+    "Fetch all devices in an enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("name", "query", str, required=False),
@@ -1417,7 +1417,7 @@ GET_DEVICE_BY_ID: _ops.Operation[DeviceInfo] = _ops.Operation(
     "get_device_by_id",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/",
-    "",
+    "Fetch device details by ID",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -1430,7 +1430,7 @@ GET_DEVICE_APPS: _ops.Operation[GetDeviceAppsAnswer] = _ops.Operation(
     "get_device_apps",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/app/",
-    "",
+    "List all device apps",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -1454,7 +1454,7 @@ GET_DEVICE_APP_BY_ID: _ops.Operation[DeviceApp] = _ops.Operation(
     "get_device_app_by_id",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/app/{app_id}/",
-    "",
+    "Get device app details",
     params=(
         _ops.Param("app_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1473,7 +1473,7 @@ GET_APP_INSTALLS: _ops.Operation[GetAppInstallsAnswer] = _ops.Operation(
     "get_app_installs",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/install/",
-    "",
+    "List installed apps",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -1498,7 +1498,7 @@ GET_DEVICE_EVENT: _ops.Operation[GetDeviceEventAnswer] = _ops.Operation(
     "get_device_event",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/status/",
-    "",
+    "Get latest device event",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -1520,7 +1520,7 @@ GET_ENTERPRISE_DEVICE_DOWNLOAD_EVENTFEED: _ops.Operation[
     "get_enterprise_device_download_eventfeed",
     "GET",
     "/enterprise/{enterprise_id}/device/{device_id}/download/eventfeed/",
-    "",
+    "Download Event Feed for Device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -1542,7 +1542,7 @@ GET_ENTERPRISE_GROUP_DOWNLOAD_EVENTFEED: _ops.Operation[
     "get_enterprise_group_download_eventfeed",
     "GET",
     "/enterprise/{enterprise_id}/group/{group_id}/download/eventfeed/",
-    "",
+    "Download Event Feed for Group",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -1562,7 +1562,7 @@ GET_ALL_GROUPS: _ops.Operation[GetAllGroupsAnswer] = _ops.Operation(
     "get_all_groups",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/",
-    "",
+    "List device groups",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("name", "query", str, required=False),
@@ -1583,7 +1583,7 @@ CREATE_GROUP: _ops.Operation[DeviceGroup] = _ops.Operation(
     "create_group",
     "POST",
     "/enterprise/{enterprise_id}/devicegroup/",
-    "",
+    "Create a device group",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", DeviceGroupUpdate),
@@ -1602,7 +1602,7 @@ GET_GROUP_BY_ID: _ops.Operation[DeviceGroup] = _ops.Operation(
     "get_group_by_id",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/",
-    "",
+    "Get device group information",
     params=(
         _ops.Param("group_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1620,7 +1620,7 @@ UPDATE_GROUP: _ops.Operation[DeviceGroup] = _ops.Operation(
     "update_group",
     "PUT",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/",
-    "",
+    "Update device group",
     params=(
         _ops.Param("group_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1641,7 +1641,7 @@ DELETE_GROUP: _ops.Operation[None] = _ops.Operation(
     "delete_group",
     "DELETE",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/",
-    "",
+    "Delete a device group",
     params=(
         _ops.Param("group_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1661,7 +1661,7 @@ PARTIAL_UPDATE_GROUP: _ops.Operation[DeviceGroup] = _ops.Operation(
     "partial_update_group",
     "PATCH",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/",
-    "",
+    "Partially update a device group",
     params=(
         _ops.Param("group_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1683,7 +1683,7 @@ UPLOAD_GROUP_THUMBNAIL: _ops.Operation[GroupThumbnail] = _ops.Operation(
     "upload_group_thumbnail",
     "POST",
     "/enterprise/{enterprise_id}/devicegroup/thumbnail/",
-    "",
+    "Upload a thumbnail pic",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("image_file", "file", bytes, required=False),
@@ -1696,7 +1696,7 @@ LIST_GROUP_THUMBNAIL: _ops.Operation[ListGroupThumbnailAnswer] = _ops.Operation(
     "list_group_thumbnail",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/thumbnail/",
-    "",
+    "List thumbnail pics",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=ListGroupThumbnailAnswer,
     status=200,
@@ -1707,7 +1707,7 @@ GET_GROUP_THUMBNAIL: _ops.Operation[GroupThumbnail] = _ops.Operation(
     "get_group_thumbnail",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/thumbnail/{thumbnail_id}/",
-    "",
+    "Get thumbnail detail",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("thumbnail_id", "path", str),
@@ -1720,7 +1720,7 @@ DELETE_GROUP_THUMBNAIL: _ops.Operation[None] = _ops.Operation(
     "delete_group_thumbnail",
     "DELETE",
     "/enterprise/{enterprise_id}/devicegroup/thumbnail/{thumbnail_id}/",
-    "",
+    "Delete group thumbnail",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("thumbnail_id", "path", str),
@@ -1734,7 +1734,7 @@ LIST_POLICIES: _ops.Operation[ListPoliciesAnswer] = _ops.Operation(
     "list_policies",
     "GET",
     "/enterprise/{enterprise_id}/policy/",
-    "",
+    "List all policies in enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("name", "query", str, required=False),
@@ -1758,7 +1758,7 @@ CREATE_POLICY: _ops.Operation[EnterprisePolicy] = _ops.Operation(
     "create_policy",
     "POST",
     "/enterprise/{enterprise_id}/policy/",
-    "",
+    "Create a new Enterprise Policy",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", EnterprisePolicyWrite),
@@ -1777,7 +1777,7 @@ GET_POLICY_BY_ID: _ops.Operation[EnterprisePolicy] = _ops.Operation(
     "get_policy_by_id",
     "GET",
     "/enterprise/{enterprise_id}/policy/{policy_id}/",
-    "",
+    "Get Enterprise Policy",
     params=(
         _ops.Param("policy_id", "path", int),
         _ops.Param("enterprise_id", "path", str),
@@ -1795,7 +1795,7 @@ UPDATE_POLICY: _ops.Operation[EnterprisePolicy] = _ops.Operation(
     "update_policy",
     "PUT",
     "/enterprise/{enterprise_id}/policy/{policy_id}/",
-    "",
+    "Update Enterprise Policy",
     params=(
         _ops.Param("policy_id", "path", int),
         _ops.Param("enterprise_id", "path", str),
@@ -1815,7 +1815,7 @@ DELETE_ENTERPRISE_POLICY: _ops.Operation[None] = _ops.Operation(
     "delete_enterprise_policy",
     "DELETE",
     "/enterprise/{enterprise_id}/policy/{policy_id}/",
-    "",
+    "Delete a Enterprise Policy",
     params=(
         _ops.Param("policy_id", "path", int),
         _ops.Param("enterprise_id", "path", str),
@@ -1835,7 +1835,7 @@ PARTIALUPDATE_POLICY: _ops.Operation[EnterprisePolicy] = _ops.Operation(
     "partialupdate_policy",
     "PATCH",
     "/enterprise/{enterprise_id}/policy/{policy_id}/",
-    "",
+    "Partial update EnterprisePolicy",
     params=(
         _ops.Param("policy_id", "path", int),
         _ops.Param("enterprise_id", "path", str),
@@ -1856,7 +1856,7 @@ GET_REPORT_INFO: _ops.Operation[GetReportInfoAnswer] = _ops.Operation(
     "get_report_info",
     "GET",
     "/enterprise/report/info/",
-    "",
+    "Get report information",
     params=(),
     returns=GetReportInfoAnswer,
     status=200,
@@ -1871,7 +1871,7 @@ GET_ENTERPRISE_REPORT: _ops.Operation[GetEnterpriseReportAnswer] = _ops.Operatio
     "get_enterprise_report",
     "GET",
     "/enterprise/report/enterprise-report/",
-    "",
+    "Get enterprise report",
     params=(
         _ops.Param("start_date", "query", str),
         _ops.Param("end_date", "query", str),
@@ -1889,7 +1889,7 @@ GET_SUBSCRIPTION_REPORTS: _ops.Operation[GetSubscriptionReportsAnswer] = _ops.Op
     "get_subscription_reports",
     "GET",
     "/enterprise/report/subscription/",
-    "",
+    "Get list of subscription reports",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -1908,7 +1908,7 @@ ADD_SUBSCRIPTION: _ops.Operation[Subscription] = _ops.Operation(
     "add_subscription",
     "POST",
     "/enterprise/report/subscription/",
-    "",
+    "Post subscription to enterprise",
     params=(_ops.Param("body", "body", AddSubscriptionBody),),
     returns=Subscription,
     status=201,
@@ -1924,7 +1924,7 @@ GET_SUBSCRIPTION_REPORT: _ops.Operation[Subscription] = _ops.Operation(
     "get_subscription_report",
     "GET",
     "/enterprise/report/subscription/{subscription_id}/",
-    "",
+    "Get instance of subscription",
     params=(_ops.Param("subscription_id", "path", int),),
     returns=Subscription,
     status=200,
@@ -1939,7 +1939,7 @@ UPDATE_SUBSCRIPTION_REPORT: _ops.Operation[Subscription] = _ops.Operation(
     "update_subscription_report",
     "PUT",
     "/enterprise/report/subscription/{subscription_id}/",
-    "",
+    "Update subscription",
     params=(
         _ops.Param("subscription_id", "path", int),
         _ops.Param("body", "body", UpdateSubscriptionReportBody),
@@ -1958,7 +1958,7 @@ PATCH_SUBSCRIPTION_REPORT: _ops.Operation[Subscription] = _ops.Operation(
     "patch_subscription_report",
     "PATCH",
     "/enterprise/report/subscription/{subscription_id}/",
-    "",
+    "Partially update subscription",
     params=(
         _ops.Param("subscription_id", "path", int),
         _ops.Param("body", "body", PatchSubscriptionReportBody, required=False),
@@ -1977,7 +1977,7 @@ DELETE_SUBSCRIPTION_REPORT: _ops.Operation[None] = _ops.Operation(
     "delete_subscription_report",
     "DELETE",
     "/enterprise/report/subscription/{subscription_id}/",
-    "",
+    "Deletes instance of subscription",
     params=(_ops.Param("subscription_id", "path", int),),
     returns=_ops.NoneType,
     status=204,
@@ -1994,7 +1994,7 @@ USER_INFO: _ops.Operation[User] = _ops.Operation(
     "user_info",
     "GET",
     "/user_info/",
-    "",
+    "User information",
     params=(),
     returns=User,
     status=200,
@@ -2008,7 +2008,7 @@ GET_USERS: _ops.Operation[GetUsersAnswer] = _ops.Operation(
     "get_users",
     "GET",
     "/user/",
-    "",
+    "Get Users",
     params=(),
     returns=GetUsersAnswer,
     status=200,
@@ -2023,7 +2023,7 @@ CREATE_USER: _ops.Operation[User] = _ops.Operation(
     "create_user",
     "POST",
     "/user/",
-    "",
+    "Create a new User",
     params=(_ops.Param("body", "body", UserCreate),),
     returns=User,
     status=201,
@@ -2039,7 +2039,7 @@ GET_USER: _ops.Operation[User] = _ops.Operation(
     "get_user",
     "GET",
     "/user/{user_id}/",
-    "",
+    "Get User Information",
     params=(_ops.Param("user_id", "path", int),),
     returns=User,
     status=200,
@@ -2054,7 +2054,7 @@ UPDATE_USER: _ops.Operation[User] = _ops.Operation(
     "update_user",
     "PUT",
     "/user/{user_id}/",
-    "",
+    "Update a User",
     params=(
         _ops.Param("user_id", "path", int),
         _ops.Param("body", "body", UserCreate),
@@ -2074,7 +2074,7 @@ PARTIAL_UPDATE_USER: _ops.Operation[User] = _ops.Operation(
     "partial_update_user",
     "PATCH",
     "/user/{user_id}/",
-    "",
+    "Partial update a User",
     params=(
         _ops.Param("user_id", "path", int),
         _ops.Param("body", "body", UserUpdate),
@@ -2094,7 +2094,7 @@ USER_DELETE: _ops.Operation[None] = _ops.Operation(
     "user_delete",
     "DELETE",
     "/user/{user_id}/",
-    "",
+    "Delete a user",
     params=(_ops.Param("user_id", "path", int),),
     returns=_ops.NoneType,
     status=204,
@@ -2110,7 +2110,7 @@ LIST_BLUEPRINT: _ops.Operation[ListBlueprintAnswer] = _ops.Operation(
     "list_blueprint",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/",
-    "",
+    "Get list of Blueprints for the group",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2126,7 +2126,7 @@ CREATE_BLUEPRINT: _ops.Operation[Blueprint] = _ops.Operation(
     "create_blueprint",
     "POST",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/",
-    "",
+    "Create a Blueprint",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2145,7 +2145,7 @@ GET_BLUEPRINT: _ops.Operation[Blueprint] = _ops.Operation(
     "get_blueprint",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/",
-    "",
+    "Get Blueprint detail",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2161,7 +2161,7 @@ PARTIAL_UPDATE_BLUEPRINT: _ops.Operation[Blueprint] = _ops.Operation(
     "partial_update_blueprint",
     "PATCH",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/",
-    "",
+    "Partial update a Blueprint",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2181,7 +2181,7 @@ DELETE_BLUEPRINT: _ops.Operation[None] = _ops.Operation(
     "delete_blueprint",
     "DELETE",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/",
-    "",
+    "Delete a Blueprint",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2197,7 +2197,7 @@ LIST_BLUEPRINT_REVISIONS: _ops.Operation[ListBlueprintRevisionsAnswer] = _ops.Op
     "list_blueprint_revisions",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/revisions/",
-    "",
+    "Get list of Blueprint Revisions",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2214,7 +2214,7 @@ GET_BLUEPRINT_REVISION: _ops.Operation[BlueprintRevision] = _ops.Operation(
     "get_blueprint_revision",
     "GET",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/{blueprint_id}/revisions/{revision_id}/",
-    "",
+    "Get Blueprint Revision detail",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2231,7 +2231,7 @@ RESTORE_BLUEPRINT_REVISION: _ops.Operation[Blueprint] = _ops.Operation(
     "restore_blueprint_revision",
     "POST",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/restore/",
-    "",
+    "Restore a Blueprint",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),
@@ -2249,7 +2249,7 @@ UPLOAD_BLUEPRINT: _ops.Operation[Blueprint] = _ops.Operation(
     "upload_blueprint",
     "POST",
     "/enterprise/{enterprise_id}/devicegroup/{group_id}/blueprint/upload/",
-    "",
+    "Upload a Blueprint",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("group_id", "path", str),

@@ -9,56 +9,8 @@ import msgspec
 from esperclient import _operations as _ops
 
 
-class AddOperationListOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/operationlists/{operationlist_id}/operations/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Operation | None = None
-
-
-class AddPipelineTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
-class AddStageOperationListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/stages/{stage_id}/operationlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: OperationList | None = None
-
-
-class AddStageTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/stages/{stage_id}/targetlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
-class AddTargetListDeviceGroupsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetListDeviceGroup | None = None
-
-
 class BulkAddTargetListTargetsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets-bulk/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: BulkAddTargetListTargetsAnswerContent | None = None
-
-
-class BulkAddTargetListTargetsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``BulkAddTargetListTargetsAnswer``."""
+    """The ``content`` of the 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets-bulk/``."""
 
     created_count: int | None = None
     added_count: int | None = None
@@ -100,131 +52,11 @@ class CommandResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
     request_status_reason: str | None = None
 
 
-class CreatePipelineAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Pipeline | None = None
-
-
-class CreatePipelineRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/runs/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: PipelineRun | None = None
-
-
-class CreatePipelineStageAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/stages/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Stage | None = None
-
-
-class CreatePipelineStageTargetRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/stageruns/{stage_run_id}/targetruns/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: list[TargetRun] | None = None
-
-
-class CreateTargetListTargetsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Target | None = None
-
-
-class CreateTargetRunCommandAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandResponse | None = None
-
-
-class DeleteOperationListOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Operation | None = None
-
-
-class DeletePipelineAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Pipeline | None = None
-
-
-class DeletePipelineRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: PipelineRun | None = None
-
-
-class DeletePipelineStageAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Stage | None = None
-
-
-class DeletePipelineTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
-class DeleteStageOperationListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/stages/{stage_id}/operationlists/{operationlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: OperationList | None = None
-
-
-class DeleteStageTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/stages/{stage_id}/targetlists/{targetlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
 class DeleteTargetListDeviceGroupAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{devicegroup_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DeleteTargetListDeviceGroupAnswerContent | None = None
-
-
-class DeleteTargetListDeviceGroupAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DeleteTargetListDeviceGroupAnswer``."""
+    """The ``content`` of the 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{devicegroup_id}/``."""
 
     target_list: str | None = None
     device_group: str | None = None
-
-
-class DeleteTargetListTargetAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/{target_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Target | None = None
 
 
 class Device(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -269,15 +101,7 @@ class Error500InternalServerError(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 class GetAllPipelineRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/runs/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetAllPipelineRunsAnswerContent | None = None
-
-
-class GetAllPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetAllPipelineRunsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/runs/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -286,15 +110,7 @@ class GetAllPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_default
 
 
 class GetDeviceGroupDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{device_group_id}/devices/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetDeviceGroupDevicesAnswerContent | None = None
-
-
-class GetDeviceGroupDevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDeviceGroupDevicesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{device_group_id}/devices/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -302,24 +118,8 @@ class GetDeviceGroupDevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defa
     results: list[Device] | None = None
 
 
-class GetOperationListOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Operation | None = None
-
-
 class GetOperationListOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/operationlists/{operationlist_id}/operations/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetOperationListOperationsAnswerContent | None = None
-
-
-class GetOperationListOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetOperationListOperationsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/operationlists/{operationlist_id}/operations/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -327,40 +127,8 @@ class GetOperationListOperationsAnswerContent(msgspec.Struct, kw_only=True, omit
     results: list[Operation] | None = None
 
 
-class GetPipelineAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Pipeline | None = None
-
-
-class GetPipelineRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: PipelineRun | None = None
-
-
-class GetPipelineRunStageRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/runs/{pipeline_run_id}/stageruns/{stage_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: StageRun | None = None
-
-
 class GetPipelineRunStageRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/runs/{pipeline_run_id}/stageruns/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineRunStageRunsAnswerContent | None = None
-
-
-class GetPipelineRunStageRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineRunStageRunsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/runs/{pipeline_run_id}/stageruns/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -369,15 +137,7 @@ class GetPipelineRunStageRunsAnswerContent(msgspec.Struct, kw_only=True, omit_de
 
 
 class GetPipelineRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/runs/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineRunsAnswerContent | None = None
-
-
-class GetPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineRunsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/runs/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -385,32 +145,8 @@ class GetPipelineRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=T
     results: list[PipelineRun] | None = None
 
 
-class GetPipelineStageAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Stage | None = None
-
-
-class GetPipelineStageRunOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/operations/{stage_run_operation_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: StageRunOperation | None = None
-
-
 class GetPipelineStageRunOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/operations/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineStageRunOperationsAnswerContent | None = None
-
-
-class GetPipelineStageRunOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStageRunOperationsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/operations/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -418,24 +154,8 @@ class GetPipelineStageRunOperationsAnswerContent(msgspec.Struct, kw_only=True, o
     results: list[StageRunOperation] | None = None
 
 
-class GetPipelineStageTargetRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetRun | None = None
-
-
 class GetPipelineStageTargetRunsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/targetruns/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineStageTargetRunsAnswerContent | None = None
-
-
-class GetPipelineStageTargetRunsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStageTargetRunsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/targetruns/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -444,15 +164,7 @@ class GetPipelineStageTargetRunsAnswerContent(msgspec.Struct, kw_only=True, omit
 
 
 class GetPipelineStagesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/stages/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineStagesAnswerContent | None = None
-
-
-class GetPipelineStagesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineStagesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/stages/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -460,24 +172,8 @@ class GetPipelineStagesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults
     results: list[Stage] | None = None
 
 
-class GetPipelineTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
 class GetPipelineTargetListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelineTargetListsAnswerContent | None = None
-
-
-class GetPipelineTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelineTargetListsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -486,15 +182,7 @@ class GetPipelineTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_def
 
 
 class GetPipelinesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetPipelinesAnswerContent | None = None
-
-
-class GetPipelinesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetPipelinesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -503,15 +191,7 @@ class GetPipelinesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetStageOperationListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stages/{stage_id}/operationlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetStageOperationListsAnswerContent | None = None
-
-
-class GetStageOperationListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetStageOperationListsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/stages/{stage_id}/operationlists/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -520,15 +200,7 @@ class GetStageOperationListsAnswerContent(msgspec.Struct, kw_only=True, omit_def
 
 
 class GetStageTargetListsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stages/{stage_id}/targetlists/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetStageTargetListsAnswerContent | None = None
-
-
-class GetStageTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetStageTargetListsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/stages/{stage_id}/targetlists/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -537,15 +209,7 @@ class GetStageTargetListsAnswerContent(msgspec.Struct, kw_only=True, omit_defaul
 
 
 class GetTargetListDeviceGroupsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetTargetListDeviceGroupsAnswerContent | None = None
-
-
-class GetTargetListDeviceGroupsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTargetListDeviceGroupsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -553,37 +217,13 @@ class GetTargetListDeviceGroupsAnswerContent(msgspec.Struct, kw_only=True, omit_
     results: list[TargetListDeviceGroup] | None = None
 
 
-class GetTargetListTargetAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/{target_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Target | None = None
-
-
 class GetTargetListTargetsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetTargetListTargetsAnswerContent | None = None
-
-
-class GetTargetListTargetsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTargetListTargetsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
     next: str | None = None
     results: list[Target] | None = None
-
-
-class GetTargetRunCommandStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandResponse | None = None
 
 
 class Operation(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -690,14 +330,6 @@ class PipelineRunPUT(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Schema ``PipelineRun_PUT`` of pipelines-v0.yaml."""
 
     status: str
-
-
-class PutTargetRunCommandStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/{command_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandResponse | None = None
 
 
 class Stage(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -880,81 +512,17 @@ class TargetRunPUT(msgspec.Struct, kw_only=True, omit_defaults=True):
     device_name: str | None = None
 
 
-class UpdateOperationListOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Operation | None = None
-
-
-class UpdatePipelineAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/pipelines/{pipeline_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Pipeline | None = None
-
-
-class UpdatePipelineOperationListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/stages/{stage_id}/operationlists/{operationlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: OperationList | None = None
-
-
-class UpdatePipelineRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: PipelineRun | None = None
-
-
-class UpdatePipelineRunStageRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/runs/{pipeline_run_id}/stageruns/{stage_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: StageRun | None = None
-
-
 class UpdatePipelineRunStageRunBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The body of ``PUT /pipelines/v0/runs/{pipeline_run_id}/stageruns/{stage_run_id}/``."""
 
     status: str
 
 
-class UpdatePipelineStageAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: Stage | None = None
-
-
-class UpdatePipelineStageTargetRunAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetRun | None = None
-
-
-class UpdatePipelineTargetListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TargetList | None = None
-
-
 GET_PIPELINES: _ops.Operation[GetPipelinesAnswer] = _ops.Operation(
     "get_pipelines",
     "GET",
     "/pipelines/v0/pipelines/",
-    "",
+    "Get all Pipelines for the Enterprise",
     params=(
         _ops.Param("default", "query", bool, required=False),
         _ops.Param("name", "query", str, required=False),
@@ -966,13 +534,13 @@ GET_PIPELINES: _ops.Operation[GetPipelinesAnswer] = _ops.Operation(
     paging="offset",
 )
 
-CREATE_PIPELINE: _ops.Operation[CreatePipelineAnswer] = _ops.Operation(
+CREATE_PIPELINE: _ops.Operation[Pipeline] = _ops.Operation(
     "create_pipeline",
     "POST",
     "/pipelines/v0/pipelines/",
-    "",
+    "Create a new Pipeline",
     params=(_ops.Param("body", "body", PipelinePOST),),
-    returns=CreatePipelineAnswer,
+    returns=Pipeline,
     status=200,
     envelope="content",
     errors=(
@@ -981,27 +549,27 @@ CREATE_PIPELINE: _ops.Operation[CreatePipelineAnswer] = _ops.Operation(
     ),
 )
 
-GET_PIPELINE: _ops.Operation[GetPipelineAnswer] = _ops.Operation(
+GET_PIPELINE: _ops.Operation[Pipeline] = _ops.Operation(
     "get_pipeline",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/",
-    "",
+    "Get a Pipeline",
     params=(_ops.Param("pipeline_id", "path", str),),
-    returns=GetPipelineAnswer,
+    returns=Pipeline,
     status=200,
     envelope="content",
 )
 
-UPDATE_PIPELINE: _ops.Operation[UpdatePipelineAnswer] = _ops.Operation(
+UPDATE_PIPELINE: _ops.Operation[Pipeline] = _ops.Operation(
     "update_pipeline",
     "PUT",
     "/pipelines/v0/pipelines/{pipeline_id}/",
-    "",
+    "Update a Pipeline",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("body", "body", PipelinePUT),
     ),
-    returns=UpdatePipelineAnswer,
+    returns=Pipeline,
     status=200,
     envelope="content",
     errors=(
@@ -1010,13 +578,13 @@ UPDATE_PIPELINE: _ops.Operation[UpdatePipelineAnswer] = _ops.Operation(
     ),
 )
 
-DELETE_PIPELINE: _ops.Operation[DeletePipelineAnswer] = _ops.Operation(
+DELETE_PIPELINE: _ops.Operation[Pipeline] = _ops.Operation(
     "delete_pipeline",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/",
-    "",
+    "Delete a Pipeline",
     params=(_ops.Param("pipeline_id", "path", str),),
-    returns=DeletePipelineAnswer,
+    returns=Pipeline,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1026,7 +594,7 @@ GET_PIPELINE_STAGES: _ops.Operation[GetPipelineStagesAnswer] = _ops.Operation(
     "get_pipeline_stages",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/stages/",
-    "",
+    "Get all Pipeline stages",
     params=(_ops.Param("pipeline_id", "path", str),),
     returns=GetPipelineStagesAnswer,
     status=200,
@@ -1034,46 +602,46 @@ GET_PIPELINE_STAGES: _ops.Operation[GetPipelineStagesAnswer] = _ops.Operation(
     paging="offset",
 )
 
-CREATE_PIPELINE_STAGE: _ops.Operation[CreatePipelineStageAnswer] = _ops.Operation(
+CREATE_PIPELINE_STAGE: _ops.Operation[Stage] = _ops.Operation(
     "create_pipeline_stage",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/stages/",
-    "",
+    "Create a Pipeline stage",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("body", "body", StagePOST),
     ),
-    returns=CreatePipelineStageAnswer,
+    returns=Stage,
     status=200,
     envelope="content",
     errors=((400, Error400BadData),),
 )
 
-GET_PIPELINE_STAGE: _ops.Operation[GetPipelineStageAnswer] = _ops.Operation(
+GET_PIPELINE_STAGE: _ops.Operation[Stage] = _ops.Operation(
     "get_pipeline_stage",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/",
-    "",
+    "Get a Pipeline Stage",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("stage_id", "path", str),
     ),
-    returns=GetPipelineStageAnswer,
+    returns=Stage,
     status=200,
     envelope="content",
 )
 
-UPDATE_PIPELINE_STAGE: _ops.Operation[UpdatePipelineStageAnswer] = _ops.Operation(
+UPDATE_PIPELINE_STAGE: _ops.Operation[Stage] = _ops.Operation(
     "update_pipeline_stage",
     "PUT",
     "/pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/",
-    "",
+    "Update a Pipeline Stage",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("stage_id", "path", str),
         _ops.Param("body", "body", StagePUT),
     ),
-    returns=UpdatePipelineStageAnswer,
+    returns=Stage,
     status=200,
     envelope="content",
     errors=(
@@ -1082,16 +650,16 @@ UPDATE_PIPELINE_STAGE: _ops.Operation[UpdatePipelineStageAnswer] = _ops.Operatio
     ),
 )
 
-DELETE_PIPELINE_STAGE: _ops.Operation[DeletePipelineStageAnswer] = _ops.Operation(
+DELETE_PIPELINE_STAGE: _ops.Operation[Stage] = _ops.Operation(
     "delete_pipeline_stage",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/stages/{stage_id}/",
-    "",
+    "Delete a pipeline stage",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("stage_id", "path", str),
     ),
-    returns=DeletePipelineStageAnswer,
+    returns=Stage,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1101,7 +669,7 @@ GET_STAGE_TARGET_LISTS: _ops.Operation[GetStageTargetListsAnswer] = _ops.Operati
     "get_stage_target_lists",
     "GET",
     "/pipelines/v0/stages/{stage_id}/targetlists/",
-    "",
+    "Get all Target Lists attached to the Stage",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("type", "query", str, required=False),
@@ -1113,31 +681,31 @@ GET_STAGE_TARGET_LISTS: _ops.Operation[GetStageTargetListsAnswer] = _ops.Operati
     errors=((401, Error401Unauthorized),),
 )
 
-ADD_STAGE_TARGET_LIST: _ops.Operation[AddStageTargetListAnswer] = _ops.Operation(
+ADD_STAGE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "add_stage_target_list",
     "POST",
     "/pipelines/v0/stages/{stage_id}/targetlists/",
-    "",
+    "Attach the Target List to the Stage",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("body", "body", StageTargetListPOST),
     ),
-    returns=AddStageTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-DELETE_STAGE_TARGET_LIST: _ops.Operation[DeleteStageTargetListAnswer] = _ops.Operation(
+DELETE_STAGE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "delete_stage_target_list",
     "DELETE",
     "/pipelines/v0/stages/{stage_id}/targetlists/{targetlist_id}/",
-    "",
+    "Detach the Target List from the Stage",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
     ),
-    returns=DeleteStageTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1147,7 +715,7 @@ GET_STAGE_OPERATION_LISTS: _ops.Operation[GetStageOperationListsAnswer] = _ops.O
     "get_stage_operation_lists",
     "GET",
     "/pipelines/v0/stages/{stage_id}/operationlists/",
-    "",
+    "Get all Operation Lists attached to the Stage",
     params=(_ops.Param("stage_id", "path", str),),
     returns=GetStageOperationListsAnswer,
     status=200,
@@ -1156,32 +724,32 @@ GET_STAGE_OPERATION_LISTS: _ops.Operation[GetStageOperationListsAnswer] = _ops.O
     errors=((401, Error401Unauthorized),),
 )
 
-ADD_STAGE_OPERATION_LIST: _ops.Operation[AddStageOperationListAnswer] = _ops.Operation(
+ADD_STAGE_OPERATION_LIST: _ops.Operation[OperationList] = _ops.Operation(
     "add_stage_operation_list",
     "POST",
     "/pipelines/v0/stages/{stage_id}/operationlists/",
-    "",
+    "Create an Operation list for the Stage",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("body", "body", OperationListPOST),
     ),
-    returns=AddStageOperationListAnswer,
+    returns=OperationList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_PIPELINE_OPERATION_LIST: _ops.Operation[UpdatePipelineOperationListAnswer] = _ops.Operation(
+UPDATE_PIPELINE_OPERATION_LIST: _ops.Operation[OperationList] = _ops.Operation(
     "update_pipeline_operation_list",
     "PUT",
     "/pipelines/v0/stages/{stage_id}/operationlists/{operationlist_id}/",
-    "",
+    "Update an Operation List",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("operationlist_id", "path", str),
         _ops.Param("body", "body", OperationList),
     ),
-    returns=UpdatePipelineOperationListAnswer,
+    returns=OperationList,
     status=200,
     envelope="content",
     errors=(
@@ -1190,16 +758,16 @@ UPDATE_PIPELINE_OPERATION_LIST: _ops.Operation[UpdatePipelineOperationListAnswer
     ),
 )
 
-DELETE_STAGE_OPERATION_LIST: _ops.Operation[DeleteStageOperationListAnswer] = _ops.Operation(
+DELETE_STAGE_OPERATION_LIST: _ops.Operation[OperationList] = _ops.Operation(
     "delete_stage_operation_list",
     "DELETE",
     "/pipelines/v0/stages/{stage_id}/operationlists/{operationlist_id}/",
-    "",
+    "Delete stage operation list",
     params=(
         _ops.Param("stage_id", "path", str),
         _ops.Param("operationlist_id", "path", str),
     ),
-    returns=DeleteStageOperationListAnswer,
+    returns=OperationList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1209,7 +777,7 @@ GET_PIPELINE_TARGET_LISTS: _ops.Operation[GetPipelineTargetListsAnswer] = _ops.O
     "get_pipeline_target_lists",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/",
-    "",
+    "Get all Target Lists in Pipeline",
     params=(_ops.Param("pipeline_id", "path", str),),
     returns=GetPipelineTargetListsAnswer,
     status=200,
@@ -1218,47 +786,47 @@ GET_PIPELINE_TARGET_LISTS: _ops.Operation[GetPipelineTargetListsAnswer] = _ops.O
     errors=((401, Error401Unauthorized),),
 )
 
-ADD_PIPELINE_TARGET_LIST: _ops.Operation[AddPipelineTargetListAnswer] = _ops.Operation(
+ADD_PIPELINE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "add_pipeline_target_list",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/",
-    "",
+    "Create a Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("body", "body", TargetListPOST),
     ),
-    returns=AddPipelineTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-GET_PIPELINE_TARGET_LIST: _ops.Operation[GetPipelineTargetListAnswer] = _ops.Operation(
+GET_PIPELINE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "get_pipeline_target_list",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/",
-    "",
+    "Get a Pipeline Target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
     ),
-    returns=GetPipelineTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_PIPELINE_TARGET_LIST: _ops.Operation[UpdatePipelineTargetListAnswer] = _ops.Operation(
+UPDATE_PIPELINE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "update_pipeline_target_list",
     "PUT",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/",
-    "",
+    "Update a Pipeline Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
         _ops.Param("body", "body", TargetList),
     ),
-    returns=UpdatePipelineTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=(
@@ -1267,16 +835,16 @@ UPDATE_PIPELINE_TARGET_LIST: _ops.Operation[UpdatePipelineTargetListAnswer] = _o
     ),
 )
 
-DELETE_PIPELINE_TARGET_LIST: _ops.Operation[DeletePipelineTargetListAnswer] = _ops.Operation(
+DELETE_PIPELINE_TARGET_LIST: _ops.Operation[TargetList] = _ops.Operation(
     "delete_pipeline_target_list",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/",
-    "",
+    "Delete a Pipeline Target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
     ),
-    returns=DeletePipelineTargetListAnswer,
+    returns=TargetList,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1286,7 +854,7 @@ GET_TARGET_LIST_TARGETS: _ops.Operation[GetTargetListTargetsAnswer] = _ops.Opera
     "get_target_list_targets",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/",
-    "",
+    "Get all Targets in the Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1298,33 +866,33 @@ GET_TARGET_LIST_TARGETS: _ops.Operation[GetTargetListTargetsAnswer] = _ops.Opera
     errors=((401, Error401Unauthorized),),
 )
 
-CREATE_TARGET_LIST_TARGETS: _ops.Operation[CreateTargetListTargetsAnswer] = _ops.Operation(
+CREATE_TARGET_LIST_TARGETS: _ops.Operation[Target] = _ops.Operation(
     "create_target_list_targets",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/",
-    "",
+    "Create a target for the target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
         _ops.Param("body", "body", TargetPOST),
     ),
-    returns=CreateTargetListTargetsAnswer,
+    returns=Target,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-GET_TARGET_LIST_TARGET: _ops.Operation[GetTargetListTargetAnswer] = _ops.Operation(
+GET_TARGET_LIST_TARGET: _ops.Operation[Target] = _ops.Operation(
     "get_target_list_target",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/{target_id}/",
-    "",
+    "Get one target from target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
         _ops.Param("target_id", "path", str),
     ),
-    returns=GetTargetListTargetAnswer,
+    returns=Target,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1334,7 +902,7 @@ UPDATE_TARGET_LIST_TARGET: _ops.Operation[Target] = _ops.Operation(
     "update_target_list_target",
     "PUT",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/{target_id}/",
-    "",
+    "Update a target in the target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1346,17 +914,17 @@ UPDATE_TARGET_LIST_TARGET: _ops.Operation[Target] = _ops.Operation(
     errors=((401, Error401Unauthorized),),
 )
 
-DELETE_TARGET_LIST_TARGET: _ops.Operation[DeleteTargetListTargetAnswer] = _ops.Operation(
+DELETE_TARGET_LIST_TARGET: _ops.Operation[Target] = _ops.Operation(
     "delete_target_list_target",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets/{target_id}/",
-    "",
+    "Delete a Target or Device from a Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
         _ops.Param("target_id", "path", str),
     ),
-    returns=DeleteTargetListTargetAnswer,
+    returns=Target,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1366,7 +934,7 @@ BULK_ADD_TARGET_LIST_TARGETS: _ops.Operation[BulkAddTargetListTargetsAnswer] = _
     "bulk_add_target_list_targets",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/targets-bulk/",
-    "",
+    "Bulk add targets to a target list",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1386,7 +954,7 @@ GET_TARGET_LIST_DEVICE_GROUPS: _ops.Operation[GetTargetListDeviceGroupsAnswer] =
     "get_target_list_device_groups",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/",
-    "",
+    "Get all Device Groups in the Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1398,17 +966,17 @@ GET_TARGET_LIST_DEVICE_GROUPS: _ops.Operation[GetTargetListDeviceGroupsAnswer] =
     errors=((401, Error401Unauthorized),),
 )
 
-ADD_TARGET_LIST_DEVICE_GROUPS: _ops.Operation[AddTargetListDeviceGroupsAnswer] = _ops.Operation(
+ADD_TARGET_LIST_DEVICE_GROUPS: _ops.Operation[TargetListDeviceGroup] = _ops.Operation(
     "add_target_list_device_groups",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/",
-    "",
+    "Add a Device Group to the Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
         _ops.Param("body", "body", TargetListDeviceGroupsPOST),
     ),
-    returns=AddTargetListDeviceGroupsAnswer,
+    returns=TargetListDeviceGroup,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
@@ -1418,7 +986,7 @@ DELETE_TARGET_LIST_DEVICE_GROUP: _ops.Operation[DeleteTargetListDeviceGroupAnswe
     "delete_target_list_device_group",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{devicegroup_id}/",
-    "",
+    "Delete Device Group from a Target List",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1434,7 +1002,7 @@ GET_DEVICE_GROUP_DEVICES: _ops.Operation[GetDeviceGroupDevicesAnswer] = _ops.Ope
     "get_device_group_devices",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/targetlists/{targetlist_id}/devicegroups/{device_group_id}/devices/",
-    "",
+    "Get all Devices in the device group",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("targetlist_id", "path", str),
@@ -1451,7 +1019,7 @@ GET_OPERATION_LIST_OPERATIONS: _ops.Operation[GetOperationListOperationsAnswer] 
     "get_operation_list_operations",
     "GET",
     "/pipelines/v0/operationlists/{operationlist_id}/operations/",
-    "",
+    "Get all Operations in the Operation List",
     params=(
         _ops.Param("operationlist_id", "path", str),
         _ops.Param("operation_type", "query", str, required=False),
@@ -1463,79 +1031,75 @@ GET_OPERATION_LIST_OPERATIONS: _ops.Operation[GetOperationListOperationsAnswer] 
     errors=((401, Error401Unauthorized),),
 )
 
-ADD_OPERATION_LIST_OPERATIONS: _ops.Operation[AddOperationListOperationsAnswer] = _ops.Operation(
+ADD_OPERATION_LIST_OPERATIONS: _ops.Operation[Operation] = _ops.Operation(
     "add_operation_list_operations",
     "POST",
     "/pipelines/v0/operationlists/{operationlist_id}/operations/",
-    "",
+    "Create an Operation for Operation List",
     params=(
         _ops.Param("operationlist_id", "path", str),
         _ops.Param("body", "body", OperationPOST),
     ),
-    returns=AddOperationListOperationsAnswer,
+    returns=Operation,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-GET_OPERATION_LIST_OPERATION: _ops.Operation[GetOperationListOperationAnswer] = _ops.Operation(
+GET_OPERATION_LIST_OPERATION: _ops.Operation[Operation] = _ops.Operation(
     "get_operation_list_operation",
     "GET",
     "/pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/",
-    "",
+    "Get an Operation from the operation list",
     params=(
         _ops.Param("operationlist_id", "path", str),
         _ops.Param("operation_id", "path", str),
     ),
-    returns=GetOperationListOperationAnswer,
+    returns=Operation,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_OPERATION_LIST_OPERATION: _ops.Operation[UpdateOperationListOperationAnswer] = (
-    _ops.Operation(
-        "update_operation_list_operation",
-        "PUT",
-        "/pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/",
-        "",
-        params=(
-            _ops.Param("operationlist_id", "path", str),
-            _ops.Param("operation_id", "path", str),
-            _ops.Param("body", "body", Operation),
-        ),
-        returns=UpdateOperationListOperationAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, Error400BadData),
-            (401, Error401Unauthorized),
-        ),
-    )
+UPDATE_OPERATION_LIST_OPERATION: _ops.Operation[Operation] = _ops.Operation(
+    "update_operation_list_operation",
+    "PUT",
+    "/pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/",
+    "Update an Operation",
+    params=(
+        _ops.Param("operationlist_id", "path", str),
+        _ops.Param("operation_id", "path", str),
+        _ops.Param("body", "body", Operation),
+    ),
+    returns=Operation,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, Error400BadData),
+        (401, Error401Unauthorized),
+    ),
 )
 
-DELETE_OPERATION_LIST_OPERATION: _ops.Operation[DeleteOperationListOperationAnswer] = (
-    _ops.Operation(
-        "delete_operation_list_operation",
-        "DELETE",
-        "/pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/",
-        "",
-        params=(
-            _ops.Param("operationlist_id", "path", str),
-            _ops.Param("operation_id", "path", str),
-        ),
-        returns=DeleteOperationListOperationAnswer,
-        status=200,
-        envelope="content",
-        errors=((401, Error401Unauthorized),),
-    )
+DELETE_OPERATION_LIST_OPERATION: _ops.Operation[Operation] = _ops.Operation(
+    "delete_operation_list_operation",
+    "DELETE",
+    "/pipelines/v0/operationlists/{operationlist_id}/operations/{operation_id}/",
+    "Delete an Operation list operation",
+    params=(
+        _ops.Param("operationlist_id", "path", str),
+        _ops.Param("operation_id", "path", str),
+    ),
+    returns=Operation,
+    status=200,
+    envelope="content",
+    errors=((401, Error401Unauthorized),),
 )
 
 GET_ALL_PIPELINE_RUNS: _ops.Operation[GetAllPipelineRunsAnswer] = _ops.Operation(
     "get_all_pipeline_runs",
     "GET",
     "/pipelines/v0/runs/",
-    "",
+    "Get all Runs for the Pipelines in the Enterprise",
     params=(
         _ops.Param("status", "query", str, required=False),
         _ops.Param("pipeline_name", "query", str, required=False),
@@ -1552,7 +1116,7 @@ GET_PIPELINE_RUNS: _ops.Operation[GetPipelineRunsAnswer] = _ops.Operation(
     "get_pipeline_runs",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/runs/",
-    "",
+    "Get all Runs for the Pipeline",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("status", "query", str, required=False),
@@ -1565,47 +1129,47 @@ GET_PIPELINE_RUNS: _ops.Operation[GetPipelineRunsAnswer] = _ops.Operation(
     errors=((401, Error401Unauthorized),),
 )
 
-CREATE_PIPELINE_RUN: _ops.Operation[CreatePipelineRunAnswer] = _ops.Operation(
+CREATE_PIPELINE_RUN: _ops.Operation[PipelineRun] = _ops.Operation(
     "create_pipeline_run",
     "POST",
     "/pipelines/v0/pipelines/{pipeline_id}/runs/",
-    "",
+    "Create a Pipeline Run",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("body", "body", dict[str, Any]),
     ),
-    returns=CreatePipelineRunAnswer,
+    returns=PipelineRun,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-GET_PIPELINE_RUN: _ops.Operation[GetPipelineRunAnswer] = _ops.Operation(
+GET_PIPELINE_RUN: _ops.Operation[PipelineRun] = _ops.Operation(
     "get_pipeline_run",
     "GET",
     "/pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/",
-    "",
+    "Get Pipeline run by pipeline run id",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("pipeline_run_id", "path", str),
     ),
-    returns=GetPipelineRunAnswer,
+    returns=PipelineRun,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_PIPELINE_RUN: _ops.Operation[UpdatePipelineRunAnswer] = _ops.Operation(
+UPDATE_PIPELINE_RUN: _ops.Operation[PipelineRun] = _ops.Operation(
     "update_pipeline_run",
     "PUT",
     "/pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/",
-    "",
+    "Update a Pipeline Run",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("pipeline_run_id", "path", str),
         _ops.Param("body", "body", PipelineRunPUT),
     ),
-    returns=UpdatePipelineRunAnswer,
+    returns=PipelineRun,
     status=200,
     envelope="content",
     errors=(
@@ -1614,16 +1178,16 @@ UPDATE_PIPELINE_RUN: _ops.Operation[UpdatePipelineRunAnswer] = _ops.Operation(
     ),
 )
 
-DELETE_PIPELINE_RUN: _ops.Operation[DeletePipelineRunAnswer] = _ops.Operation(
+DELETE_PIPELINE_RUN: _ops.Operation[PipelineRun] = _ops.Operation(
     "delete_pipeline_run",
     "DELETE",
     "/pipelines/v0/pipelines/{pipeline_id}/runs/{pipeline_run_id}/",
-    "",
+    "Delete a Pipeline Run",
     params=(
         _ops.Param("pipeline_id", "path", str),
         _ops.Param("pipeline_run_id", "path", str),
     ),
-    returns=DeletePipelineRunAnswer,
+    returns=PipelineRun,
     status=200,
     envelope="content",
     errors=(
@@ -1636,7 +1200,7 @@ GET_PIPELINE_RUN_STAGE_RUNS: _ops.Operation[GetPipelineRunStageRunsAnswer] = _op
     "get_pipeline_run_stage_runs",
     "GET",
     "/pipelines/v0/runs/{pipeline_run_id}/stageruns/",
-    "",
+    "Get all Stage Runs for the Pipeline Run",
     params=(
         _ops.Param("pipeline_run_id", "path", str),
         _ops.Param("status", "query", str, required=False),
@@ -1648,32 +1212,32 @@ GET_PIPELINE_RUN_STAGE_RUNS: _ops.Operation[GetPipelineRunStageRunsAnswer] = _op
     errors=((401, Error401Unauthorized),),
 )
 
-GET_PIPELINE_RUN_STAGE_RUN: _ops.Operation[GetPipelineRunStageRunAnswer] = _ops.Operation(
+GET_PIPELINE_RUN_STAGE_RUN: _ops.Operation[StageRun] = _ops.Operation(
     "get_pipeline_run_stage_run",
     "GET",
     "/pipelines/v0/runs/{pipeline_run_id}/stageruns/{stage_run_id}/",
-    "",
+    "Get Pipeline Stage run by stage run Id",
     params=(
         _ops.Param("pipeline_run_id", "path", str),
         _ops.Param("stage_run_id", "path", str),
     ),
-    returns=GetPipelineRunStageRunAnswer,
+    returns=StageRun,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_PIPELINE_RUN_STAGE_RUN: _ops.Operation[UpdatePipelineRunStageRunAnswer] = _ops.Operation(
+UPDATE_PIPELINE_RUN_STAGE_RUN: _ops.Operation[StageRun] = _ops.Operation(
     "update_pipeline_run_stage_run",
     "PUT",
     "/pipelines/v0/runs/{pipeline_run_id}/stageruns/{stage_run_id}/",
-    "",
+    "Update a Pipeline Stage Run",
     params=(
         _ops.Param("pipeline_run_id", "path", str),
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("body", "body", UpdatePipelineRunStageRunBody),
     ),
-    returns=UpdatePipelineRunStageRunAnswer,
+    returns=StageRun,
     status=200,
     envelope="content",
     errors=(
@@ -1687,7 +1251,7 @@ GET_PIPELINE_STAGE_RUN_OPERATIONS: _ops.Operation[GetPipelineStageRunOperationsA
         "get_pipeline_stage_run_operations",
         "GET",
         "/pipelines/v0/stageruns/{stage_run_id}/operations/",
-        "",
+        "Get all Operations for the Stage Run",
         params=(_ops.Param("stage_run_id", "path", str),),
         returns=GetPipelineStageRunOperationsAnswer,
         status=200,
@@ -1697,28 +1261,26 @@ GET_PIPELINE_STAGE_RUN_OPERATIONS: _ops.Operation[GetPipelineStageRunOperationsA
     )
 )
 
-GET_PIPELINE_STAGE_RUN_OPERATION: _ops.Operation[GetPipelineStageRunOperationAnswer] = (
-    _ops.Operation(
-        "get_pipeline_stage_run_operation",
-        "GET",
-        "/pipelines/v0/stageruns/{stage_run_id}/operations/{stage_run_operation_id}/",
-        "",
-        params=(
-            _ops.Param("stage_run_id", "path", str),
-            _ops.Param("stage_run_operation_id", "path", str),
-        ),
-        returns=GetPipelineStageRunOperationAnswer,
-        status=200,
-        envelope="content",
-        errors=((401, Error401Unauthorized),),
-    )
+GET_PIPELINE_STAGE_RUN_OPERATION: _ops.Operation[StageRunOperation] = _ops.Operation(
+    "get_pipeline_stage_run_operation",
+    "GET",
+    "/pipelines/v0/stageruns/{stage_run_id}/operations/{stage_run_operation_id}/",
+    "Get single Operation for the Stage Run",
+    params=(
+        _ops.Param("stage_run_id", "path", str),
+        _ops.Param("stage_run_operation_id", "path", str),
+    ),
+    returns=StageRunOperation,
+    status=200,
+    envelope="content",
+    errors=((401, Error401Unauthorized),),
 )
 
 GET_PIPELINE_STAGE_TARGET_RUNS: _ops.Operation[GetPipelineStageTargetRunsAnswer] = _ops.Operation(
     "get_pipeline_stage_target_runs",
     "GET",
     "/pipelines/v0/stageruns/{stage_run_id}/targetruns/",
-    "",
+    "Get all Target Runs for the Stage Run",
     params=(
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("status", "query", str, required=False),
@@ -1732,102 +1294,98 @@ GET_PIPELINE_STAGE_TARGET_RUNS: _ops.Operation[GetPipelineStageTargetRunsAnswer]
     errors=((401, Error401Unauthorized),),
 )
 
-CREATE_PIPELINE_STAGE_TARGET_RUNS: _ops.Operation[CreatePipelineStageTargetRunsAnswer] = (
-    _ops.Operation(
-        "create_pipeline_stage_target_runs",
-        "POST",
-        "/pipelines/v0/stageruns/{stage_run_id}/targetruns/",
-        "",
-        params=(
-            _ops.Param("stage_run_id", "path", str),
-            _ops.Param("body", "body", TargetRunPOST),
-        ),
-        returns=CreatePipelineStageTargetRunsAnswer,
-        status=200,
-        envelope="content",
-        errors=((401, Error401Unauthorized),),
-    )
+CREATE_PIPELINE_STAGE_TARGET_RUNS: _ops.Operation[list[TargetRun]] = _ops.Operation(
+    "create_pipeline_stage_target_runs",
+    "POST",
+    "/pipelines/v0/stageruns/{stage_run_id}/targetruns/",
+    "Create a Target Runs for Stage Run",
+    params=(
+        _ops.Param("stage_run_id", "path", str),
+        _ops.Param("body", "body", TargetRunPOST),
+    ),
+    returns=list[TargetRun],
+    status=200,
+    envelope="content",
+    errors=((401, Error401Unauthorized),),
 )
 
-GET_PIPELINE_STAGE_TARGET_RUN: _ops.Operation[GetPipelineStageTargetRunAnswer] = _ops.Operation(
+GET_PIPELINE_STAGE_TARGET_RUN: _ops.Operation[TargetRun] = _ops.Operation(
     "get_pipeline_stage_target_run",
     "GET",
     "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/",
-    "",
+    "Get Target Run by Target Run ID",
     params=(
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("target_run_id", "path", str),
     ),
-    returns=GetPipelineStageTargetRunAnswer,
+    returns=TargetRun,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-UPDATE_PIPELINE_STAGE_TARGET_RUN: _ops.Operation[UpdatePipelineStageTargetRunAnswer] = (
-    _ops.Operation(
-        "update_pipeline_stage_target_run",
-        "PUT",
-        "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/",
-        "",
-        params=(
-            _ops.Param("stage_run_id", "path", str),
-            _ops.Param("target_run_id", "path", str),
-            _ops.Param("body", "body", TargetRunPUT),
-        ),
-        returns=UpdatePipelineStageTargetRunAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, Error400BadData),
-            (401, Error401Unauthorized),
-        ),
-    )
+UPDATE_PIPELINE_STAGE_TARGET_RUN: _ops.Operation[TargetRun] = _ops.Operation(
+    "update_pipeline_stage_target_run",
+    "PUT",
+    "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/",
+    "Update a Target Run",
+    params=(
+        _ops.Param("stage_run_id", "path", str),
+        _ops.Param("target_run_id", "path", str),
+        _ops.Param("body", "body", TargetRunPUT),
+    ),
+    returns=TargetRun,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, Error400BadData),
+        (401, Error401Unauthorized),
+    ),
 )
 
-GET_TARGET_RUN_COMMAND_STATUS: _ops.Operation[GetTargetRunCommandStatusAnswer] = _ops.Operation(
+GET_TARGET_RUN_COMMAND_STATUS: _ops.Operation[CommandResponse] = _ops.Operation(
     "get_target_run_command_status",
     "GET",
     "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/",
-    "",
+    "Get status of the command running for Target run",
     params=(
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("target_run_id", "path", str),
     ),
-    returns=GetTargetRunCommandStatusAnswer,
+    returns=CommandResponse,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-CREATE_TARGET_RUN_COMMAND: _ops.Operation[CreateTargetRunCommandAnswer] = _ops.Operation(
+CREATE_TARGET_RUN_COMMAND: _ops.Operation[CommandResponse] = _ops.Operation(
     "create_target_run_command",
     "POST",
     "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/",
-    "",
+    "Create an command processor request for Target Run",
     params=(
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("target_run_id", "path", str),
         _ops.Param("body", "body", dict[str, Any]),
     ),
-    returns=CreateTargetRunCommandAnswer,
+    returns=CommandResponse,
     status=200,
     envelope="content",
     errors=((401, Error401Unauthorized),),
 )
 
-PUT_TARGET_RUN_COMMAND_STATUS: _ops.Operation[PutTargetRunCommandStatusAnswer] = _ops.Operation(
+PUT_TARGET_RUN_COMMAND_STATUS: _ops.Operation[CommandResponse] = _ops.Operation(
     "put_target_run_command_status",
     "PUT",
     "/pipelines/v0/stageruns/{stage_run_id}/targetruns/{target_run_id}/command/{command_id}/",
-    "",
+    "Update target run command information.",
     params=(
         _ops.Param("stage_run_id", "path", str),
         _ops.Param("target_run_id", "path", str),
         _ops.Param("command_id", "path", str),
         _ops.Param("body", "body", CommandRequestPUT),
     ),
-    returns=PutTargetRunCommandStatusAnswer,
+    returns=CommandResponse,
     status=200,
     envelope="content",
     errors=((400, Error400BadData),),

@@ -317,44 +317,8 @@ class ContentOwner(msgspec.Struct, kw_only=True, omit_defaults=True):
     username: str | None = None
 
 
-class CreateCommandRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /commands/v0/commands/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandRequest | None = None
-
-
-class CreateDepProfileAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /tenant/v0/depprofiles/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: TenantDEPProfile | None = None
-
-
-class CreateDepSyncRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /onboarding/v0/depsyncs/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DEPSyncRequest | None = None
-
-
-class CreateOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v0/operations/``."""
-
-    content: OperationWithStats | None = None
-
-
-class CreateReportResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """Schema ``CreateReportResponse`` of v0.yaml."""
-
-    content: CreateReportResponseContent | None = None
-
-
-class CreateReportResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``CreateReportResponse``."""
+class CreateReportStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The ``content`` of the 200 answer of ``POST /report/v0/reports``."""
 
     id: str | None = None
     status: str | None = None
@@ -414,54 +378,14 @@ class DEPTokenGETMeta(msgspec.Struct, kw_only=True, omit_defaults=True):
     token_expiry_on: str | None = None
 
 
-class DeleteApNsCertAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /tenant/v0/apnscertificates/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: dict[str, Any] | None = None
-
-
-class DeleteDeviceRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /device/v0/devices/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: AppleDevice | LinuxDevice | WindowsDevice | None = None
-
-
-class DeleteTenantV0VpptokensByIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 204 answer of ``DELETE /tenant/v0/vpptokens/{id}``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: dict[str, Any] | None = None
-
-
 class DepTokenBasedOnIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/deptokens/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DepTokenBasedOnIdAnswerContent | None = None
-
-
-class DepTokenBasedOnIdAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DepTokenBasedOnIdAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /tenant/v0/deptokens/{id}/``."""
 
     schema: DEPTokenGET | None = None
 
 
 class DepTokenUploadAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /tenant/v0/deptokens/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DepTokenUploadAnswerContent | None = None
-
-
-class DepTokenUploadAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``DepTokenUploadAnswer``."""
+    """The ``content`` of the 200 answer of ``PUT /tenant/v0/deptokens/{id}/``."""
 
     schema: DEPTokenGET | None = None
 
@@ -655,7 +579,7 @@ class GeofenceUpdate(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAllContentAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/content/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/content/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -664,7 +588,7 @@ class GetAllContentAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAllGeofencesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/geofence/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/geofence/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -672,57 +596,17 @@ class GetAllGeofencesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     results: list[Geofence] | None = None
 
 
-class GetApNsCertAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/apnscertificates/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: APNSCertInfo | None = None
-
-
 class GetAppsV0VppAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /apps/v0/vpp``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetAppsV0VppAnswerContent | None = None
-
-
-class GetAppsV0VppAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetAppsV0VppAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /apps/v0/vpp``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[VPPLicense] | None = None
 
 
-class GetAppsV0VppByAppIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /apps/v0/vpp/{appId}``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: VPPLicense | None = None
-
-
-class GetCommandRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /commands/v0/commands/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandRequest | None = None
-
-
-class GetCommandRequestStatsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /commands/v0/commands/{id}/stats/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandRequestStats | None = None
-
-
 class GetCommandRequestStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/command/{request_id}/status/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/command/{request_id}/status/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -731,15 +615,7 @@ class GetCommandRequestStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=
 
 
 class GetCommandRequestStatusesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /commands/v0/status/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetCommandRequestStatusesAnswerContent | None = None
-
-
-class GetCommandRequestStatusesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetCommandRequestStatusesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /commands/v0/status/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -747,24 +623,8 @@ class GetCommandRequestStatusesAnswerContent(msgspec.Struct, kw_only=True, omit_
     results: list[CommandStatus] | None = None
 
 
-class GetCommandStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /commands/v0/status/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandStatus | None = None
-
-
 class GetDepProfileListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/depprofiles/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetDepProfileListAnswerContent | None = None
-
-
-class GetDepProfileListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDepProfileListAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /tenant/v0/depprofiles/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -772,16 +632,8 @@ class GetDepProfileListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults
     results: list[TenantDEPProfile] | None = None
 
 
-class GetDepSyncRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /onboarding/v0/depsyncs/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DEPSyncRequestForGetResponse | None = None
-
-
 class GetDeviceCommandHistoryAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/device/{device_id}/command-history/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/device/{device_id}/command-history/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -789,28 +641,8 @@ class GetDeviceCommandHistoryAnswer(msgspec.Struct, kw_only=True, omit_defaults=
     results: list[V0CommandStatus] | None = None
 
 
-class GetDeviceHeartbeatAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /device/v0/heartbeat/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: EsperDeviceHeartbeat | None = None
-
-
-class GetDeviceOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/operations/{operationsId}/devices/{deviceId}/``."""
-
-    content: DeviceOperationWithStats | None = None
-
-
 class GetDeviceOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/operations/{operationsId}/devices/``."""
-
-    content: GetDeviceOperationsAnswerContent | None = None
-
-
-class GetDeviceOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetDeviceOperationsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v0/operations/{operationsId}/devices/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -818,16 +650,8 @@ class GetDeviceOperationsAnswerContent(msgspec.Struct, kw_only=True, omit_defaul
     results: list[DeviceOperationWithStats] | None = None
 
 
-class GetDeviceRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /device/v0/devices/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: AppleDevice | AndroidDevice | LinuxDevice | WindowsDevice | None = None
-
-
 class GetEmmInstancesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -836,7 +660,7 @@ class GetEmmInstancesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetGeofenceListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/create-apply-geo-fence/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/create-apply-geo-fence/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -845,7 +669,7 @@ class GetGeofenceListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetGoogleAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/product/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/product/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -853,20 +677,8 @@ class GetGoogleAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     results: list[GoogleProduct] | None = None
 
 
-class GetOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/operations/{operationId}/``."""
-
-    content: OperationWithStats | None = None
-
-
 class GetOperationsListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/operations/``."""
-
-    content: GetOperationsListAnswerContent | None = None
-
-
-class GetOperationsListAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetOperationsListAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v0/operations/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -880,22 +692,14 @@ class GetReportStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     content: Any = None
 
 
-class GetReportTypesResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """Schema ``GetReportTypesResponse`` of v0.yaml."""
+class GetReportTypesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The ``content`` of the 200 answer of ``GET /report/v0/report-types``."""
 
-    content: GetReportTypesResponseContent | None = None
-
-
-class GetReportTypesResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetReportTypesResponse``."""
-
-    report_types: list[GetReportTypesResponseContentReportTypesItem] | None = None
+    report_types: list[GetReportTypesAnswerReportTypesItem] | None = None
 
 
-class GetReportTypesResponseContentReportTypesItem(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """An item of ``report_types`` of ``GetReportTypesResponseContent``."""
+class GetReportTypesAnswerReportTypesItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """An item of ``report_types`` of ``GetReportTypesAnswer``."""
 
     name: str | None = None
     display_name: str | None = None
@@ -905,15 +709,7 @@ class GetReportTypesResponseContentReportTypesItem(
 
 
 class GetTenantV0VpptokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/vpptokens/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: GetTenantV0VpptokensAnswerContent | None = None
-
-
-class GetTenantV0VpptokensAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetTenantV0VpptokensAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /tenant/v0/vpptokens/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -922,7 +718,7 @@ class GetTenantV0VpptokensAnswerContent(msgspec.Struct, kw_only=True, omit_defau
 
 
 class GetV0DevicesOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/devices/{deviceId}/operations/``."""
+    """The 200 answer of ``GET /v0/devices/{deviceId}/operations/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -931,7 +727,7 @@ class GetV0DevicesOperationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=T
 
 
 class GetWebtokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -1067,15 +863,7 @@ class LinuxDevice(
 
 
 class ListApNsCertsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/apnscertificates/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: ListApNsCertsAnswerContent | None = None
-
-
-class ListApNsCertsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListApNsCertsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /tenant/v0/apnscertificates/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1084,7 +872,7 @@ class ListApNsCertsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class ListCommandRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/command/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/command/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -1093,15 +881,7 @@ class ListCommandRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class ListCommandRequestsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /commands/v0/commands/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: ListCommandRequestsAnswerContent | None = None
-
-
-class ListCommandRequestsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListCommandRequestsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /commands/v0/commands/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1110,15 +890,7 @@ class ListCommandRequestsAnswerContent(msgspec.Struct, kw_only=True, omit_defaul
 
 
 class ListDepSyncRequestAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /onboarding/v0/depsyncs/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: ListDepSyncRequestAnswerContent | None = None
-
-
-class ListDepSyncRequestAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListDepSyncRequestAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /onboarding/v0/depsyncs/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1127,24 +899,16 @@ class ListDepSyncRequestAnswerContent(msgspec.Struct, kw_only=True, omit_default
 
 
 class ListDepTokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /tenant/v0/deptokens/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: ListDepTokensAnswerContent | None = None
-
-
-class ListDepTokensAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListDepTokensAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /tenant/v0/deptokens/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
-    prev: str | None = None
+    previous: str | None = None
     results: list[DEPTokenGET] | None = None
 
 
 class ListProductsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}/install/``."""
+    """The 200 answer of ``GET /v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}/install/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -1302,14 +1066,6 @@ class PatchGoogleProduct(msgspec.Struct, kw_only=True, omit_defaults=True):
     google_enterprise: int | None = None
 
 
-class PostTenantV0VpptokensAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /tenant/v0/vpptokens/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: VPPToken | None = None
-
-
 class PutV0OperationsByOperationIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The 200 answer of ``PUT /v0/operations/{operationId}/``."""
 
@@ -1452,20 +1208,6 @@ class UpdateAppInfoBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     unapproved: bool | None = None
 
 
-class UpdateCommandStatusAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /commands/v0/status/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandStatus | None = None
-
-
-class UpdateDeviceOperationAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v0/operations/{operationsId}/devices/{deviceId}/``."""
-
-    content: DeviceOperationWithStats | None = None
-
-
 class UpdateDeviceOperationBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The body of ``PUT /v0/operations/{operationsId}/devices/{deviceId}/``."""
 
@@ -1473,14 +1215,6 @@ class UpdateDeviceOperationBody(msgspec.Struct, kw_only=True, omit_defaults=True
     operation_type: str | None = None
     service_id: str | None = None
     reason: str | None = None
-
-
-class UploadApNsCertAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /tenant/v0/apnscertificates/{id}/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: APNSCertInfo | None = None
 
 
 class UploadRemoteFileAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -1708,7 +1442,7 @@ GET_EMM_INSTANCES: _ops.Operation[GetEmmInstancesAnswer] = _ops.Operation(
     "get_emm_instances",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm",
-    "",
+    "List Google enterprises",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetEmmInstancesAnswer,
     status=200,
@@ -1724,7 +1458,7 @@ GET_EMM_INSTANCE: _ops.Operation[GoogleEnterprise] = _ops.Operation(
     "get_emm_instance",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}",
-    "",
+    "Get Google enterprise information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1741,7 +1475,7 @@ GET_WEBTOKENS: _ops.Operation[GetWebtokensAnswer] = _ops.Operation(
     "get_webtokens",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/",
-    "",
+    "List webtokens",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1760,7 +1494,7 @@ CREATE_WEBTOKEN: _ops.Operation[GoogleWebToken] = _ops.Operation(
     "create_webtoken",
     "POST",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/",
-    "",
+    "Creates a webtoken instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1778,7 +1512,7 @@ GET_WEBTOKEN_INSTANCE: _ops.Operation[GoogleWebToken] = _ops.Operation(
     "get_webtoken_instance",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/{webtoken_id}",
-    "",
+    "Get webtoken instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1797,7 +1531,7 @@ UPDATE_WEBTOKEN_INSTANCE: _ops.Operation[GoogleWebToken] = _ops.Operation(
     "update_webtoken_instance",
     "PUT",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/{webtoken_id}",
-    "",
+    "Updates webtoken instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1817,7 +1551,7 @@ PATCH_WEBTOKEN_INSTANCE: _ops.Operation[GoogleWebToken] = _ops.Operation(
     "patch_webtoken_instance",
     "PATCH",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/{webtoken_id}",
-    "",
+    "Patches webtoken instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1837,7 +1571,7 @@ DELETE_WEBTOKEN_INSTANCE: _ops.Operation[None] = _ops.Operation(
     "delete_webtoken_instance",
     "DELETE",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/webtoken/{webtoken_id}",
-    "",
+    "Deletes a webtoken instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1858,7 +1592,7 @@ GET_GOOGLE_APPS: _ops.Operation[GetGoogleAppsAnswer] = _ops.Operation(
     "get_google_apps",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/",
-    "",
+    "List Google Play applications",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1882,7 +1616,7 @@ ADD_GOOGLE_APP: _ops.Operation[GoogleProduct] = _ops.Operation(
     "add_google_app",
     "POST",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/",
-    "",
+    "Post a Google play application",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1902,7 +1636,7 @@ GET_APP_INFO: _ops.Operation[GoogleProduct] = _ops.Operation(
     "get_app_info",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}",
-    "",
+    "Get application information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1920,7 +1654,7 @@ UPDATE_APP_INFO: _ops.Operation[GoogleProduct] = _ops.Operation(
     "update_app_info",
     "PUT",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}",
-    "",
+    "Update application instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1940,7 +1674,7 @@ PATCH_APP_INFO: _ops.Operation[PatchGoogleProduct] = _ops.Operation(
     "patch_app_info",
     "PATCH",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}",
-    "",
+    "Patch application instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1960,7 +1694,7 @@ DELETE_APP_INSTANCE: _ops.Operation[None] = _ops.Operation(
     "delete_app_instance",
     "DELETE",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}",
-    "",
+    "Delete application instance",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -1981,7 +1715,7 @@ LIST_PRODUCTS: _ops.Operation[ListProductsAnswer] = _ops.Operation(
     "list_products",
     "GET",
     "/v0/enterprise/{enterprise_id}/emm/{emm_id}/product/{product_id}/install/",
-    "",
+    "List product installations",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("emm_id", "path", int),
@@ -2008,7 +1742,7 @@ LIST_COMMAND_REQUEST: _ops.Operation[ListCommandRequestAnswer] = _ops.Operation(
     "list_command_request",
     "GET",
     "/v0/enterprise/{enterprise_id}/command/",
-    "",
+    "List command requests",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("command_type", "query", str, required=False),
@@ -2031,7 +1765,7 @@ CREATE_COMMAND: _ops.Operation[V0CommandRequest] = _ops.Operation(
     "create_command",
     "POST",
     "/v0/enterprise/{enterprise_id}/command/",
-    "",
+    "Create a command request",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", V0CommandRequest),
@@ -2050,7 +1784,7 @@ GET_COMMAND_REQUEST_STATUS: _ops.Operation[GetCommandRequestStatusAnswer] = _ops
     "get_command_request_status",
     "GET",
     "/v0/enterprise/{enterprise_id}/command/{request_id}/status/",
-    "",
+    "get status list for command request",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("request_id", "path", str),
@@ -2071,7 +1805,7 @@ GET_ALL_CONTENT: _ops.Operation[GetAllContentAnswer] = _ops.Operation(
     "get_all_content",
     "GET",
     "/v0/enterprise/{enterprise_id}/content/",
-    "",
+    "List content",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("search", "query", str, required=False),
@@ -2091,7 +1825,7 @@ GET_CONTENT: _ops.Operation[Content] = _ops.Operation(
     "get_content",
     "GET",
     "/v0/enterprise/{enterprise_id}/content/{content_id}/",
-    "",
+    "Get content information",
     params=(
         _ops.Param("content_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -2109,7 +1843,7 @@ DELETE_CONTENT: _ops.Operation[None] = _ops.Operation(
     "delete_content",
     "DELETE",
     "/v0/enterprise/{enterprise_id}/content/{content_id}/",
-    "",
+    "Delete Content",
     params=(
         _ops.Param("content_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -2128,7 +1862,7 @@ PATCH_CONTENT: _ops.Operation[Content] = _ops.Operation(
     "patch_content",
     "PATCH",
     "/v0/enterprise/{enterprise_id}/content/{content_id}/",
-    "",
+    "Patch a content instance",
     params=(
         _ops.Param("content_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -2150,7 +1884,7 @@ POST_CONTENT: _ops.Operation[Content] = _ops.Operation(
     "post_content",
     "POST",
     "/v0/enterprise/{enterprise_id}/content/upload/",
-    "",
+    "Upload new content",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("key", "file", bytes),
@@ -2170,7 +1904,7 @@ UPLOAD_REMOTE_FILE: _ops.Operation[UploadRemoteFileAnswer] = _ops.Operation(
     "upload_remote_file",
     "POST",
     "/v0/enterprise/{enterprise_id}/content/remote-file/",
-    "",
+    "Upload file to Remote File Manager",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("file", "file", bytes),
@@ -2192,7 +1926,7 @@ GENERATE_DOWNLOAD_URL: _ops.Operation[GenerateDownloadUrlAnswer] = _ops.Operatio
     "generate_download_url",
     "POST",
     "/v0/enterprise/{enterprise_id}/content/remote-file/generate_download_url/",
-    "",
+    "Generate download URL for existing file",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", GenerateDownloadUrlBody),
@@ -2211,7 +1945,7 @@ RENEW_TOKEN: _ops.Operation[TokenRenewV0] = _ops.Operation(
     "renew_token",
     "POST",
     "/v0/enterprise/{enterprise_id}/developerapp/{developerapp_id}/renew-token/",
-    "",
+    "Renew Token",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("developerapp_id", "path", str),
@@ -2231,7 +1965,7 @@ GET_DEVICE_COMMAND_HISTORY: _ops.Operation[GetDeviceCommandHistoryAnswer] = _ops
     "get_device_command_history",
     "GET",
     "/v0/enterprise/{enterprise_id}/device/{device_id}/command-history/",
-    "",
+    "get command history for device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -2251,7 +1985,7 @@ GET_ALL_GEOFENCES: _ops.Operation[GetAllGeofencesAnswer] = _ops.Operation(
     "get_all_geofences",
     "GET",
     "/v0/enterprise/{enterprise_id}/geofence/",
-    "",
+    "List Geofences in Enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("search", "query", str, required=False),
@@ -2272,7 +2006,7 @@ GET_GEOFENCE: _ops.Operation[Geofence] = _ops.Operation(
     "get_geofence",
     "GET",
     "/v0/enterprise/{enterprise_id}/geofence/{geofence_id}/",
-    "",
+    "Get geofence information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("geofence_id", "path", str),
@@ -2290,7 +2024,7 @@ UPDATE_GEOFENCE: _ops.Operation[Geofence] = _ops.Operation(
     "update_geofence",
     "PUT",
     "/v0/enterprise/{enterprise_id}/geofence/{geofence_id}/",
-    "",
+    "Update geofence information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("geofence_id", "path", str),
@@ -2310,7 +2044,7 @@ DELETE_GEOFENCE: _ops.Operation[None] = _ops.Operation(
     "delete_geofence",
     "DELETE",
     "/v0/enterprise/{enterprise_id}/geofence/{geofence_id}/",
-    "",
+    "Delete a geofence",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("geofence_id", "path", str),
@@ -2329,7 +2063,7 @@ PARTIAL_UPDATE_GEOFENCE: _ops.Operation[Geofence] = _ops.Operation(
     "partial_update_geofence",
     "PATCH",
     "/v0/enterprise/{enterprise_id}/geofence/{geofence_id}/",
-    "",
+    "Partially updates geofence information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("geofence_id", "path", str),
@@ -2349,7 +2083,7 @@ CREATE_GEOFENCE: _ops.Operation[Geofence] = _ops.Operation(
     "create_geofence",
     "POST",
     "/v0/enterprise/{enterprise_id}/create-apply-geo-fence/",
-    "",
+    "Create a geofence",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", GeofenceCreate),
@@ -2367,7 +2101,7 @@ GET_GEOFENCE_LIST: _ops.Operation[GetGeofenceListAnswer] = _ops.Operation(
     "get_geofence_list",
     "GET",
     "/v0/enterprise/{enterprise_id}/create-apply-geo-fence/",
-    "",
+    "List Geofences in Enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("search", "query", str, required=False),
@@ -2388,7 +2122,7 @@ GET_THE_GEOFENCE: _ops.Operation[Geofence] = _ops.Operation(
     "get_the_geofence",
     "GET",
     "/v0/enterprise/{enterprise_id}/create-apply-geofence/{geofence_id}/",
-    "",
+    "Get geofence information",
     params=(
         _ops.Param("geofence_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -2406,7 +2140,7 @@ DELETE_THE_GEOFENCE: _ops.Operation[None] = _ops.Operation(
     "delete_the_geofence",
     "DELETE",
     "/v0/enterprise/{enterprise_id}/create-apply-geofence/{geofence_id}/",
-    "",
+    "Delete a geofence",
     params=(
         _ops.Param("geofence_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -2421,30 +2155,32 @@ DELETE_THE_GEOFENCE: _ops.Operation[None] = _ops.Operation(
     ),
 )
 
-GET_DEVICE_REQUEST: _ops.Operation[GetDeviceRequestAnswer] = _ops.Operation(
-    "get_device_request",
-    "GET",
-    "/device/v0/devices/{id}/",
-    "",
-    params=(_ops.Param("id", "path", str),),
-    returns=GetDeviceRequestAnswer,
-    status=200,
-    envelope="content",
-    errors=(
-        (400, Error400BadData),
-        (401, Error401Unauthorized),
-        (404, Error404NotFound),
-        (500, Error500InternalServerError),
-    ),
+GET_DEVICE_REQUEST: _ops.Operation[AppleDevice | AndroidDevice | LinuxDevice | WindowsDevice] = (
+    _ops.Operation(
+        "get_device_request",
+        "GET",
+        "/device/v0/devices/{id}/",
+        "Get details of a Device",
+        params=(_ops.Param("id", "path", str),),
+        returns=_ops.one_of(AppleDevice, AndroidDevice, LinuxDevice, WindowsDevice),
+        status=200,
+        envelope="content",
+        errors=(
+            (400, Error400BadData),
+            (401, Error401Unauthorized),
+            (404, Error404NotFound),
+            (500, Error500InternalServerError),
+        ),
+    )
 )
 
-DELETE_DEVICE_REQUEST: _ops.Operation[DeleteDeviceRequestAnswer] = _ops.Operation(
+DELETE_DEVICE_REQUEST: _ops.Operation[AppleDevice | LinuxDevice | WindowsDevice] = _ops.Operation(
     "delete_device_request",
     "DELETE",
     "/device/v0/devices/{id}/",
-    "",
+    "Delete a non-Android device. Supported by iOS, Linux, and Windows devices only.",
     params=(_ops.Param("id", "path", str),),
-    returns=DeleteDeviceRequestAnswer,
+    returns=_ops.one_of(AppleDevice, LinuxDevice, WindowsDevice),
     status=200,
     envelope="content",
     errors=(
@@ -2459,7 +2195,7 @@ GET_DEVICE_STATE_REQUEST: _ops.Operation[DeviceSettings] = _ops.Operation(
     "get_device_state_request",
     "GET",
     "/device/v0/devices/{id}/devicestate",
-    "",
+    "Get details of Current Device State",
     params=(_ops.Param("id", "path", str),),
     returns=DeviceSettings,
     status=200,
@@ -2471,13 +2207,13 @@ GET_DEVICE_STATE_REQUEST: _ops.Operation[DeviceSettings] = _ops.Operation(
     ),
 )
 
-GET_DEVICE_HEARTBEAT: _ops.Operation[GetDeviceHeartbeatAnswer] = _ops.Operation(
+GET_DEVICE_HEARTBEAT: _ops.Operation[EsperDeviceHeartbeat] = _ops.Operation(
     "get_device_heartbeat",
     "GET",
     "/device/v0/heartbeat/{id}/",
-    "",
+    "Get heartbeat of a device which contains last seen information",
     params=(_ops.Param("id", "path", str),),
-    returns=GetDeviceHeartbeatAnswer,
+    returns=EsperDeviceHeartbeat,
     status=200,
     envelope="content",
     errors=(
@@ -2491,7 +2227,7 @@ GET_OPERATIONS_LIST: _ops.Operation[GetOperationsListAnswer] = _ops.Operation(
     "get_operations_list",
     "GET",
     "/v0/operations/",
-    "",
+    "Get all Operations in the Tenant",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -2506,24 +2242,24 @@ GET_OPERATIONS_LIST: _ops.Operation[GetOperationsListAnswer] = _ops.Operation(
     paging="offset",
 )
 
-CREATE_OPERATION: _ops.Operation[CreateOperationAnswer] = _ops.Operation(
+CREATE_OPERATION: _ops.Operation[OperationWithStats] = _ops.Operation(
     "create_operation",
     "POST",
     "/v0/operations/",
-    "",
+    "Create a new Operation",
     params=(_ops.Param("body", "body", OperationsPOST),),
-    returns=CreateOperationAnswer,
+    returns=OperationWithStats,
     status=201,
     envelope="content",
 )
 
-GET_OPERATION: _ops.Operation[GetOperationAnswer] = _ops.Operation(
+GET_OPERATION: _ops.Operation[OperationWithStats] = _ops.Operation(
     "get_operation",
     "GET",
     "/v0/operations/{operationId}/",
-    "",
+    "Get specific Operation details (Operation Status)",
     params=(_ops.Param("operation_id", "path", str, wire="operationId"),),
-    returns=GetOperationAnswer,
+    returns=OperationWithStats,
     status=200,
     envelope="content",
 )
@@ -2533,7 +2269,7 @@ PUT_V0_OPERATIONS_BY_OPERATION_ID: _ops.Operation[PutV0OperationsByOperationIdAn
         "put_v0_operations_by_operation_id",
         "PUT",
         "/v0/operations/{operationId}/",
-        "",
+        "Update the operation (Support status update as of now)",
         params=(
             _ops.Param("operation_id", "path", str, wire="operationId"),
             _ops.Param("body", "body", PutV0OperationsByOperationIdBody),
@@ -2547,7 +2283,7 @@ GET_DEVICE_OPERATIONS: _ops.Operation[GetDeviceOperationsAnswer] = _ops.Operatio
     "get_device_operations",
     "GET",
     "/v0/operations/{operationsId}/devices/",
-    "",
+    "Get all DeviceOperations for a specific Operation",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -2565,38 +2301,38 @@ GET_V0_DEVICES_OPERATIONS: _ops.Operation[GetV0DevicesOperationsAnswer] = _ops.O
     "get_v0_devices_operations",
     "GET",
     "/v0/devices/{deviceId}/operations/",
-    "",
+    "Get a Operations for a device",
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=GetV0DevicesOperationsAnswer,
     status=200,
     paging="offset",
 )
 
-GET_DEVICE_OPERATION: _ops.Operation[GetDeviceOperationAnswer] = _ops.Operation(
+GET_DEVICE_OPERATION: _ops.Operation[DeviceOperationWithStats] = _ops.Operation(
     "get_device_operation",
     "GET",
     "/v0/operations/{operationsId}/devices/{deviceId}/",
-    "",
+    "Get a specific DeviceOperations for a specific Operation (Device Operation Status)",
     params=(
         _ops.Param("operations_id", "path", str, wire="operationsId"),
         _ops.Param("device_id", "path", str, wire="deviceId"),
     ),
-    returns=GetDeviceOperationAnswer,
+    returns=DeviceOperationWithStats,
     status=200,
     envelope="content",
 )
 
-UPDATE_DEVICE_OPERATION: _ops.Operation[UpdateDeviceOperationAnswer] = _ops.Operation(
+UPDATE_DEVICE_OPERATION: _ops.Operation[DeviceOperationWithStats] = _ops.Operation(
     "update_device_operation",
     "PUT",
     "/v0/operations/{operationsId}/devices/{deviceId}/",
-    "",
+    "Update a specific DeviceOperation for a specific Operation",
     params=(
         _ops.Param("operations_id", "path", str, wire="operationsId"),
         _ops.Param("device_id", "path", str, wire="deviceId"),
         _ops.Param("body", "body", UpdateDeviceOperationBody),
     ),
-    returns=UpdateDeviceOperationAnswer,
+    returns=DeviceOperationWithStats,
     status=200,
     envelope="content",
     errors=(
@@ -2611,7 +2347,7 @@ GET_APPS_V0_VPP: _ops.Operation[GetAppsV0VppAnswer] = _ops.Operation(
     "get_apps_v0_vpp",
     "GET",
     "/apps/v0/vpp",
-    "",
+    "Get VPP License List",
     params=(),
     returns=GetAppsV0VppAnswer,
     status=200,
@@ -2623,13 +2359,13 @@ GET_APPS_V0_VPP: _ops.Operation[GetAppsV0VppAnswer] = _ops.Operation(
     ),
 )
 
-GET_APPS_V0_VPP_BY_APP_ID: _ops.Operation[GetAppsV0VppByAppIdAnswer] = _ops.Operation(
+GET_APPS_V0_VPP_BY_APP_ID: _ops.Operation[VPPLicense] = _ops.Operation(
     "get_apps_v0_vpp_by_app_id",
     "GET",
     "/apps/v0/vpp/{appId}",
-    "",
+    "Get VPP License Info about an App",
     params=(_ops.Param("app_id", "path", int, wire="appId"),),
-    returns=GetAppsV0VppByAppIdAnswer,
+    returns=VPPLicense,
     status=200,
     envelope="content",
     errors=(
@@ -2642,7 +2378,7 @@ LIST_COMMAND_REQUESTS: _ops.Operation[ListCommandRequestsAnswer] = _ops.Operatio
     "list_command_requests",
     "GET",
     "/commands/v0/commands/",
-    "",
+    "List command requests",
     params=(
         _ops.Param("devices", "query", str, required=False),
         _ops.Param("groups", "query", str, required=False),
@@ -2662,13 +2398,13 @@ LIST_COMMAND_REQUESTS: _ops.Operation[ListCommandRequestsAnswer] = _ops.Operatio
     ),
 )
 
-CREATE_COMMAND_REQUEST: _ops.Operation[CreateCommandRequestAnswer] = _ops.Operation(
+CREATE_COMMAND_REQUEST: _ops.Operation[CommandRequest] = _ops.Operation(
     "create_command_request",
     "POST",
     "/commands/v0/commands/",
-    "",
+    "Create a command request",
     params=(_ops.Param("body", "body", CommandRequestPOST),),
-    returns=CreateCommandRequestAnswer,
+    returns=CommandRequest,
     status=201,
     envelope="content",
     errors=(
@@ -2678,13 +2414,13 @@ CREATE_COMMAND_REQUEST: _ops.Operation[CreateCommandRequestAnswer] = _ops.Operat
     ),
 )
 
-GET_COMMAND_REQUEST: _ops.Operation[GetCommandRequestAnswer] = _ops.Operation(
+GET_COMMAND_REQUEST: _ops.Operation[CommandRequest] = _ops.Operation(
     "get_command_request",
     "GET",
     "/commands/v0/commands/{id}/",
-    "",
+    "Get a command request",
     params=(_ops.Param("id", "path", str),),
-    returns=GetCommandRequestAnswer,
+    returns=CommandRequest,
     status=200,
     envelope="content",
     errors=(
@@ -2694,13 +2430,13 @@ GET_COMMAND_REQUEST: _ops.Operation[GetCommandRequestAnswer] = _ops.Operation(
     ),
 )
 
-GET_COMMAND_REQUEST_STATS: _ops.Operation[GetCommandRequestStatsAnswer] = _ops.Operation(
+GET_COMMAND_REQUEST_STATS: _ops.Operation[CommandRequestStats] = _ops.Operation(
     "get_command_request_stats",
     "GET",
     "/commands/v0/commands/{id}/stats/",
-    "",
+    "Get stats of a command request",
     params=(_ops.Param("id", "path", str),),
-    returns=GetCommandRequestStatsAnswer,
+    returns=CommandRequestStats,
     status=200,
     envelope="content",
     errors=(
@@ -2714,7 +2450,7 @@ GET_COMMAND_REQUEST_STATUSES: _ops.Operation[GetCommandRequestStatusesAnswer] = 
     "get_command_request_statuses",
     "GET",
     "/commands/v0/status/",
-    "",
+    "Get status list for command request",
     params=(
         _ops.Param("request", "query", str, required=False),
         _ops.Param("device", "query", str, required=False),
@@ -2733,13 +2469,13 @@ GET_COMMAND_REQUEST_STATUSES: _ops.Operation[GetCommandRequestStatusesAnswer] = 
     ),
 )
 
-GET_COMMAND_STATUS: _ops.Operation[GetCommandStatusAnswer] = _ops.Operation(
+GET_COMMAND_STATUS: _ops.Operation[CommandStatus] = _ops.Operation(
     "get_command_status",
     "GET",
     "/commands/v0/status/{id}/",
-    "",
+    "Get a command status",
     params=(_ops.Param("id", "path", str),),
-    returns=GetCommandStatusAnswer,
+    returns=CommandStatus,
     status=200,
     envelope="content",
     errors=(
@@ -2749,16 +2485,16 @@ GET_COMMAND_STATUS: _ops.Operation[GetCommandStatusAnswer] = _ops.Operation(
     ),
 )
 
-UPDATE_COMMAND_STATUS: _ops.Operation[UpdateCommandStatusAnswer] = _ops.Operation(
+UPDATE_COMMAND_STATUS: _ops.Operation[CommandStatus] = _ops.Operation(
     "update_command_status",
     "PUT",
     "/commands/v0/status/{id}/",
-    "",
+    "Update command status",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("body", "body", CommandStatusPUT),
     ),
-    returns=UpdateCommandStatusAnswer,
+    returns=CommandStatus,
     status=200,
     envelope="content",
     errors=(
@@ -2772,7 +2508,7 @@ LIST_DEP_SYNC_REQUEST: _ops.Operation[ListDepSyncRequestAnswer] = _ops.Operation
     "list_dep_sync_request",
     "GET",
     "/onboarding/v0/depsyncs/",
-    "",
+    "List all DEP sync requests for the tenant",
     params=(),
     returns=ListDepSyncRequestAnswer,
     status=200,
@@ -2784,13 +2520,13 @@ LIST_DEP_SYNC_REQUEST: _ops.Operation[ListDepSyncRequestAnswer] = _ops.Operation
     ),
 )
 
-CREATE_DEP_SYNC_REQUEST: _ops.Operation[CreateDepSyncRequestAnswer] = _ops.Operation(
+CREATE_DEP_SYNC_REQUEST: _ops.Operation[DEPSyncRequest] = _ops.Operation(
     "create_dep_sync_request",
     "POST",
     "/onboarding/v0/depsyncs/",
-    "",
+    "Create a DEP sync request",
     params=(_ops.Param("body", "body", dict[str, Any]),),
-    returns=CreateDepSyncRequestAnswer,
+    returns=DEPSyncRequest,
     status=200,
     envelope="content",
     errors=(
@@ -2800,13 +2536,13 @@ CREATE_DEP_SYNC_REQUEST: _ops.Operation[CreateDepSyncRequestAnswer] = _ops.Opera
     ),
 )
 
-GET_DEP_SYNC_REQUEST: _ops.Operation[GetDepSyncRequestAnswer] = _ops.Operation(
+GET_DEP_SYNC_REQUEST: _ops.Operation[DEPSyncRequestForGetResponse] = _ops.Operation(
     "get_dep_sync_request",
     "GET",
     "/onboarding/v0/depsyncs/{id}/",
-    "",
+    "Get a DEP sync request",
     params=(_ops.Param("id", "path", str),),
-    returns=GetDepSyncRequestAnswer,
+    returns=DEPSyncRequestForGetResponse,
     status=200,
     envelope="content",
     errors=(
@@ -2820,7 +2556,7 @@ LIST_AP_NS_CERTS: _ops.Operation[ListApNsCertsAnswer] = _ops.Operation(
     "list_ap_ns_certs",
     "GET",
     "/tenant/v0/apnscertificates/",
-    "",
+    "Get all APNs certificate meta data for the Tenant",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -2841,7 +2577,7 @@ GET_AP_NS_CSR: _ops.Operation[str] = _ops.Operation(
     "get_ap_ns_csr",
     "POST",
     "/tenant/v0/apnscertificates/",
-    "",
+    "Get the CSR file to upload to the apple identity console",
     params=(_ops.Param("body", "body", dict[str, Any]),),
     returns=str,
     status=200,
@@ -2853,13 +2589,13 @@ GET_AP_NS_CSR: _ops.Operation[str] = _ops.Operation(
     ),
 )
 
-GET_AP_NS_CERT: _ops.Operation[GetApNsCertAnswer] = _ops.Operation(
+GET_AP_NS_CERT: _ops.Operation[APNSCertInfo] = _ops.Operation(
     "get_ap_ns_cert",
     "GET",
     "/tenant/v0/apnscertificates/{id}/",
-    "",
+    "Get APNs certificate meta information",
     params=(_ops.Param("id", "path", str),),
-    returns=GetApNsCertAnswer,
+    returns=APNSCertInfo,
     status=200,
     envelope="content",
     errors=(
@@ -2870,17 +2606,17 @@ GET_AP_NS_CERT: _ops.Operation[GetApNsCertAnswer] = _ops.Operation(
     ),
 )
 
-UPLOAD_AP_NS_CERT: _ops.Operation[UploadApNsCertAnswer] = _ops.Operation(
+UPLOAD_AP_NS_CERT: _ops.Operation[APNSCertInfo] = _ops.Operation(
     "upload_ap_ns_cert",
     "PUT",
     "/tenant/v0/apnscertificates/{id}/",
-    "",
+    "Upload APNs certificate",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("file", "file", bytes),
         _ops.Param("apple_id", "form", str),
     ),
-    returns=UploadApNsCertAnswer,
+    returns=APNSCertInfo,
     status=200,
     envelope="content",
     errors=(
@@ -2891,13 +2627,13 @@ UPLOAD_AP_NS_CERT: _ops.Operation[UploadApNsCertAnswer] = _ops.Operation(
     ),
 )
 
-DELETE_AP_NS_CERT: _ops.Operation[DeleteApNsCertAnswer] = _ops.Operation(
+DELETE_AP_NS_CERT: _ops.Operation[dict[str, Any]] = _ops.Operation(
     "delete_ap_ns_cert",
     "DELETE",
     "/tenant/v0/apnscertificates/{id}/",
-    "",
+    "Delete a APNs certificate",
     params=(_ops.Param("id", "path", str),),
-    returns=DeleteApNsCertAnswer,
+    returns=dict[str, Any],
     status=200,
     envelope="content",
     errors=(
@@ -2912,7 +2648,7 @@ GET_TENANT_V0_VPPTOKENS: _ops.Operation[GetTenantV0VpptokensAnswer] = _ops.Opera
     "get_tenant_v0_vpptokens",
     "GET",
     "/tenant/v0/vpptokens/",
-    "",
+    "Get all VPP tokens for the tenant",
     params=(),
     returns=GetTenantV0VpptokensAnswer,
     status=200,
@@ -2924,13 +2660,13 @@ GET_TENANT_V0_VPPTOKENS: _ops.Operation[GetTenantV0VpptokensAnswer] = _ops.Opera
     ),
 )
 
-POST_TENANT_V0_VPPTOKENS: _ops.Operation[PostTenantV0VpptokensAnswer] = _ops.Operation(
+POST_TENANT_V0_VPPTOKENS: _ops.Operation[VPPToken] = _ops.Operation(
     "post_tenant_v0_vpptokens",
     "POST",
     "/tenant/v0/vpptokens/",
-    "",
+    "Store a VPP token",
     params=(_ops.Param("filename", "file", bytes, required=False),),
-    returns=PostTenantV0VpptokensAnswer,
+    returns=VPPToken,
     status=201,
     envelope="content",
     errors=(
@@ -2940,29 +2676,27 @@ POST_TENANT_V0_VPPTOKENS: _ops.Operation[PostTenantV0VpptokensAnswer] = _ops.Ope
     ),
 )
 
-DELETE_TENANT_V0_VPPTOKENS_BY_ID: _ops.Operation[DeleteTenantV0VpptokensByIdAnswer] = (
-    _ops.Operation(
-        "delete_tenant_v0_vpptokens_by_id",
-        "DELETE",
-        "/tenant/v0/vpptokens/{id}",
-        "",
-        params=(_ops.Param("id", "path", int),),
-        returns=DeleteTenantV0VpptokensByIdAnswer,
-        status=204,
-        envelope="content",
-        errors=(
-            (401, Error401Unauthorized),
-            (404, Error404NotFound),
-            (500, Error500InternalServerError),
-        ),
-    )
+DELETE_TENANT_V0_VPPTOKENS_BY_ID: _ops.Operation[dict[str, Any]] = _ops.Operation(
+    "delete_tenant_v0_vpptokens_by_id",
+    "DELETE",
+    "/tenant/v0/vpptokens/{id}",
+    "Delete VPP Token",
+    params=(_ops.Param("id", "path", int),),
+    returns=dict[str, Any],
+    status=204,
+    envelope="content",
+    errors=(
+        (401, Error401Unauthorized),
+        (404, Error404NotFound),
+        (500, Error500InternalServerError),
+    ),
 )
 
 DEP_TOKEN: _ops.Operation[str] = _ops.Operation(
     "dep_token",
     "POST",
     "/tenant/v0/deptokens/",
-    "",
+    "Generate the public key file",
     params=(_ops.Param("body", "body", dict[str, Any], required=False),),
     returns=str,
     status=200,
@@ -2978,7 +2712,7 @@ LIST_DEP_TOKENS: _ops.Operation[ListDepTokensAnswer] = _ops.Operation(
     "list_dep_tokens",
     "GET",
     "/tenant/v0/deptokens/",
-    "",
+    "Get all DEP tokens",
     params=(_ops.Param("state", "query", str, required=False),),
     returns=ListDepTokensAnswer,
     status=200,
@@ -2994,7 +2728,7 @@ DEP_TOKEN_BASED_ON_ID: _ops.Operation[DepTokenBasedOnIdAnswer] = _ops.Operation(
     "dep_token_based_on_id",
     "GET",
     "/tenant/v0/deptokens/{id}/",
-    "",
+    "Get dep token by id",
     params=(_ops.Param("id", "path", str),),
     returns=DepTokenBasedOnIdAnswer,
     status=200,
@@ -3010,7 +2744,7 @@ DEP_TOKEN_UPLOAD: _ops.Operation[DepTokenUploadAnswer] = _ops.Operation(
     "dep_token_upload",
     "PUT",
     "/tenant/v0/deptokens/{id}/",
-    "",
+    "Upload dep token to a tenant",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("file", "file", bytes),
@@ -3027,13 +2761,13 @@ DEP_TOKEN_UPLOAD: _ops.Operation[DepTokenUploadAnswer] = _ops.Operation(
     ),
 )
 
-GET_REPORT_TYPES: _ops.Operation[GetReportTypesResponse] = _ops.Operation(
+GET_REPORT_TYPES: _ops.Operation[GetReportTypesAnswer] = _ops.Operation(
     "get_report_types",
     "GET",
     "/report/v0/report-types",
-    "",
+    "Get report types",
     params=(),
-    returns=GetReportTypesResponse,
+    returns=GetReportTypesAnswer,
     status=200,
     envelope="content",
     errors=(
@@ -3042,13 +2776,13 @@ GET_REPORT_TYPES: _ops.Operation[GetReportTypesResponse] = _ops.Operation(
     ),
 )
 
-CREATE_REPORT_STATUS: _ops.Operation[CreateReportResponse] = _ops.Operation(
+CREATE_REPORT_STATUS: _ops.Operation[CreateReportStatusAnswer] = _ops.Operation(
     "create_report_status",
     "POST",
     "/report/v0/reports",
-    "",
+    "Create Report",
     params=(_ops.Param("body", "body", Report),),
-    returns=CreateReportResponse,
+    returns=CreateReportStatusAnswer,
     status=200,
     envelope="content",
     errors=(
@@ -3062,7 +2796,7 @@ GET_REPORT_STATUS: _ops.Operation[GetReportStatusAnswer] = _ops.Operation(
     "get_report_status",
     "GET",
     "/report/v0/reports/{report_id}",
-    "",
+    "Get report status",
     params=(_ops.Param("report_id", "path", str),),
     returns=GetReportStatusAnswer,
     status=200,
@@ -3078,7 +2812,7 @@ GET_DEP_PROFILE_LIST: _ops.Operation[GetDepProfileListAnswer] = _ops.Operation(
     "get_dep_profile_list",
     "GET",
     "/tenant/v0/depprofiles/",
-    "",
+    "Get all DEP profiles for the tenant",
     params=(),
     returns=GetDepProfileListAnswer,
     status=200,
@@ -3090,13 +2824,13 @@ GET_DEP_PROFILE_LIST: _ops.Operation[GetDepProfileListAnswer] = _ops.Operation(
     ),
 )
 
-CREATE_DEP_PROFILE: _ops.Operation[CreateDepProfileAnswer] = _ops.Operation(
+CREATE_DEP_PROFILE: _ops.Operation[TenantDEPProfile] = _ops.Operation(
     "create_dep_profile",
     "POST",
     "/tenant/v0/depprofiles/",
-    "",
+    "Create a DEP profile",
     params=(_ops.Param("body", "body", TenantDEPProfileCreateRequest, required=False),),
-    returns=CreateDepProfileAnswer,
+    returns=TenantDEPProfile,
     status=200,
     envelope="content",
     errors=(

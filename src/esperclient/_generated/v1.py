@@ -450,12 +450,6 @@ class GeofenceCircleGeometryCoordinatesItem(msgspec.Struct, kw_only=True, omit_d
     longitude: float
 
 
-class GeofenceCreateGeofenceAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /geofence/v1/geofences``."""
-
-    content: GeofenceGeofenceResponse | None = None
-
-
 class GeofenceDeviceListingItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Schema ``geofence_DeviceListingItem`` of v1.yaml."""
 
@@ -521,47 +515,25 @@ class GeofenceGeofenceResponse(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GeofenceGetBlueprintUsageAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /geofence/v1/geofences/{geofence_id}/blueprints``."""
-
-    content: GeofenceGetBlueprintUsageAnswerContent | None = None
-
-
-class GeofenceGetBlueprintUsageAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceGetBlueprintUsageAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /geofence/v1/geofences/{geofence_id}/blueprints``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     next: str | None = None
     previous: str | None = None
     results: list[GeofenceBlueprintUsageItem] | None = None
-
-
-class GeofenceGetDeviceSummaryAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /geofence/v1/geofences/{geofence_id}/device-summary``."""
-
-    content: GeofenceDeviceSummaryResponse | None = None
+    count: int | None = None
 
 
 class GeofenceGetDevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /geofence/v1/geofences/{geofence_id}/devices``."""
-
-    content: GeofenceGetDevicesAnswerContent | None = None
-
-
-class GeofenceGetDevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceGetDevicesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /geofence/v1/geofences/{geofence_id}/devices``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     next: str | None = None
     previous: str | None = None
     results: list[GeofenceDeviceListingItem] | None = None
+    count: int | None = None
 
 
 class GeofenceListGeofencesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /geofence/v1/geofences``."""
-
-    content: GeofenceListGeofencesAnswerContent | None = None
-
-
-class GeofenceListGeofencesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GeofenceListGeofencesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /geofence/v1/geofences``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     next: str | None = None
     previous: str | None = None
@@ -585,16 +557,16 @@ class GeofencePolygonGeometryCoordinatesItem(msgspec.Struct, kw_only=True, omit_
 
 
 class GetAlarmHistoryAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/alarmhistory/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/alarmhistory/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
-    total: int | None = None
+    count: int | None = None
     next: str | None = None
     previous: str | None = None
     results: list[AlarmHistory] | None = None
 
 
 class GetAlarmRulesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alarmrules/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alarmrules/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -603,7 +575,7 @@ class GetAlarmRulesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetAllApplicationsV1Answer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -612,7 +584,7 @@ class GetAllApplicationsV1Answer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetAppVersionsV1Answer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/{application_id}/version/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/{application_id}/version/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -621,7 +593,7 @@ class GetAppVersionsV1Answer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetDeviceLocationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/report/location/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/report/location/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -630,7 +602,7 @@ class GetDeviceLocationsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True)
 
 
 class GetDeviceTileReportsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/report/device-tiles/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/report/device-tiles/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -639,7 +611,7 @@ class GetDeviceTileReportsAnswer(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetDirectoryRecordsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/directory_record/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/directory_record/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -648,7 +620,7 @@ class GetDirectoryRecordsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetEventFeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/device/{device_id}/report/eventfeed/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/device/{device_id}/report/eventfeed/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -657,7 +629,7 @@ class GetEventFeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetInstallDevicesV1Answer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -666,7 +638,7 @@ class GetInstallDevicesV1Answer(msgspec.Struct, kw_only=True, omit_defaults=True
 
 
 class GetMinAppInfoAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/applications-minimal/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/applications-minimal/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -682,7 +654,7 @@ class GetMinAppInfoAnswerResultsItem(msgspec.Struct, kw_only=True, omit_defaults
 
 
 class GetTileIconsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/tile-icons/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/tile-icons/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -691,7 +663,7 @@ class GetTileIconsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class GetWallpapersAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/wallpaper/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/wallpaper/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -709,7 +681,7 @@ class InstallDevices(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListAlertChannelsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alertchannels/``."""
+    """The 200 answer of ``GET /v1/enterprise/{enterprise_id}/alertchannels/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -845,7 +817,7 @@ GET_MIN_APP_INFO: _ops.Operation[GetMinAppInfoAnswer] = _ops.Operation(
     "get_min_app_info",
     "GET",
     "/v1/enterprise/{enterprise_id}/applications-minimal/",
-    "",
+    "Gets minimum information regarding application",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetMinAppInfoAnswer,
     status=200,
@@ -861,7 +833,7 @@ GET_EVENT_FEED: _ops.Operation[GetEventFeedAnswer] = _ops.Operation(
     "get_event_feed",
     "GET",
     "/v1/enterprise/{enterprise_id}/device/{device_id}/report/eventfeed/",
-    "",
+    "Lists event feed for device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_id", "path", str),
@@ -881,7 +853,7 @@ LIST_ALERT_CHANNELS: _ops.Operation[ListAlertChannelsAnswer] = _ops.Operation(
     "list_alert_channels",
     "GET",
     "/v1/enterprise/{enterprise_id}/alertchannels/",
-    "",
+    "List alert channels in enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("name", "query", str, required=False),
@@ -902,7 +874,7 @@ CREATE_ALERT_CHANNEL: _ops.Operation[AlertChannelsV1] = _ops.Operation(
     "create_alert_channel",
     "POST",
     "/v1/enterprise/{enterprise_id}/alertchannels/",
-    "",
+    "Creates alert channel",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", AlertChannelCreateReplaceV1),
@@ -921,7 +893,7 @@ GET_ALERT_CHANNEL: _ops.Operation[AlertChannelsV1] = _ops.Operation(
     "get_alert_channel",
     "GET",
     "/v1/enterprise/{enterprise_id}/alertchannels/{alert_id}",
-    "",
+    "Get alert channel",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alert_id", "path", int),
@@ -939,7 +911,7 @@ UPDATE_ALERT_CHANNEL: _ops.Operation[AlertChannelsV1] = _ops.Operation(
     "update_alert_channel",
     "PUT",
     "/v1/enterprise/{enterprise_id}/alertchannels/{alert_id}",
-    "",
+    "Update alert channel information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alert_id", "path", int),
@@ -959,7 +931,7 @@ PATCH_ALERT_CHANNEL: _ops.Operation[AlertChannelsV1] = _ops.Operation(
     "patch_alert_channel",
     "PATCH",
     "/v1/enterprise/{enterprise_id}/alertchannels/{alert_id}",
-    "",
+    "Partially updates alert channel information",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alert_id", "path", int),
@@ -978,7 +950,7 @@ DELETE_ALERT_CHANNEL: _ops.Operation[None] = _ops.Operation(
     "delete_alert_channel",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/alertchannels/{alert_id}",
-    "",
+    "Delete an alert channel",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alert_id", "path", int),
@@ -998,7 +970,7 @@ GET_ALARM_RULES: _ops.Operation[GetAlarmRulesAnswer] = _ops.Operation(
     "get_alarm_rules",
     "GET",
     "/v1/enterprise/{enterprise_id}/alarmrules/",
-    "",
+    "Get list of alarm rules",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("name", "query", str, required=False),
@@ -1023,7 +995,7 @@ ADD_ALARM_RULE: _ops.Operation[AlarmRule] = _ops.Operation(
     "add_alarm_rule",
     "POST",
     "/v1/enterprise/{enterprise_id}/alarmrules/",
-    "",
+    "Creates instance of alarm rules",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", AlarmRuleCreateReplaceV1),
@@ -1042,7 +1014,7 @@ GET_ALARM_RULE: _ops.Operation[AlarmRule] = _ops.Operation(
     "get_alarm_rule",
     "GET",
     "/v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/",
-    "",
+    "Get instance of alarm rule",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alarm_id", "path", str),
@@ -1060,7 +1032,7 @@ UPDATE_ALARM_RULE: _ops.Operation[AlarmRule] = _ops.Operation(
     "update_alarm_rule",
     "PUT",
     "/v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/",
-    "",
+    "Update alarm rules",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alarm_id", "path", str),
@@ -1080,7 +1052,7 @@ PATCH_ALARM_RULE: _ops.Operation[AlarmRule] = _ops.Operation(
     "patch_alarm_rule",
     "PATCH",
     "/v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/",
-    "",
+    "Partially updates alarm rules",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alarm_id", "path", str),
@@ -1100,7 +1072,7 @@ DELETE_ALARM_RULE: _ops.Operation[None] = _ops.Operation(
     "delete_alarm_rule",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/",
-    "",
+    "Deletes alarm rule",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alarm_id", "path", str),
@@ -1120,7 +1092,7 @@ GET_ALARM_HISTORY: _ops.Operation[GetAlarmHistoryAnswer] = _ops.Operation(
     "get_alarm_history",
     "GET",
     "/v1/enterprise/{enterprise_id}/alarmrules/{alarm_id}/alarmhistory/",
-    "",
+    "Get history of alarm rule",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("alarm_id", "path", str),
@@ -1141,7 +1113,7 @@ GET_WALLPAPERS: _ops.Operation[GetWallpapersAnswer] = _ops.Operation(
     "get_wallpapers",
     "GET",
     "/v1/enterprise/{enterprise_id}/wallpaper/",
-    "",
+    "Get list of wallpapers",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("created_on_gt", "query", str, required=False),
@@ -1165,7 +1137,7 @@ ADD_WALLPAPER: _ops.Operation[Wallpaper] = _ops.Operation(
     "add_wallpaper",
     "POST",
     "/v1/enterprise/{enterprise_id}/wallpaper/",
-    "",
+    "Create wallpaper",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("image_file", "file", bytes),
@@ -1186,7 +1158,7 @@ GET_WALLPAPER: _ops.Operation[Wallpaper] = _ops.Operation(
     "get_wallpaper",
     "GET",
     "/v1/enterprise/{enterprise_id}/wallpaper/{wallpaper_id}/",
-    "",
+    "Get instance of wallpaper",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("wallpaper_id", "path", str),
@@ -1204,7 +1176,7 @@ DELETE_WALLPAPER: _ops.Operation[None] = _ops.Operation(
     "delete_wallpaper",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/wallpaper/{wallpaper_id}/",
-    "",
+    "Deletes instance of wallpaper",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("wallpaper_id", "path", str),
@@ -1224,7 +1196,7 @@ GET_TILE_ICONS: _ops.Operation[GetTileIconsAnswer] = _ops.Operation(
     "get_tile_icons",
     "GET",
     "/v1/enterprise/{enterprise_id}/tile-icons/",
-    "",
+    "Get List of Device Tile Icons",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("created_on_gt", "query", str, required=False),
@@ -1251,7 +1223,7 @@ ADD_TILE_ICON: _ops.Operation[TileIcon] = _ops.Operation(
     "add_tile_icon",
     "POST",
     "/v1/enterprise/{enterprise_id}/tile-icons/",
-    "",
+    "Create a tile icon",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("icon_file", "file", bytes),
@@ -1275,7 +1247,7 @@ GET_TILE_ICON: _ops.Operation[TileIcon] = _ops.Operation(
     "get_tile_icon",
     "GET",
     "/v1/enterprise/{enterprise_id}/tile-icons/{tileicons_id}/",
-    "",
+    "Get instance of a tile icon",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("tileicons_id", "path", str),
@@ -1293,7 +1265,7 @@ DELETE_TILE_ICON: _ops.Operation[None] = _ops.Operation(
     "delete_tile_icon",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/tile-icons/{tileicons_id}/",
-    "",
+    "Delete a tile icon",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("tileicons_id", "path", str),
@@ -1313,7 +1285,7 @@ APPLY_TILE_ICON: _ops.Operation[ApplyTileIcon] = _ops.Operation(
     "apply_tile_icon",
     "POST",
     "/v1/enterprise/{enterprise_id}/tile-icon-apply/",
-    "",
+    "Set a tile icon for a device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", ApplyTileIcon),
@@ -1332,7 +1304,7 @@ REMOVE_TILE_ICON: _ops.Operation[RemoveTileIconAnswer] = _ops.Operation(
     "remove_tile_icon",
     "POST",
     "/v1/enterprise/{enterprise_id}/tile-icon-unapply/",
-    "",
+    "Removes tile icon for device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", RemoveTileIconBody),
@@ -1351,7 +1323,7 @@ GET_DEVICE_LOCATIONS: _ops.Operation[GetDeviceLocationsAnswer] = _ops.Operation(
     "get_device_locations",
     "GET",
     "/v1/enterprise/{enterprise_id}/report/location/",
-    "",
+    "Get list of device locations",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("limit", "query", int, required=False),
@@ -1371,7 +1343,7 @@ GET_SPECIFIC_LOCATIONS: _ops.Operation[DeviceLocations] = _ops.Operation(
     "get_specific_locations",
     "GET",
     "/v1/enterprise/{enterprise_id}/report/location/{location_id}/",
-    "",
+    "Get location of specific device",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("location_id", "path", int),
@@ -1389,7 +1361,7 @@ GET_DEVICE_TILE_REPORTS: _ops.Operation[GetDeviceTileReportsAnswer] = _ops.Opera
     "get_device_tile_reports",
     "GET",
     "/v1/enterprise/{enterprise_id}/report/device-tiles/",
-    "",
+    "Get list of device tiles reports",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("state", "query", int, required=False),
@@ -1451,7 +1423,7 @@ GET_DEVICE_TILE_REPORT: _ops.Operation[DeviceTiles] = _ops.Operation(
     "get_device_tile_report",
     "GET",
     "/v1/enterprise/{enterprise_id}/report/device-tiles/{device_tiles_id}/",
-    "",
+    "Get instance of device tiles report",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("device_tiles_id", "path", int),
@@ -1469,7 +1441,7 @@ GET_STATUS_METRICS: _ops.Operation[StatusMetrics] = _ops.Operation(
     "get_status_metrics",
     "GET",
     "/v1/enterprise/{enterprise_id}/report/status-metrics/",
-    "",
+    "Get status metrics report for enterprise",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=StatusMetrics,
     status=200,
@@ -1484,7 +1456,7 @@ GET_ENTERPRISE: _ops.Operation[EnterpriseV1] = _ops.Operation(
     "get_enterprise",
     "GET",
     "/v1/enterprise/{enterprise_id}/",
-    "",
+    "Get your company settings",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=EnterpriseV1,
     status=200,
@@ -1499,7 +1471,7 @@ PARTIAL_UPDATE_ENTERPRISE: _ops.Operation[EnterpriseV1] = _ops.Operation(
     "partial_update_enterprise",
     "PATCH",
     "/v1/enterprise/{enterprise_id}/",
-    "",
+    "Partially update company settings",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", EnterpriseUpdateV1),
@@ -1518,7 +1490,7 @@ GET_ALL_APPLICATIONS_V1: _ops.Operation[GetAllApplicationsV1Answer] = _ops.Opera
     "get_all_applications_v1",
     "GET",
     "/v1/enterprise/{enterprise_id}/application/",
-    "",
+    "List apps in enterprise",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("application_name", "query", str, required=False),
@@ -1549,7 +1521,7 @@ GET_APPLICATIONV1: _ops.Operation[ApplicationV1] = _ops.Operation(
     "get_applicationv1",
     "GET",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/",
-    "",
+    "Get application information",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1567,7 +1539,7 @@ DELETE_APPLICATION_V1: _ops.Operation[None] = _ops.Operation(
     "delete_application_v1",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/",
-    "",
+    "Delete an application",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1586,7 +1558,7 @@ GET_APP_VERSIONS_V1: _ops.Operation[GetAppVersionsV1Answer] = _ops.Operation(
     "get_app_versions_v1",
     "GET",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/version/",
-    "",
+    "List App versions",
     params=(
         _ops.Param("application_id", "path", str),
         _ops.Param("enterprise_id", "path", str),
@@ -1617,7 +1589,7 @@ GET_APP_VERSION_V1: _ops.Operation[AppVersionV1] = _ops.Operation(
     "get_app_version_v1",
     "GET",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Get app version information",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1636,7 +1608,7 @@ DELETE_APP_VERSION_V1: _ops.Operation[AppVersionDelete] = _ops.Operation(
     "delete_app_version_v1",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Delete app version",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1658,7 +1630,7 @@ PATCH_APP_VERSION_V1: _ops.Operation[AppVersionV1] = _ops.Operation(
     "patch_app_version_v1",
     "PATCH",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/",
-    "",
+    "Patch an App version instance",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1680,7 +1652,7 @@ GET_INSTALL_DEVICES_V1: _ops.Operation[GetInstallDevicesV1Answer] = _ops.Operati
     "get_install_devices_v1",
     "GET",
     "/v1/enterprise/{enterprise_id}/application/{application_id}/version/{version_id}/installdevices",
-    "",
+    "List install devices",
     params=(
         _ops.Param("version_id", "path", str),
         _ops.Param("application_id", "path", str),
@@ -1704,7 +1676,7 @@ GET_TOKEN_INFO: _ops.Operation[TokenInfoV1] = _ops.Operation(
     "get_token_info",
     "GET",
     "/v1/token-info/",
-    "",
+    "Token Information",
     params=(),
     returns=TokenInfoV1,
     status=200,
@@ -1719,7 +1691,7 @@ GET_DIRECTORY_RECORDS: _ops.Operation[GetDirectoryRecordsAnswer] = _ops.Operatio
     "get_directory_records",
     "GET",
     "/v1/enterprise/{enterprise_id}/directory_record/",
-    "",
+    "Get all Directory Records",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=GetDirectoryRecordsAnswer,
     status=200,
@@ -1731,7 +1703,7 @@ CREATE_DIRECTORY_RECORD: _ops.Operation[DirectoryRecord] = _ops.Operation(
     "create_directory_record",
     "POST",
     "/v1/enterprise/{enterprise_id}/directory_record/",
-    "",
+    "Create a new Directory Record",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("body", "body", DirectoryRecordCreate),
@@ -1748,7 +1720,7 @@ GET_DIRECTORY_RECORD: _ops.Operation[DirectoryRecord] = _ops.Operation(
     "get_directory_record",
     "GET",
     "/v1/enterprise/{enterprise_id}/directory_record/{directory_record_id}/",
-    "",
+    "Get details about a Directory Record",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("directory_record_id", "path", str),
@@ -1762,7 +1734,7 @@ UPDATE_DIRECTORY_RECORD: _ops.Operation[DirectoryRecord] = _ops.Operation(
     "update_directory_record",
     "PUT",
     "/v1/enterprise/{enterprise_id}/directory_record/{directory_record_id}/",
-    "",
+    "Update a Directory Record",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("directory_record_id", "path", str),
@@ -1780,7 +1752,7 @@ DELETE_DIRECTORY_RECORD: _ops.Operation[None] = _ops.Operation(
     "delete_directory_record",
     "DELETE",
     "/v1/enterprise/{enterprise_id}/directory_record/{directory_record_id}/",
-    "",
+    "Delete a Directory Record",
     params=(
         _ops.Param("enterprise_id", "path", str),
         _ops.Param("directory_record_id", "path", str),
@@ -1790,13 +1762,13 @@ DELETE_DIRECTORY_RECORD: _ops.Operation[None] = _ops.Operation(
     errors=((401, ErrorResponse),),
 )
 
-GEOFENCE_CREATE_GEOFENCE: _ops.Operation[GeofenceCreateGeofenceAnswer] = _ops.Operation(
+GEOFENCE_CREATE_GEOFENCE: _ops.Operation[GeofenceGeofenceResponse] = _ops.Operation(
     "geofence_create_geofence",
     "POST",
     "/geofence/v1/geofences",
-    "",
+    "Create a new geofence",
     params=(_ops.Param("body", "body", GeofenceGeofenceRequest),),
-    returns=GeofenceCreateGeofenceAnswer,
+    returns=GeofenceGeofenceResponse,
     status=201,
     envelope="content",
     errors=(
@@ -1810,7 +1782,7 @@ GEOFENCE_LIST_GEOFENCES: _ops.Operation[GeofenceListGeofencesAnswer] = _ops.Oper
     "geofence_list_geofences",
     "GET",
     "/geofence/v1/geofences",
-    "",
+    "List all geofences",
     params=(
         _ops.Param("offset", "query", int, required=False),
         _ops.Param("limit", "query", int, required=False),
@@ -1831,13 +1803,13 @@ GEOFENCE_LIST_GEOFENCES: _ops.Operation[GeofenceListGeofencesAnswer] = _ops.Oper
     ),
 )
 
-GEOFENCE_GET_DEVICE_SUMMARY: _ops.Operation[GeofenceGetDeviceSummaryAnswer] = _ops.Operation(
+GEOFENCE_GET_DEVICE_SUMMARY: _ops.Operation[GeofenceDeviceSummaryResponse] = _ops.Operation(
     "geofence_get_device_summary",
     "GET",
     "/geofence/v1/geofences/{geofence_id}/device-summary",
-    "",
+    "Get device summary for a geofence",
     params=(_ops.Param("geofence_id", "path", str),),
-    returns=GeofenceGetDeviceSummaryAnswer,
+    returns=GeofenceDeviceSummaryResponse,
     status=200,
     envelope="content",
     errors=(
@@ -1851,7 +1823,7 @@ GEOFENCE_GET_BLUEPRINT_USAGE: _ops.Operation[GeofenceGetBlueprintUsageAnswer] = 
     "geofence_get_blueprint_usage",
     "GET",
     "/geofence/v1/geofences/{geofence_id}/blueprints",
-    "",
+    "Get blueprint usage statistics for a geofence",
     params=(
         _ops.Param("geofence_id", "path", str),
         _ops.Param("offset", "query", int, required=False),
@@ -1872,7 +1844,7 @@ GEOFENCE_GET_DEVICES: _ops.Operation[GeofenceGetDevicesAnswer] = _ops.Operation(
     "geofence_get_devices",
     "GET",
     "/geofence/v1/geofences/{geofence_id}/devices",
-    "",
+    "Get devices for a geofence",
     params=(
         _ops.Param("geofence_id", "path", str),
         _ops.Param("offset", "query", int, required=False),

@@ -625,12 +625,6 @@ class ConvergePOST(msgspec.Struct, kw_only=True, omit_defaults=True):
     schedule_args: dict[str, Any] | None = None
 
 
-class CreateConvergeAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/converge``."""
-
-    content: Converge | None = None
-
-
 class CreateWebTokenRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Schema ``CreateWebTokenRequest`` of v2.yaml."""
 
@@ -795,40 +789,6 @@ class DeleteV2CustomActionsByCustomActionIdError500(
     code: int | None = None
 
 
-class DeleteV2DevicesGoogleAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /v2/devices/{deviceId}/google-accounts/``."""
-
-    content: GoogleAccount | None = None
-
-
-class DeleteV2ProvisioningProfilesVersionsByVersionIdAnswer(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """The 200 answer of ``DELETE /v2/provisioning-profiles/{id}/versions/{versionId}``."""
-
-    content: ProvisioningProfileVersionWithDownloadResponse | None = None
-
-
-class DeleteV2TenantAppsVersionsArtifactsByArtifactIdAnswer(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """The 200 answer of ``DELETE /v2/tenant-apps/{appId}/versions/{versionId}/artifacts/{artifactId}``."""
-
-    content: AppsManagementArtifactMutationResponse | None = None
-
-
-class DeleteV2TenantAppsVersionsByVersionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /v2/tenant-apps/{appId}/versions/{versionId}``."""
-
-    content: TenantAppVersionResponse | None = None
-
-
-class DeleteV2WebclipsByWebclipIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``DELETE /v2/webclips/{webclipId}``."""
-
-    content: Webclip | None = None
-
-
 class DeviceAppsResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Schema ``DeviceAppsResponse`` of v2.yaml."""
 
@@ -868,10 +828,10 @@ class DeviceError500InternalServerError(msgspec.Struct, kw_only=True, omit_defau
 
 
 class DeviceLastSeen(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """Schema ``DeviceLastSeen`` of v2.yaml."""
+    """Schema ``DeviceLastSeen`` of v2.yaml. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[EsperDeviceHeartbeat] | None = None
 
@@ -1095,39 +1055,11 @@ class FoundationInfo(msgspec.Struct, kw_only=True, omit_defaults=True):
     foundation_device_model_id: str | None = None
 
 
-class GetAllSubGroupsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/subgroups``."""
-
-    content: DeviceSubGroup | None = None
-
-
-class GetCommandInboxAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/command-inbox/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: CommandInbox | None = None
-
-
-class GetConvergeAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/converge/{id}``."""
-
-    content: Converge | None = None
-
-
-class GetDeviceHeartbeatListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/heartbeat/``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: DeviceLastSeen | None = None
-
-
 class GetFoundationVersionsListAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/foundationversions``."""
+    """The 200 answer of ``GET /v2/foundationversions``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[GetFoundationVersionsListAnswerResultsItem] | None = None
 
@@ -1145,69 +1077,31 @@ class GetMdmServiceConfigAnswer(msgspec.Struct, kw_only=True, omit_defaults=True
     dep_anchor_certs_url: str | None = None
 
 
-class GetOemConfigSchemaAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/oem-config-schema``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: AppsManagementOEMConfigSchema | None = None
-
-
 class GetV2AppleappstoreAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/appleappstore/``."""
-
-    content: GetV2AppleappstoreAnswerContent | None = None
-
-
-class GetV2AppleappstoreAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2AppleappstoreAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/appleappstore/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[AppleAppStoreApp] | None = None
 
 
 class GetV2AppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/apps``."""
-
-    content: GetV2AppsAnswerContent | None = None
-
-
-class GetV2AppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2AppsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/apps``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[AppInfo] | None = None
 
 
 class GetV2BackgroundScriptsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/background-scripts/``."""
-
-    content: GetV2BackgroundScriptsAnswerContent | None = None
-    message: str | None = None
-    code: int | None = None
-
-
-class GetV2BackgroundScriptsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BackgroundScriptsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/background-scripts/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
     previous: str | None = None
     results: list[BlueprintsBackgroundScriptRead] | None = None
-
-
-class GetV2BackgroundScriptsByBackgroundScriptIdAnswer(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """The 200 answer of ``GET /v2/background-scripts/{background_script_id}/``."""
-
-    content: BlueprintsBackgroundScriptDetailRead | None = None
-    message: str | None = None
-    code: int | None = None
 
 
 class GetV2BackgroundScriptsByBackgroundScriptIdError404(
@@ -1220,26 +1114,12 @@ class GetV2BackgroundScriptsByBackgroundScriptIdError404(
 
 
 class GetV2BlueprintsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/blueprints/``."""
-
-    content: GetV2BlueprintsAnswerContent | None = None
-
-
-class GetV2BlueprintsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BlueprintsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/blueprints/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
     previous: str | None = None
     results: list[BlueprintV2] | None = None
-    message: str | None = None
-    code: int | None = None
-
-
-class GetV2BlueprintsByBlueprintIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/blueprints/{blueprint_id}/``."""
-
-    content: BlueprintV2 | None = None
     message: str | None = None
     code: int | None = None
 
@@ -1253,13 +1133,7 @@ class GetV2BlueprintsByBlueprintIdError404(msgspec.Struct, kw_only=True, omit_de
 
 
 class GetV2BlueprintsVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/blueprints/{blueprint_id}/versions/``."""
-
-    content: GetV2BlueprintsVersionsAnswerContent | None = None
-
-
-class GetV2BlueprintsVersionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2BlueprintsVersionsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/blueprints/{blueprint_id}/versions/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
@@ -1267,14 +1141,6 @@ class GetV2BlueprintsVersionsAnswerContent(msgspec.Struct, kw_only=True, omit_de
     results: list[BlueprintV2] | None = None
     message: str | None = None
     code: int | None = None
-
-
-class GetV2BlueprintsVersionsByVersionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/blueprints/{blueprint_id}/versions/{version_id}/``."""
-
-    content: BlueprintV2 | None = None
-    message: str | None = None
-    code: str | None = None
 
 
 class GetV2BlueprintsVersionsByVersionIdError404(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -1286,28 +1152,12 @@ class GetV2BlueprintsVersionsByVersionIdError404(msgspec.Struct, kw_only=True, o
 
 
 class GetV2CustomActionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/custom-actions/``."""
-
-    content: GetV2CustomActionsAnswerContent | None = None
-    message: str | None = None
-    code: int | None = None
-
-
-class GetV2CustomActionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2CustomActionsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/custom-actions/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     next: str | None = None
     previous: str | None = None
     results: list[CustomActionRead] | None = None
-
-
-class GetV2CustomActionsByCustomActionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/custom-actions/{custom_action_id}/``."""
-
-    content: CustomActionRead | None = None
-    message: str | None = None
-    code: int | None = None
 
 
 class GetV2CustomActionsByCustomActionIdError404(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -1326,37 +1176,25 @@ class GetV2CustomActionsError400(msgspec.Struct, kw_only=True, omit_defaults=Tru
 
 
 class GetV2DeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/device-apps``."""
-
-    content: GetV2DeviceAppsAnswerContent | None = None
-
-
-class GetV2DeviceAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DeviceAppsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/device-apps``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
-    results: list[GetV2DeviceAppsAnswerContentResultsItem] | None = None
+    results: list[GetV2DeviceAppsAnswerResultsItem] | None = None
 
 
-class GetV2DeviceAppsAnswerContentResultsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An item of ``results`` of ``GetV2DeviceAppsAnswerContent``."""
+class GetV2DeviceAppsAnswerResultsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """An item of ``results`` of ``GetV2DeviceAppsAnswer``."""
 
     device_id: str | None = None
 
 
 class GetV2DevicesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/devices/``."""
-
-    content: GetV2DevicesAnswerContent | None = None
-
-
-class GetV2DevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesAnswer``, any of its forms."""
+    """The ``content`` of the 200 answer of ``GET /v2/devices/``, any of its forms. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[AndroidDeviceV2 | AppleDeviceV2 | LinuxDeviceV2 | WindowsDeviceV2] | None = None
     next_cursor: str | None = None
@@ -1365,37 +1203,17 @@ class GetV2DevicesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True
     has_prev: bool | None = None
 
 
-class GetV2DevicesByIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/devices/{id}``."""
-
-    code: int | None = None
-    message: str | None = None
-    content: AppleDeviceV2 | AndroidDeviceV2 | LinuxDeviceV2 | WindowsDeviceV2 | None = None
-
-
 class GetV2DevicesDeviceAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/devices/{deviceId}/device-apps/``."""
-
-    content: GetV2DevicesDeviceAppsAnswerContent | None = None
-
-
-class GetV2DevicesDeviceAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesDeviceAppsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/devices/{deviceId}/device-apps/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[DeviceAppsResponse] | None = None
 
 
 class GetV2DevicesGoogleAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/devices/{deviceId}/google-accounts/``."""
-
-    content: GetV2DevicesGoogleAccountsAnswerContent | None = None
-
-
-class GetV2DevicesGoogleAccountsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2DevicesGoogleAccountsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/devices/{deviceId}/google-accounts/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -1404,129 +1222,57 @@ class GetV2DevicesGoogleAccountsAnswerContent(msgspec.Struct, kw_only=True, omit
 
 
 class GetV2EmmAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/emm/accounts/``."""
-
-    content: GetV2EmmAccountsAnswerContent | None = None
-
-
-class GetV2EmmAccountsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2EmmAccountsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/emm/accounts/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[GoogleServiceAccountDetails] | None = None
 
 
 class GetV2EmmDetailsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/emm/details/``."""
-
-    content: GetV2EmmDetailsAnswerContent | None = None
-
-
-class GetV2EmmDetailsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2EmmDetailsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/emm/details/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[GoogleEnterpriseDetails] | None = None
 
 
-class GetV2EsperAppsVersionsByVersionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/esper-apps/{appId}/versions/{versionId}``."""
-
-    content: EsperAppVersionResponse | None = None
-
-
 class GetV2ItunesappsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/itunesapps``."""
-
-    content: GetV2ItunesappsAnswerContent | None = None
-
-
-class GetV2ItunesappsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2ItunesappsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/itunesapps``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[ItunesAppInfoV2] | None = None
 
 
-class GetV2PreferredRegionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/preferred-regions``."""
-
-    content: TenantPreferredRegions | None = None
-
-
 class GetV2ProvisioningProfilesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/provisioning-profiles``."""
-
-    content: GetV2ProvisioningProfilesAnswerContent | None = None
-
-
-class GetV2ProvisioningProfilesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2ProvisioningProfilesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/provisioning-profiles``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[ProvisioningProfileWithDownloadResponse] | None = None
 
 
-class GetV2ProvisioningProfilesByIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/provisioning-profiles/{id}``."""
-
-    content: ProvisioningProfileWithDownloadResponse | None = None
-
-
 class GetV2ProvisioningProfilesVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/provisioning-profiles/{id}/versions``."""
-
-    content: GetV2ProvisioningProfilesVersionsAnswerContent | None = None
-
-
-class GetV2ProvisioningProfilesVersionsAnswerContent(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """``content`` of ``GetV2ProvisioningProfilesVersionsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/provisioning-profiles/{id}/versions``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[ProvisioningProfileVersionWithDownloadResponse] | None = None
 
 
-class GetV2ProvisioningProfilesVersionsByVersionIdAnswer(
-    msgspec.Struct, kw_only=True, omit_defaults=True
-):
-    """The 200 answer of ``GET /v2/provisioning-profiles/{id}/versions/{versionId}``."""
-
-    content: ProvisioningProfileVersionWithDownloadResponse | None = None
-
-
 class GetV2RvActivityFeedAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/rv-activity-feed/``."""
-
-    content: GetV2RvActivityFeedAnswerContent | None = None
-
-
-class GetV2RvActivityFeedAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2RvActivityFeedAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/rv-activity-feed/``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
     next: str | None = None
     results: list[RemoteViewerSessionsListForTenantResponse] | None = None
-
-
-class GetV2ScriptsByScriptIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/scripts/{script_id}/``."""
-
-    content: PlatformScript | None = None
-    message: str | None = None
-    code: int | None = None
 
 
 class GetV2ScriptsByScriptIdError403(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -1551,81 +1297,39 @@ class GetV2ScriptsByScriptIdError500(msgspec.Struct, kw_only=True, omit_defaults
 
 
 class GetV2TenantAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/tenant-apps``."""
-
-    content: GetV2TenantAppsAnswerContent | None = None
-
-
-class GetV2TenantAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantAppsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/tenant-apps``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[TenantAppResponse] | None = None
 
 
-class GetV2TenantAppsByAppIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/tenant-apps/{appId}``."""
-
-    content: TenantAppResponse | None = None
-
-
 class GetV2TenantAppsVersionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/tenant-apps/{appId}/versions``."""
-
-    content: GetV2TenantAppsVersionsAnswerContent | None = None
-
-
-class GetV2TenantAppsVersionsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantAppsVersionsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/tenant-apps/{appId}/versions``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[TenantAppVersionResponse] | None = None
 
 
-class GetV2TenantAppsVersionsByVersionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/tenant-apps/{appId}/versions/{versionId}``."""
-
-    content: TenantAppVersionDetailResponse | None = None
-
-
 class GetV2TenantEsperAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/tenant-esper-apps``."""
-
-    content: GetV2TenantEsperAppsAnswerContent | None = None
-
-
-class GetV2TenantEsperAppsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2TenantEsperAppsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/tenant-esper-apps``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[TenantEsperAppsItem] | None = None
 
 
 class GetV2WebclipsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/webclips``."""
-
-    content: GetV2WebclipsAnswerContent | None = None
-
-
-class GetV2WebclipsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``GetV2WebclipsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/webclips``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
-    prev: str | None = None
+    previous: str | None = None
     next: str | None = None
     results: list[Webclip] | None = None
-
-
-class GetV2WebclipsByWebclipIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/webclips/{webclipId}``."""
-
-    content: Webclip | None = None
 
 
 class GoogleAccount(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -2088,13 +1792,7 @@ class LinuxSettings(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class ListConvergeCommandsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/converge/{id}/commands``."""
-
-    content: ListConvergeCommandsAnswerContent | None = None
-
-
-class ListConvergeCommandsAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListConvergeCommandsAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/converge/{id}/commands``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -2103,13 +1801,7 @@ class ListConvergeCommandsAnswerContent(msgspec.Struct, kw_only=True, omit_defau
 
 
 class ListConvergesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``GET /v2/converge``."""
-
-    content: ListConvergesAnswerContent | None = None
-
-
-class ListConvergesAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``ListConvergesAnswer``."""
+    """The ``content`` of the 200 answer of ``GET /v2/converge``. A page: ``count``, ``next``, ``previous``, ``results``."""
 
     count: int | None = None
     previous: str | None = None
@@ -2324,14 +2016,6 @@ class Policy(msgspec.Struct, kw_only=True, omit_defaults=True):
     product_policy: list[ProductPolicy] | None = None
 
 
-class PostV2BackgroundScriptsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/background-scripts/``."""
-
-    content: BlueprintsBackgroundScriptRead | None = None
-    message: str | None = None
-    code: int | None = None
-
-
 class PostV2BackgroundScriptsError400(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The 400 answer of ``POST /v2/background-scripts/``."""
 
@@ -2347,26 +2031,10 @@ class PostV2BackgroundScriptsError409(msgspec.Struct, kw_only=True, omit_default
     code: int | None = None
 
 
-class PostV2BlueprintsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/blueprints/``."""
-
-    content: BlueprintV2 | None = None
-    message: str | None = None
-    code: int | None = None
-
-
 class PostV2BlueprintsError400(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The 400 answer of ``POST /v2/blueprints/``."""
 
     content: str | None = None
-    message: str | None = None
-    code: int | None = None
-
-
-class PostV2CustomActionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/custom-actions/``."""
-
-    content: CustomActionRead | None = None
     message: str | None = None
     code: int | None = None
 
@@ -2393,36 +2061,6 @@ class PostV2CustomActionsError500(msgspec.Struct, kw_only=True, omit_defaults=Tr
     code: int | None = None
 
 
-class PostV2DevicesGoogleAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/devices/{deviceId}/google-accounts/``."""
-
-    content: GoogleAccount | None = None
-
-
-class PostV2EmmAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/emm/accounts/``."""
-
-    content: GoogleServiceAccountDetails | None = None
-
-
-class PostV2EmmDetailsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/emm/details/``."""
-
-    content: GoogleEnterpriseDetails | None = None
-
-
-class PostV2EmmEnrollmentBeginAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/emm/enrollment/begin/``."""
-
-    content: BeginGoogleEMMEnrollmentResponse | None = None
-
-
-class PostV2EmmEnrollmentCompleteAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``POST /v2/emm/enrollment/complete/``."""
-
-    content: GoogleEnterpriseDetails | None = None
-
-
 class PostV2EmmEnrollmentCompleteBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The body of ``POST /v2/emm/enrollment/complete/``."""
 
@@ -2430,46 +2068,22 @@ class PostV2EmmEnrollmentCompleteBody(msgspec.Struct, kw_only=True, omit_default
     enterprise_token: str
 
 
-class PostV2EmmWebTokenAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/emm/web-token/``."""
+class PostV2SeamlessAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The ``content`` of the 200 answer of ``POST /v2/seamless``."""
 
-    content: CreateWebTokenResponse | None = None
-
-
-class PostV2ItunesappsRefreshVersionAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/itunesapps/{appId}/refresh-version``."""
-
-    content: AppsManagementItunesAppInfoV2 | None = None
+    count: int | None = None
+    prev: str | None = None
+    next: str | None = None
+    results: list[SeamlessRequest] | None = None
 
 
-class PostV2PreferredRegionsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/preferred-regions``."""
+class PostV2SeamlessUploadAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The ``content`` of the 200 answer of ``POST /v2/seamless/upload``."""
 
-    content: TenantPreferredRegions | None = None
-
-
-class PostV2ProvisioningProfilesAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/provisioning-profiles``."""
-
-    content: ProvisioningProfileUploadResponse | None = None
-
-
-class PostV2TenantAppsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/tenant-apps``."""
-
-    content: TenantAppUploadResponse | None = None
-
-
-class PostV2TenantAppsVersionsArtifactsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/tenant-apps/{appId}/versions/{versionId}/artifacts``."""
-
-    content: AppsManagementArtifactMutationResponse | None = None
-
-
-class PostV2WebclipsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``POST /v2/webclips``."""
-
-    content: Webclip | None = None
+    count: int | None = None
+    prev: str | None = None
+    next: str | None = None
+    results: list[SeamlessRequest] | None = None
 
 
 class PowerShellScriptWindows(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -2559,14 +2173,6 @@ class ProvisioningProfileWithDownloadResponse(msgspec.Struct, kw_only=True, omit
     download_url: str | None = None
 
 
-class PutV2BlueprintsByBlueprintIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/blueprints/{blueprint_id}/``."""
-
-    content: BlueprintV2 | None = None
-    message: str | None = None
-    code: str | None = None
-
-
 class PutV2BlueprintsByBlueprintIdError400(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The 400 answer of ``PUT /v2/blueprints/{blueprint_id}/``."""
 
@@ -2581,14 +2187,6 @@ class PutV2BlueprintsByBlueprintIdError404(msgspec.Struct, kw_only=True, omit_de
     content: dict[str, Any] | None = None
     message: str | None = None
     code: str | None = None
-
-
-class PutV2CustomActionsByCustomActionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/custom-actions/{custom_action_id}/``."""
-
-    content: CustomActionRead | None = None
-    message: str | None = None
-    code: int | None = None
 
 
 class PutV2CustomActionsByCustomActionIdError400(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -2619,34 +2217,10 @@ class PutV2CustomActionsByCustomActionIdError500(msgspec.Struct, kw_only=True, o
     code: int | None = None
 
 
-class PutV2DevicesGoogleAccountsAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/devices/{deviceId}/google-accounts/``."""
-
-    content: GoogleAccountUpdateResponseBody | None = None
-
-
-class PutV2DevicesGoogleAccountsPolicyAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/devices/{deviceId}/google-accounts/policy/``."""
-
-    content: GoogleEMMDevice | None = None
-
-
 class PutV2ItunesappsPreferredRegionAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/itunesapps/{appleAppId}/preferred-region``."""
-
-    content: PutV2ItunesappsPreferredRegionAnswerContent | None = None
-
-
-class PutV2ItunesappsPreferredRegionAnswerContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``PutV2ItunesappsPreferredRegionAnswer``."""
+    """The ``content`` of the 200 answer of ``PUT /v2/itunesapps/{appleAppId}/preferred-region``."""
 
     message: str | None = None
-
-
-class PutV2TenantAppsVersionsByVersionIdAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 200 answer of ``PUT /v2/tenant-apps/{appId}/versions/{versionId}``."""
-
-    content: TenantAppVersionResponse | None = None
 
 
 class PutV2TenantAppsVersionsByVersionIdBody(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -2755,23 +2329,6 @@ class SeamlessRequestBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     group_id: str | None = None
     alias: str | None = None
     tags: list[str] | None = None
-
-
-class SeamlessSuccessResponse(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """Schema ``SeamlessSuccessResponse`` of v2.yaml."""
-
-    code: int | None = None
-    message: str | None = None
-    content: SeamlessSuccessResponseContent | None = None
-
-
-class SeamlessSuccessResponseContent(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """``content`` of ``SeamlessSuccessResponse``."""
-
-    count: int | None = None
-    prev: str | None = None
-    next: str | None = None
-    results: list[SeamlessRequest] | None = None
 
 
 class SetPreferredRegionRequest(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -3130,12 +2687,6 @@ class UnenrollmentSettingsWindows(msgspec.Struct, kw_only=True, omit_defaults=Tr
     allow_unenrollment_from_device: bool
 
 
-class UpdateDeviceStateAnswer(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The 201 answer of ``PUT /v2/devices/{id}/devicestate``."""
-
-    content: dict[str, Any] | None = None
-
-
 class UpdateDeviceStateBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The body of ``PUT /v2/devices/{id}/devicestate``."""
 
@@ -3471,16 +3022,16 @@ class WindowsWallpaperSettingsLockscreenLandscape(msgspec.Struct, kw_only=True, 
     wallpaper_id: str | None = None
 
 
-GET_ALL_SUB_GROUPS: _ops.Operation[GetAllSubGroupsAnswer] = _ops.Operation(
+GET_ALL_SUB_GROUPS: _ops.Operation[DeviceSubGroup] = _ops.Operation(
     "get_all_sub_groups",
     "GET",
     "/v2/subgroups",
-    "",
+    "List the subgroups of list of groups",
     params=(
         _ops.Param("parent_group_ids", "query", str),
         _ops.Param("immediate", "query", bool, required=False),
     ),
-    returns=GetAllSubGroupsAnswer,
+    returns=DeviceSubGroup,
     status=200,
     envelope="content",
     errors=(
@@ -3494,7 +3045,7 @@ GET_STATUS_METRICS_V2: _ops.Operation[StatusMetricsV2] = _ops.Operation(
     "get_status_metrics_v2",
     "GET",
     "/v2/enterprise/{enterprise_id}/report/status-metrics",
-    "",
+    "Get status metrics report for enterprise v2",
     params=(_ops.Param("enterprise_id", "path", str),),
     returns=StatusMetricsV2,
     status=200,
@@ -3508,7 +3059,7 @@ GET_V2_BLUEPRINTS: _ops.Operation[GetV2BlueprintsAnswer] = _ops.Operation(
     "get_v2_blueprints",
     "GET",
     "/v2/blueprints/",
-    "",
+    "List blueprint",
     params=(
         _ops.Param("ordering", "query", str, required=False),
         _ops.Param("name", "query", str, required=False),
@@ -3586,57 +3137,53 @@ GET_V2_BLUEPRINTS: _ops.Operation[GetV2BlueprintsAnswer] = _ops.Operation(
     paging="offset",
 )
 
-POST_V2_BLUEPRINTS: _ops.Operation[PostV2BlueprintsAnswer] = _ops.Operation(
+POST_V2_BLUEPRINTS: _ops.Operation[BlueprintV2] = _ops.Operation(
     "post_v2_blueprints",
     "POST",
     "/v2/blueprints/",
-    "",
+    "Create blueprint",
     params=(_ops.Param("body", "body", BlueprintCreate, required=False),),
-    returns=PostV2BlueprintsAnswer,
+    returns=BlueprintV2,
     status=201,
     envelope="content",
     errors=((400, PostV2BlueprintsError400),),
 )
 
-GET_V2_BLUEPRINTS_BY_BLUEPRINT_ID: _ops.Operation[GetV2BlueprintsByBlueprintIdAnswer] = (
-    _ops.Operation(
-        "get_v2_blueprints_by_blueprint_id",
-        "GET",
-        "/v2/blueprints/{blueprint_id}/",
-        "",
-        params=(_ops.Param("blueprint_id", "path", str),),
-        returns=GetV2BlueprintsByBlueprintIdAnswer,
-        status=200,
-        envelope="content",
-        errors=((404, GetV2BlueprintsByBlueprintIdError404),),
-    )
+GET_V2_BLUEPRINTS_BY_BLUEPRINT_ID: _ops.Operation[BlueprintV2] = _ops.Operation(
+    "get_v2_blueprints_by_blueprint_id",
+    "GET",
+    "/v2/blueprints/{blueprint_id}/",
+    "Get blueprint",
+    params=(_ops.Param("blueprint_id", "path", str),),
+    returns=BlueprintV2,
+    status=200,
+    envelope="content",
+    errors=((404, GetV2BlueprintsByBlueprintIdError404),),
 )
 
-PUT_V2_BLUEPRINTS_BY_BLUEPRINT_ID: _ops.Operation[PutV2BlueprintsByBlueprintIdAnswer] = (
-    _ops.Operation(
-        "put_v2_blueprints_by_blueprint_id",
-        "PUT",
-        "/v2/blueprints/{blueprint_id}/",
-        "",
-        params=(
-            _ops.Param("blueprint_id", "path", str),
-            _ops.Param("body", "body", BlueprintV2Put),
-        ),
-        returns=PutV2BlueprintsByBlueprintIdAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, PutV2BlueprintsByBlueprintIdError400),
-            (404, PutV2BlueprintsByBlueprintIdError404),
-        ),
-    )
+PUT_V2_BLUEPRINTS_BY_BLUEPRINT_ID: _ops.Operation[BlueprintV2] = _ops.Operation(
+    "put_v2_blueprints_by_blueprint_id",
+    "PUT",
+    "/v2/blueprints/{blueprint_id}/",
+    "Update blueprint",
+    params=(
+        _ops.Param("blueprint_id", "path", str),
+        _ops.Param("body", "body", BlueprintV2Put),
+    ),
+    returns=BlueprintV2,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, PutV2BlueprintsByBlueprintIdError400),
+        (404, PutV2BlueprintsByBlueprintIdError404),
+    ),
 )
 
 DELETE_V2_BLUEPRINTS_BY_BLUEPRINT_ID: _ops.Operation[None] = _ops.Operation(
     "delete_v2_blueprints_by_blueprint_id",
     "DELETE",
     "/v2/blueprints/{blueprint_id}/",
-    "",
+    "Delete blueprint",
     params=(_ops.Param("blueprint_id", "path", str),),
     returns=_ops.NoneType,
     status=204,
@@ -3647,7 +3194,7 @@ GET_V2_BLUEPRINTS_VERSIONS: _ops.Operation[GetV2BlueprintsVersionsAnswer] = _ops
     "get_v2_blueprints_versions",
     "GET",
     "/v2/blueprints/{blueprint_id}/versions/",
-    "",
+    "List version",
     params=(
         _ops.Param("blueprint_id", "path", str),
         _ops.Param("ordering", "query", str, required=False),
@@ -3688,18 +3235,16 @@ GET_V2_BLUEPRINTS_VERSIONS: _ops.Operation[GetV2BlueprintsVersionsAnswer] = _ops
     paging="offset",
 )
 
-GET_V2_BLUEPRINTS_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    GetV2BlueprintsVersionsByVersionIdAnswer
-] = _ops.Operation(
+GET_V2_BLUEPRINTS_VERSIONS_BY_VERSION_ID: _ops.Operation[BlueprintV2] = _ops.Operation(
     "get_v2_blueprints_versions_by_version_id",
     "GET",
     "/v2/blueprints/{blueprint_id}/versions/{version_id}/",
-    "",
+    "Get blueprint-version",
     params=(
         _ops.Param("blueprint_id", "path", str),
         _ops.Param("version_id", "path", str),
     ),
-    returns=GetV2BlueprintsVersionsByVersionIdAnswer,
+    returns=BlueprintV2,
     status=200,
     envelope="content",
     errors=((404, GetV2BlueprintsVersionsByVersionIdError404),),
@@ -3709,7 +3254,7 @@ GET_V2_CUSTOM_ACTIONS: _ops.Operation[GetV2CustomActionsAnswer] = _ops.Operation
     "get_v2_custom_actions",
     "GET",
     "/v2/custom-actions/",
-    "",
+    "List custom-action",
     params=(
         _ops.Param("ordering", "query", str, required=False),
         _ops.Param("name", "query", str, required=False),
@@ -3729,13 +3274,13 @@ GET_V2_CUSTOM_ACTIONS: _ops.Operation[GetV2CustomActionsAnswer] = _ops.Operation
     errors=((400, GetV2CustomActionsError400),),
 )
 
-POST_V2_CUSTOM_ACTIONS: _ops.Operation[PostV2CustomActionsAnswer] = _ops.Operation(
+POST_V2_CUSTOM_ACTIONS: _ops.Operation[CustomActionRead] = _ops.Operation(
     "post_v2_custom_actions",
     "POST",
     "/v2/custom-actions/",
-    "",
+    "Create custom-action",
     params=(_ops.Param("body", "body", CustomActionCreate),),
-    returns=PostV2CustomActionsAnswer,
+    returns=CustomActionRead,
     status=201,
     envelope="content",
     errors=(
@@ -3745,32 +3290,28 @@ POST_V2_CUSTOM_ACTIONS: _ops.Operation[PostV2CustomActionsAnswer] = _ops.Operati
     ),
 )
 
-GET_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[
-    GetV2CustomActionsByCustomActionIdAnswer
-] = _ops.Operation(
+GET_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[CustomActionRead] = _ops.Operation(
     "get_v2_custom_actions_by_custom_action_id",
     "GET",
     "/v2/custom-actions/{custom_action_id}/",
-    "",
+    "Get custom-action",
     params=(_ops.Param("custom_action_id", "path", str),),
-    returns=GetV2CustomActionsByCustomActionIdAnswer,
+    returns=CustomActionRead,
     status=200,
     envelope="content",
     errors=((404, GetV2CustomActionsByCustomActionIdError404),),
 )
 
-PUT_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[
-    PutV2CustomActionsByCustomActionIdAnswer
-] = _ops.Operation(
+PUT_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[CustomActionRead] = _ops.Operation(
     "put_v2_custom_actions_by_custom_action_id",
     "PUT",
     "/v2/custom-actions/{custom_action_id}/",
-    "",
+    "Update custom-action",
     params=(
         _ops.Param("custom_action_id", "path", str),
         _ops.Param("body", "body", CustomActionUpdate),
     ),
-    returns=PutV2CustomActionsByCustomActionIdAnswer,
+    returns=CustomActionRead,
     status=200,
     envelope="content",
     errors=(
@@ -3787,7 +3328,7 @@ DELETE_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[
     "delete_v2_custom_actions_by_custom_action_id",
     "DELETE",
     "/v2/custom-actions/{custom_action_id}/",
-    "",
+    "Delete custom-action",
     params=(_ops.Param("custom_action_id", "path", str),),
     returns=DeleteV2CustomActionsByCustomActionIdAnswer,
     status=200,
@@ -3798,13 +3339,13 @@ DELETE_V2_CUSTOM_ACTIONS_BY_CUSTOM_ACTION_ID: _ops.Operation[
     ),
 )
 
-GET_V2_SCRIPTS_BY_SCRIPT_ID: _ops.Operation[GetV2ScriptsByScriptIdAnswer] = _ops.Operation(
+GET_V2_SCRIPTS_BY_SCRIPT_ID: _ops.Operation[PlatformScript] = _ops.Operation(
     "get_v2_scripts_by_script_id",
     "GET",
     "/v2/scripts/{script_id}/",
-    "",
+    "Get script",
     params=(_ops.Param("script_id", "path", str),),
-    returns=GetV2ScriptsByScriptIdAnswer,
+    returns=PlatformScript,
     status=200,
     envelope="content",
     errors=(
@@ -3818,7 +3359,7 @@ GET_V2_DEVICES: _ops.Operation[GetV2DevicesAnswer] = _ops.Operation(
     "get_v2_devices",
     "GET",
     "/v2/devices/",
-    "",
+    "Get all devices in the tenant",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -3874,13 +3415,15 @@ GET_V2_DEVICES: _ops.Operation[GetV2DevicesAnswer] = _ops.Operation(
     ),
 )
 
-GET_V2_DEVICES_BY_ID: _ops.Operation[GetV2DevicesByIdAnswer] = _ops.Operation(
+GET_V2_DEVICES_BY_ID: _ops.Operation[
+    AppleDeviceV2 | AndroidDeviceV2 | LinuxDeviceV2 | WindowsDeviceV2
+] = _ops.Operation(
     "get_v2_devices_by_id",
     "GET",
     "/v2/devices/{id}",
-    "",
+    "Retrieve detailed device information.",
     params=(_ops.Param("id", "path", str),),
-    returns=GetV2DevicesByIdAnswer,
+    returns=_ops.one_of(AppleDeviceV2, AndroidDeviceV2, LinuxDeviceV2, WindowsDeviceV2),
     status=200,
     envelope="content",
     errors=(
@@ -3891,11 +3434,11 @@ GET_V2_DEVICES_BY_ID: _ops.Operation[GetV2DevicesByIdAnswer] = _ops.Operation(
     ),
 )
 
-GET_DEVICE_HEARTBEAT_LIST: _ops.Operation[GetDeviceHeartbeatListAnswer] = _ops.Operation(
+GET_DEVICE_HEARTBEAT_LIST: _ops.Operation[DeviceLastSeen] = _ops.Operation(
     "get_device_heartbeat_list",
     "GET",
     "/v2/heartbeat/",
-    "",
+    "Get list of heartbeat for all devices",
     params=(
         _ops.Param("last_seen_gt", "query", str),
         _ops.Param("last_seen_lt", "query", str),
@@ -3903,7 +3446,7 @@ GET_DEVICE_HEARTBEAT_LIST: _ops.Operation[GetDeviceHeartbeatListAnswer] = _ops.O
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
     ),
-    returns=GetDeviceHeartbeatListAnswer,
+    returns=DeviceLastSeen,
     status=200,
     envelope="content",
     paging="offset",
@@ -3918,7 +3461,7 @@ GET_V2_DEVICES_DEVICE_APPS: _ops.Operation[GetV2DevicesDeviceAppsAnswer] = _ops.
     "get_v2_devices_device_apps",
     "GET",
     "/v2/devices/{deviceId}/device-apps/",
-    "",
+    "Get all apps for a device in the tenant",
     params=(
         _ops.Param("device_id", "path", str, wire="deviceId"),
         _ops.Param("app_type", "query", str, required=False),
@@ -3940,7 +3483,7 @@ GET_V2_DEVICE_APPS: _ops.Operation[GetV2DeviceAppsAnswer] = _ops.Operation(
     "get_v2_device_apps",
     "GET",
     "/v2/device-apps",
-    "",
+    "Get list of devices with an app by app_id or app_version_id.",
     params=(
         _ops.Param("app_id", "query", int),
         _ops.Param("app_version_id", "query", int),
@@ -3960,7 +3503,7 @@ GET_V2_DEVICES_GOOGLE_ACCOUNTS_POLICY: _ops.Operation[GoogleEMMDevice] = _ops.Op
     "get_v2_devices_google_accounts_policy",
     "GET",
     "/v2/devices/{deviceId}/google-accounts/policy/",
-    "",
+    "Get the Google EMM Policy details for a specific device.",
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=GoogleEMMDevice,
     status=200,
@@ -3972,35 +3515,33 @@ GET_V2_DEVICES_GOOGLE_ACCOUNTS_POLICY: _ops.Operation[GoogleEMMDevice] = _ops.Op
     ),
 )
 
-PUT_V2_DEVICES_GOOGLE_ACCOUNTS_POLICY: _ops.Operation[PutV2DevicesGoogleAccountsPolicyAnswer] = (
-    _ops.Operation(
-        "put_v2_devices_google_accounts_policy",
-        "PUT",
-        "/v2/devices/{deviceId}/google-accounts/policy/",
-        "",
-        params=(
-            _ops.Param("device_id", "path", str, wire="deviceId"),
-            _ops.Param("is_provisioning", "query", str, required=False),
-            _ops.Param("is_converging", "query", str, required=False),
-            _ops.Param("body", "body", GoogleEMMDevicePolicyRequest),
-        ),
-        returns=PutV2DevicesGoogleAccountsPolicyAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, Error400BadData),
-            (401, Error401Unauthorized),
-            (404, Error404NotFound),
-            (500, Error500InternalServerError),
-        ),
-    )
+PUT_V2_DEVICES_GOOGLE_ACCOUNTS_POLICY: _ops.Operation[GoogleEMMDevice] = _ops.Operation(
+    "put_v2_devices_google_accounts_policy",
+    "PUT",
+    "/v2/devices/{deviceId}/google-accounts/policy/",
+    "Update the Google EMM Policy details for a specific device.",
+    params=(
+        _ops.Param("device_id", "path", str, wire="deviceId"),
+        _ops.Param("is_provisioning", "query", str, required=False),
+        _ops.Param("is_converging", "query", str, required=False),
+        _ops.Param("body", "body", GoogleEMMDevicePolicyRequest),
+    ),
+    returns=GoogleEMMDevice,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, Error400BadData),
+        (401, Error401Unauthorized),
+        (404, Error404NotFound),
+        (500, Error500InternalServerError),
+    ),
 )
 
 GET_V2_DEVICES_GOOGLE_ACCOUNTS_EMM_MANAGED: _ops.Operation[DevicesListResponse] = _ops.Operation(
     "get_v2_devices_google_accounts_emm_managed",
     "GET",
     "/v2/devices/{deviceId}/google-accounts/emm-managed/",
-    "",
+    "Get the List of Google EMM Managed Devices for a user's devices.",
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=DevicesListResponse,
     status=200,
@@ -4016,7 +3557,7 @@ GET_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GetV2DevicesGoogleAccountsAnswer]
     "get_v2_devices_google_accounts",
     "GET",
     "/v2/devices/{deviceId}/google-accounts/",
-    "",
+    "Return the Google account details of the EMM enrollment stored in the database for the specified device.",
     params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
     returns=GetV2DevicesGoogleAccountsAnswer,
     status=200,
@@ -4029,16 +3570,16 @@ GET_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GetV2DevicesGoogleAccountsAnswer]
     ),
 )
 
-PUT_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PutV2DevicesGoogleAccountsAnswer] = _ops.Operation(
+PUT_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GoogleAccountUpdateResponseBody] = _ops.Operation(
     "put_v2_devices_google_accounts",
     "PUT",
     "/v2/devices/{deviceId}/google-accounts/",
-    "",
+    "Update the Google account details of the EMM enrollment stored in the database for a specific device.",
     params=(
         _ops.Param("device_id", "path", str, wire="deviceId"),
         _ops.Param("body", "body", GoogleAccountUpdateRequestBody),
     ),
-    returns=PutV2DevicesGoogleAccountsAnswer,
+    returns=GoogleAccountUpdateResponseBody,
     status=200,
     envelope="content",
     errors=(
@@ -4049,16 +3590,16 @@ PUT_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PutV2DevicesGoogleAccountsAnswer]
     ),
 )
 
-POST_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PostV2DevicesGoogleAccountsAnswer] = _ops.Operation(
+POST_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GoogleAccount] = _ops.Operation(
     "post_v2_devices_google_accounts",
     "POST",
     "/v2/devices/{deviceId}/google-accounts/",
-    "",
+    "Create a Google user and, if request body is not provided, generate a Google auth token for a specific device on the Google EMM side.",
     params=(
         _ops.Param("device_id", "path", str, wire="deviceId"),
         _ops.Param("body", "body", GoogleAccount, required=False),
     ),
-    returns=PostV2DevicesGoogleAccountsAnswer,
+    returns=GoogleAccount,
     status=200,
     envelope="content",
     errors=(
@@ -4069,29 +3610,27 @@ POST_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[PostV2DevicesGoogleAccountsAnswe
     ),
 )
 
-DELETE_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[DeleteV2DevicesGoogleAccountsAnswer] = (
-    _ops.Operation(
-        "delete_v2_devices_google_accounts",
-        "DELETE",
-        "/v2/devices/{deviceId}/google-accounts/",
-        "",
-        params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
-        returns=DeleteV2DevicesGoogleAccountsAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (401, Error401Unauthorized),
-            (404, Error404NotFound),
-            (500, Error500InternalServerError),
-        ),
-    )
+DELETE_V2_DEVICES_GOOGLE_ACCOUNTS: _ops.Operation[GoogleAccount] = _ops.Operation(
+    "delete_v2_devices_google_accounts",
+    "DELETE",
+    "/v2/devices/{deviceId}/google-accounts/",
+    "Unenrolls device from Google EMM and deletes the Google account details.",
+    params=(_ops.Param("device_id", "path", str, wire="deviceId"),),
+    returns=GoogleAccount,
+    status=200,
+    envelope="content",
+    errors=(
+        (401, Error401Unauthorized),
+        (404, Error404NotFound),
+        (500, Error500InternalServerError),
+    ),
 )
 
 GET_FOUNDATION_VERSIONS_LIST: _ops.Operation[GetFoundationVersionsListAnswer] = _ops.Operation(
     "get_foundation_versions_list",
     "GET",
     "/v2/foundationversions",
-    "",
+    "Get all distinct foundation versions",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -4111,7 +3650,7 @@ GET_V2_RV_ACTIVITY_FEED: _ops.Operation[GetV2RvActivityFeedAnswer] = _ops.Operat
     "get_v2_rv_activity_feed",
     "GET",
     "/v2/rv-activity-feed/",
-    "",
+    "Get RemoteViewer Activity Feed for the tenant",
     params=(
         _ops.Param("limit", "query", int, required=False),
         _ops.Param("offset", "query", int, required=False),
@@ -4149,7 +3688,7 @@ GET_V2_ITUNESAPPS: _ops.Operation[GetV2ItunesappsAnswer] = _ops.Operation(
     "get_v2_itunesapps",
     "GET",
     "/v2/itunesapps",
-    "",
+    "Get iOS App Info (v2)",
     params=(
         _ops.Param("app_id", "query", str, required=False),
         _ops.Param("version_id", "query", str, required=False),
@@ -4172,7 +3711,7 @@ PUT_V2_ITUNESAPPS_PREFERRED_REGION: _ops.Operation[PutV2ItunesappsPreferredRegio
         "put_v2_itunesapps_preferred_region",
         "PUT",
         "/v2/itunesapps/{appleAppId}/preferred-region",
-        "",
+        "Set Preferred Region for VPP App",
         params=(
             _ops.Param("apple_app_id", "path", str, wire="appleAppId"),
             _ops.Param("body", "body", SetPreferredRegionRequest),
@@ -4189,16 +3728,16 @@ PUT_V2_ITUNESAPPS_PREFERRED_REGION: _ops.Operation[PutV2ItunesappsPreferredRegio
     )
 )
 
-POST_V2_TENANT_APPS: _ops.Operation[PostV2TenantAppsAnswer] = _ops.Operation(
+POST_V2_TENANT_APPS: _ops.Operation[TenantAppUploadResponse] = _ops.Operation(
     "post_v2_tenant_apps",
     "POST",
     "/v2/tenant-apps",
-    "",
+    "Upload tenant app for a tenant",
     params=(
         _ops.Param("platform", "form", str, required=False),
         _ops.Param("file", "file", bytes, required=False),
     ),
-    returns=PostV2TenantAppsAnswer,
+    returns=TenantAppUploadResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4213,7 +3752,7 @@ GET_V2_TENANT_APPS: _ops.Operation[GetV2TenantAppsAnswer] = _ops.Operation(
     "get_v2_tenant_apps",
     "GET",
     "/v2/tenant-apps",
-    "",
+    "Get tenant apps for a tenant",
     params=(
         _ops.Param("limit", "query", float, required=False),
         _ops.Param("offset", "query", float, required=False),
@@ -4232,13 +3771,13 @@ GET_V2_TENANT_APPS: _ops.Operation[GetV2TenantAppsAnswer] = _ops.Operation(
     ),
 )
 
-GET_V2_TENANT_APPS_BY_APP_ID: _ops.Operation[GetV2TenantAppsByAppIdAnswer] = _ops.Operation(
+GET_V2_TENANT_APPS_BY_APP_ID: _ops.Operation[TenantAppResponse] = _ops.Operation(
     "get_v2_tenant_apps_by_app_id",
     "GET",
     "/v2/tenant-apps/{appId}",
-    "",
+    "Get tenant app by ID",
     params=(_ops.Param("app_id", "path", str, wire="appId"),),
-    returns=GetV2TenantAppsByAppIdAnswer,
+    returns=TenantAppResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4253,7 +3792,7 @@ GET_V2_TENANT_APPS_VERSIONS: _ops.Operation[GetV2TenantAppsVersionsAnswer] = _op
     "get_v2_tenant_apps_versions",
     "GET",
     "/v2/tenant-apps/{appId}/versions",
-    "",
+    "Get tenant app versions by app ID",
     params=(
         _ops.Param("app_id", "path", str, wire="appId"),
         _ops.Param("limit", "query", float, required=False),
@@ -4272,81 +3811,81 @@ GET_V2_TENANT_APPS_VERSIONS: _ops.Operation[GetV2TenantAppsVersionsAnswer] = _op
     ),
 )
 
-GET_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    GetV2TenantAppsVersionsByVersionIdAnswer
-] = _ops.Operation(
-    "get_v2_tenant_apps_versions_by_version_id",
-    "GET",
-    "/v2/tenant-apps/{appId}/versions/{versionId}",
-    "",
-    params=(
-        _ops.Param("app_id", "path", str, wire="appId"),
-        _ops.Param("version_id", "path", str, wire="versionId"),
-        _ops.Param("legacy_format", "query", bool, required=False),
-    ),
-    returns=GetV2TenantAppsVersionsByVersionIdAnswer,
-    status=200,
-    envelope="content",
-    errors=(
-        (400, Error400BadData),
-        (401, Error401Unauthorized),
-        (404, Error404NotFound),
-        (500, Error500InternalServerError),
-    ),
+GET_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[TenantAppVersionDetailResponse] = (
+    _ops.Operation(
+        "get_v2_tenant_apps_versions_by_version_id",
+        "GET",
+        "/v2/tenant-apps/{appId}/versions/{versionId}",
+        "Get tenant app version by ID",
+        params=(
+            _ops.Param("app_id", "path", str, wire="appId"),
+            _ops.Param("version_id", "path", str, wire="versionId"),
+            _ops.Param("legacy_format", "query", bool, required=False),
+        ),
+        returns=TenantAppVersionDetailResponse,
+        status=200,
+        envelope="content",
+        errors=(
+            (400, Error400BadData),
+            (401, Error401Unauthorized),
+            (404, Error404NotFound),
+            (500, Error500InternalServerError),
+        ),
+    )
 )
 
-PUT_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    PutV2TenantAppsVersionsByVersionIdAnswer
-] = _ops.Operation(
-    "put_v2_tenant_apps_versions_by_version_id",
-    "PUT",
-    "/v2/tenant-apps/{appId}/versions/{versionId}",
-    "",
-    params=(
-        _ops.Param("app_id", "path", str, wire="appId"),
-        _ops.Param("version_id", "path", str, wire="versionId"),
-        _ops.Param("body", "body", PutV2TenantAppsVersionsByVersionIdBody),
-    ),
-    returns=PutV2TenantAppsVersionsByVersionIdAnswer,
-    status=200,
-    envelope="content",
-    errors=(
-        (400, Error400BadData),
-        (401, Error401Unauthorized),
-        (403, Error403Forbidden),
-        (404, Error404NotFound),
-        (500, Error500InternalServerError),
-    ),
+PUT_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[TenantAppVersionResponse] = (
+    _ops.Operation(
+        "put_v2_tenant_apps_versions_by_version_id",
+        "PUT",
+        "/v2/tenant-apps/{appId}/versions/{versionId}",
+        "Update tenant app version by ID",
+        params=(
+            _ops.Param("app_id", "path", str, wire="appId"),
+            _ops.Param("version_id", "path", str, wire="versionId"),
+            _ops.Param("body", "body", PutV2TenantAppsVersionsByVersionIdBody),
+        ),
+        returns=TenantAppVersionResponse,
+        status=200,
+        envelope="content",
+        errors=(
+            (400, Error400BadData),
+            (401, Error401Unauthorized),
+            (403, Error403Forbidden),
+            (404, Error404NotFound),
+            (500, Error500InternalServerError),
+        ),
+    )
 )
 
-DELETE_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    DeleteV2TenantAppsVersionsByVersionIdAnswer
-] = _ops.Operation(
-    "delete_v2_tenant_apps_versions_by_version_id",
-    "DELETE",
-    "/v2/tenant-apps/{appId}/versions/{versionId}",
-    "",
-    params=(
-        _ops.Param("app_id", "path", str, wire="appId"),
-        _ops.Param("version_id", "path", str, wire="versionId"),
-    ),
-    returns=DeleteV2TenantAppsVersionsByVersionIdAnswer,
-    status=200,
-    envelope="content",
-    errors=(
-        (400, Error400BadData),
-        (401, Error401Unauthorized),
-        (403, Error403Forbidden),
-        (404, Error404NotFound),
-        (500, Error500InternalServerError),
-    ),
+DELETE_V2_TENANT_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[TenantAppVersionResponse] = (
+    _ops.Operation(
+        "delete_v2_tenant_apps_versions_by_version_id",
+        "DELETE",
+        "/v2/tenant-apps/{appId}/versions/{versionId}",
+        "Delete tenant app version by ID",
+        params=(
+            _ops.Param("app_id", "path", str, wire="appId"),
+            _ops.Param("version_id", "path", str, wire="versionId"),
+        ),
+        returns=TenantAppVersionResponse,
+        status=200,
+        envelope="content",
+        errors=(
+            (400, Error400BadData),
+            (401, Error401Unauthorized),
+            (403, Error403Forbidden),
+            (404, Error404NotFound),
+            (500, Error500InternalServerError),
+        ),
+    )
 )
 
 GET_V2_APPLEAPPSTORE: _ops.Operation[GetV2AppleappstoreAnswer] = _ops.Operation(
     "get_v2_appleappstore",
     "GET",
     "/v2/appleappstore/",
-    "",
+    "Search Apple App Store",
     params=(_ops.Param("title", "query", str),),
     returns=GetV2AppleappstoreAnswer,
     status=200,
@@ -4363,7 +3902,7 @@ GET_V2_APPS: _ops.Operation[GetV2AppsAnswer] = _ops.Operation(
     "get_v2_apps",
     "GET",
     "/v2/apps",
-    "",
+    "Get unified list of iOS apps (IPAs and Webclips) for a tenant",
     params=(
         _ops.Param("limit", "query", float, required=False),
         _ops.Param("offset", "query", float, required=False),
@@ -4383,11 +3922,11 @@ GET_V2_APPS: _ops.Operation[GetV2AppsAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_WEBCLIPS: _ops.Operation[PostV2WebclipsAnswer] = _ops.Operation(
+POST_V2_WEBCLIPS: _ops.Operation[Webclip] = _ops.Operation(
     "post_v2_webclips",
     "POST",
     "/v2/webclips",
-    "",
+    "Create webclip for a tenant",
     params=(
         _ops.Param("icon", "file", bytes, required=False),
         _ops.Param("label", "form", str),
@@ -4398,7 +3937,7 @@ POST_V2_WEBCLIPS: _ops.Operation[PostV2WebclipsAnswer] = _ops.Operation(
         _ops.Param("is_full_screen", "form", bool),
         _ops.Param("is_removable", "form", bool),
     ),
-    returns=PostV2WebclipsAnswer,
+    returns=Webclip,
     status=200,
     envelope="content",
     errors=(
@@ -4413,7 +3952,7 @@ GET_V2_WEBCLIPS: _ops.Operation[GetV2WebclipsAnswer] = _ops.Operation(
     "get_v2_webclips",
     "GET",
     "/v2/webclips",
-    "",
+    "Get webclips for a tenant",
     params=(
         _ops.Param("limit", "query", float, required=False),
         _ops.Param("offset", "query", float, required=False),
@@ -4431,13 +3970,13 @@ GET_V2_WEBCLIPS: _ops.Operation[GetV2WebclipsAnswer] = _ops.Operation(
     ),
 )
 
-GET_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[GetV2WebclipsByWebclipIdAnswer] = _ops.Operation(
+GET_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[Webclip] = _ops.Operation(
     "get_v2_webclips_by_webclip_id",
     "GET",
     "/v2/webclips/{webclipId}",
-    "",
+    "Get webclip by id for a tenant",
     params=(_ops.Param("webclip_id", "path", str, wire="webclipId"),),
-    returns=GetV2WebclipsByWebclipIdAnswer,
+    returns=Webclip,
     status=200,
     envelope="content",
     errors=(
@@ -4448,33 +3987,31 @@ GET_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[GetV2WebclipsByWebclipIdAnswer] = 
     ),
 )
 
-DELETE_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[DeleteV2WebclipsByWebclipIdAnswer] = (
-    _ops.Operation(
-        "delete_v2_webclips_by_webclip_id",
-        "DELETE",
-        "/v2/webclips/{webclipId}",
-        "",
-        params=(_ops.Param("webclip_id", "path", str, wire="webclipId"),),
-        returns=DeleteV2WebclipsByWebclipIdAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, Error400BadData),
-            (401, Error401Unauthorized),
-            (404, Error404NotFound),
-            (409, Error409Conflict),
-            (500, Error500InternalServerError),
-        ),
-    )
+DELETE_V2_WEBCLIPS_BY_WEBCLIP_ID: _ops.Operation[Webclip] = _ops.Operation(
+    "delete_v2_webclips_by_webclip_id",
+    "DELETE",
+    "/v2/webclips/{webclipId}",
+    "Delete webclip for a tenant",
+    params=(_ops.Param("webclip_id", "path", str, wire="webclipId"),),
+    returns=Webclip,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, Error400BadData),
+        (401, Error401Unauthorized),
+        (404, Error404NotFound),
+        (409, Error409Conflict),
+        (500, Error500InternalServerError),
+    ),
 )
 
-POST_V2_PROVISIONING_PROFILES: _ops.Operation[PostV2ProvisioningProfilesAnswer] = _ops.Operation(
+POST_V2_PROVISIONING_PROFILES: _ops.Operation[ProvisioningProfileUploadResponse] = _ops.Operation(
     "post_v2_provisioning_profiles",
     "POST",
     "/v2/provisioning-profiles",
-    "",
+    "Upload provisioning profile for a tenant",
     params=(_ops.Param("file", "file", bytes),),
-    returns=PostV2ProvisioningProfilesAnswer,
+    returns=ProvisioningProfileUploadResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4488,7 +4025,7 @@ GET_V2_PROVISIONING_PROFILES: _ops.Operation[GetV2ProvisioningProfilesAnswer] = 
     "get_v2_provisioning_profiles",
     "GET",
     "/v2/provisioning-profiles",
-    "",
+    "Get provisioning profiles for a tenant",
     params=(
         _ops.Param("limit", "query", float, required=False),
         _ops.Param("offset", "query", float, required=False),
@@ -4508,14 +4045,14 @@ GET_V2_PROVISIONING_PROFILES: _ops.Operation[GetV2ProvisioningProfilesAnswer] = 
     ),
 )
 
-GET_V2_PROVISIONING_PROFILES_BY_ID: _ops.Operation[GetV2ProvisioningProfilesByIdAnswer] = (
+GET_V2_PROVISIONING_PROFILES_BY_ID: _ops.Operation[ProvisioningProfileWithDownloadResponse] = (
     _ops.Operation(
         "get_v2_provisioning_profiles_by_id",
         "GET",
         "/v2/provisioning-profiles/{id}",
-        "",
+        "Get provisioning profile by ID",
         params=(_ops.Param("id", "path", str),),
-        returns=GetV2ProvisioningProfilesByIdAnswer,
+        returns=ProvisioningProfileWithDownloadResponse,
         status=200,
         envelope="content",
         errors=(
@@ -4532,7 +4069,7 @@ GET_V2_PROVISIONING_PROFILES_VERSIONS: _ops.Operation[GetV2ProvisioningProfilesV
         "get_v2_provisioning_profiles_versions",
         "GET",
         "/v2/provisioning-profiles/{id}/versions",
-        "",
+        "Get provisioning profile versions list",
         params=(
             _ops.Param("id", "path", str),
             _ops.Param("limit", "query", float, required=False),
@@ -4553,17 +4090,17 @@ GET_V2_PROVISIONING_PROFILES_VERSIONS: _ops.Operation[GetV2ProvisioningProfilesV
 )
 
 GET_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    GetV2ProvisioningProfilesVersionsByVersionIdAnswer
+    ProvisioningProfileVersionWithDownloadResponse
 ] = _ops.Operation(
     "get_v2_provisioning_profiles_versions_by_version_id",
     "GET",
     "/v2/provisioning-profiles/{id}/versions/{versionId}",
-    "",
+    "Get provisioning profile version by ID",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("version_id", "path", str, wire="versionId"),
     ),
-    returns=GetV2ProvisioningProfilesVersionsByVersionIdAnswer,
+    returns=ProvisioningProfileVersionWithDownloadResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4575,17 +4112,17 @@ GET_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
 )
 
 DELETE_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    DeleteV2ProvisioningProfilesVersionsByVersionIdAnswer
+    ProvisioningProfileVersionWithDownloadResponse
 ] = _ops.Operation(
     "delete_v2_provisioning_profiles_versions_by_version_id",
     "DELETE",
     "/v2/provisioning-profiles/{id}/versions/{versionId}",
-    "",
+    "Delete provisioning profile version by ID",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("version_id", "path", str, wire="versionId"),
     ),
-    returns=DeleteV2ProvisioningProfilesVersionsByVersionIdAnswer,
+    returns=ProvisioningProfileVersionWithDownloadResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4596,13 +4133,13 @@ DELETE_V2_PROVISIONING_PROFILES_VERSIONS_BY_VERSION_ID: _ops.Operation[
     ),
 )
 
-POST_V2_PREFERRED_REGIONS: _ops.Operation[PostV2PreferredRegionsAnswer] = _ops.Operation(
+POST_V2_PREFERRED_REGIONS: _ops.Operation[TenantPreferredRegions] = _ops.Operation(
     "post_v2_preferred_regions",
     "POST",
     "/v2/preferred-regions",
-    "",
+    "Set Preferred Regions for Tenant",
     params=(_ops.Param("body", "body", SetPreferredRegionsRequest),),
-    returns=PostV2PreferredRegionsAnswer,
+    returns=TenantPreferredRegions,
     status=200,
     envelope="content",
     errors=(
@@ -4612,13 +4149,13 @@ POST_V2_PREFERRED_REGIONS: _ops.Operation[PostV2PreferredRegionsAnswer] = _ops.O
     ),
 )
 
-GET_V2_PREFERRED_REGIONS: _ops.Operation[GetV2PreferredRegionsAnswer] = _ops.Operation(
+GET_V2_PREFERRED_REGIONS: _ops.Operation[TenantPreferredRegions] = _ops.Operation(
     "get_v2_preferred_regions",
     "GET",
     "/v2/preferred-regions",
-    "",
+    "Get Preferred Regions for Tenant",
     params=(),
-    returns=GetV2PreferredRegionsAnswer,
+    returns=TenantPreferredRegions,
     status=200,
     envelope="content",
     errors=(
@@ -4627,18 +4164,16 @@ GET_V2_PREFERRED_REGIONS: _ops.Operation[GetV2PreferredRegionsAnswer] = _ops.Ope
     ),
 )
 
-GET_V2_ESPER_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[
-    GetV2EsperAppsVersionsByVersionIdAnswer
-] = _ops.Operation(
+GET_V2_ESPER_APPS_VERSIONS_BY_VERSION_ID: _ops.Operation[EsperAppVersionResponse] = _ops.Operation(
     "get_v2_esper_apps_versions_by_version_id",
     "GET",
     "/v2/esper-apps/{appId}/versions/{versionId}",
-    "",
+    "Get esper app version details by ID",
     params=(
         _ops.Param("app_id", "path", str, wire="appId"),
         _ops.Param("version_id", "path", str, wire="versionId"),
     ),
-    returns=GetV2EsperAppsVersionsByVersionIdAnswer,
+    returns=EsperAppVersionResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4653,7 +4188,7 @@ GET_V2_TENANT_ESPER_APPS: _ops.Operation[GetV2TenantEsperAppsAnswer] = _ops.Oper
     "get_v2_tenant_esper_apps",
     "GET",
     "/v2/tenant-esper-apps",
-    "",
+    "Get esper apps for a tenant",
     params=(
         _ops.Param("limit", "query", float, required=False),
         _ops.Param("offset", "query", float, required=False),
@@ -4673,13 +4208,13 @@ GET_V2_TENANT_ESPER_APPS: _ops.Operation[GetV2TenantEsperAppsAnswer] = _ops.Oper
     ),
 )
 
-GET_COMMAND_INBOX: _ops.Operation[GetCommandInboxAnswer] = _ops.Operation(
+GET_COMMAND_INBOX: _ops.Operation[CommandInbox] = _ops.Operation(
     "get_command_inbox",
     "GET",
     "/v2/command-inbox/",
-    "",
+    "Get queued commands to be executed by the physical device.",
     params=(_ops.Param("device_id", "query", str),),
-    returns=GetCommandInboxAnswer,
+    returns=CommandInbox,
     status=200,
     envelope="content",
     errors=(
@@ -4693,7 +4228,7 @@ LIST_CONVERGES: _ops.Operation[ListConvergesAnswer] = _ops.Operation(
     "list_converges",
     "GET",
     "/v2/converge",
-    "",
+    "List converge action",
     params=(
         _ops.Param("device_ids", "query", str, required=False),
         _ops.Param("limit", "query", float, required=False),
@@ -4709,13 +4244,13 @@ LIST_CONVERGES: _ops.Operation[ListConvergesAnswer] = _ops.Operation(
     ),
 )
 
-CREATE_CONVERGE: _ops.Operation[CreateConvergeAnswer] = _ops.Operation(
+CREATE_CONVERGE: _ops.Operation[Converge] = _ops.Operation(
     "create_converge",
     "POST",
     "/v2/converge",
-    "",
+    "Create a converge action",
     params=(_ops.Param("body", "body", ConvergePOST),),
-    returns=CreateConvergeAnswer,
+    returns=Converge,
     status=201,
     envelope="content",
     errors=(
@@ -4725,13 +4260,13 @@ CREATE_CONVERGE: _ops.Operation[CreateConvergeAnswer] = _ops.Operation(
     ),
 )
 
-GET_CONVERGE: _ops.Operation[GetConvergeAnswer] = _ops.Operation(
+GET_CONVERGE: _ops.Operation[Converge] = _ops.Operation(
     "get_converge",
     "GET",
     "/v2/converge/{id}",
-    "",
+    "Get converge action",
     params=(_ops.Param("id", "path", str),),
-    returns=GetConvergeAnswer,
+    returns=Converge,
     status=200,
     envelope="content",
     errors=(
@@ -4745,7 +4280,7 @@ LIST_CONVERGE_COMMANDS: _ops.Operation[ListConvergeCommandsAnswer] = _ops.Operat
     "list_converge_commands",
     "GET",
     "/v2/converge/{id}/commands",
-    "",
+    "List commands fires for converge action",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("limit", "query", float, required=False),
@@ -4762,16 +4297,16 @@ LIST_CONVERGE_COMMANDS: _ops.Operation[ListConvergeCommandsAnswer] = _ops.Operat
     ),
 )
 
-POST_V2_SEAMLESS_UPLOAD: _ops.Operation[SeamlessSuccessResponse] = _ops.Operation(
+POST_V2_SEAMLESS_UPLOAD: _ops.Operation[PostV2SeamlessUploadAnswer] = _ops.Operation(
     "post_v2_seamless_upload",
     "POST",
     "/v2/seamless/upload",
-    "",
+    "Create a ABM provisioning request by uploading file",
     params=(
         _ops.Param("csv_file", "file", bytes),
         _ops.Param("platform", "form", str, required=False),
     ),
-    returns=SeamlessSuccessResponse,
+    returns=PostV2SeamlessUploadAnswer,
     status=200,
     envelope="content",
     errors=(
@@ -4781,13 +4316,13 @@ POST_V2_SEAMLESS_UPLOAD: _ops.Operation[SeamlessSuccessResponse] = _ops.Operatio
     ),
 )
 
-POST_V2_SEAMLESS: _ops.Operation[SeamlessSuccessResponse] = _ops.Operation(
+POST_V2_SEAMLESS: _ops.Operation[PostV2SeamlessAnswer] = _ops.Operation(
     "post_v2_seamless",
     "POST",
     "/v2/seamless",
-    "",
+    "Create a ABM provisioning request using device serial number",
     params=(_ops.Param("body", "body", SeamlessRequestBody),),
-    returns=SeamlessSuccessResponse,
+    returns=PostV2SeamlessAnswer,
     status=200,
     envelope="content",
     errors=(
@@ -4797,13 +4332,13 @@ POST_V2_SEAMLESS: _ops.Operation[SeamlessSuccessResponse] = _ops.Operation(
     ),
 )
 
-POST_V2_EMM_ENROLLMENT_BEGIN: _ops.Operation[PostV2EmmEnrollmentBeginAnswer] = _ops.Operation(
+POST_V2_EMM_ENROLLMENT_BEGIN: _ops.Operation[BeginGoogleEMMEnrollmentResponse] = _ops.Operation(
     "post_v2_emm_enrollment_begin",
     "POST",
     "/v2/emm/enrollment/begin/",
-    "",
+    "Generate sign-up URL",
     params=(_ops.Param("body", "body", BeginGoogleEMMEnrollmentRequest),),
-    returns=PostV2EmmEnrollmentBeginAnswer,
+    returns=BeginGoogleEMMEnrollmentResponse,
     status=201,
     envelope="content",
     errors=(
@@ -4818,7 +4353,7 @@ GET_V2_EMM_DETAILS: _ops.Operation[GetV2EmmDetailsAnswer] = _ops.Operation(
     "get_v2_emm_details",
     "GET",
     "/v2/emm/details/",
-    "",
+    "Return the enrollment status of the Enterprise",
     params=(),
     returns=GetV2EmmDetailsAnswer,
     status=200,
@@ -4831,13 +4366,13 @@ GET_V2_EMM_DETAILS: _ops.Operation[GetV2EmmDetailsAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_EMM_DETAILS: _ops.Operation[PostV2EmmDetailsAnswer] = _ops.Operation(
+POST_V2_EMM_DETAILS: _ops.Operation[GoogleEnterpriseDetails] = _ops.Operation(
     "post_v2_emm_details",
     "POST",
     "/v2/emm/details/",
-    "",
+    "Creates a new Google Enterprise with the provided details",
     params=(_ops.Param("body", "body", GoogleEnterpriseDetails),),
-    returns=PostV2EmmDetailsAnswer,
+    returns=GoogleEnterpriseDetails,
     status=201,
     envelope="content",
     errors=(
@@ -4848,13 +4383,13 @@ POST_V2_EMM_DETAILS: _ops.Operation[PostV2EmmDetailsAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_EMM_WEB_TOKEN: _ops.Operation[PostV2EmmWebTokenAnswer] = _ops.Operation(
+POST_V2_EMM_WEB_TOKEN: _ops.Operation[CreateWebTokenResponse] = _ops.Operation(
     "post_v2_emm_web_token",
     "POST",
     "/v2/emm/web-token/",
-    "",
+    "Create a Google Web Token",
     params=(_ops.Param("body", "body", CreateWebTokenRequest),),
-    returns=PostV2EmmWebTokenAnswer,
+    returns=CreateWebTokenResponse,
     status=200,
     envelope="content",
     errors=(
@@ -4864,13 +4399,13 @@ POST_V2_EMM_WEB_TOKEN: _ops.Operation[PostV2EmmWebTokenAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_EMM_ENROLLMENT_COMPLETE: _ops.Operation[PostV2EmmEnrollmentCompleteAnswer] = _ops.Operation(
+POST_V2_EMM_ENROLLMENT_COMPLETE: _ops.Operation[GoogleEnterpriseDetails] = _ops.Operation(
     "post_v2_emm_enrollment_complete",
     "POST",
     "/v2/emm/enrollment/complete/",
-    "",
+    "Complete EMM enrollment for a Google Enterprise",
     params=(_ops.Param("body", "body", PostV2EmmEnrollmentCompleteBody),),
-    returns=PostV2EmmEnrollmentCompleteAnswer,
+    returns=GoogleEnterpriseDetails,
     status=201,
     envelope="content",
     errors=(
@@ -4885,7 +4420,7 @@ GET_V2_EMM_ACCOUNTS: _ops.Operation[GetV2EmmAccountsAnswer] = _ops.Operation(
     "get_v2_emm_accounts",
     "GET",
     "/v2/emm/accounts/",
-    "",
+    "Return the Google Service Account of the Enterprise",
     params=(),
     returns=GetV2EmmAccountsAnswer,
     status=200,
@@ -4898,13 +4433,13 @@ GET_V2_EMM_ACCOUNTS: _ops.Operation[GetV2EmmAccountsAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_EMM_ACCOUNTS: _ops.Operation[PostV2EmmAccountsAnswer] = _ops.Operation(
+POST_V2_EMM_ACCOUNTS: _ops.Operation[GoogleServiceAccountDetails] = _ops.Operation(
     "post_v2_emm_accounts",
     "POST",
     "/v2/emm/accounts/",
-    "",
+    "Creates a new Google Service Account with the provided details",
     params=(_ops.Param("body", "body", GoogleServiceAccountDetails),),
-    returns=PostV2EmmAccountsAnswer,
+    returns=GoogleServiceAccountDetails,
     status=201,
     envelope="content",
     errors=(
@@ -4915,13 +4450,13 @@ POST_V2_EMM_ACCOUNTS: _ops.Operation[PostV2EmmAccountsAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_BACKGROUND_SCRIPTS: _ops.Operation[PostV2BackgroundScriptsAnswer] = _ops.Operation(
+POST_V2_BACKGROUND_SCRIPTS: _ops.Operation[BlueprintsBackgroundScriptRead] = _ops.Operation(
     "post_v2_background_scripts",
     "POST",
     "/v2/background-scripts/",
-    "",
+    "Create background-script",
     params=(_ops.Param("body", "body", BlueprintsBackgroundScriptCreate),),
-    returns=PostV2BackgroundScriptsAnswer,
+    returns=BlueprintsBackgroundScriptRead,
     status=201,
     envelope="content",
     errors=(
@@ -4934,7 +4469,7 @@ GET_V2_BACKGROUND_SCRIPTS: _ops.Operation[GetV2BackgroundScriptsAnswer] = _ops.O
     "get_v2_background_scripts",
     "GET",
     "/v2/background-scripts/",
-    "",
+    "List background-script",
     params=(
         _ops.Param("ordering", "query", str, required=False),
         _ops.Param("name", "query", str, required=False),
@@ -4949,29 +4484,29 @@ GET_V2_BACKGROUND_SCRIPTS: _ops.Operation[GetV2BackgroundScriptsAnswer] = _ops.O
 )
 
 GET_V2_BACKGROUND_SCRIPTS_BY_BACKGROUND_SCRIPT_ID: _ops.Operation[
-    GetV2BackgroundScriptsByBackgroundScriptIdAnswer
+    BlueprintsBackgroundScriptDetailRead
 ] = _ops.Operation(
     "get_v2_background_scripts_by_background_script_id",
     "GET",
     "/v2/background-scripts/{background_script_id}/",
-    "",
+    "Get background-script",
     params=(_ops.Param("background_script_id", "path", str),),
-    returns=GetV2BackgroundScriptsByBackgroundScriptIdAnswer,
+    returns=BlueprintsBackgroundScriptDetailRead,
     status=200,
     envelope="content",
     errors=((404, GetV2BackgroundScriptsByBackgroundScriptIdError404),),
 )
 
-UPDATE_DEVICE_STATE: _ops.Operation[UpdateDeviceStateAnswer] = _ops.Operation(
+UPDATE_DEVICE_STATE: _ops.Operation[dict[str, Any]] = _ops.Operation(
     "update_device_state",
     "PUT",
     "/v2/devices/{id}/devicestate",
-    "",
+    "Receive device state report and publish to Kafka for drift detection",
     params=(
         _ops.Param("id", "path", str),
         _ops.Param("body", "body", UpdateDeviceStateBody),
     ),
-    returns=UpdateDeviceStateAnswer,
+    returns=dict[str, Any],
     status=201,
     envelope="content",
     errors=(
@@ -4981,38 +4516,36 @@ UPDATE_DEVICE_STATE: _ops.Operation[UpdateDeviceStateAnswer] = _ops.Operation(
     ),
 )
 
-POST_V2_ITUNESAPPS_REFRESH_VERSION: _ops.Operation[PostV2ItunesappsRefreshVersionAnswer] = (
-    _ops.Operation(
-        "post_v2_itunesapps_refresh_version",
-        "POST",
-        "/v2/itunesapps/{appId}/refresh-version",
-        "",
-        params=(_ops.Param("app_id", "path", str, wire="appId"),),
-        returns=PostV2ItunesappsRefreshVersionAnswer,
-        status=200,
-        envelope="content",
-        errors=(
-            (400, AppsManagementError400BadData),
-            (401, AppsManagementError401Unauthorized),
-            (404, AppsManagementError404NotFound),
-            (500, AppsManagementError500InternalServerError),
-        ),
-    )
+POST_V2_ITUNESAPPS_REFRESH_VERSION: _ops.Operation[AppsManagementItunesAppInfoV2] = _ops.Operation(
+    "post_v2_itunesapps_refresh_version",
+    "POST",
+    "/v2/itunesapps/{appId}/refresh-version",
+    "Force refresh of VPP app version metadata",
+    params=(_ops.Param("app_id", "path", str, wire="appId"),),
+    returns=AppsManagementItunesAppInfoV2,
+    status=200,
+    envelope="content",
+    errors=(
+        (400, AppsManagementError400BadData),
+        (401, AppsManagementError401Unauthorized),
+        (404, AppsManagementError404NotFound),
+        (500, AppsManagementError500InternalServerError),
+    ),
 )
 
-POST_V2_TENANT_APPS_VERSIONS_ARTIFACTS: _ops.Operation[PostV2TenantAppsVersionsArtifactsAnswer] = (
+POST_V2_TENANT_APPS_VERSIONS_ARTIFACTS: _ops.Operation[AppsManagementArtifactMutationResponse] = (
     _ops.Operation(
         "post_v2_tenant_apps_versions_artifacts",
         "POST",
         "/v2/tenant-apps/{appId}/versions/{versionId}/artifacts",
-        "",
+        "Add an artifact to a UWP app version",
         params=(
             _ops.Param("app_id", "path", str, wire="appId"),
             _ops.Param("version_id", "path", str, wire="versionId"),
             _ops.Param("artifact_type", "form", str),
             _ops.Param("file", "file", bytes),
         ),
-        returns=PostV2TenantAppsVersionsArtifactsAnswer,
+        returns=AppsManagementArtifactMutationResponse,
         status=200,
         envelope="content",
         errors=(
@@ -5025,18 +4558,18 @@ POST_V2_TENANT_APPS_VERSIONS_ARTIFACTS: _ops.Operation[PostV2TenantAppsVersionsA
 )
 
 DELETE_V2_TENANT_APPS_VERSIONS_ARTIFACTS_BY_ARTIFACT_ID: _ops.Operation[
-    DeleteV2TenantAppsVersionsArtifactsByArtifactIdAnswer
+    AppsManagementArtifactMutationResponse
 ] = _ops.Operation(
     "delete_v2_tenant_apps_versions_artifacts_by_artifact_id",
     "DELETE",
     "/v2/tenant-apps/{appId}/versions/{versionId}/artifacts/{artifactId}",
-    "",
+    "Delete an artifact from a UWP app version",
     params=(
         _ops.Param("app_id", "path", str, wire="appId"),
         _ops.Param("version_id", "path", str, wire="versionId"),
         _ops.Param("artifact_id", "path", str, wire="artifactId"),
     ),
-    returns=DeleteV2TenantAppsVersionsArtifactsByArtifactIdAnswer,
+    returns=AppsManagementArtifactMutationResponse,
     status=200,
     envelope="content",
     errors=(
@@ -5047,18 +4580,18 @@ DELETE_V2_TENANT_APPS_VERSIONS_ARTIFACTS_BY_ARTIFACT_ID: _ops.Operation[
     ),
 )
 
-GET_OEM_CONFIG_SCHEMA: _ops.Operation[GetOemConfigSchemaAnswer] = _ops.Operation(
+GET_OEM_CONFIG_SCHEMA: _ops.Operation[AppsManagementOEMConfigSchema] = _ops.Operation(
     "get_oem_config_schema",
     "GET",
     "/v2/oem-config-schema",
-    "",
+    "Get OEM Config Schema",
     params=(
         _ops.Param("oem_type", "query", str),
         _ops.Param("package_name", "query", str),
         _ops.Param("version_code", "query", str, required=False),
         _ops.Param("include_schema", "query", bool, required=False),
     ),
-    returns=GetOemConfigSchemaAnswer,
+    returns=AppsManagementOEMConfigSchema,
     status=200,
     envelope="content",
     errors=(
@@ -5073,7 +4606,7 @@ GET_MDM_SERVICE_CONFIG: _ops.Operation[GetMdmServiceConfigAnswer] = _ops.Operati
     "get_mdm_service_config",
     "GET",
     "/v2/mdmserviceconfig",
-    "",
+    "Get MDM service configuration",
     params=(),
     returns=GetMdmServiceConfigAnswer,
     status=200,
@@ -5084,7 +4617,7 @@ GET_DEP_ANCHOR_CERTS: _ops.Operation[None] = _ops.Operation(
     "get_dep_anchor_certs",
     "GET",
     "/v2/mdmserviceconfig/anchor-certs",
-    "",
+    "Get DEP anchor certificates",
     params=(),
     returns=_ops.NoneType,
     status=200,

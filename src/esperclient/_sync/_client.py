@@ -11,6 +11,7 @@ from typing import Any
 
 from esperclient._retry import RetryPolicy
 from esperclient._settings import ClientSettings, Timeout, TransportSettings
+from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._resources import (
     Applications,
@@ -28,7 +29,7 @@ from esperclient._sync._resources import (
 )
 
 
-class Esper:
+class Esper(GeneratedApi):
     """The Esper API, the idiomatic way.
 
     Settings come from the arguments, then the environment (``ESPER_HOST``,
@@ -37,6 +38,10 @@ class Esper:
     one. Every call goes to ``enterprise_id``. ``max_retries`` repeats what is safe to
     repeat (never a command that may have reached the server); ``rate_limit`` caps
     requests per second.
+
+    Beside the resources written by hand (``devices``, ``commands``...), every operation
+    of Esper's current API is a generated method of a family named after its spec file:
+    ``esper.v2.blueprints.list()``, ``esper.pipelines_v0.pipelines.create(...)``.
     """
 
     def __init__(
