@@ -74,8 +74,8 @@ class SyncAPIClient:
 
         ``on_progress(sent, total)`` follows an upload's bytes.
         """
-        if "enterprise_id" in op.by_name:
-            values.setdefault("enterprise_id", self.enterprise())
+        if "enterprise_id" in op.by_name and values.get("enterprise_id") is None:
+            values["enterprise_id"] = self.enterprise()
         request = build(op, values, self.settings.host, dict(self._headers))
         if on_progress is not None and callable(request.body):
             total = int(request.headers.get("Content-Length", 0))
