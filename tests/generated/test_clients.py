@@ -72,6 +72,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             request = Recorded(self.command, url.path, parse_qs(url.query), body)
             recorder.requests.append(request)
             status, data = recorder.answer(request)
+            data = b"" if status == 204 else data  # a 204 has no body, whatever the spec says
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
