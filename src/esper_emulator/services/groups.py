@@ -1,28 +1,30 @@
 """Device groups: a tree of named groups per enterprise, their members, and group commands.
 
-A group's stored ``doc`` is always its full, current wire object: ``device_count``,
-``children_count`` and ``path`` ("Parent/Child") are rewritten whenever a membership,
-a name or a parent changes, and so is the ``groups`` list (group URLs) in the doc of
-every device whose membership changed. A device may belong to several groups.
+A group's stored ``doc`` is always its full, current wire object: ``device_count``
+(its own devices), ``children_count`` and ``path`` ("All devices/Parent/Child") are
+rewritten whenever a membership, a name or a parent changes, and so is the ``groups``
+list (the URL of its one group) in the doc of every device whose group changed.
+
+As on Esper with nested groups (esper-cli's README records its answers), every
+enterprise has the root group ``ROOT_GROUP`` ("All devices"), the parent of every group
+created without one; the same name may be used again under another parent. Each device
+is in exactly one group: new devices in the root; a device added to a group leaves its
+group, and one removed from a group goes to that group's parent. The root cannot be
+deleted, renamed or moved, and devices cannot be removed from it.
 
 Membership changes (``UPDATE_GROUP`` and ``PARTIAL_UPDATE_GROUP``, whose query
 ``action`` is "add / remove / rename / move"):
 
 - no action: ``device_ids``, when given, is the group's full membership (left out, the
-  members stay as they are);
-- ``add``: the devices join the group (they stay in their other groups);
-- ``remove``: the devices leave the group;
-- ``move``: the devices leave every other group and join this one;
+  members stay as they are; members left out go to the parent);
+- ``add`` and ``move``: the devices leave their group and join this one;
+- ``remove``: the devices leave the group for its parent;
 - ``rename``: only ``name`` changes (it is required; ``device_ids`` is refused).
 
 ``name`` and ``parent`` (a group URL or id of the same enterprise) change with any
 action but ``rename``, which changes only the name. ``add``, ``remove`` and ``move``
 need ``device_ids``. Every device id must be a device of this enterprise: otherwise
 the request is a 400 naming ``device_ids`` and nothing is written.
-
-Every enterprise has the root group ``ROOT_GROUP`` ("All devices"), as on Esper: it
-holds every device of the enterprise (new ones join it), and it cannot be deleted,
-renamed or moved, nor can devices be removed from it (``move`` leaves a device in it).
 
 A group command fans out one device command to each direct member of the group (not to
 the members of its child groups); its ``state`` is worked out from those commands.
@@ -203,8 +205,9 @@ class Groups:
 
     def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> bytes:
         """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
-        name = self._free_name(enterprise_id, body.name, None)
         parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
+        parent_id = parent_id or self._root_id(enterprise_id)
+        name = self._free_name(enterprise_id, body.name, None, parent_id)
         members = self._devices(enterprise_id, body.device_ids or [])
         return self.group_doc(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
 
@@ -215,8 +218,12 @@ class Groups:
         device_ids: Sequence[str],
         parent_id: str | None = None,
     ) -> str:
-        """Write a new (already validated) group and its members; returns its id."""
+        """Write a new (already validated) group and its members; returns its id.
+
+        Without ``parent_id`` the group goes under the root group, if there is one yet.
+        """
         group_id = str(uuid.uuid4())
+        parent_id = parent_id or self._root_id(enterprise_id)
         doc = DeviceGroup.construct(
             id=group_id,
             name=name,
@@ -234,7 +241,7 @@ class Groups:
             name=name,
             doc=msgspec.json.encode(doc),
         )
-        groups_db.add_members(self.store, group_id, device_ids)
+        self._place(group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
         self._refresh_groups(enterprise_id)
         return group_id
@@ -244,7 +251,7 @@ class Groups:
         return self.insert(enterprise_id, ROOT_GROUP, [])
 
     def join_root(self, enterprise_id: str, device_ids: Sequence[str]) -> None:
-        """Make new devices members of the enterprise's root group."""
+        """Put new devices, in no group yet, in the enterprise's root group."""
         root_id = self._root_id(enterprise_id)
         if root_id is None:
             return
@@ -260,12 +267,13 @@ class Groups:
         action = _action(action, body)
         if group.name == ROOT_GROUP:
             self._check_root_change(group_id, body, action)
-        name = group.name
-        if body.name is not None:
-            name = self._free_name(enterprise_id, body.name, group_id)
         parent_id = _parent_id_of(group)
         if body.parent and action != "rename":
             parent_id = self._new_parent(enterprise_id, group_id, body.parent)
+        name = group.name
+        if body.name is not None or parent_id != _parent_id_of(group):
+            new_name = body.name if body.name is not None else name
+            name = self._free_name(enterprise_id, new_name, group_id, parent_id)
         members = None
         if body.device_ids is not None:
             members = self._devices(enterprise_id, body.device_ids)
@@ -274,13 +282,14 @@ class Groups:
         group.parent = group_url(enterprise_id, parent_id) if parent_id else None
         groups_db.save(self.store, group_id, name, msgspec.json.encode(group))
         if members is not None:
-            self._change_members(enterprise_id, group_id, members, action)
+            self._change_members(enterprise_id, group_id, parent_id, members, action)
         self._refresh_groups(enterprise_id)
         return self.group_doc(enterprise_id, group_id)
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
-        """Delete a group without children; its members become ungrouped from it."""
-        if self.group(enterprise_id, group_id).name == ROOT_GROUP:
+        """Delete a group without children; its devices go to its parent."""
+        group = self.group(enterprise_id, group_id)
+        if group.name == ROOT_GROUP:
             raise ApiError(400, ROOT_NOT_DELETED)
         children = sum(
             1 for node in self._tree(enterprise_id).values() if node.parent_id == group_id
@@ -292,6 +301,7 @@ class Groups:
             )
         members = self.member_ids([group_id])
         groups_db.delete(self.store, group_id)
+        self._place(_parent_id_of(group), members)
         refresh_device_groups(self.store, enterprise_id, members)
         self._refresh_groups(enterprise_id)
 
@@ -314,12 +324,16 @@ class Groups:
         if (action == "remove" and given & members) or (action is None and members - given):
             raise bad_request("device_ids", ROOT_KEEPS_DEVICES)
 
-    def _free_name(self, enterprise_id: str, name: str | None, group_id: str | None) -> str:
+    def _free_name(
+        self, enterprise_id: str, name: str | None, group_id: str | None, parent_id: str | None
+    ) -> str:
+        """``name`` unless blank, the root's, or another group's under ``parent_id``."""
         if name is None or not name.strip():
             raise bad_request("name", "This field may not be blank.")
-        taken = groups_db.named(self.store, enterprise_id, name)
-        if taken is not None and taken.id != group_id:
-            raise ApiError(400, UNIQUE_NAME, [{"non_field_errors": [UNIQUE_NAME]}])
+        for other_id, node in self._tree(enterprise_id).items():
+            clash = node.parent_id == parent_id or name == ROOT_GROUP
+            if other_id != group_id and node.group.name == name and clash:
+                raise ApiError(400, UNIQUE_NAME, [{"non_field_errors": [UNIQUE_NAME]}])
         return name
 
     def _parent(self, enterprise_id: str, value: str) -> str:
@@ -350,24 +364,31 @@ class Groups:
     # membership and the derived fields
 
     def _change_members(
-        self, enterprise_id: str, group_id: str, device_ids: list[str], action: str | None
+        self,
+        enterprise_id: str,
+        group_id: str,
+        parent_id: str | None,
+        device_ids: list[str],
+        action: str | None,
     ) -> None:
         current = set(self.member_ids([group_id]))
         given = set(device_ids)
-        affected = set(given)
-        if action is None:
-            affected = current ^ given
-            groups_db.remove_members(self.store, group_id, current - given)
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        elif action == "add":
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        elif action == "remove":
-            groups_db.remove_members(self.store, group_id, given)
-        else:  # move
-            keep = {group_id, self._root_id(enterprise_id) or group_id}
-            groups_db.remove_from_others(self.store, keep, given)
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        refresh_device_groups(self.store, enterprise_id, affected)
+        joining: set[str] = set() if action == "remove" else given - current
+        leaving: set[str] = set()
+        if action == "remove":
+            leaving = current & given
+        elif action is None:
+            leaving = current - given
+        self._place(group_id, joining)
+        self._place(parent_id, leaving)
+        refresh_device_groups(self.store, enterprise_id, joining | leaving)
+
+    def _place(self, group_id: str | None, device_ids: Iterable[str]) -> None:
+        """Move ``device_ids`` out of their group into ``group_id`` (``None``: out of any)."""
+        moving = sorted(device_ids)
+        groups_db.remove_from_others(self.store, {group_id} if group_id else set(), moving)
+        if group_id is not None:
+            groups_db.add_members(self.store, group_id, moving)
 
     def _tree(self, enterprise_id: str) -> dict[str, _Node]:
         nodes: dict[str, _Node] = {}
