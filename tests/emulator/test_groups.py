@@ -538,6 +538,34 @@ def test_a_group_command_reaches_every_member(
         assert sent.state == SUCCESS
 
 
+def test_a_group_command_reaches_the_groups_below(
+    groups: esperclient.DeviceGroupApi,
+    group_commands: esperclient.GroupCommandsApi,
+    api_client: esperclient.ApiClient,
+    server: EmulatorServer,
+    tenant: Tenant,
+) -> None:
+    """Esper's help: "any action intended for a parent group will be cascaded to all
+    sub-groups"; so a command to All devices reaches the whole fleet."""
+    eid, ids = tenant.enterprise_id, tenant.device_ids
+    for device_id in ids[:4]:
+        _set_online(tenant, device_id, True)
+    parent = groups.create_group(eid, {"name": "Parent", "device_ids": ids[:1]})
+    child = groups.create_group(eid, {"name": "Child", "parent": parent.id, "device_ids": ids[1:3]})
+    groups.create_group(eid, {"name": "Grandchild", "parent": child.id, "device_ids": ids[3:4]})
+    command = group_commands.run_group_command(
+        eid, str(parent.id), esperclient.GroupCommandRequest(command="LOCK")
+    )
+    assert count(server, schema.commands, group_command_id=command.id) == 4
+    done = _poll(group_commands, tenant, str(parent.id), command.id)
+    assert (done.state, done.details) == (SUCCESS, "4 of 4 succeeded")
+    root_id = _root_id(api_client, tenant)
+    everyone = group_commands.run_group_command(
+        eid, root_id, esperclient.GroupCommandRequest(command="UPDATE_HEARTBEAT")
+    )
+    assert count(server, schema.commands, group_command_id=everyone.id) == len(ids)
+
+
 def test_a_group_command_to_an_empty_group_succeeds_at_once(
     groups: esperclient.DeviceGroupApi,
     group_commands: esperclient.GroupCommandsApi,

@@ -26,8 +26,9 @@ action but ``rename``, which changes only the name. ``add``, ``remove`` and ``mo
 need ``device_ids``. Every device id must be a device of this enterprise: otherwise
 the request is a 400 naming ``device_ids`` and nothing is written.
 
-A group command fans out one device command to each direct member of the group (not to
-the members of its child groups); its ``state`` is worked out from those commands.
+A group command fans out one device command to each device of the group and of the
+groups below it ("any action intended for a parent group will be cascaded to all
+sub-groups", Esper's help says); its ``state`` is worked out from those commands.
 """
 
 from __future__ import annotations
@@ -191,6 +192,21 @@ class Groups:
     def member_ids(self, group_ids: Iterable[str]) -> list[str]:
         """The devices in any of ``group_ids``, each once, in the order they were made."""
         return groups_db.member_ids(self.store, list(group_ids))
+
+    def with_subgroups(self, enterprise_id: str, group_ids: Iterable[str]) -> list[str]:
+        """``group_ids`` and every group below them: where a group's commands go, as on Esper."""
+        below: dict[str, list[str]] = {}
+        for group_id, node in self._tree(enterprise_id).items():
+            if node.parent_id is not None:
+                below.setdefault(node.parent_id, []).append(group_id)
+        found: list[str] = []
+        pending = list(group_ids)
+        while pending:
+            group_id = pending.pop()
+            if group_id not in found:
+                found.append(group_id)
+                pending += below.get(group_id, [])
+        return found
 
     def group_ids_of(self, enterprise_id: str, ids: Sequence[str], field: str) -> list[str]:
         """``ids`` as canonical group ids of the enterprise; a 400 naming ``field``."""
@@ -480,7 +496,9 @@ class GroupCommands:
         )
         assert command.id is not None
         url = group_command_url(enterprise_id, group_id, command.id)
-        for device_id in self.groups.member_ids([group_id]):
+        for device_id in self.groups.member_ids(
+            self.groups.with_subgroups(enterprise_id, [group_id])
+        ):
             device = self.fleet.device(enterprise_id, device_id)
             self.fleet.enqueue(
                 enterprise_id,
