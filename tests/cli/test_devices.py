@@ -103,10 +103,11 @@ def test_apps_installs_and_events_of_a_device(
     installs = run_esper("devices", "installs", device.device_name, "-o", "json")
     assert installs.code == 0, installs.everything
     assert "com.example.devicecli" in [i["application"]["package_name"] for i in installs.json()]
-    succeeded = run_esper(
-        "devices", "installs", device.id, "--state", "install_success", "-o", "json"
-    ).json()
-    assert succeeded and {i["install_state"] for i in succeeded} == {"INSTALL_SUCCESS"}
+    for state in ("install_success", "Install Success"):  # a name or the API's value
+        succeeded = run_esper(
+            "devices", "installs", device.id, "--state", state, "-o", "json"
+        ).json()
+        assert succeeded and {i["install_state"] for i in succeeded} == {"Install Success"}
     table = run_esper("devices", "installs", device.device_name)
     assert table.stdout.splitlines()[0].split() == [
         "ID",

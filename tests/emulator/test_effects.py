@@ -166,7 +166,7 @@ def test_install_records_an_install(fleet: OneDevice, make_apk: Callable[..., Pa
     assert done.state == SUCCESS
     assert app.package_name in fleet.packages()
     (install,) = fleet.installs()
-    assert install.install_state == "INSTALL_SUCCESS"
+    assert install.install_state == "Install Success"
     assert install.application.version.app_version_id == app.versions[0].id
     assert fleet.installed_count(app) == 1
 
@@ -196,8 +196,8 @@ def test_uninstall_removes_the_app(fleet: OneDevice, make_apk: Callable[..., Pat
     assert done.state == SUCCESS
     assert app.package_name not in fleet.packages()
     assert [i.install_state for i in fleet.installs(package_name=app.package_name)] == [
-        "INSTALL_SUCCESS",
-        "UNINSTALL_SUCCESS",
+        "Install Success",
+        "Uninstall Success",
     ]
     assert fleet.installed_count(app) == 0
 
@@ -211,7 +211,7 @@ def test_uninstall_of_what_cannot_go_fails_and_says_why(
 ) -> None:
     done = fleet.run("UNINSTALL", package_name=package)
     assert done.state == FAILURE and reason in done.details
-    (failed,) = fleet.installs(install_state="UNINSTALL_FAILED")
+    (failed,) = fleet.installs(install_state="Uninstall Failed")
     assert failed.application.package_name == package and reason in failed.reason_details
     assert (SETTINGS in fleet.packages()) is True
 
