@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -498,6 +499,24 @@ def _group_of(
     return str(groups.create_group(tenant.enterprise_id, {"name": "Cmd", "device_ids": members}).id)
 
 
+def _details(command: esperclient.GroupCommand) -> dict[str, list[str]]:
+    """The device names in each list of a group command's ``details``, the lists not empty.
+
+    ``details`` is a Python dict's text, as on Esper: esper-cli, written by Esper, reads it
+    with ``ast.literal_eval`` and takes each device's ``name``.
+    """
+    assert command.details is not None
+    listed = ast.literal_eval(command.details)
+    keys = ("success", "failed", "inactive", "acknowledge", "initiate", "in_progress", "timeout")
+    assert tuple(listed) == keys
+    return {key: [d["name"] for d in devices] for key, devices in listed.items() if devices}
+
+
+def _names(api_client: esperclient.ApiClient, tenant: Tenant, device_ids: list[str]) -> list[str]:
+    devices = esperclient.DeviceApi(api_client)
+    return [devices.get_device_by_id(tenant.enterprise_id, d).device_name for d in device_ids]
+
+
 def _poll(
     group_commands: esperclient.GroupCommandsApi, tenant: Tenant, group_id: str, command_id: str
 ) -> esperclient.GroupCommand:
@@ -525,7 +544,10 @@ def test_a_group_command_reaches_every_member(
     assert command.state == INITIATED and command.issued_by
     assert count(server, schema.commands, group_command_id=command.id) == 3
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (SUCCESS, "3 of 3 succeeded")
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, members)},
+    )
     assert done.updated_on >= done.created_on
     commands = esperclient.CommandsApi(api_client)
     with server.emulator.store.transaction() as store:
@@ -558,7 +580,10 @@ def test_a_group_command_reaches_the_groups_below(
     )
     assert count(server, schema.commands, group_command_id=command.id) == 4
     done = _poll(group_commands, tenant, str(parent.id), command.id)
-    assert (done.state, done.details) == (SUCCESS, "4 of 4 succeeded")
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, ids[:4])},
+    )
     root_id = _root_id(api_client, tenant)
     everyone = group_commands.run_group_command(
         eid, root_id, esperclient.GroupCommandRequest(command="UPDATE_HEARTBEAT")
@@ -573,12 +598,13 @@ def test_a_group_command_to_an_empty_group_succeeds_at_once(
 ) -> None:
     group_id = _group_of(groups, tenant, [])
     command = group_commands.run_group_command(tenant.enterprise_id, group_id, {"command": "LOCK"})
-    assert (command.state, command.details) == (SUCCESS, "0 of 0 succeeded")
+    assert (command.state, _details(command)) == (SUCCESS, {})
 
 
 def test_a_group_command_waits_for_an_offline_member(
     groups: esperclient.DeviceGroupApi,
     group_commands: esperclient.GroupCommandsApi,
+    api_client: esperclient.ApiClient,
     tenant: Tenant,
 ) -> None:
     members = tenant.device_ids[:3]
@@ -588,10 +614,16 @@ def test_a_group_command_waits_for_an_offline_member(
     for _ in range(5):
         waiting = group_commands.get_group_command(command.id, group_id, tenant.enterprise_id)
         assert waiting.state == INITIATED
-    assert waiting.details == "2 of 3 succeeded, 1 pending"
+    assert _details(waiting) == {
+        "success": _names(api_client, tenant, members[:2]),
+        "inactive": _names(api_client, tenant, members[2:]),  # offline: the command waits
+    }
     _set_online(tenant, members[2], True)
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (SUCCESS, "3 of 3 succeeded")
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, members)},
+    )
 
 
 def test_a_failed_member_fails_the_group_command(
@@ -615,7 +647,10 @@ def test_a_failed_member_fails_the_group_command(
     for device_id in members:
         _set_online(tenant, device_id, True)
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (FAILURE, "0 of 2 succeeded, 2 failed")
+    assert (done.state, _details(done)) == (
+        FAILURE,
+        {"failed": _names(api_client, tenant, members)},
+    )
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,7 @@ from esper_emulator.errors import ApiError, bad_request, not_found
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
+    ACKNOWLEDGED,
     FAILURE,
     FINAL_STATES,
     INITIATED,
@@ -531,9 +532,41 @@ class GroupCommands:
             self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
         return doc
 
-    def _member_commands(self, command_id: str) -> list[tuple[str, datetime | None]]:
+    def _member_commands(self, command_id: str) -> list[_Member]:
         rows = commands_db.of_group_command(self.store, command_id)
-        return [(row.state, _updated_on(row.doc)) for row in rows]
+        return [
+            _Member(row.state, _updated_on(row.doc), row.device_id, row.device_name, row.due_at)
+            for row in rows
+        ]
+
+
+@dataclass
+class _Member:
+    """One device command of a group command, as its ``details`` tell it."""
+
+    state: str
+    updated_on: datetime | None
+    device_id: str
+    device_name: str | None
+    due_at: float | None
+
+    @property
+    def detail(self) -> str:
+        """The ``details`` list this device is in (an offline device's: ``inactive``)."""
+        if self.state == INITIATED and self.due_at is None:
+            return "inactive"
+        return _DETAIL_OF_STATE.get(self.state, "in_progress")
+
+
+_DETAIL_OF_STATE = {
+    SUCCESS: "success",
+    FAILURE: "failed",
+    "Command TimeOut": "timeout",
+    ACKNOWLEDGED: "acknowledge",
+    INITIATED: "initiate",
+}
+DETAIL_KEYS = ("success", "failed", "inactive", "acknowledge", "initiate", "in_progress", "timeout")
+"""The lists of a group command's ``details``, as esper-cli (written by Esper) reads them."""
 
 
 class _Updated(msgspec.Struct):
@@ -544,23 +577,24 @@ def _updated_on(doc: bytes) -> datetime | None:
     return msgspec.json.decode(doc, type=_Updated).updated_on
 
 
-def _aggregate(command: GroupCommand, members: list[tuple[str, datetime | None]]) -> None:
-    """Set ``state``, ``details`` and ``updated_on`` from the member commands."""
-    states = [state for state, _ in members]
-    succeeded = states.count(SUCCESS)
-    failed = sum(1 for state in states if state in FINAL_STATES and state != SUCCESS)
-    pending = len(states) - succeeded - failed
+def _aggregate(command: GroupCommand, members: list[_Member]) -> None:
+    """Set ``state``, ``details`` and ``updated_on`` from the member commands.
+
+    ``details`` is the text of a Python dict, as on Esper (esper-cli reads it with
+    ``ast.literal_eval``): for each of ``DETAIL_KEYS``, the devices (``id``, ``name``) in
+    that state.
+    """
+    states = [member.state for member in members]
+    pending = [state for state in states if state not in FINAL_STATES]
     if pending:
         command.state = INITIATED
     else:
-        command.state = FAILURE if failed else SUCCESS
-    details = f"{succeeded} of {len(states)} succeeded"
-    if failed:
-        details += f", {failed} failed"
-    if pending:
-        details += f", {pending} pending"
-    command.details = details
-    times: list[Any] = [when for _, when in members if when is not None]
+        command.state = SUCCESS if all(state == SUCCESS for state in states) else FAILURE
+    listed: dict[str, list[dict[str, str | None]]] = {key: [] for key in DETAIL_KEYS}
+    for member in members:
+        listed[member.detail].append({"id": member.device_id, "name": member.device_name})
+    command.details = repr(listed)
+    times: list[Any] = [member.updated_on for member in members if member.updated_on]
     if command.created_on is not None:
         times.append(command.created_on)
     command.updated_on = max(times) if times else command.updated_on
