@@ -21,6 +21,7 @@ from tests.emulator.conftest import call, esper_error, json_of, wait_for_final
 
 SUCCESS, FAILURE = "Command Success", "Command Failure"
 CHROME, SETTINGS = "com.android.chrome", "com.android.settings"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 
 class OneDevice:
@@ -412,6 +413,19 @@ def test_v0_commands_fail_without_what_they_need(
 
 
 # arguments refused up front
+
+
+def test_uninstall_by_app_version(fleet: OneDevice, make_apk: Callable[..., Path]) -> None:
+    """As esper-cli's ``device-command uninstall --version`` sends it (its test records
+    Esper's "Command Initiated")."""
+    app = fleet.upload(make_apk())
+    fleet.run("INSTALL", app_version=app.versions[0].id)
+    assert fleet.run("UNINSTALL", app_version=app.versions[0].id).state == SUCCESS
+    assert app.package_name not in fleet.packages()
+    request = CommandRequest(command="UNINSTALL", command_args=CommandArgs(app_version=UNKNOWN))
+    with pytest.raises(esperclient.BadRequestError) as caught:
+        fleet.commands.run_command(fleet.tenant.enterprise_id, fleet.device_id, request)
+    assert list(caught.value.field_errors) == ["command_args.app_version"]
 
 
 @pytest.mark.parametrize(

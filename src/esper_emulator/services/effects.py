@@ -19,7 +19,7 @@ Effects, as seen through the API (``softwareInfo``, ``hardwareInfo``, ``networkI
   A v0 ``INSTALL`` may name only ``package_name``: its latest uploaded version.
 - ``UNINSTALL``: the device app is removed, its version's ``installed_count`` follows,
   "Uninstall Success" is recorded; an app that is not installed, or a system app,
-  fails (and "Uninstall Failed" is recorded). A v0 one may name ``app_version``.
+  fails (and "Uninstall Failed" is recorded). It may name ``app_version`` instead.
 - ``WIPE``: a factory reset: installed apps removed (system apps stay, un-whitelisted),
   tags and alias cleared, every setting below back to its default,
   ``softwareInfo.lastWipeOn`` and ``lastRebootOn`` set; the device stays online.
@@ -524,7 +524,7 @@ def _app_name(target: Target, package: str) -> str:
 
 
 def _uninstall_package(target: Target) -> str:
-    """The package an ``UNINSTALL`` names (a v0 one may name the app version instead)."""
+    """The package an ``UNINSTALL`` names, or the package of the app version it names."""
     package = target.optional_text("package_name")
     version_id = target.optional_text("app_version")
     if not package and version_id:
