@@ -19,6 +19,7 @@ Tables name devices and groups; JSON and CSV keep the API's ids.
 
 from __future__ import annotations
 
+import ast
 import collections
 import enum
 import json
@@ -126,6 +127,42 @@ def device_command_view(names: Mapping[str, str | None]) -> View:
     )
 
 
+def _device_lists(details: str | None) -> dict[str, list[str]] | None:
+    """A group command's ``details``, the text of a Python dict as Esper writes it: the
+    names of the devices in each non-empty list (``success``, ``failed``...)."""
+    try:
+        listed = ast.literal_eval(details or "")
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(listed, dict):
+        return None
+    return {
+        str(key): [
+            str(device.get("name") or device.get("id"))
+            for device in devices
+            if isinstance(device, dict)
+        ]
+        for key, devices in listed.items()
+        if isinstance(devices, list) and devices
+    }
+
+
+def _group_progress(details: str | None) -> str | None:
+    """``details`` of a group command in short: ``2 success, 1 inactive``."""
+    lists = _device_lists(details)
+    if lists is None:
+        return details
+    return ", ".join(f"{len(names)} {key}" for key, names in lists.items())
+
+
+def _group_devices(details: str | None) -> str | None:
+    """``details`` of a group command with its devices: ``success: A, B; inactive: C``."""
+    lists = _device_lists(details)
+    if lists is None:
+        return details
+    return "; ".join(f"{key}: {', '.join(names)}" for key, names in lists.items())
+
+
 def group_command_view(names: Mapping[str, str | None]) -> View:
     """How a group command prints; ``names`` (group id to name) name its group."""
     group = col("Group", lambda c: _named(names, c.group))
@@ -136,7 +173,7 @@ def group_command_view(names: Mapping[str, str | None]) -> View:
             col("COMMAND", "command"),
             col("STATE", "state"),
             col("GROUP", group.get),
-            col("DETAILS", "details"),
+            col("DETAILS", lambda c: _group_progress(c.details)),
         ],
         [
             col("ID", "id"),
@@ -144,7 +181,7 @@ def group_command_view(names: Mapping[str, str | None]) -> View:
             col("State", "state"),
             group,
             col("Arguments", lambda c: c.command_args),
-            col("Details", "details"),
+            col("Details", lambda c: _group_devices(c.details)),
             col("Created", "created_on"),
             col("Updated", "updated_on"),
         ],
@@ -367,7 +404,9 @@ def _wait_group(
         what=f"group command {command_id}",
         label=f"{sent.command} on group {name or group_id}",
         wait=run.client().group_commands.wait,
-        state=lambda last: f"{last.state} ({last.details})" if last.details else str(last.state),
+        state=lambda last: (
+            f"{last.state} ({_group_progress(last.details)})" if last.details else str(last.state)
+        ),
         show=lambda last: print_one(fmt, view, last),
         follow_with=_status_command(run, command_id, "--group", ref),
     )

@@ -13,7 +13,8 @@ from esper_cli.errors import EXIT_USAGE, CliError
 from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
 from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
 from esper_cli.state import state_of
-from esperclient.models import AppInstall, AppInstallStateEnum, Device, DeviceApp, DeviceStatus
+from esperclient.models import AppInstall, Device, DeviceApp, DeviceStatus
+from esperclient.models._applications import INSTALL_STATES
 
 app = typer.Typer(
     help="Devices: list, show, their apps, installs and events.", no_args_is_help=True
@@ -39,6 +40,13 @@ def state_number(text: str) -> int:
 def _starting_with(choices: Iterable[str]) -> Callable[[str], list[str]]:
     """Shell completion of an option: the ``choices`` that start with what is typed."""
     return lambda incomplete: [c for c in choices if c.lower().startswith(incomplete.lower())]
+
+
+def _install_state(state: str | None) -> str | None:
+    """What the API filters by for ``state``: a name (``install_failed``) or its value."""
+    if state is None:
+        return None
+    return INSTALL_STATES.get(state.upper(), state)
 
 
 def state_name(device: Device) -> str | None:
@@ -230,9 +238,10 @@ def device_installs(
         typer.Option(
             "--state",
             "-s",
-            help="Install state: " + ", ".join(AppInstallStateEnum.allowed_values),
+            help="Install state, by name or value: "
+            + ", ".join(f"{name} ({value!r})" for name, value in INSTALL_STATES.items()),
             show_default=False,
-            autocompletion=_starting_with(AppInstallStateEnum.allowed_values),
+            autocompletion=_starting_with(INSTALL_STATES),
         ),
     ] = None,
     limit: LimitOpt = None,
@@ -245,7 +254,7 @@ def device_installs(
     installs = esper.devices.installs(
         resolve.device_id(esper, device),
         package_name=package,
-        install_state=state.upper() if state else None,
+        install_state=_install_state(state),
         page_size=page_size_for(limit, page_size),
     )
     show_list(run, run.format(output), APP_INSTALL, Feed(installs, limit), "installs")

@@ -117,7 +117,7 @@ def create_group(
 def add_devices(
     ctx: typer.Context, group: GroupArg, devices: DevicesArg, output: OutputOpt = None
 ) -> None:
-    """Add devices to a group (they stay in their other groups)."""
+    """Add devices to a group; each leaves its current group (a device is in one group)."""
     run = state_of(ctx)
     esper = run.client()
     changed = esper.groups.add_devices(
@@ -130,7 +130,7 @@ def add_devices(
 def remove_devices(
     ctx: typer.Context, group: GroupArg, devices: DevicesArg, output: OutputOpt = None
 ) -> None:
-    """Take devices out of a group."""
+    """Take devices out of a group; they go back to its parent group."""
     run = state_of(ctx)
     esper = run.client()
     changed = esper.groups.remove_devices(

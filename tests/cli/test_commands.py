@@ -171,6 +171,11 @@ def test_group_commands_run_and_are_followed(env: Tenant, sdk: esperclient.Esper
     assert command["state"] == "Command Success"
     status = run_esper("commands", "status", command["id"], "-g", "Online ones", "-o", "json")
     assert status.code == 0 and status.json()["id"] == command["id"]
+    assert status.json()["details"].startswith("{'success': [{'id': ")  # the API's text
+    shown = run_esper("commands", "status", command["id"], "-g", "Online ones")
+    rows = dict(line.split(None, 1) for line in shown.stdout.splitlines())
+    names = [str(d.device_name) for d in sdk.devices.list(group=str(group.id))]
+    assert rows["Details"].strip() == "success: " + ", ".join(names)
 
     wifi = run_esper("commands", "run", "SET_WIFI_STATE", "--group", "Online ones")
     assert wifi.code == 2
@@ -283,6 +288,7 @@ def test_status_of_a_group_waits_with_progress_and_a_hint_that_works(
     assert result.json()["id"] == sent.id  # the last state, on stdout
     *progress, error, hint = result.stderr.splitlines()
     assert progress and progress[0].startswith("LOCK on group Back office: Command ")
+    assert progress[-1].endswith("(2 inactive)")  # details summed up: its devices are offline
     assert error.startswith(f"error: group command {sent.id} still ")
     assert pasted(hint) == ["commands", "status", str(sent.id), "--group", "Back office", "--wait"]
     for device in devices:

@@ -282,14 +282,14 @@ def test_install_devices_lists_the_devices_that_have_the_version(
     _install(api_client, tenant, other_version.id, [online[3].id])
     with server.emulator.store.transaction():
         server.emulator.seeder.group(tenant.enterprise_id, "Lobby", [installed[0].id])
-        server.emulator.seeder.group(tenant.enterprise_id, "Later", [installed[0].id])
+        server.emulator.seeder.group(tenant.enterprise_id, "Later", [installed[0].id])  # moves it
 
     page = apps.get_install_devices(version.id, app_id, tenant.enterprise_id)
     assert page.count == 3 and page.next is None and page.previous is None
     assert [(d.id, d.device_name, d.alias_name) for d in page.results] == [
         (d.id, d.device_name, d.alias_name) for d in installed
     ]
-    assert [d.group_name for d in page.results] == ["Lobby", "All devices", "All devices"]
+    assert [d.group_name for d in page.results] == ["Later", "All devices", "All devices"]
     other_page = apps.get_install_devices(other_version.id, app_id, tenant.enterprise_id)
     assert [d.id for d in other_page.results] == [online[3].id]
 

@@ -114,6 +114,25 @@ def test_command_and_device_types_pick_the_devices(
     }
 
 
+def test_a_group_request_reaches_the_groups_below(
+    v2: esperclient.CommandsV2Api,
+    server: EmulatorServer,
+    tenant: Tenant,
+    split: tuple[list[str], list[str]],
+) -> None:
+    """As a group command does on Esper: actions on a group cascade to its sub-groups."""
+    on, _ = split
+    parent = _group(server, tenant, "Parent", on[:2])
+    with server.emulator.store.transaction():
+        server.emulator.seeder.group(tenant.enterprise_id, "Child", on[2:4], parent)
+    request = v2.create_command(
+        tenant.enterprise_id,
+        V0CommandRequest(command_type="GROUP", groups=[parent], command="UPDATE_HEARTBEAT"),
+    )
+    assert _counts(request) == {INITIATED: 4}
+    assert set(_settled(v2, tenant, request.id)) == {_device_url(tenant, d) for d in on[:4]}
+
+
 def test_dynamic_with_devices_and_groups_reaches_both(
     v2: esperclient.CommandsV2Api,
     server: EmulatorServer,

@@ -21,6 +21,7 @@ from tests.emulator.conftest import call, esper_error, json_of, wait_for_final
 
 SUCCESS, FAILURE = "Command Success", "Command Failure"
 CHROME, SETTINGS = "com.android.chrome", "com.android.settings"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 
 class OneDevice:
@@ -166,7 +167,7 @@ def test_install_records_an_install(fleet: OneDevice, make_apk: Callable[..., Pa
     assert done.state == SUCCESS
     assert app.package_name in fleet.packages()
     (install,) = fleet.installs()
-    assert install.install_state == "INSTALL_SUCCESS"
+    assert install.install_state == "Install Success"
     assert install.application.version.app_version_id == app.versions[0].id
     assert fleet.installed_count(app) == 1
 
@@ -213,8 +214,8 @@ def test_uninstall_removes_the_app(fleet: OneDevice, make_apk: Callable[..., Pat
     assert done.state == SUCCESS
     assert app.package_name not in fleet.packages()
     assert [i.install_state for i in fleet.installs(package_name=app.package_name)] == [
-        "INSTALL_SUCCESS",
-        "UNINSTALL_SUCCESS",
+        "Install Success",
+        "Uninstall Success",
     ]
     assert fleet.installed_count(app) == 0
 
@@ -228,7 +229,7 @@ def test_uninstall_of_what_cannot_go_fails_and_says_why(
 ) -> None:
     done = fleet.run("UNINSTALL", package_name=package)
     assert done.state == FAILURE and reason in done.details
-    (failed,) = fleet.installs(install_state="UNINSTALL_FAILED")
+    (failed,) = fleet.installs(install_state="Uninstall Failed")
     assert failed.application.package_name == package and reason in failed.reason_details
     assert (SETTINGS in fleet.packages()) is True
 
@@ -429,6 +430,19 @@ def test_v0_commands_fail_without_what_they_need(
 
 
 # arguments refused up front
+
+
+def test_uninstall_by_app_version(fleet: OneDevice, make_apk: Callable[..., Path]) -> None:
+    """As esper-cli's ``device-command uninstall --version`` sends it (its test records
+    Esper's "Command Initiated")."""
+    app = fleet.upload(make_apk())
+    fleet.run("INSTALL", app_version=app.versions[0].id)
+    assert fleet.run("UNINSTALL", app_version=app.versions[0].id).state == SUCCESS
+    assert app.package_name not in fleet.packages()
+    request = CommandRequest(command="UNINSTALL", command_args=CommandArgs(app_version=UNKNOWN))
+    with pytest.raises(esperclient.BadRequestError) as caught:
+        fleet.commands.run_command(fleet.tenant.enterprise_id, fleet.device_id, request)
+    assert list(caught.value.field_errors) == ["command_args.app_version"]
 
 
 @pytest.mark.parametrize(

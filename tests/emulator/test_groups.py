@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def _all_groups_of(api_client: esperclient.ApiClient, tenant: Tenant, device_id:
 
 
 def _device_groups(api_client: esperclient.ApiClient, tenant: Tenant, device_id: str) -> list[str]:
-    """The device's groups but the root group, which holds every device."""
+    """The device's group unless it is the root group, where devices start."""
     root = _url(tenant, _root_id(api_client, tenant))
     return [url for url in _all_groups_of(api_client, tenant, device_id) if url != root]
 
@@ -91,7 +92,10 @@ def test_create_a_group_with_devices(
         tenant.enterprise_id, DeviceGroupUpdate(name="Kiosks", device_ids=members)
     )
     assert (group.name, group.device_count, group.children_count) == ("Kiosks", 3, 0)
-    assert (group.path, group.parent) == ("Kiosks", None)
+    assert (group.path, group.parent) == (
+        f"{ROOT}/Kiosks",
+        _url(tenant, _root_id(api_client, tenant)),
+    )
     assert group.enterprise == f"{tenant.host}/v1/enterprise/{tenant.enterprise_id}/"
     assert groups.get_group_by_id(group.id, tenant.enterprise_id) == group
     _check(groups, api_client, tenant, group.id, members)
@@ -101,7 +105,7 @@ def test_create_takes_a_plain_dict_and_no_devices(
     groups: esperclient.DeviceGroupApi, tenant: Tenant
 ) -> None:
     group = groups.create_group(tenant.enterprise_id, {"name": "Empty"})
-    assert (group.device_count, group.path) == (0, "Empty")
+    assert (group.device_count, group.path) == (0, f"{ROOT}/Empty")
 
 
 def test_nested_groups_have_paths_and_children_counts(
@@ -111,11 +115,24 @@ def test_nested_groups_have_paths_and_children_counts(
     top = groups.create_group(eid, DeviceGroup(name="Stores"))
     middle = groups.create_group(eid, {"name": "West", "parent": top.id})
     leaf = groups.create_group(eid, {"name": "SF", "parent": _url(tenant, middle.id)})
-    assert (middle.path, middle.parent) == ("Stores/West", _url(tenant, top.id))
-    assert leaf.path == "Stores/West/SF"
+    assert (middle.path, middle.parent) == (f"{ROOT}/Stores/West", _url(tenant, top.id))
+    assert leaf.path == f"{ROOT}/Stores/West/SF"
     assert groups.get_group_by_id(top.id, eid).children_count == 1
     assert groups.get_group_by_id(middle.id, eid).children_count == 1
     assert groups.get_group_by_id(leaf.id, eid).children_count == 0
+
+
+def test_groups_made_without_a_parent_are_children_of_the_root(
+    groups: esperclient.DeviceGroupApi, api_client: esperclient.ApiClient, tenant: Tenant
+) -> None:
+    """As Esper answers (esper-cli's README: a top group's parent_id is All devices' id)."""
+    eid = tenant.enterprise_id
+    root_id = _root_id(api_client, tenant)
+    for name in ("Front", "Back"):
+        group = groups.create_group(eid, {"name": name})
+        assert (group.parent, group.path) == (_url(tenant, root_id), f"{ROOT}/{name}")
+    root = groups.get_group_by_id(root_id, eid)
+    assert (root.parent, root.path, root.children_count) == (None, ROOT, 2)
 
 
 def test_list_filters_by_exact_name_and_pages(
@@ -209,6 +226,26 @@ def test_a_duplicate_name_is_400(
     assert caught.value.message == UNIQUE_NAME
 
 
+def test_the_same_name_may_be_used_under_another_parent(
+    groups: esperclient.DeviceGroupApi, api_client: esperclient.ApiClient, tenant: Tenant
+) -> None:
+    """Esper's nested groups take one name at several levels (esper-cli's README shows it)."""
+    eid = tenant.enterprise_id
+    top = groups.create_group(eid, {"name": "TestBB"})
+    nested = groups.create_group(eid, {"name": "TestBB", "parent": top.id})
+    assert nested.path == f"{ROOT}/TestBB/TestBB"
+    assert [g.id for g in groups.get_all_groups(eid, name="TestBB").results] == [top.id, nested.id]
+    other = groups.create_group(eid, {"name": "Other"})
+    moved_in = groups.create_group(eid, {"name": "Other", "parent": top.id})
+    with pytest.raises(esperclient.BadRequestError) as caught:  # a sibling of the same name
+        groups.partial_update_group(moved_in.id, eid, {"parent": _root_id(api_client, tenant)})
+    assert caught.value.message == UNIQUE_NAME
+    assert groups.get_group_by_id(other.id, eid).path == f"{ROOT}/Other"
+    with pytest.raises(esperclient.BadRequestError) as caught:  # the root's name, anywhere
+        groups.create_group(eid, {"name": ROOT, "parent": top.id})
+    assert caught.value.message == UNIQUE_NAME
+
+
 def test_a_group_from_another_enterprise_cannot_be_a_parent(
     groups: esperclient.DeviceGroupApi, server: EmulatorServer, tenant: Tenant, other: Tenant
 ) -> None:
@@ -230,7 +267,7 @@ def test_put_sets_the_full_membership(
     updated = groups.update_group(
         group.id, eid, DeviceGroupUpdate(name="G2", device_ids=[ids[2], ids[3]])
     )
-    assert (updated.name, updated.path, updated.device_count) == ("G2", "G2", 2)
+    assert (updated.name, updated.path, updated.device_count) == ("G2", f"{ROOT}/G2", 2)
     _check(groups, api_client, tenant, group.id, [ids[2], ids[3]])
     kept = groups.update_group(group.id, eid, {"name": "G3"})  # no device_ids: unchanged
     assert kept.device_count == 2
@@ -266,21 +303,28 @@ def test_patch_add_remove_and_replace(
     _check(groups, api_client, tenant, group.id, [ids[5]])
 
 
-def test_add_keeps_other_groups_and_move_leaves_them(
+def test_a_device_is_in_exactly_one_group(
     groups: esperclient.DeviceGroupApi, api_client: esperclient.ApiClient, tenant: Tenant
 ) -> None:
+    """As on Esper: a device joining a group leaves its own; one removed goes to the parent."""
     eid, ids = tenant.enterprise_id, tenant.device_ids
+    root_id = _root_id(api_client, tenant)
     a = groups.create_group(eid, {"name": "A", "device_ids": ids[:3]})
-    b = groups.create_group(eid, {"name": "B", "device_ids": ids[1:2]})
-    c = groups.create_group(eid, {"name": "C"})
-    groups.partial_update_group(c.id, eid, {"device_ids": [ids[0]]}, action="add")
-    assert _device_groups(api_client, tenant, ids[0]) == [_url(tenant, a.id), _url(tenant, c.id)]
-    moved = groups.partial_update_group(c.id, eid, {"device_ids": ids[1:3]}, action="move")
+    b = groups.create_group(eid, {"name": "B", "device_ids": ids[2:4]})  # takes ids[2] from A
+    _check(groups, api_client, tenant, a.id, ids[:2])
+    child = groups.create_group(eid, {"name": "Child", "parent": b.id})
+    groups.partial_update_group(child.id, eid, {"device_ids": [ids[0]]}, action="add")
+    assert _all_groups_of(api_client, tenant, ids[0]) == [_url(tenant, child.id)]
+    moved = groups.partial_update_group(child.id, eid, {"device_ids": ids[1:3]}, action="move")
     assert moved.device_count == 3
-    _check(groups, api_client, tenant, a.id, [ids[0]])
-    _check(groups, api_client, tenant, b.id, [])
-    _check(groups, api_client, tenant, c.id, ids[:3])
-    assert _device_groups(api_client, tenant, ids[1]) == [_url(tenant, c.id)]
+    _check(groups, api_client, tenant, a.id, [])
+    _check(groups, api_client, tenant, b.id, [ids[3]])
+    groups.partial_update_group(child.id, eid, {"device_ids": ids[:2]}, action="remove")
+    _check(groups, api_client, tenant, child.id, [ids[2]])
+    _check(groups, api_client, tenant, b.id, [ids[0], ids[1], ids[3]])
+    _check(groups, api_client, tenant, root_id, ids[4:])
+    for device_id in ids:
+        assert len(_all_groups_of(api_client, tenant, device_id)) == 1
 
 
 def test_rename_changes_only_the_name_and_the_paths_below(
@@ -290,8 +334,8 @@ def test_rename_changes_only_the_name_and_the_paths_below(
     top = groups.create_group(eid, {"name": "Top", "device_ids": tenant.device_ids[:2]})
     child = groups.create_group(eid, {"name": "Child", "parent": top.id})
     renamed = groups.partial_update_group(top.id, eid, {"name": "Head"}, action="rename")
-    assert (renamed.name, renamed.path, renamed.device_count) == ("Head", "Head", 2)
-    assert groups.get_group_by_id(child.id, eid).path == "Head/Child"
+    assert (renamed.name, renamed.path, renamed.device_count) == ("Head", f"{ROOT}/Head", 2)
+    assert groups.get_group_by_id(child.id, eid).path == f"{ROOT}/Head/Child"
 
 
 @pytest.mark.parametrize(
@@ -335,15 +379,15 @@ def test_moving_a_group_under_another_rewrites_paths_and_counts(
     c = groups.create_group(eid, {"name": "C", "parent": b.id})
     other = groups.create_group(eid, {"name": "O"})
     moved = groups.partial_update_group(b.id, eid, {"parent": other.id})
-    assert (moved.path, moved.parent) == ("O/B", _url(tenant, other.id))
-    assert groups.get_group_by_id(c.id, eid).path == "O/B/C"
+    assert (moved.path, moved.parent) == (f"{ROOT}/O/B", _url(tenant, other.id))
+    assert groups.get_group_by_id(c.id, eid).path == f"{ROOT}/O/B/C"
     assert groups.get_group_by_id(a.id, eid).children_count == 0
     assert groups.get_group_by_id(other.id, eid).children_count == 1
     for parent in (b.id, c.id):  # under itself or its own child
         with pytest.raises(esperclient.BadRequestError) as caught:
             groups.partial_update_group(b.id, eid, {"parent": parent})
         assert list(caught.value.field_errors) == ["parent"]
-    assert groups.get_group_by_id(b.id, eid).path == "O/B"
+    assert groups.get_group_by_id(b.id, eid).path == f"{ROOT}/O/B"
 
 
 # the root group
@@ -399,15 +443,16 @@ def test_the_root_group_cannot_be_deleted_renamed_moved_or_emptied(
             attempt()
         assert caught.value.message == message
     groups.partial_update_group(other.id, eid, {"device_ids": ids[:2]}, action="move")
-    _check(groups, api_client, tenant, root_id, ids)
-    kept = groups.update_group(root_id, eid, {"name": ROOT, "device_ids": ids})
+    _check(groups, api_client, tenant, root_id, ids[2:])
+    kept = groups.update_group(root_id, eid, {"name": ROOT, "device_ids": ids})  # back to root
     assert (kept.name, kept.device_count, kept.parent) == (ROOT, len(ids), None)
+    _check(groups, api_client, tenant, other.id, [])
 
 
 # deleting
 
 
-def test_delete_ungroups_the_members(
+def test_delete_gives_the_devices_to_the_parent(
     groups: esperclient.DeviceGroupApi,
     api_client: esperclient.ApiClient,
     server: EmulatorServer,
@@ -415,16 +460,16 @@ def test_delete_ungroups_the_members(
 ) -> None:
     eid, ids = tenant.enterprise_id, tenant.device_ids
     keep = groups.create_group(eid, {"name": "Keep", "device_ids": ids[:2]})
-    gone = groups.create_group(eid, {"name": "Gone", "device_ids": ids[1:4]})
+    gone = groups.create_group(eid, {"name": "Gone", "parent": keep.id, "device_ids": ids[2:4]})
     _, status, _ = groups.delete_group_with_http_info(gone.id, eid)
     assert status == 204
     with pytest.raises(esperclient.NotFoundError):
         groups.get_group_by_id(gone.id, eid)
     assert [g.name for g in groups.get_all_groups(eid).results] == [ROOT, "Keep"]
-    assert _device_groups(api_client, tenant, ids[1]) == [_url(tenant, keep.id)]
-    assert _device_groups(api_client, tenant, ids[3]) == []
     assert count(server, schema.group_members, group_id=gone.id) == 0
-    _check(groups, api_client, tenant, keep.id, ids[:2])
+    _check(groups, api_client, tenant, keep.id, ids[:4])
+    groups.delete_group(keep.id, eid)
+    _check(groups, api_client, tenant, _root_id(api_client, tenant), ids)
 
 
 def test_a_group_with_children_cannot_be_deleted(
@@ -454,6 +499,24 @@ def _group_of(
     return str(groups.create_group(tenant.enterprise_id, {"name": "Cmd", "device_ids": members}).id)
 
 
+def _details(command: esperclient.GroupCommand) -> dict[str, list[str]]:
+    """The device names in each list of a group command's ``details``, the lists not empty.
+
+    ``details`` is a Python dict's text, as on Esper: esper-cli, written by Esper, reads it
+    with ``ast.literal_eval`` and takes each device's ``name``.
+    """
+    assert command.details is not None
+    listed = ast.literal_eval(command.details)
+    keys = ("success", "failed", "inactive", "acknowledge", "initiate", "in_progress", "timeout")
+    assert tuple(listed) == keys
+    return {key: [d["name"] for d in devices] for key, devices in listed.items() if devices}
+
+
+def _names(api_client: esperclient.ApiClient, tenant: Tenant, device_ids: list[str]) -> list[str]:
+    devices = esperclient.DeviceApi(api_client)
+    return [devices.get_device_by_id(tenant.enterprise_id, d).device_name for d in device_ids]
+
+
 def _poll(
     group_commands: esperclient.GroupCommandsApi, tenant: Tenant, group_id: str, command_id: str
 ) -> esperclient.GroupCommand:
@@ -481,7 +544,10 @@ def test_a_group_command_reaches_every_member(
     assert command.state == INITIATED and command.issued_by
     assert count(server, schema.commands, group_command_id=command.id) == 3
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (SUCCESS, "3 of 3 succeeded")
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, members)},
+    )
     assert done.updated_on >= done.created_on
     commands = esperclient.CommandsApi(api_client)
     with server.emulator.store.transaction() as store:
@@ -494,6 +560,37 @@ def test_a_group_command_reaches_every_member(
         assert sent.state == SUCCESS
 
 
+def test_a_group_command_reaches_the_groups_below(
+    groups: esperclient.DeviceGroupApi,
+    group_commands: esperclient.GroupCommandsApi,
+    api_client: esperclient.ApiClient,
+    server: EmulatorServer,
+    tenant: Tenant,
+) -> None:
+    """Esper's help: "any action intended for a parent group will be cascaded to all
+    sub-groups"; so a command to All devices reaches the whole fleet."""
+    eid, ids = tenant.enterprise_id, tenant.device_ids
+    for device_id in ids[:4]:
+        _set_online(tenant, device_id, True)
+    parent = groups.create_group(eid, {"name": "Parent", "device_ids": ids[:1]})
+    child = groups.create_group(eid, {"name": "Child", "parent": parent.id, "device_ids": ids[1:3]})
+    groups.create_group(eid, {"name": "Grandchild", "parent": child.id, "device_ids": ids[3:4]})
+    command = group_commands.run_group_command(
+        eid, str(parent.id), esperclient.GroupCommandRequest(command="LOCK")
+    )
+    assert count(server, schema.commands, group_command_id=command.id) == 4
+    done = _poll(group_commands, tenant, str(parent.id), command.id)
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, ids[:4])},
+    )
+    root_id = _root_id(api_client, tenant)
+    everyone = group_commands.run_group_command(
+        eid, root_id, esperclient.GroupCommandRequest(command="UPDATE_HEARTBEAT")
+    )
+    assert count(server, schema.commands, group_command_id=everyone.id) == len(ids)
+
+
 def test_a_group_command_to_an_empty_group_succeeds_at_once(
     groups: esperclient.DeviceGroupApi,
     group_commands: esperclient.GroupCommandsApi,
@@ -501,12 +598,13 @@ def test_a_group_command_to_an_empty_group_succeeds_at_once(
 ) -> None:
     group_id = _group_of(groups, tenant, [])
     command = group_commands.run_group_command(tenant.enterprise_id, group_id, {"command": "LOCK"})
-    assert (command.state, command.details) == (SUCCESS, "0 of 0 succeeded")
+    assert (command.state, _details(command)) == (SUCCESS, {})
 
 
 def test_a_group_command_waits_for_an_offline_member(
     groups: esperclient.DeviceGroupApi,
     group_commands: esperclient.GroupCommandsApi,
+    api_client: esperclient.ApiClient,
     tenant: Tenant,
 ) -> None:
     members = tenant.device_ids[:3]
@@ -516,10 +614,16 @@ def test_a_group_command_waits_for_an_offline_member(
     for _ in range(5):
         waiting = group_commands.get_group_command(command.id, group_id, tenant.enterprise_id)
         assert waiting.state == INITIATED
-    assert waiting.details == "2 of 3 succeeded, 1 pending"
+    assert _details(waiting) == {
+        "success": _names(api_client, tenant, members[:2]),
+        "inactive": _names(api_client, tenant, members[2:]),  # offline: the command waits
+    }
     _set_online(tenant, members[2], True)
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (SUCCESS, "3 of 3 succeeded")
+    assert (done.state, _details(done)) == (
+        SUCCESS,
+        {"success": _names(api_client, tenant, members)},
+    )
 
 
 def test_a_failed_member_fails_the_group_command(
@@ -543,7 +647,10 @@ def test_a_failed_member_fails_the_group_command(
     for device_id in members:
         _set_online(tenant, device_id, True)
     done = _poll(group_commands, tenant, group_id, command.id)
-    assert (done.state, done.details) == (FAILURE, "0 of 2 succeeded, 2 failed")
+    assert (done.state, _details(done)) == (
+        FAILURE,
+        {"failed": _names(api_client, tenant, members)},
+    )
 
 
 @pytest.mark.parametrize(

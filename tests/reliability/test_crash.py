@@ -4,8 +4,8 @@ The emulator runs as ``python -m esper_emulator serve`` on a SQLite file (WAL mo
 threads write through their own clients, without retries (so each write is either
 acknowledged with a 2xx or has an unknown outcome): device commands (``Esper`` and the
 drop-in ``CommandsApi``), v0 command requests, groups (created, then renamed with members
-set) and APK uploads. Once enough writes of the round are acknowledged, the process gets
-a SIGKILL. Then:
+set, which takes them out of their group) and APK uploads. Once enough writes of the
+round are acknowledged, the process gets a SIGKILL. Then:
 
 - the files the crash left (database, WAL) pass ``PRAGMA integrity_check`` (read from a
   copy, so the restart recovers the WAL itself);
@@ -287,15 +287,17 @@ def check_everything(served: Served, db: Path, tenant: Tenant, ledger: Ledger) -
     members: dict[str, set[str]] = {}
     for group_id, device_id in query(db, "SELECT group_id, device_id FROM group_members"):
         members.setdefault(group_id, set()).add(device_id)
-    groups = {
-        group_id: (name, frozenset(members.get(group_id, ())))
+    names = {
+        group_id: name
         for group_id, name in query(db, "SELECT id, name FROM device_groups")
         if name.startswith("crash-")
     }
-    for group_id, acked in ledger.groups.items():
-        assert group_id in groups, "an acknowledged group is lost"
-        assert groups[group_id] in (acked, ledger.group_in_flight.get(group_id, acked))
-    assert 0 <= len(groups) - len(ledger.groups) <= ledger.in_flight.get("group", 0)
+    for group_id, (name, _) in ledger.groups.items():
+        assert group_id in names, "an acknowledged group is lost"
+        assert names[group_id] in (name, ledger.group_in_flight.get(group_id, (name,))[0])
+    for group_id, expected in group_devices(ledger, names).items():
+        assert members.get(group_id, set()) == expected
+    assert 0 <= len(names) - len(ledger.groups) <= ledger.in_flight.get("group", 0)
 
     [(apps,)] = query(db, "SELECT count(*) FROM applications")
     assert 0 <= apps - len(ledger.apps) <= ledger.in_flight.get("upload", 0)
@@ -311,6 +313,22 @@ def check_everything(served: Served, db: Path, tenant: Tenant, ledger: Ledger) -
         probe = list(ledger.commands.items())[:: max(1, len(ledger.commands) // 50)]
         for command_id, device_id in probe:  # and the API serves them
             assert esper.commands.get(device_id, command_id).state in FINAL_STATES
+
+
+def group_devices(ledger: Ledger, names: dict[str, str]) -> dict[str, set[str]]:
+    """Each written group's devices: a device is in one group, the last one given it.
+
+    The one writer sets the groups' members in the order it made them. An update in flight
+    at a kill ran if the group has its new name (name and members change together).
+    """
+    owner: dict[str, str] = {}
+    for group_id, (_, given) in ledger.groups.items():
+        name, in_flight = ledger.group_in_flight.get(group_id, ("", frozenset()))
+        owner.update(dict.fromkeys(in_flight if names.get(group_id) == name else given, group_id))
+    devices: dict[str, set[str]] = {group_id: set() for group_id in ledger.groups}
+    for device_id, group_id in owner.items():
+        devices[group_id].add(device_id)
+    return devices
 
 
 @pytest.mark.slow

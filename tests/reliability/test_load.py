@@ -12,7 +12,8 @@ Afterwards, read through the API and from the database file:
 
 - every request succeeded;
 - each group's ``device_count`` equals its membership, which equals what the clients'
-  last adds and removes left, and every device's own ``groups`` list agrees;
+  last adds and removes left (a device is in one group: an add moves it there, a remove
+  sends it back to ``All devices``), and every device's own ``groups`` list agrees;
 - each app version's ``installed_count`` and its list of install devices equal the
   devices the clients installed it on;
 - the commands on the server are exactly the clients' (by kind, all final), and so are
@@ -65,6 +66,7 @@ class Setup:
     devices: list[str]
     online: list[str]
     groups: list[str]  # the shared groups, empty at the start
+    root: str  # the group All devices, where every device starts
     initial: dict[str, set[str]]  # every group's members at the start
     versions: list[tuple[str, str]]  # (application id, version id)
 
@@ -77,7 +79,7 @@ class Client:
     own: list[str]
     requests: int = 0
     errors: list[str] = field(default_factory=list)
-    membership: dict[tuple[str, str], bool] = field(default_factory=dict)  # (group, device)
+    group_of: dict[str, str] = field(default_factory=dict)  # device -> its group, if moved
     installed: set[tuple[str, str]] = field(default_factory=set)  # (version, device)
     commands: Counter[str] = field(default_factory=Counter)  # by command
     command_ids: list[tuple[str, str]] = field(default_factory=list)  # (device, id)
@@ -272,7 +274,10 @@ def step(ops: EsperOps | DropInOps, setup: Setup, client: Client, rng: random.Ra
         add = rng.random() < 0.6
         client.requests += 1
         ops.member(group, device, add)
-        client.membership[(group, device)] = add
+        if add:
+            client.group_of[device] = group
+        elif client.group_of.get(device) == group:
+            client.group_of[device] = setup.root
     elif draw < 0.95:
         client.requests += 1
         ops.v0(client.own[:2])
@@ -300,16 +305,21 @@ def prepare(served: Served, db: Path, make_apk: Callable[..., Path]) -> Setup:
             str(group.id): {d.id for d in esper.devices.list(group=group.id)}
             for group in esper.groups.list()
         }
+        root = esper.groups.list(name="All devices").first()
+        assert root is not None
     online = [d.id for d in devices if d.status == 1]
-    return Setup(served, db, [d.id for d in devices], online, shared, initial, versions)
+    ids = [d.id for d in devices]
+    return Setup(served, db, ids, online, shared, str(root.id), initial, versions)
 
 
 def check_groups(setup: Setup, clients: list[Client], esper: esperclient.Esper) -> int:
     """Counts, memberships and the devices' own group lists all agree with the clients."""
     expected = {group: set(members) for group, members in setup.initial.items()}
     for client in clients:
-        for (group, device), member in client.membership.items():
-            (expected[group].add if member else expected[group].discard)(device)
+        for device, group in client.group_of.items():
+            for members in expected.values():
+                members.discard(device)
+            expected[group].add(device)
     groups = {str(g.id): g for g in esper.groups.list()}
     assert set(groups) == set(expected), "groups made by the load were left behind"
     for group_id, group in groups.items():

@@ -17,7 +17,7 @@ from esperclient._operations import (
     GET_DEVICE_BY_ID,
     GET_DEVICE_EVENT,
 )
-from esperclient.models import AppInstallStateEnum
+from esperclient.models._applications import INSTALL_STATES
 
 _WHITELISTED = {"true": True, "1": True, "false": False, "0": False}
 
@@ -71,7 +71,7 @@ def _install_filters(call: Call) -> dict[str, str | None]:
         except ValueError:
             raise bad_request("device", f"{filters['device']!r} is not a valid UUID.") from None
     state = filters["install_state"]
-    if state is not None and state not in AppInstallStateEnum.allowed_values:
+    if state is not None and state not in INSTALL_STATES.values():
         raise bad_request("install_state", f'"{state}" is not a valid choice.')
     return filters
 

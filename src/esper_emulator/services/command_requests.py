@@ -3,9 +3,10 @@
 A request picks its devices by ``command_type``:
 
 - ``DEVICE``: the ``devices`` listed (required);
-- ``GROUP``: every direct member of the ``groups`` listed (required);
-- ``DYNAMIC``: the ``devices`` listed and the members of the ``groups`` listed, or, when
-  neither is given, every device of the enterprise.
+- ``GROUP``: every device of the ``groups`` listed, and of the groups below them
+  (required);
+- ``DYNAMIC``: the ``devices`` listed and the devices of the ``groups`` listed (and
+  below), or, when neither is given, every device of the enterprise.
 
 then keeps those that ``device_type`` asks for: ``active`` (the default) the online
 ones, ``inactive`` the offline ones, ``all`` both. Devices left out get no command.
@@ -179,7 +180,9 @@ class CommandRequests:
         """The ids of the devices the request reaches, in the order they were made."""
         devices, groups = _listed(request)
         device_ids = device_ids_of(self.store, enterprise_id, devices, "devices", repeats=True)
-        group_ids = self.groups.group_ids_of(enterprise_id, groups, "groups")
+        group_ids = self.groups.with_subgroups(
+            enterprise_id, self.groups.group_ids_of(enterprise_id, groups, "groups")
+        )
         # with neither devices nor groups (DYNAMIC): the whole enterprise
         return devices_db.targets(
             self.store,

@@ -4,7 +4,7 @@
 to its effect. An effect changes the ``Device`` it is given (``Fleet`` saves it when the
 command succeeds), writes the device's apps and install records, and returns a short
 summary of what happened; it raises ``CommandFailed`` (before changing anything but an
-``UNINSTALL_FAILED`` record) when the command cannot be carried out, and the command
+"Uninstall Failed" record) when the command cannot be carried out, and the command
 ends ``Command Failure`` with the reason as its ``details``. Every finished command is
 logged as a ``DeviceStatus`` event.
 
@@ -15,11 +15,11 @@ Effects, as seen through the API (``softwareInfo``, ``hardwareInfo``, ``networkI
 - ``UPDATE_HEARTBEAT``: ``softwareInfo.lastHeartbeatOn``.
 - ``LOCK``: ``softwareInfo.lockedOn``.
 - ``INSTALL``: the app version is installed (any other version of it replaced), the
-  version's ``installed_count`` follows, an ``INSTALL_SUCCESS`` app install is recorded.
+  version's ``installed_count`` follows, an "Install Success" app install is recorded.
   A v0 ``INSTALL`` may name only ``package_name``: its latest uploaded version.
 - ``UNINSTALL``: the device app is removed, its version's ``installed_count`` follows,
-  ``UNINSTALL_SUCCESS`` is recorded; an app that is not installed, or a system app,
-  fails (and ``UNINSTALL_FAILED`` is recorded). A v0 one may name ``app_version``.
+  "Uninstall Success" is recorded; an app that is not installed, or a system app,
+  fails (and "Uninstall Failed" is recorded). It may name ``app_version`` instead.
 - ``WIPE``: a factory reset: installed apps removed (system apps stay, un-whitelisted),
   tags and alias cleared, every setting below back to its default,
   ``softwareInfo.lastWipeOn`` and ``lastRebootOn`` set; the device stays online.
@@ -74,6 +74,7 @@ from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppInstall,
     AppInstallApplication,
+    AppInstallStateEnum,
     AppInstallVersion,
     AppVersion,
     Device,
@@ -81,12 +82,13 @@ from esperclient.models import (
     DeviceCommand,
     DeviceStatus,
 )
+from esperclient.models._applications import INSTALL_STATES
 
 LATEST_DPC_VERSION = "7.10.2"
 
-INSTALL_SUCCESS = "INSTALL_SUCCESS"
-UNINSTALL_SUCCESS = "UNINSTALL_SUCCESS"
-UNINSTALL_FAILED = "UNINSTALL_FAILED"
+INSTALL_SUCCESS = INSTALL_STATES[AppInstallStateEnum.INSTALL_SUCCESS]
+UNINSTALL_SUCCESS = INSTALL_STATES[AppInstallStateEnum.UNINSTALL_SUCCESS]
+UNINSTALL_FAILED = INSTALL_STATES[AppInstallStateEnum.UNINSTALL_FAILED]
 
 VOLUME_KEYS = {0: "ringVolume", 1: "notificationVolume", 2: "alarmVolume", 3: "musicVolume"}
 """``audioConstraints`` key of each ``SettingsVolumeStreamEnum`` value."""
@@ -524,7 +526,7 @@ def _app_name(target: Target, package: str) -> str:
 
 
 def _uninstall_package(target: Target) -> str:
-    """The package an ``UNINSTALL`` names (a v0 one may name the app version instead)."""
+    """The package an ``UNINSTALL`` names, or the package of the app version it names."""
     package = target.optional_text("package_name")
     version_id = target.optional_text("app_version")
     if not package and version_id:
@@ -549,7 +551,7 @@ def _uninstall(target: Target) -> str:
 
 
 def _uninstall_failed(target: Target, package: str, name: str | None, why: str) -> NoReturn:
-    """Record an ``UNINSTALL_FAILED`` app install, and fail the command."""
+    """Record an "Uninstall Failed" app install, and fail the command."""
     problem = f"{package} {why}."
     app = AppInstallApplication(application_name=name, package_name=package, is_enabled=True)
     _record(target, UNINSTALL_FAILED, app, reason=problem)

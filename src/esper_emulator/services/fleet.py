@@ -202,8 +202,11 @@ class Fleet:
             raise bad_request("command", "This field is required.")
         if request.command not in DeviceCommandEnum.allowed_values:
             raise bad_request("command", f'"{request.command}" is not a valid choice.')
-        if request.command == "INSTALL":
-            self._install_target(enterprise_id, request)
+        args = request.command_args
+        if request.command == "INSTALL" or (
+            request.command == "UNINSTALL" and args and args.app_version and not args.package_name
+        ):
+            self._app_version(enterprise_id, request)
         return msgspec.json.encode(
             self.enqueue(enterprise_id, device, request.command, request.command_args)
         )
@@ -269,7 +272,8 @@ class Fleet:
             raise not_found("Command")
         return doc
 
-    def _install_target(self, enterprise_id: str, request: CommandRequest) -> AppVersion:
+    def _app_version(self, enterprise_id: str, request: CommandRequest) -> AppVersion:
+        """The app version ``command_args.app_version`` names; else a 400."""
         version_id = request.command_args.app_version if request.command_args else None
         if not version_id:
             raise bad_request(

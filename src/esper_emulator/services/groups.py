@@ -1,18 +1,24 @@
 """Device groups: a tree of named groups per enterprise, their members, and group commands.
 
-A group's stored ``doc`` is always its full, current wire object: ``device_count``,
-``children_count`` and ``path`` ("Parent/Child") are rewritten whenever a membership,
-a name or a parent changes, and so is the ``groups`` list (group URLs) in the doc of
-every device whose membership changed. A device may belong to several groups.
+A group's stored ``doc`` is always its full, current wire object: ``device_count``
+(its own devices), ``children_count`` and ``path`` ("All devices/Parent/Child") are
+rewritten whenever a membership, a name or a parent changes, and so is the ``groups``
+list (the URL of its one group) in the doc of every device whose group changed.
+
+As on Esper with nested groups (esper-cli's README records its answers), every
+enterprise has the root group ``ROOT_GROUP`` ("All devices"), the parent of every group
+created without one; the same name may be used again under another parent. Each device
+is in exactly one group: new devices in the root; a device added to a group leaves its
+group, and one removed from a group goes to that group's parent. The root cannot be
+deleted, renamed or moved, and devices cannot be removed from it.
 
 Membership changes (``UPDATE_GROUP`` and ``PARTIAL_UPDATE_GROUP``, whose query
 ``action`` is "add / remove / rename / move"):
 
 - no action: ``device_ids``, when given, is the group's full membership (left out, the
-  members stay as they are);
-- ``add``: the devices join the group (they stay in their other groups);
-- ``remove``: the devices leave the group;
-- ``move``: the devices leave every other group and join this one;
+  members stay as they are; members left out go to the parent);
+- ``add`` and ``move``: the devices leave their group and join this one;
+- ``remove``: the devices leave the group for its parent;
 - ``rename``: only ``name`` changes (it is required; ``device_ids`` is refused).
 
 ``name`` and ``parent`` (a group URL or id of the same enterprise) change with any
@@ -20,12 +26,9 @@ action but ``rename``, which changes only the name. ``add``, ``remove`` and ``mo
 need ``device_ids``. Every device id must be a device of this enterprise: otherwise
 the request is a 400 naming ``device_ids`` and nothing is written.
 
-Every enterprise has the root group ``ROOT_GROUP`` ("All devices"), as on Esper: it
-holds every device of the enterprise (new ones join it), and it cannot be deleted,
-renamed or moved, nor can devices be removed from it (``move`` leaves a device in it).
-
-A group command fans out one device command to each direct member of the group (not to
-the members of its child groups); its ``state`` is worked out from those commands.
+A group command fans out one device command to each device of the group and of the
+groups below it ("any action intended for a parent group will be cascaded to all
+sub-groups", Esper's help says); its ``state`` is worked out from those commands.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from esper_emulator.errors import ApiError, bad_request, not_found
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
+    ACKNOWLEDGED,
     FAILURE,
     FINAL_STATES,
     INITIATED,
@@ -190,6 +194,21 @@ class Groups:
         """The devices in any of ``group_ids``, each once, in the order they were made."""
         return groups_db.member_ids(self.store, list(group_ids))
 
+    def with_subgroups(self, enterprise_id: str, group_ids: Iterable[str]) -> list[str]:
+        """``group_ids`` and every group below them: where a group's commands go, as on Esper."""
+        below: dict[str, list[str]] = {}
+        for group_id, node in self._tree(enterprise_id).items():
+            if node.parent_id is not None:
+                below.setdefault(node.parent_id, []).append(group_id)
+        found: list[str] = []
+        pending = list(group_ids)
+        while pending:
+            group_id = pending.pop()
+            if group_id not in found:
+                found.append(group_id)
+                pending += below.get(group_id, [])
+        return found
+
     def group_ids_of(self, enterprise_id: str, ids: Sequence[str], field: str) -> list[str]:
         """``ids`` as canonical group ids of the enterprise; a 400 naming ``field``."""
         canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))
@@ -203,8 +222,9 @@ class Groups:
 
     def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> bytes:
         """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
-        name = self._free_name(enterprise_id, body.name, None)
         parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
+        parent_id = parent_id or self._root_id(enterprise_id)
+        name = self._free_name(enterprise_id, body.name, None, parent_id)
         members = self._devices(enterprise_id, body.device_ids or [])
         return self.group_doc(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
 
@@ -215,8 +235,12 @@ class Groups:
         device_ids: Sequence[str],
         parent_id: str | None = None,
     ) -> str:
-        """Write a new (already validated) group and its members; returns its id."""
+        """Write a new (already validated) group and its members; returns its id.
+
+        Without ``parent_id`` the group goes under the root group, if there is one yet.
+        """
         group_id = str(uuid.uuid4())
+        parent_id = parent_id or self._root_id(enterprise_id)
         doc = DeviceGroup.construct(
             id=group_id,
             name=name,
@@ -234,7 +258,7 @@ class Groups:
             name=name,
             doc=msgspec.json.encode(doc),
         )
-        groups_db.add_members(self.store, group_id, device_ids)
+        self._place(group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
         self._refresh_groups(enterprise_id)
         return group_id
@@ -244,7 +268,7 @@ class Groups:
         return self.insert(enterprise_id, ROOT_GROUP, [])
 
     def join_root(self, enterprise_id: str, device_ids: Sequence[str]) -> None:
-        """Make new devices members of the enterprise's root group."""
+        """Put new devices, in no group yet, in the enterprise's root group."""
         root_id = self._root_id(enterprise_id)
         if root_id is None:
             return
@@ -260,12 +284,13 @@ class Groups:
         action = _action(action, body)
         if group.name == ROOT_GROUP:
             self._check_root_change(group_id, body, action)
-        name = group.name
-        if body.name is not None:
-            name = self._free_name(enterprise_id, body.name, group_id)
         parent_id = _parent_id_of(group)
         if body.parent and action != "rename":
             parent_id = self._new_parent(enterprise_id, group_id, body.parent)
+        name = group.name
+        if body.name is not None or parent_id != _parent_id_of(group):
+            new_name = body.name if body.name is not None else name
+            name = self._free_name(enterprise_id, new_name, group_id, parent_id)
         members = None
         if body.device_ids is not None:
             members = self._devices(enterprise_id, body.device_ids)
@@ -274,13 +299,14 @@ class Groups:
         group.parent = group_url(enterprise_id, parent_id) if parent_id else None
         groups_db.save(self.store, group_id, name, msgspec.json.encode(group))
         if members is not None:
-            self._change_members(enterprise_id, group_id, members, action)
+            self._change_members(enterprise_id, group_id, parent_id, members, action)
         self._refresh_groups(enterprise_id)
         return self.group_doc(enterprise_id, group_id)
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
-        """Delete a group without children; its members become ungrouped from it."""
-        if self.group(enterprise_id, group_id).name == ROOT_GROUP:
+        """Delete a group without children; its devices go to its parent."""
+        group = self.group(enterprise_id, group_id)
+        if group.name == ROOT_GROUP:
             raise ApiError(400, ROOT_NOT_DELETED)
         children = sum(
             1 for node in self._tree(enterprise_id).values() if node.parent_id == group_id
@@ -292,6 +318,7 @@ class Groups:
             )
         members = self.member_ids([group_id])
         groups_db.delete(self.store, group_id)
+        self._place(_parent_id_of(group), members)
         refresh_device_groups(self.store, enterprise_id, members)
         self._refresh_groups(enterprise_id)
 
@@ -314,12 +341,16 @@ class Groups:
         if (action == "remove" and given & members) or (action is None and members - given):
             raise bad_request("device_ids", ROOT_KEEPS_DEVICES)
 
-    def _free_name(self, enterprise_id: str, name: str | None, group_id: str | None) -> str:
+    def _free_name(
+        self, enterprise_id: str, name: str | None, group_id: str | None, parent_id: str | None
+    ) -> str:
+        """``name`` unless blank, the root's, or another group's under ``parent_id``."""
         if name is None or not name.strip():
             raise bad_request("name", "This field may not be blank.")
-        taken = groups_db.named(self.store, enterprise_id, name)
-        if taken is not None and taken.id != group_id:
-            raise ApiError(400, UNIQUE_NAME, [{"non_field_errors": [UNIQUE_NAME]}])
+        for other_id, node in self._tree(enterprise_id).items():
+            clash = node.parent_id == parent_id or name == ROOT_GROUP
+            if other_id != group_id and node.group.name == name and clash:
+                raise ApiError(400, UNIQUE_NAME, [{"non_field_errors": [UNIQUE_NAME]}])
         return name
 
     def _parent(self, enterprise_id: str, value: str) -> str:
@@ -350,24 +381,31 @@ class Groups:
     # membership and the derived fields
 
     def _change_members(
-        self, enterprise_id: str, group_id: str, device_ids: list[str], action: str | None
+        self,
+        enterprise_id: str,
+        group_id: str,
+        parent_id: str | None,
+        device_ids: list[str],
+        action: str | None,
     ) -> None:
         current = set(self.member_ids([group_id]))
         given = set(device_ids)
-        affected = set(given)
-        if action is None:
-            affected = current ^ given
-            groups_db.remove_members(self.store, group_id, current - given)
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        elif action == "add":
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        elif action == "remove":
-            groups_db.remove_members(self.store, group_id, given)
-        else:  # move
-            keep = {group_id, self._root_id(enterprise_id) or group_id}
-            groups_db.remove_from_others(self.store, keep, given)
-            groups_db.add_members(self.store, group_id, sorted(given - current))
-        refresh_device_groups(self.store, enterprise_id, affected)
+        joining: set[str] = set() if action == "remove" else given - current
+        leaving: set[str] = set()
+        if action == "remove":
+            leaving = current & given
+        elif action is None:
+            leaving = current - given
+        self._place(group_id, joining)
+        self._place(parent_id, leaving)
+        refresh_device_groups(self.store, enterprise_id, joining | leaving)
+
+    def _place(self, group_id: str | None, device_ids: Iterable[str]) -> None:
+        """Move ``device_ids`` out of their group into ``group_id`` (``None``: out of any)."""
+        moving = sorted(device_ids)
+        groups_db.remove_from_others(self.store, {group_id} if group_id else set(), moving)
+        if group_id is not None:
+            groups_db.add_members(self.store, group_id, moving)
 
     def _tree(self, enterprise_id: str) -> dict[str, _Node]:
         nodes: dict[str, _Node] = {}
@@ -459,7 +497,9 @@ class GroupCommands:
         )
         assert command.id is not None
         url = group_command_url(enterprise_id, group_id, command.id)
-        for device_id in self.groups.member_ids([group_id]):
+        for device_id in self.groups.member_ids(
+            self.groups.with_subgroups(enterprise_id, [group_id])
+        ):
             device = self.fleet.device(enterprise_id, device_id)
             self.fleet.enqueue(
                 enterprise_id,
@@ -492,9 +532,41 @@ class GroupCommands:
             self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
         return doc
 
-    def _member_commands(self, command_id: str) -> list[tuple[str, datetime | None]]:
+    def _member_commands(self, command_id: str) -> list[_Member]:
         rows = commands_db.of_group_command(self.store, command_id)
-        return [(row.state, _updated_on(row.doc)) for row in rows]
+        return [
+            _Member(row.state, _updated_on(row.doc), row.device_id, row.device_name, row.due_at)
+            for row in rows
+        ]
+
+
+@dataclass
+class _Member:
+    """One device command of a group command, as its ``details`` tell it."""
+
+    state: str
+    updated_on: datetime | None
+    device_id: str
+    device_name: str | None
+    due_at: float | None
+
+    @property
+    def detail(self) -> str:
+        """The ``details`` list this device is in (an offline device's: ``inactive``)."""
+        if self.state == INITIATED and self.due_at is None:
+            return "inactive"
+        return _DETAIL_OF_STATE.get(self.state, "in_progress")
+
+
+_DETAIL_OF_STATE = {
+    SUCCESS: "success",
+    FAILURE: "failed",
+    "Command TimeOut": "timeout",
+    ACKNOWLEDGED: "acknowledge",
+    INITIATED: "initiate",
+}
+DETAIL_KEYS = ("success", "failed", "inactive", "acknowledge", "initiate", "in_progress", "timeout")
+"""The lists of a group command's ``details``, as esper-cli (written by Esper) reads them."""
 
 
 class _Updated(msgspec.Struct):
@@ -505,23 +577,24 @@ def _updated_on(doc: bytes) -> datetime | None:
     return msgspec.json.decode(doc, type=_Updated).updated_on
 
 
-def _aggregate(command: GroupCommand, members: list[tuple[str, datetime | None]]) -> None:
-    """Set ``state``, ``details`` and ``updated_on`` from the member commands."""
-    states = [state for state, _ in members]
-    succeeded = states.count(SUCCESS)
-    failed = sum(1 for state in states if state in FINAL_STATES and state != SUCCESS)
-    pending = len(states) - succeeded - failed
+def _aggregate(command: GroupCommand, members: list[_Member]) -> None:
+    """Set ``state``, ``details`` and ``updated_on`` from the member commands.
+
+    ``details`` is the text of a Python dict, as on Esper (esper-cli reads it with
+    ``ast.literal_eval``): for each of ``DETAIL_KEYS``, the devices (``id``, ``name``) in
+    that state.
+    """
+    states = [member.state for member in members]
+    pending = [state for state in states if state not in FINAL_STATES]
     if pending:
         command.state = INITIATED
     else:
-        command.state = FAILURE if failed else SUCCESS
-    details = f"{succeeded} of {len(states)} succeeded"
-    if failed:
-        details += f", {failed} failed"
-    if pending:
-        details += f", {pending} pending"
-    command.details = details
-    times: list[Any] = [when for _, when in members if when is not None]
+        command.state = SUCCESS if all(state == SUCCESS for state in states) else FAILURE
+    listed: dict[str, list[dict[str, str | None]]] = {key: [] for key in DETAIL_KEYS}
+    for member in members:
+        listed[member.detail].append({"id": member.device_id, "name": member.device_name})
+    command.details = repr(listed)
+    times: list[Any] = [member.updated_on for member in members if member.updated_on]
     if command.created_on is not None:
         times.append(command.created_on)
     command.updated_on = max(times) if times else command.updated_on

@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, Row, ScalarSelect, func, select, update
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, contains
-from esper_emulator.store.groups import ROOT_GROUP
 
 _a = schema.applications.c
 _v = schema.app_versions.c
@@ -163,7 +162,7 @@ def install_devices(
     if total <= offset:
         return total, []
     rows = store.conn.execute(
-        select(d.id, d.device_name, d.doc, _first_group_name().label("group_name"))
+        select(d.id, d.device_name, d.doc, _group_name().label("group_name"))
         .where(*where)
         .order_by(d.pk)
         .limit(limit)
@@ -172,17 +171,13 @@ def install_devices(
     return total, [(device_id, name, doc, group) for device_id, name, doc, group in rows]
 
 
-def _first_group_name() -> ScalarSelect[Any]:
-    """The name of the device's first group (by creation) in the enclosing query.
-
-    The root group, which every device is in, counts only for a device in no other group.
-    """
+def _group_name() -> ScalarSelect[Any]:
+    """The name of the group of the device in the enclosing query (a device is in one)."""
     g, m = schema.device_groups.c, schema.group_members.c
     return (
         select(g.name)
         .join_from(schema.group_members, schema.device_groups, m.group_id == g.id)
         .where(m.device_id == schema.devices.c.id)
-        .order_by(g.name == ROOT_GROUP, g.pk)
         .limit(1)
         .scalar_subquery()
     )

@@ -100,8 +100,15 @@ def group_command(
 
 
 def of_group_command(store: Store, group_command_id: str) -> list[Row[Any]]:
-    """The ``state`` and ``doc`` of each device command a group command fanned out."""
-    query = select(_c.state, _c.doc).where(_c.group_command_id == group_command_id)
+    """Each device command a group command fanned out, oldest device first: its ``state``,
+    ``due_at`` and ``doc``, and its device's ``device_id`` and ``device_name``."""
+    d = schema.devices.c
+    query = (
+        select(_c.state, _c.due_at, _c.doc, _c.device_id, d.device_name)
+        .join_from(schema.commands, schema.devices, d.id == _c.device_id)
+        .where(_c.group_command_id == group_command_id)
+        .order_by(d.seq)
+    )
     return list(store.conn.execute(query))
 
 

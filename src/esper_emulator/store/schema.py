@@ -26,9 +26,10 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
-group), changes: a database of another version is refused clearly."""
+group; 4: each device in one group, install states stored as their values), changes: a
+database of another version is refused clearly."""
 
 metadata = MetaData()
 

@@ -507,11 +507,11 @@ class AsyncGroups(AsyncResource):
         return await self._client.call(ops.PARTIAL_UPDATE_GROUP, group_id=group_id, data=change)
 
     async def add_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
-        """Add devices to a group (they stay in their other groups)."""
+        """Add devices to a group; each leaves its current group (a device is in one group)."""
         return await self._members(group_id, device_ids, "add")
 
     async def remove_devices(self, group_id: str, device_ids: Sequence[str]) -> DeviceGroup:
-        """Take devices out of a group."""
+        """Take devices out of a group; they go back to its parent group."""
         return await self._members(group_id, device_ids, "remove")
 
     async def _members(self, group_id: str, device_ids: Sequence[str], action: str) -> DeviceGroup:

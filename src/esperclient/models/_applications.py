@@ -20,6 +20,23 @@ class AppInstallStateEnum(EnumModel):
     UNINSTALL_FAILED = "UNINSTALL_FAILED"
 
 
+INSTALL_STATES: dict[str, str] = {
+    AppInstallStateEnum.NOT_INSTALLED: "Not Installed",
+    AppInstallStateEnum.INSTALL_IN_PROGRESS: "Installation In-Progress",
+    AppInstallStateEnum.UNINSTALL_IN_PROGRESS: "Uninstallation In-Progress",
+    AppInstallStateEnum.INSTALL_SUCCESS: "Install Success",
+    AppInstallStateEnum.INSTALL_FAILED: "Install Failed",
+    AppInstallStateEnum.UNINSTALL_SUCCESS: "Uninstall Success",
+    AppInstallStateEnum.UNINSTALL_FAILED: "Uninstall Failed",
+}
+"""Each install state's name and the value the API answers and filters by.
+
+The spec lists the names as the values of ``AppInstallStateEnum`` (as 0.1.3 does), but
+its description maps them to what Esper sends, ``INSTALL_SUCCESS = "Install Success"``;
+esper-cli's README and tests record those values.
+"""
+
+
 class AppInstallVersion(Model):
     """The `AppInstallVersion` object of the Esper API."""
 
