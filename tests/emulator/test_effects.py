@@ -183,8 +183,8 @@ def test_an_app_with_a_version_name_0_1_3_would_refuse_installs_and_uninstalls(
     assert fleet.run("UNINSTALL", package_name=app.package_name).state == SUCCESS
     installed, uninstalled = fleet.installs(package_name=app.package_name)
     assert (installed.install_state, uninstalled.install_state) == (
-        "INSTALL_SUCCESS",
-        "UNINSTALL_SUCCESS",
+        "Install Success",
+        "Uninstall Success",
     )
     assert installed.application.version.version_name == version_name
 
