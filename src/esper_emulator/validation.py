@@ -79,6 +79,9 @@ def check(value: Model, rules: Rules | None = None, *, partial: bool = False) ->
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+COMMAND_FIELD = "command"
+"""A request's command name is checked by the command registry (``services.commands``),
+which knows the commands Esper's servers take beyond esperclient 0.1.3's enums."""
 
 
 def _check_values(value: Any, prefix: str) -> None:
@@ -105,7 +108,7 @@ def _check_values(value: Any, prefix: str) -> None:
         field_value = getattr(value, name)
         path = f"{prefix}{name}"
         enum_name = value._enum_fields.get(name)
-        if enum_name is not None and field_value is not None:
+        if enum_name is not None and field_value is not None and name != COMMAND_FIELD:
             allowed = getattr(models, enum_name).allowed_values
             if field_value not in allowed:
                 raise bad_request(path, f'"{field_value}" is not a valid choice.')

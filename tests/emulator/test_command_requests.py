@@ -485,3 +485,31 @@ def test_history_is_per_device_and_only_v0(
     with pytest.raises(esperclient.BadRequestError) as caught:
         v2.get_device_command_history(eid, on[0], state="Nope")
     assert list(caught.value.field_errors) == ["state"]
+
+
+def test_v0_takes_the_commands_the_api_lists_beyond_0_1_3s_enum(
+    v2: esperclient.CommandsV2Api,
+    api_client: esperclient.ApiClient,
+    tenant: Tenant,
+    split: tuple[list[str], list[str]],
+) -> None:
+    """0.1.3's V0DeviceCommandEnum has 13 commands; the API (and the registry) takes 25."""
+    on, _ = split
+    eid = tenant.enterprise_id
+
+    def run(command: str, **args: Any) -> dict[str, str]:
+        body = {"command_type": "DEVICE", "devices": on[:1], "command": command}
+        return _settled(v2, tenant, v2.create_command(eid, {**body, "command_args": args}).id)
+
+    assert set(run("LOCK").values()) == {SUCCESS}
+    assert set(run("SET_TIMEZONE", timezone_string="Asia/Kolkata").values()) == {SUCCESS}
+    device = esperclient.DeviceApi(api_client).get_device_by_id(eid, on[0])
+    assert device.software_info["timezone"] == "Asia/Kolkata"
+    assert device.software_info["lockedOn"]
+    url = f"{tenant.host}/v0/enterprise/{eid}/command/"
+    body = {"command_type": "DEVICE", "devices": on[:1], "command": "SET_TIMEZONE"}
+    error = esper_error(call("POST", url, key=tenant.api_key, json=body), 400)
+    assert error["message"] == "command_args.timezone_string: SET_TIMEZONE needs timezone_string."
+    body["command"] = "SET_APP_PERMISSION"
+    error = esper_error(call("POST", url, key=tenant.api_key, json=body), 400)
+    assert error["message"] == 'command: "SET_APP_PERMISSION" is not a valid choice.'

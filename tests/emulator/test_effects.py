@@ -14,8 +14,15 @@ import pytest
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.services import effects
+from esper_emulator.services.commands import COMMANDS
 from esper_emulator.store import schema
-from esperclient import CommandArgs, CommandRequest, DeviceCommandEnum, V0DeviceCommandEnum
+from esperclient import (
+    CommandArgs,
+    CommandRequest,
+    DeviceCommandEnum,
+    GroupCommandEnum,
+    V0DeviceCommandEnum,
+)
 from tests.conftest import Tenant
 from tests.emulator.conftest import call, esper_error, json_of, wait_for_final
 
@@ -95,9 +102,28 @@ def _when(stamp: str) -> datetime:
     return msgspec.json.decode(json.dumps(stamp), type=datetime)
 
 
-def test_every_command_has_an_effect() -> None:
-    names = set(DeviceCommandEnum.allowed_values) | set(V0DeviceCommandEnum.allowed_values)
-    assert names == set(effects.EFFECTS)
+SPEC = json.loads((Path(__file__).parents[1] / "data" / "esper-api.swagger.json").read_text())
+NOT_YET = {("v0", "SET_APP_PERMISSION")}
+"""Its ``grant_state`` and ``permission`` are not fields of the spec's ``V0CommandArgs``."""
+
+
+@pytest.mark.parametrize(
+    ("api", "enum"),
+    [("device", "DeviceCommandEnum"), ("v0", "V0DeviceCommandEnum"), ("group", "GroupCommandEnum")],
+)
+def test_the_registry_takes_the_commands_the_api_description_lists(api: str, enum: str) -> None:
+    listed = {(api, name) for name in SPEC["definitions"][enum]["enum"]}
+    taken = {(api, name) for name, spec in COMMANDS.items() if api in spec.apis}
+    assert taken == listed - NOT_YET
+
+
+def test_every_0_1_3_command_is_taken_by_its_api() -> None:
+    for api, enum in (
+        ("device", DeviceCommandEnum),
+        ("v0", V0DeviceCommandEnum),
+        ("group", GroupCommandEnum),
+    ):
+        assert all(api in COMMANDS[name].apis for name in enum.allowed_values), api
 
 
 # device state
@@ -238,6 +264,15 @@ def test_add_to_whitelist(fleet: OneDevice) -> None:
     assert fleet.packages()[CHROME].whitelisted is False
     assert fleet.run("ADD_TO_WHITELIST", package_name=CHROME).state == SUCCESS
     assert fleet.packages()[CHROME].whitelisted is True
+    assert fleet.run_v0("REMOVE_FROM_WHITELIST", package_name=CHROME).state == SUCCESS
+    assert fleet.packages()[CHROME].whitelisted is False
+
+
+def test_capture_screenshot_through_the_device_api(fleet: OneDevice) -> None:
+    """The API lists CAPTURE_SCREENSHOT for the device API; 0.1.3's enum does not."""
+    done = fleet.run("CAPTURE_SCREENSHOT")
+    assert done.state == SUCCESS and done.command == "CAPTURE_SCREENSHOT"
+    assert fleet.device().software_info["lastScreenshotOn"]
 
 
 def test_clear_app_data_is_recorded(fleet: OneDevice) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
+from esper_emulator.services import commands
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
     ACKNOWLEDGED,
@@ -85,22 +86,6 @@ V0_STATES = (
 )
 MAX_TARGETS = 500
 
-# the command_args each command cannot do without (one of each tuple), and their choices
-_NEEDED_ARGS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "UNINSTALL": (("package_name", "app_version"),),
-    "SET_KIOSK_APP": (("package_name",),),
-    "SET_APP_STATE": (("package_name",), ("app_state",)),
-    "SET_DEVICE_LOCKDOWN_STATE": (("state",),),
-    "SET_NEW_POLICY": (("policy_url",),),
-    "UPDATE_DEVICE_CONFIG": (("custom_settings_config", "device_alias_name"),),
-    "ADD_WIFI_AP": (("wifi_access_points",),),
-    "REMOVE_WIFI_AP": (("wifi_access_points",),),
-}
-_ARG_CHOICES: dict[str, tuple[str, ...]] = {
-    "state": ("LOCKED", "UNLOCKED"),
-    "app_state": ("SHOW", "HIDE", "DISABLE"),
-}
-
 
 def v0_state(state: str, due_at: float | None) -> str:
     """The V0 state of a device command: queued while it waits for an offline device."""
@@ -142,7 +127,7 @@ class CommandRequests:
         request.device_type = request.device_type or "active"
         request.schedule = request.schedule or IMMEDIATE
         targets = self._targets(enterprise_id, request)
-        args = self._device_args(enterprise_id, request)
+        args = self._device_args(enterprise_id, request, raw_args)
         if request.schedule != IMMEDIATE and request.schedule_args is None:
             raise bad_request("schedule_args", f"A {request.schedule} schedule needs its args.")
         assert request.command is not None
@@ -193,18 +178,14 @@ class CommandRequests:
             state_not=ONLINE if request.device_type == "inactive" else None,
         )
 
-    def _device_args(self, enterprise_id: str, request: V0CommandRequest) -> CommandArgs | None:
-        """The device command's ``command_args``, once the request's are checked."""
-        if request.command is None:
-            raise bad_request("command", "This field is required.")
+    def _device_args(
+        self, enterprise_id: str, request: V0CommandRequest, raw_args: dict[str, Any] | None
+    ) -> CommandArgs | None:
+        """The device command's ``command_args``, once the request's (as sent) are checked."""
+        spec = commands.accepted(request.command, "v0")
         given = request.command_args or V0CommandArgs()
-        for names in _NEEDED_ARGS.get(request.command, ()):
-            if not any(getattr(given, name) for name in names):
-                needed = " or ".join(names)
-                raise bad_request(f"command_args.{names[0]}", f"{request.command} needs {needed}.")
-        for name, choices in _ARG_CHOICES.items():
-            choice(f"command_args.{name}", getattr(given, name) or None, choices)
-        if request.command == "INSTALL":
+        spec.check({**msgspec.to_builtins(given), **(raw_args or {})})
+        if spec.name == "INSTALL":
             self._check_install(enterprise_id, given)
         if given.app_version is None and given.package_name is None:
             return None

@@ -1,9 +1,9 @@
 """What a finished command does to its device, one function per command name.
 
-``EFFECTS`` maps every command name of ``DeviceCommandEnum`` and ``V0DeviceCommandEnum``
-to its effect. An effect changes the ``Device`` it is given (``Fleet`` saves it when the
-command succeeds), writes the device's apps and install records, and returns a short
-summary of what happened; it raises ``CommandFailed`` (before changing anything but an
+``services.commands.COMMANDS`` gives every command its effect, one of these functions.
+An effect changes the ``Device`` it is given (``Fleet`` saves it when the command
+succeeds), writes the device's apps and install records, and returns a short summary of
+what happened; it raises ``CommandFailed`` (before changing anything but an
 "Uninstall Failed" record) when the command cannot be carried out, and the command
 ends ``Command Failure`` with the reason as its ``details``. Every finished command is
 logged as a ``DeviceStatus`` event.
@@ -32,7 +32,9 @@ Effects, as seen through the API (``softwareInfo``, ``hardwareInfo``, ``networkI
 - ``SET_STREAM_VOLUME``: the stream's volume in ``audioConstraints`` (``ringVolume``,
   ``notificationVolume``, ``alarmVolume``, ``musicVolume``).
 - ``SET_SCREEN_OFF_TIMEOUT``: ``screenOffTimeout`` of every display.
-- ``ADD_TO_WHITELIST``: ``whitelisted`` on the device app.
+- ``ADD_TO_WHITELIST`` / ``REMOVE_FROM_WHITELIST`` (v0): ``whitelisted`` on the device app.
+- ``SET_TIMEZONE`` (v0): ``softwareInfo.timezone`` is ``timezone_string``.
+- ``CAPTURE_SCREENSHOT``: ``softwareInfo.lastScreenshotOn`` (no image is kept).
 - ``CLEAR_APP_DATA``: the device app's ``updated_on`` and the event log record it;
   fails for an app not installed or whose data is not clearable.
 - ``UPDATE_DEVICE_CONFIG`` (v0): ``device_alias_name`` becomes the alias,
@@ -104,6 +106,7 @@ _SETTINGS: dict[str, tuple[str, ...]] = {
         "lockdownMessage",
         "customSettingsConfig",
         "appStates",
+        "timezone",
     ),
     "network_info": ("wifiAccessPoints", "bluetoothEnabled"),
     "hardware_info": ("gpsState",),
@@ -155,16 +158,19 @@ class Target:
         """The command's name."""
         return self.command.command or ""
 
-    def need(self, name: str) -> Any:
-        """The argument ``name``; the command fails without it."""
+    def arg(self, name: str) -> Any:
+        """The argument ``name``, which the command's spec made sure was sent.
+
+        Only a command queued around those checks (a test's) can lack it: it fails.
+        """
         value = self.args.get(name)
-        if value is None or value == "":
+        if value is None:
             raise CommandFailed(f"{self.name} needs command_args.{name}.")
         return value
 
     def text(self, name: str) -> str:
-        """The string argument ``name``; the command fails without it."""
-        value = self.need(name)
+        """The string argument ``name``; the command fails when it is not a string."""
+        value = self.arg(name)
         if not isinstance(value, str):
             raise CommandFailed(f"command_args.{name} must be a string.")
         return value
@@ -183,18 +189,6 @@ def arguments(command: DeviceCommand, v0_args: bytes | None) -> dict[str, Any]:
     if v0_args:
         args.update(msgspec.json.decode(v0_args))
     return args
-
-
-def apply(target: Target) -> str:
-    """Carry out the command on its device; a summary, or ``CommandFailed``."""
-    effect = EFFECTS.get(target.name)
-    if effect is None:
-        raise CommandFailed(f"The device does not know the command {target.name!r}.")
-    try:
-        return effect(target)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        # malformed raw (v0) arguments fail their command, never the whole queue
-        raise CommandFailed(f"Invalid command_args for {target.name}: {exc}") from None
 
 
 def log_event(
@@ -247,23 +241,23 @@ def _displays(device: Device) -> list[dict[str, Any]]:
 # device state
 
 
-def _reboot(target: Target) -> str:
+def reboot(target: Target) -> str:
     _section(target.device, "software_info")["lastRebootOn"] = _stamp(target.when)
     return "Rebooted."
 
 
-def _heartbeat(target: Target) -> str:
+def heartbeat(target: Target) -> str:
     _section(target.device, "software_info")["lastHeartbeatOn"] = _stamp(target.when)
     return "Heartbeat sent."
 
 
-def _lock(target: Target) -> str:
+def lock(target: Target) -> str:
     _section(target.device, "software_info")["lockedOn"] = _stamp(target.when)
     return "Screen locked."
 
 
-def _set_wifi(target: Target) -> str:
-    enabled = bool(target.need("wifi_state"))
+def set_wifi(target: Target) -> str:
+    enabled = bool(target.arg("wifi_state"))
     network = _section(target.device, "network_info")
     network["wifiEnabled"] = enabled
     fallback = "MOBILE" if network.get("imei1") else "NONE"
@@ -271,39 +265,39 @@ def _set_wifi(target: Target) -> str:
     return f"Wi-Fi turned {'on' if enabled else 'off'}."
 
 
-def _set_bluetooth(target: Target) -> str:
-    enabled = bool(target.need("bluetooth_state"))
+def set_bluetooth(target: Target) -> str:
+    enabled = bool(target.arg("bluetooth_state"))
     _section(target.device, "network_info")["bluetoothEnabled"] = enabled
     return f"Bluetooth turned {'on' if enabled else 'off'}."
 
 
-def _set_gps(target: Target) -> str:
-    state = target.need("gps_state")
+def set_gps(target: Target) -> str:
+    state = target.arg("gps_state")
     _section(target.device, "hardware_info")["gpsState"] = state
     return f"Location mode set to {state}."
 
 
 def _set_display(target: Target, arg: str, key: str) -> str:
-    value = target.need(arg)
+    value = target.arg(arg)
     for display in _displays(target.device):
         display[key] = value
     return f"{key} set to {value}."
 
 
-def _set_rotation(target: Target) -> str:
+def set_rotation(target: Target) -> str:
     return _set_display(target, "rotate_state", "rotateState")
 
 
-def _set_brightness(target: Target) -> str:
+def set_brightness(target: Target) -> str:
     return _set_display(target, "brightness_value", "brightnessScale")
 
 
-def _set_screen_off_timeout(target: Target) -> str:
+def set_screen_off_timeout(target: Target) -> str:
     return _set_display(target, "screen_off_timeout", "screenOffTimeout")
 
 
-def _set_volume(target: Target) -> str:
-    stream, level = target.need("stream"), target.need("volume_level")
+def set_volume(target: Target) -> str:
+    stream, level = target.arg("stream"), target.arg("volume_level")
     key = VOLUME_KEYS.get(stream)
     if key is None:
         raise CommandFailed(f"Unknown volume stream {stream!r}.")
@@ -311,7 +305,7 @@ def _set_volume(target: Target) -> str:
     return f"{key} set to {level}."
 
 
-def _update_dpc(target: Target) -> str:
+def update_dpc(target: Target) -> str:
     software = _section(target.device, "software_info")
     software["esperClientVersionName"] = LATEST_DPC_VERSION
     software["dpcUpdatedOn"] = _stamp(target.when)
@@ -324,7 +318,7 @@ def _update_dpc(target: Target) -> str:
     return f"Esper Agent updated to {LATEST_DPC_VERSION}."
 
 
-def _update_config(target: Target) -> str:
+def update_config(target: Target) -> str:
     alias = target.optional_text("device_alias_name")
     config = target.args.get("custom_settings_config")
     if not alias and not isinstance(config, dict):
@@ -343,7 +337,7 @@ def _update_config(target: Target) -> str:
     return "Device config updated."
 
 
-def _set_policy(target: Target) -> str:
+def set_policy(target: Target) -> str:
     url = target.text("policy_url")
     target.device.policy = url
     name = _policy_name(target.store, target.enterprise_id, url)
@@ -361,7 +355,7 @@ def _policy_name(store: Store, enterprise_id: str, url: str) -> str | None:
     return None if row is None else str(row.name)
 
 
-def _set_lockdown(target: Target) -> str:
+def set_lockdown(target: Target) -> str:
     state = target.text("state")
     if state not in LOCKDOWN_STATES:
         raise CommandFailed(f"command_args.state must be LOCKED or UNLOCKED, not {state!r}.")
@@ -376,7 +370,7 @@ def _set_lockdown(target: Target) -> str:
 
 def _access_points(target: Target) -> list[dict[str, Any]]:
     """The command's access points, each with an SSID (as ``wifiSsid``), no password."""
-    given = target.need("wifi_access_points")
+    given = target.arg("wifi_access_points")
     items = given if isinstance(given, list) else [given]
     points = []
     for item in items:
@@ -388,7 +382,7 @@ def _access_points(target: Target) -> list[dict[str, Any]]:
     return points
 
 
-def _add_wifi_ap(target: Target) -> str:
+def add_wifi_ap(target: Target) -> str:
     points = _access_points(target)
     network = _section(target.device, "network_info")
     added = {p["wifiSsid"] for p in points}
@@ -397,7 +391,7 @@ def _add_wifi_ap(target: Target) -> str:
     return f"Added Wi-Fi {', '.join(sorted(added))}."
 
 
-def _remove_wifi_ap(target: Target) -> str:
+def remove_wifi_ap(target: Target) -> str:
     removed = {p["wifiSsid"] for p in _access_points(target)}
     network = _section(target.device, "network_info")
     known = network.get("wifiAccessPoints") or []
@@ -428,7 +422,7 @@ def _save_app(target: Target, row: Row[Any], app: DeviceApp) -> None:
     target.store.update_row(schema.device_apps, row.pk, doc=msgspec.json.encode(app))
 
 
-def _whitelist(target: Target) -> str:
+def whitelist(target: Target) -> str:
     package = target.text("package_name")
     row, app = _installed(target, package)
     app.whitelisted = True
@@ -436,7 +430,26 @@ def _whitelist(target: Target) -> str:
     return f"{package} whitelisted."
 
 
-def _clear_app_data(target: Target) -> str:
+def unwhitelist(target: Target) -> str:
+    package = target.text("package_name")
+    row, app = _installed(target, package)
+    app.whitelisted = False
+    _save_app(target, row, app)
+    return f"{package} removed from the whitelist."
+
+
+def set_timezone(target: Target) -> str:
+    zone = target.text("timezone_string")
+    _section(target.device, "software_info")["timezone"] = zone
+    return f"Timezone set to {zone}."
+
+
+def capture_screenshot(target: Target) -> str:
+    _section(target.device, "software_info")["lastScreenshotOn"] = _stamp(target.when)
+    return "Screenshot captured."
+
+
+def clear_app_data(target: Target) -> str:
     package = target.text("package_name")
     row, app = _installed(target, package)
     if app.is_data_clearable is False:
@@ -445,14 +458,14 @@ def _clear_app_data(target: Target) -> str:
     return f"Data of {package} cleared."
 
 
-def _set_kiosk_app(target: Target) -> str:
+def set_kiosk_app(target: Target) -> str:
     package = target.text("package_name")
     _installed(target, package)
     _section(target.device, "software_info")["kioskApp"] = package
     return f"Kiosk app set to {package}."
 
 
-def _set_app_state(target: Target) -> str:
+def set_app_state(target: Target) -> str:
     package, state = target.text("package_name"), target.text("app_state")
     if state not in APP_STATES:
         raise CommandFailed(f"command_args.app_state must be SHOW, HIDE or DISABLE, not {state!r}.")
@@ -534,7 +547,7 @@ def _uninstall_package(target: Target) -> str:
     return package or target.text("package_name")
 
 
-def _uninstall(target: Target) -> str:
+def uninstall(target: Target) -> str:
     package = _uninstall_package(target)
     row = _app_row(target, package)
     app = None if row is None else msgspec.json.decode(row.doc, type=DeviceApp)
@@ -579,7 +592,7 @@ def _version_row(target: Target) -> Row[Any]:
     return latest
 
 
-def _install(target: Target) -> str:
+def install(target: Target) -> str:
     row = _version_row(target)
     app_row = apps_db.app_row(target.store, target.enterprise_id, row.application_id)
     assert app_row is not None
@@ -641,7 +654,7 @@ def _put_app(
 # the factory reset
 
 
-def _wipe(target: Target) -> str:
+def wipe(target: Target) -> str:
     removed = _wipe_apps(target)
     device = target.device
     device.tags = []
@@ -675,34 +688,6 @@ def _wipe_apps(target: Target) -> int:
             _remove_app(target.store, row)
             removed += 1
     return removed
-
-
-EFFECTS: dict[str, Effect] = {
-    "REBOOT": _reboot,
-    "LOCK": _lock,
-    "INSTALL": _install,
-    "UPDATE_HEARTBEAT": _heartbeat,
-    "WIPE": _wipe,
-    "SET_WIFI_STATE": _set_wifi,
-    "SET_BLUETOOTH_STATE": _set_bluetooth,
-    "SET_ROTATION_STATE": _set_rotation,
-    "SET_GPS_STATE": _set_gps,
-    "SET_BRIGHTNESS_SCALE": _set_brightness,
-    "SET_STREAM_VOLUME": _set_volume,
-    "SET_SCREEN_OFF_TIMEOUT": _set_screen_off_timeout,
-    "UNINSTALL": _uninstall,
-    "ADD_TO_WHITELIST": _whitelist,
-    "CLEAR_APP_DATA": _clear_app_data,
-    "UPDATE_DEVICE_CONFIG": _update_config,
-    "SET_NEW_POLICY": _set_policy,
-    "ADD_WIFI_AP": _add_wifi_ap,
-    "REMOVE_WIFI_AP": _remove_wifi_ap,
-    "SET_KIOSK_APP": _set_kiosk_app,
-    "SET_DEVICE_LOCKDOWN_STATE": _set_lockdown,
-    "SET_APP_STATE": _set_app_state,
-    "UPDATE_LATEST_DPC": _update_dpc,
-}
-"""The effect of each command, by name (device and v0 commands share their names)."""
 
 
 # what a seeded device starts with

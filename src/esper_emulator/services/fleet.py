@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
-from esper_emulator.services import effects
+from esper_emulator.services import commands, effects
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.effects import device_url as device_url
 from esper_emulator.services.effects import enterprise_url as enterprise_url
@@ -38,7 +38,6 @@ from esperclient.models import (
     Device,
     DeviceApp,
     DeviceCommand,
-    DeviceCommandEnum,
 )
 
 INITIATED = "Command Initiated"
@@ -198,17 +197,15 @@ class Fleet:
     def run_command(self, enterprise_id: str, device_id: str, request: CommandRequest) -> bytes:
         """Accept a command for a device; returns the new ``DeviceCommand``."""
         device = self.device(enterprise_id, device_id)
-        if request.command is None:
-            raise bad_request("command", "This field is required.")
-        if request.command not in DeviceCommandEnum.allowed_values:
-            raise bad_request("command", f'"{request.command}" is not a valid choice.')
+        spec = commands.accepted(request.command, "device")
         args = request.command_args
-        if request.command == "INSTALL" or (
-            request.command == "UNINSTALL" and args and args.app_version and not args.package_name
+        spec.check(msgspec.to_builtins(args) if args else {})
+        if spec.name == "INSTALL" or (
+            spec.name == "UNINSTALL" and args and args.app_version and not args.package_name
         ):
             self._app_version(enterprise_id, request)
         return msgspec.json.encode(
-            self.enqueue(enterprise_id, device, request.command, request.command_args)
+            self.enqueue(enterprise_id, device, spec.name, request.command_args)
         )
 
     def enqueue(
@@ -350,7 +347,7 @@ class Fleet:
             self._doomed.discard(target.command.id)
             self.injected_failures += 1
             raise effects.CommandFailed(INJECTED_FAILURE)
-        return effects.apply(target)
+        return commands.carry_out(target)
 
 
 def device_columns(device: Device) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from typing import Any
 import msgspec
 
 from esper_emulator.errors import ApiError, bad_request, not_found
+from esper_emulator.services import commands
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
@@ -476,10 +477,9 @@ class GroupCommands:
     ) -> bytes:
         """Fan ``request`` out to the group's members; returns the ``GroupCommand``."""
         self.groups.group(enterprise_id, group_id)
-        if request.command is None:
-            raise bad_request("command", "This field is required.")
+        spec = commands.accepted(request.command, "group")
         args = None
-        if request.command == "INSTALL":
+        if spec.name == "INSTALL":
             version = request.command_args.app_version if request.command_args else None
             args = CommandArgs(app_version=check_app_version(self.store, enterprise_id, version))
         now = self.clock.utcnow()
@@ -504,7 +504,7 @@ class GroupCommands:
             self.fleet.enqueue(
                 enterprise_id,
                 device,
-                request.command,
+                spec.name,
                 args,
                 group_command_id=command.id,
                 group_command_url=url,
