@@ -23,7 +23,6 @@ from esperclient.rest import ApiException
 T = TypeVar("T")
 
 ONLINE, OFFLINE = 1, 60
-FINAL_STATES = ("Command Success", "Command Failure", "Command TimeOut", "Command Cancelled")
 READY_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 30.0
 POLL_INTERVAL = 0.2
@@ -118,7 +117,7 @@ def wait_for_command(
         if current != state:
             state = current
             print(f"  {label:<8} {time.monotonic() - sent_at:6.2f} s  {state}")
-        if state in FINAL_STATES:
+        if state in esperclient.CommandState.FINAL:
             return state
         time.sleep(POLL_INTERVAL)
     raise DemoError(f"{label} did not finish within {COMMAND_TIMEOUT:.0f} s (last: {state})")
@@ -181,7 +180,7 @@ def walkthrough(host: str, api_key: str, enterprise_id: str, apk_path: Path) -> 
     section("After the install")
     for version in app_api.get_app_versions(application_id, enterprise_id).results or []:
         print(f"  version {version.version_name}: installed on {version.installed_count} device(s)")
-    if any(state != "Command Success" for state in results):
+    if any(state != esperclient.CommandState.SUCCESS for state in results):
         raise DemoError(f"not every command succeeded: {', '.join(results)}")
     print("\nDone.")
 

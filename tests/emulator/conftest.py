@@ -11,9 +11,8 @@ from sqlalchemy import Table, func, select
 
 import esperclient
 from esper_emulator.server import EmulatorServer
+from esperclient import CommandState
 from tests.conftest import Tenant
-
-FINAL_STATES = {"Command Success", "Command Failure", "Command TimeOut"}
 
 
 def call(
@@ -83,6 +82,6 @@ def wait_for_final(
     """Poll ``get_command`` (a bounded number of times) until the command is final."""
     for _ in range(50):
         command = commands.get_command(command_id, device_id, tenant.enterprise_id)
-        if command.state in FINAL_STATES:
+        if command.state in CommandState.FINAL:
             return command
     raise AssertionError(f"command {command_id} is still {command.state!r}")

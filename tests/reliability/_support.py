@@ -36,8 +36,6 @@ import esperclient
 
 T = TypeVar("T")
 
-FINAL_STATES = frozenset({"Command Success", "Command Failure", "Command TimeOut"})
-
 
 # hangs
 

@@ -42,9 +42,8 @@ from typing import Any
 import pytest
 
 import esperclient
-from esperclient import CommandRequest
+from esperclient import CommandRequest, CommandState
 from tests.reliability._support import (
-    FINAL_STATES,
     Served,
     drop_in_configuration,
     guarded,
@@ -245,7 +244,7 @@ def autopsy(db: Path, where: Path) -> tuple[str, Counter[str]]:
         {
             state: int(n)
             for state, n in query(copy, "SELECT state, count(*) FROM commands GROUP BY state")
-            if state not in FINAL_STATES
+            if state not in CommandState.FINAL
         }
     )
     return integrity(copy), waiting
@@ -253,7 +252,7 @@ def autopsy(db: Path, where: Path) -> tuple[str, Counter[str]]:
 
 def settle(served: Served, db: Path) -> None:
     """Requests until every command is final (each request applies what fell due)."""
-    finals = ",".join(f"'{state}'" for state in sorted(FINAL_STATES))
+    finals = ",".join(f"'{state}'" for state in sorted(CommandState.FINAL))
     waiting = -1
     with esper_of(served) as esper:
         for _ in range(600):  # a bound: a command needs one second of the clock
@@ -312,7 +311,7 @@ def check_everything(served: Served, db: Path, tenant: Tenant, ledger: Ledger) -
             assert esper.applications.get(app_id).versions[0].hash_string == expected
         probe = list(ledger.commands.items())[:: max(1, len(ledger.commands) // 50)]
         for command_id, device_id in probe:  # and the API serves them
-            assert esper.commands.get(device_id, command_id).state in FINAL_STATES
+            assert esper.commands.get(device_id, command_id).state in CommandState.FINAL
 
 
 def group_devices(ledger: Ledger, names: dict[str, str]) -> dict[str, set[str]]:

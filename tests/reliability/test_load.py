@@ -38,12 +38,12 @@ import esperclient
 from esperclient import (
     CommandArgs,
     CommandRequest,
+    CommandState,
     DeviceGroupPartialUpdate,
     DeviceGroupUpdate,
     V0CommandRequest,
 )
 from tests.reliability._support import (
-    FINAL_STATES,
     Served,
     drop_in_configuration,
     guarded,
@@ -355,7 +355,7 @@ def check_commands(setup: Setup, clients: list[Client]) -> int:
     rows = query(db, "SELECT state, doc FROM commands")
     kinds: Counter[str] = Counter()
     for state, doc in rows:
-        assert state in FINAL_STATES and state == "Command Success"
+        assert state in CommandState.FINAL and state == "Command Success"
         kinds[str(msgspec.json.decode(doc, type=esperclient.DeviceCommand).command)] += 1
     assert kinds == expected
     [(requests,)] = query(db, "SELECT count(*) FROM command_requests")

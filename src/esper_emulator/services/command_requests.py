@@ -39,12 +39,7 @@ from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services import commands
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
-    ACKNOWLEDGED,
-    FAILURE,
-    FINAL_STATES,
-    INITIATED,
     ONLINE,
-    SUCCESS,
     Fleet,
 )
 from esper_emulator.services.groups import (
@@ -60,6 +55,7 @@ from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esperclient.models import (
     CommandArgs,
+    CommandState,
     DeviceCommand,
     V0CommandArgs,
     V0CommandRequest,
@@ -71,27 +67,16 @@ from esperclient.models import (
 COMMAND_TYPES = ("DEVICE", "GROUP", "DYNAMIC")
 DEVICE_TYPES = ("active", "inactive", "all")
 IMMEDIATE = "IMMEDIATE"
-QUEUED = "Command Queued"
-SCHEDULED = "Command Scheduled"
-V0_STATES = (
-    QUEUED,
-    INITIATED,
-    ACKNOWLEDGED,
-    "Command In Progress",
-    "Command TimeOut",
-    SUCCESS,
-    FAILURE,
-    SCHEDULED,
-    "Command Cancelled",
-)
+V0_STATES = V0CommandStatus.choices("state")
+"""The states a device's part of a request can be in, and a status filter takes."""
 MAX_TARGETS = 500
 
 
 def v0_state(state: str, due_at: float | None) -> str:
     """The V0 state of a device command: queued while it waits for an offline device."""
-    if state in FINAL_STATES or state == SCHEDULED:
+    if state in CommandState.FINAL or state == CommandState.SCHEDULED:
         return state
-    return QUEUED if due_at is None else state
+    return CommandState.QUEUED if due_at is None else state
 
 
 def choice(field: str, value: str | None, choices: Sequence[str]) -> str | None:
@@ -203,9 +188,11 @@ class CommandRequests:
 
     def _hold(self, command: DeviceCommand, schedule: str) -> None:
         """Keep a just-queued command from running: it waits for its schedule."""
-        held = msgspec.structs.replace(command, state=SCHEDULED, schedule=schedule, action=None)
+        held = msgspec.structs.replace(
+            command, state=CommandState.SCHEDULED, schedule=schedule, action=None
+        )
         assert held.id is not None
-        commands_db.hold(self.store, held.id, SCHEDULED, msgspec.json.encode(held))
+        commands_db.hold(self.store, held.id, CommandState.SCHEDULED, msgspec.json.encode(held))
 
     # reading
 

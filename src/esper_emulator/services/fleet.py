@@ -35,17 +35,13 @@ from esperclient.models import (
     AppVersion,
     CommandArgs,
     CommandRequest,
+    CommandState,
     Device,
     DeviceApp,
     DeviceCommand,
 )
 
-INITIATED = "Command Initiated"
-ACKNOWLEDGED = "Command Acknowledged"
-SUCCESS = "Command Success"
-FAILURE = "Command Failure"
 INJECTED_FAILURE = "injected failure"
-FINAL_STATES = frozenset({SUCCESS, FAILURE, "Command TimeOut"})
 
 ONLINE = 1
 OFFLINE = 60
@@ -53,10 +49,10 @@ DUE_BATCH = 1000
 """State changes applied per query while catching up with the clock."""
 
 _ACTION = {
-    INITIATED: "acknowledge",
-    ACKNOWLEDGED: "in_progress",
-    SUCCESS: "success",
-    FAILURE: "failed",
+    CommandState.INITIATED: "acknowledge",
+    CommandState.ACKNOWLEDGED: "in_progress",
+    CommandState.SUCCESS: "success",
+    CommandState.FAILURE: "failed",
 }
 
 
@@ -134,10 +130,12 @@ class Fleet:
         device.updated_on = self.clock.utcnow()
         self.save_device(device)
         if online:
-            commands_db.resume(self.store, device_id, INITIATED, self.clock.now() + self.latency)
+            commands_db.resume(
+                self.store, device_id, CommandState.INITIATED, self.clock.now() + self.latency
+            )
             self._next_due = 0.0
         else:
-            commands_db.suspend(self.store, device_id, INITIATED)
+            commands_db.suspend(self.store, device_id, CommandState.INITIATED)
         return device
 
     # what the devices report
@@ -233,9 +231,9 @@ class Fleet:
             id=str(uuid.uuid4()),
             current_base_uri=f"{BASE_URL_MARK}/api",
             command_args=command_args,
-            action=_ACTION[INITIATED],
+            action=_ACTION[CommandState.INITIATED],
             command=command_name,
-            state=INITIATED,
+            state=CommandState.INITIATED,
             created_on=now,
             updated_on=now,
             enterprise=enterprise_url(enterprise_id),
@@ -251,7 +249,7 @@ class Fleet:
             id=command.id,
             enterprise_id=enterprise_id,
             device_id=device.id,
-            state=INITIATED,
+            state=CommandState.INITIATED,
             due_at=due,
             group_command_id=group_command_id,
             request_id=request_id,
@@ -306,8 +304,8 @@ class Fleet:
         state, due = row.state, row.due_at
         while due is not None and due <= now:
             when = self.clock.at(due)
-            if state == INITIATED:
-                state, due = ACKNOWLEDGED, due + self.latency
+            if state == CommandState.INITIATED:
+                state, due = CommandState.ACKNOWLEDGED, due + self.latency
             else:
                 state, due = self._apply(row, command, when), None
             command.state = state
@@ -330,11 +328,11 @@ class Fleet:
             result = self._carry_out(target)
         except effects.CommandFailed as failed:
             command.details = result = failed.details
-            state = FAILURE
+            state = CommandState.FAILURE
         else:
             device.updated_on = when
             self.save_device(device)
-            state = SUCCESS
+            state = CommandState.SUCCESS
         data = {"command": command.command, "command_id": command.id, "state": state}
         effects.log_event(
             self.store, row.enterprise_id, row.device_id, {**data, "result": result}, when

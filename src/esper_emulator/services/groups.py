@@ -46,11 +46,6 @@ from esper_emulator.services import commands
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
-    ACKNOWLEDGED,
-    FAILURE,
-    FINAL_STATES,
-    INITIATED,
-    SUCCESS,
     Fleet,
     enterprise_url,
 )
@@ -63,6 +58,7 @@ from esper_emulator.store.groups import ROOT_GROUP
 from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     CommandArgs,
+    CommandState,
     Device,
     DeviceGroup,
     DeviceGroupPartialUpdate,
@@ -487,7 +483,7 @@ class GroupCommands:
             id=str(uuid.uuid4()),
             command=request.command,
             command_args=request.command_args,
-            state=INITIATED,
+            state=CommandState.INITIATED,
             created_on=now,
             updated_on=now,
             is_active=True,
@@ -514,7 +510,7 @@ class GroupCommands:
             id=command.id,
             enterprise_id=enterprise_id,
             group_id=group_id,
-            state=INITIATED,
+            state=CommandState.INITIATED,
             doc=msgspec.json.encode(command),
         )
         return self.get(enterprise_id, group_id, command.id)
@@ -553,17 +549,17 @@ class _Member:
     @property
     def detail(self) -> str:
         """The ``details`` list this device is in (an offline device's: ``inactive``)."""
-        if self.state == INITIATED and self.due_at is None:
+        if self.state == CommandState.INITIATED and self.due_at is None:
             return "inactive"
         return _DETAIL_OF_STATE.get(self.state, "in_progress")
 
 
 _DETAIL_OF_STATE = {
-    SUCCESS: "success",
-    FAILURE: "failed",
-    "Command TimeOut": "timeout",
-    ACKNOWLEDGED: "acknowledge",
-    INITIATED: "initiate",
+    CommandState.SUCCESS: "success",
+    CommandState.FAILURE: "failed",
+    CommandState.TIMEOUT: "timeout",
+    CommandState.ACKNOWLEDGED: "acknowledge",
+    CommandState.INITIATED: "initiate",
 }
 DETAIL_KEYS = ("success", "failed", "inactive", "acknowledge", "initiate", "in_progress", "timeout")
 """The lists of a group command's ``details``, as esper-cli (written by Esper) reads them."""
@@ -585,11 +581,15 @@ def _aggregate(command: GroupCommand, members: list[_Member]) -> None:
     that state.
     """
     states = [member.state for member in members]
-    pending = [state for state in states if state not in FINAL_STATES]
+    pending = [state for state in states if state not in CommandState.FINAL]
     if pending:
-        command.state = INITIATED
+        command.state = CommandState.INITIATED
     else:
-        command.state = SUCCESS if all(state == SUCCESS for state in states) else FAILURE
+        command.state = (
+            CommandState.SUCCESS
+            if all(state == CommandState.SUCCESS for state in states)
+            else CommandState.FAILURE
+        )
     listed: dict[str, list[dict[str, str | None]]] = {key: [] for key in DETAIL_KEYS}
     for member in members:
         listed[member.detail].append({"id": member.device_id, "name": member.device_name})
