@@ -36,7 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from esper_emulator.errors import ApiError, bad_request
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.services.urls import BASE_URL_MARK
 from esper_emulator.uploads import read_json
 from esper_emulator.validation import NULL_CHARACTERS, Rules, check, check_nulls
 from esperclient._operations import Operation, Param

@@ -27,10 +27,14 @@ import msgspec
 from esper_emulator.apk import ApkInfo
 from esper_emulator.errors import ApiError, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.services.urls import (
+    app_file_url,
+    app_version_url,
+    application_url,
+    enterprise_url,
+)
 from esper_emulator.store import Page, Row, Store, schema
 from esper_emulator.store import apps as apps_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     Application,
     ApplicationVersion,
@@ -103,8 +107,7 @@ class Apps:
         """The new ``AppVersion``: versionName is its version_code, versionCode its build."""
         now = self.clock.utcnow()
         version_id = str(uuid.uuid4())
-        app_url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/application/{app_id}/"
-        version_url = f"{app_url}version/{version_id}/"
+        version_url = app_version_url(enterprise_id, app_id, version_id)
         return AppVersion.construct(
             id=version_id,
             installed_count=0,
@@ -121,7 +124,7 @@ class Apps:
                 )
                 for p in apk.permissions
             ],
-            app_file=f"{version_url}file/",
+            app_file=app_file_url(enterprise_id, app_id, version_id),
             version_code=apk.version_name or str(apk.version_code),
             version_name=apk.version_name,
             build_number=str(apk.version_code),
@@ -134,7 +137,7 @@ class Apps:
             target_sdk_version=apk.target_sdk_version,
             is_enabled=True,
             enterprise=enterprise_url(enterprise_id),
-            application=app_url,
+            application=application_url(enterprise_id, app_id),
         )
 
     def _new_application(

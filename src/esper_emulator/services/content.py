@@ -18,21 +18,15 @@ import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.services.urls import content_download_url, enterprise_url
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store import records as records_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esper_emulator.uploads import Received, safe_name
 from esperclient.models import Content, Data, Owner
 
 PERMISSIONS = "rw-r--r--"
 MAX_TAG = 255
 _MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they name no content
-
-
-def content_url(enterprise_id: str, content_id: int) -> str:
-    """The URL of a content item, as it appears inside objects."""
-    return f"{BASE_URL_MARK}/api/v0/enterprise/{enterprise_id}/content/{content_id}/"
 
 
 def owner_of(user: str | None) -> Owner:
@@ -68,10 +62,9 @@ class Contents:
         pk = self.store.insert_pk(
             schema.contents, enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
         )
-        url = content_url(enterprise_id, pk)
         content = Content.construct(
             id=pk,
-            download_url=f"{url}download/",
+            download_url=content_download_url(enterprise_id, pk),
             name=name,
             key=f"{stored.name}/{name}",
             is_dir=False,

@@ -51,15 +51,15 @@ from esper_emulator.services.fleet import (
     INITIATED,
     SUCCESS,
     Fleet,
-    enterprise_url,
 )
+from esper_emulator.services.urls import enterprise_url, group_command_url, group_url
+from esper_emulator.services.urls import user_url as user_url  # command_requests reads it here
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store.groups import ROOT_GROUP
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     CommandArgs,
     Device,
@@ -78,21 +78,6 @@ ROOT_NOT_RENAMED = f"The group {ROOT_GROUP} cannot be renamed."
 ROOT_NOT_MOVED = f"The group {ROOT_GROUP} cannot be moved under another group."
 ROOT_KEEPS_DEVICES = f"Devices cannot be removed from the group {ROOT_GROUP}."
 GroupBody = DeviceGroupUpdate | DeviceGroupPartialUpdate
-
-
-def group_url(enterprise_id: str, group_id: str) -> str:
-    """The URL of a device group, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/{group_id}/"
-
-
-def group_command_url(enterprise_id: str, group_id: str, command_id: str) -> str:
-    """The URL of a group command, as it appears in the device commands it fanned out."""
-    return f"{group_url(enterprise_id, group_id)}command/{command_id}/"
-
-
-def user_url(user_id: str) -> str:
-    """The URL of the user behind an API key, as ``issued_by`` shows it."""
-    return f"{BASE_URL_MARK}/api/user/{user_id}/"
 
 
 def token_user(auth: Auth, token: str) -> str | None:

@@ -11,10 +11,9 @@ import msgspec
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import check_email, load
-from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.services.urls import enterprise_url, policy_url
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store import records as records_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import (
     EnterprisePolicy,
@@ -84,11 +83,6 @@ def _choice(path: str, model: Model, name: str) -> None:
     value = getattr(model, name)
     if value is not None and value not in type(model).choices(name):
         raise bad_request(path, f'"{value}" is not a valid choice.')
-
-
-def policy_url(enterprise_id: str, policy_id: int) -> str:
-    """The URL of a policy, as it appears inside objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/policy/{policy_id}/"
 
 
 class Policies:

@@ -11,11 +11,11 @@ import msgspec
 from esper_emulator.services import effects
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns, enterprise_url
+from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns
 from esper_emulator.services.groups import Groups
+from esper_emulator.services.urls import device_url, enterprise_url
 from esper_emulator.store import Store, schema
 from esper_emulator.store import devices as devices_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
 DEMO_NAME = "Demo Enterprise"
@@ -136,10 +136,9 @@ class Seeder:
         now = self.clock.utcnow()
         status = ONLINE if online else OFFLINE
         name = f"{r.choice(_SITES)}-{n:04d}"
-        url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/device/{device_id}/"
         return Device(
             id=device_id,
-            url=url,
+            url=device_url(enterprise_id, device_id),
             device_name=name,
             alias_name=name.replace("-", " "),
             policy_name="Default policy",

@@ -11,7 +11,7 @@ import msgspec
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import load
-from esper_emulator.services.fleet import enterprise_url
+from esper_emulator.services.urls import enterprise_url
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store import records as records_db
 from esper_emulator.validation import Rule, Rules
