@@ -24,28 +24,25 @@ from esperclient._operations import (
 )
 
 
-async def list_applications(call: Call) -> bytes:
+def list_applications(call: Call) -> bytes:
     """``GET /application/``: a page of the enterprise's applications."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.list_apps(
-            call.enterprise_id, call.params, call["limit"], call["offset"]
-        )
+    page = call.emulator.apps.list_apps(
+        call.enterprise_id, call.params, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def list_versions(call: Call) -> bytes:
+def list_versions(call: Call) -> bytes:
     """``GET /application/{id}/version/``: a page of the application's versions."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.list_versions(
-            call.enterprise_id, call["application_id"], call.params, call["limit"], call["offset"]
-        )
+    page = call.emulator.apps.list_versions(
+        call.enterprise_id, call["application_id"], call.params, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_application(call: Call) -> bytes:
+def get_application(call: Call) -> bytes:
     """``GET /application/{id}/``: the application with its versions summary."""
-    with call.emulator.store.transaction():
-        return call.emulator.apps.application(call.enterprise_id, call["application_id"])
+    return call.emulator.apps.application(call.enterprise_id, call["application_id"])
 
 
 async def delete_application(call: Call) -> bytes:
@@ -57,12 +54,11 @@ async def delete_application(call: Call) -> bytes:
     return b""
 
 
-async def get_version(call: Call) -> bytes:
+def get_version(call: Call) -> bytes:
     """``GET /application/{id}/version/{id}/``: one version, legacy unless asked otherwise."""
-    with call.emulator.store.transaction():
-        return call.emulator.apps.version(
-            call.enterprise_id, call["application_id"], call["version_id"], call["legacy_format"]
-        )
+    return call.emulator.apps.version(
+        call.enterprise_id, call["application_id"], call["version_id"], call["legacy_format"]
+    )
 
 
 async def delete_version(call: Call) -> bytes:
@@ -74,17 +70,16 @@ async def delete_version(call: Call) -> bytes:
     return b""
 
 
-async def install_devices(call: Call) -> bytes:
+def install_devices(call: Call) -> bytes:
     """``GET .../version/{id}/installdevices``: a page of the devices that have it."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.install_devices(
-            call.enterprise_id,
-            call["application_id"],
-            call["version_id"],
-            call.params,
-            call["limit"],
-            call["offset"],
-        )
+    page = call.emulator.apps.install_devices(
+        call.enterprise_id,
+        call["application_id"],
+        call["version_id"],
+        call.params,
+        call["limit"],
+        call["offset"],
+    )
     return page_body(call, page.count, page.docs)
 
 

@@ -58,28 +58,24 @@ async def post_content(call: Call) -> bytes:
         upload.path.unlink(missing_ok=True)
 
 
-async def list_content(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.contents.list_content(
-            call.enterprise_id, call["search"], call["limit"], call["offset"]
-        )
+def list_content(call: Call) -> bytes:
+    page = call.emulator.contents.list_content(
+        call.enterprise_id, call["search"], call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_content(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.contents.get(call.enterprise_id, call["content_id"])
+def get_content(call: Call) -> bytes:
+    return call.emulator.contents.get(call.enterprise_id, call["content_id"])
 
 
-async def patch_content(call: Call) -> bytes:
-    raw = await call.request.body()  # the body is optional: none changes nothing
+def patch_content(call: Call) -> bytes:
     data = Data()
-    if raw.strip():
-        data = decode(raw, Data)
-        check_nulls(msgspec.json.decode(raw), Data)
+    if call.raw_body.strip():  # the body is optional: none changes nothing
+        data = decode(call.raw_body, Data)
+        check_nulls(msgspec.json.decode(call.raw_body), Data)
     check(data)
-    with call.emulator.store.transaction():
-        return call.emulator.contents.update(call.enterprise_id, call["content_id"], data)
+    return call.emulator.contents.update(call.enterprise_id, call["content_id"], data)
 
 
 async def delete_content(call: Call) -> bytes:

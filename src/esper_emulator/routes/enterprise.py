@@ -13,27 +13,23 @@ from esperclient._operations import (
 from esperclient.models import EnterpriseUpdateV1
 
 
-async def token_info(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.auth.token_info(call.token)
+def token_info(call: Call) -> bytes:
+    return call.emulator.auth.token_info(call.token)
 
 
-async def renew_token(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.auth.renew(
-            call.enterprise_id, call["developerapp_id"], call["access_token"]
-        )
+def renew_token(call: Call) -> bytes:
+    return call.emulator.auth.renew(
+        call.enterprise_id, call["developerapp_id"], call["access_token"]
+    )
 
 
-async def get_enterprise(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.enterprises.get(call.enterprise_id)
+def get_enterprise(call: Call) -> bytes:
+    return call.emulator.enterprises.get(call.enterprise_id)
 
 
-async def partial_update_enterprise(call: Call) -> bytes:
-    changes = await call.body(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
-    with call.emulator.store.transaction():
-        return call.emulator.enterprises.update(call.enterprise_id, changes)
+def partial_update_enterprise(call: Call) -> bytes:
+    changes = call.read(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
+    return call.emulator.enterprises.update(call.enterprise_id, changes)
 
 
 ROUTES = [

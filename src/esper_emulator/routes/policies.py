@@ -15,40 +15,34 @@ from esperclient._operations import (
 from esperclient.models import EnterprisePolicy, EnterprisePolicyPartialUpdate
 
 
-async def create_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicy, POLICY_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.create(call.enterprise_id, body)
+def create_policy(call: Call) -> bytes:
+    body = call.read(EnterprisePolicy, POLICY_RULES)
+    return call.emulator.policies.create(call.enterprise_id, body)
 
 
-async def list_policies(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.policies.list_policies(
-            call.enterprise_id, call.params, call["limit"], call["offset"]
-        )
+def list_policies(call: Call) -> bytes:
+    page = call.emulator.policies.list_policies(
+        call.enterprise_id, call.params, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_policy(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.policies.get(call.enterprise_id, call["policy_id"])
+def get_policy(call: Call) -> bytes:
+    return call.emulator.policies.get(call.enterprise_id, call["policy_id"])
 
 
-async def update_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicy, POLICY_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.replace(call.enterprise_id, call["policy_id"], body)
+def update_policy(call: Call) -> bytes:
+    body = call.read(EnterprisePolicy, POLICY_RULES)
+    return call.emulator.policies.replace(call.enterprise_id, call["policy_id"], body)
 
 
-async def partial_update_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicyPartialUpdate, POLICY_RULES, partial=True)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.update(call.enterprise_id, call["policy_id"], body)
+def partial_update_policy(call: Call) -> bytes:
+    body = call.read(EnterprisePolicyPartialUpdate, POLICY_RULES, partial=True)
+    return call.emulator.policies.update(call.enterprise_id, call["policy_id"], body)
 
 
-async def delete_policy(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        call.emulator.policies.delete(call.enterprise_id, call["policy_id"])
+def delete_policy(call: Call) -> bytes:
+    call.emulator.policies.delete(call.enterprise_id, call["policy_id"])
     return b""
 
 

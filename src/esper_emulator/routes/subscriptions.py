@@ -13,28 +13,24 @@ from esperclient._operations import (
 from esperclient.models import EventSubscriptionArgs
 
 
-async def create_subscription(call: Call) -> bytes:
-    body = await call.body(EventSubscriptionArgs, SUBSCRIPTION_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.subscriptions.create(call.enterprise_id, body)
+def create_subscription(call: Call) -> bytes:
+    body = call.read(EventSubscriptionArgs, SUBSCRIPTION_RULES)
+    return call.emulator.subscriptions.create(call.enterprise_id, body)
 
 
-async def list_subscriptions(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.subscriptions.list_subscriptions(
-            call.enterprise_id, call["limit"], call["offset"]
-        )
+def list_subscriptions(call: Call) -> bytes:
+    page = call.emulator.subscriptions.list_subscriptions(
+        call.enterprise_id, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_subscription(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.subscriptions.get(call.enterprise_id, call["subscription_id"])
+def get_subscription(call: Call) -> bytes:
+    return call.emulator.subscriptions.get(call.enterprise_id, call["subscription_id"])
 
 
-async def delete_subscription(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        call.emulator.subscriptions.delete(call.enterprise_id, call["subscription_id"])
+def delete_subscription(call: Call) -> bytes:
+    call.emulator.subscriptions.delete(call.enterprise_id, call["subscription_id"])
     return b""
 
 
