@@ -12,6 +12,7 @@ has changed nothing.
 
 A handler is a plain function (most are): ``serve`` runs it in one store transaction,
 opened once the request's JSON body has been read, so all of its writes land or none do.
+It answers a stored document (bytes) or a model, which ``serve`` encodes.
 A handler that must await (an upload received, a file removed only once the delete has
 committed) is a coroutine function instead and opens its own transactions, never across
 an ``await``.
@@ -135,9 +136,11 @@ def _field_of(message: str) -> tuple[str, str]:
     return path or "body", problem
 
 
-Handler = Callable[[Call], bytes]
+Answer = bytes | Model
+"""What a handler gives: a stored JSON document as it is, or a model to encode."""
+Handler = Callable[[Call], Answer]
 """A handler run in one store transaction: the common case."""
-AsyncHandler = Callable[[Call], Awaitable[bytes]]
+AsyncHandler = Callable[[Call], Awaitable[Answer]]
 """A handler that awaits, and so opens its own transactions."""
 
 
@@ -241,7 +244,7 @@ def _runner(handler: Handler | AsyncHandler) -> AsyncHandler:
         return cast(AsyncHandler, handler)
     plain = cast(Handler, handler)
 
-    async def run(call: Call) -> bytes:
+    async def run(call: Call) -> Answer:
         with call.emulator.store.transaction():
             return plain(call)
 
@@ -264,11 +267,12 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
             if takes_json:
                 call.request = await read_json(request, emulator.settings.max_json_bytes)
                 call.raw_body = await call.request.body()
-            body = await run(call)
+            answer = await run(call)
         except ApiError as exc:
             return exc.response()
         if op.status == 204:
             return Response(status_code=204)
+        body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)
         body = body.replace(_BASE, base_url(request))
         return Response(body, status_code=op.status, media_type="application/json")
 

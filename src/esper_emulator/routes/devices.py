@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
-
 from esper_emulator.errors import bad_request
-from esper_emulator.operation import Call, list_body, page_body, serve
+from esper_emulator.operation import Answer, Call, list_body, page_body, serve
 from esper_emulator.services.fleet import AppFilters
 from esperclient._operations import (
     GET_ALL_DEVICES,
@@ -22,16 +20,15 @@ from esperclient.models._applications import INSTALL_STATES
 _WHITELISTED = {"true": True, "1": True, "false": False, "0": False}
 
 
-def list_devices(call: Call) -> bytes:
+def list_devices(call: Call) -> Answer:
     page = call.emulator.fleet.list_devices(
         call.enterprise_id, call.params, call["limit"], call["offset"]
     )
     return page_body(call, page.count, page.docs)
 
 
-def get_device(call: Call) -> bytes:
-    device = call.emulator.fleet.device(call.enterprise_id, call["device_id"])
-    return msgspec.json.encode(device)
+def get_device(call: Call) -> Answer:
+    return call.emulator.fleet.device(call.enterprise_id, call["device_id"])
 
 
 def _whitelisted(raw: str | None) -> bool | None:
@@ -44,7 +41,7 @@ def _whitelisted(raw: str | None) -> bool | None:
     return value
 
 
-def list_device_apps(call: Call) -> bytes:
+def list_device_apps(call: Call) -> Answer:
     filters = AppFilters(call["package_name"], _whitelisted(call["whitelisted"]), call["search"])
     page = call.emulator.fleet.device_apps(
         call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
@@ -52,7 +49,7 @@ def list_device_apps(call: Call) -> bytes:
     return page_body(call, page.count, page.docs)
 
 
-def get_device_app(call: Call) -> bytes:
+def get_device_app(call: Call) -> Answer:
     return call.emulator.fleet.device_app(call.enterprise_id, call["device_id"], call["app_id"])
 
 
@@ -72,7 +69,7 @@ def _install_filters(call: Call) -> dict[str, str | None]:
     return filters
 
 
-def list_app_installs(call: Call) -> bytes:
+def list_app_installs(call: Call) -> Answer:
     filters = _install_filters(call)
     page = call.emulator.fleet.app_installs(
         call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
@@ -80,7 +77,7 @@ def list_app_installs(call: Call) -> bytes:
     return page_body(call, page.count, page.docs)
 
 
-def get_device_event(call: Call) -> bytes:
+def get_device_event(call: Call) -> Answer:
     """``latest_event=1``: the newest event only; ``0``: every event, newest first."""
     latest = call["latest_event"]
     if latest not in (0, 1):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esper_emulator.operation import Call, serve
+from esper_emulator.operation import Answer, Call, serve
 from esper_emulator.services.enterprise import ENTERPRISE_RULES
 from esperclient._operations import (
     GET_ENTERPRISE,
@@ -13,21 +13,21 @@ from esperclient._operations import (
 from esperclient.models import EnterpriseUpdateV1
 
 
-def token_info(call: Call) -> bytes:
+def token_info(call: Call) -> Answer:
     return call.emulator.auth.token_info(call.token)
 
 
-def renew_token(call: Call) -> bytes:
+def renew_token(call: Call) -> Answer:
     return call.emulator.auth.renew(
         call.enterprise_id, call["developerapp_id"], call["access_token"]
     )
 
 
-def get_enterprise(call: Call) -> bytes:
+def get_enterprise(call: Call) -> Answer:
     return call.emulator.enterprises.get(call.enterprise_id)
 
 
-def partial_update_enterprise(call: Call) -> bytes:
+def partial_update_enterprise(call: Call) -> Answer:
     changes = call.read(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
     return call.emulator.enterprises.update(call.enterprise_id, changes)
 

@@ -63,7 +63,7 @@ class Apps:
         self.clock = clock
         self.files = files
 
-    def add_version(self, enterprise_id: str, apk: ApkInfo, upload: Path) -> bytes:
+    def add_version(self, enterprise_id: str, apk: ApkInfo, upload: Path) -> InlineResponse201:
         """Record an uploaded APK as a new version (and a new application if needed).
 
         The file moves from ``upload`` into the emulator's file store once the rows are
@@ -96,7 +96,7 @@ class Apps:
         )
         stored.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(os.fspath(upload), stored)
-        return msgspec.json.encode(InlineResponse201(application=app))
+        return InlineResponse201(application=app)
 
     def _refuse_known_version(self, app_id: str, apk: ApkInfo) -> None:
         build_number = str(apk.version_code)
@@ -175,41 +175,51 @@ class Apps:
         shutil.rmtree(self.files, ignore_errors=True)
 
     def list_apps(
-        self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
+        self,
+        enterprise_id: str,
+        limit: int,
+        offset: int,
+        *,
+        application_name: str | None = None,
+        package_name: str | None = None,
+        is_hidden: bool | None = None,
     ) -> Page:
-        """A page of the enterprise's applications."""
+        """A page of the enterprise's applications matching every filter given."""
         return apps_db.page(
             self.store,
             enterprise_id,
             limit,
             offset,
-            application_name=filters.get("application_name"),
-            package_name=filters.get("package_name"),
-            is_hidden=filters.get("is_hidden"),
+            application_name=application_name,
+            package_name=package_name,
+            is_hidden=is_hidden,
         )
 
     def list_versions(
         self,
         enterprise_id: str,
         application_id: str,
-        filters: dict[str, Any],
         limit: int,
         offset: int,
+        *,
+        version_code: str | None = None,
+        build_number: str | None = None,
+        legacy: bool | None = None,
     ) -> Page:
         """A page of one application's versions, or a 404 for an unknown application.
 
-        With ``legacy_format`` false the versions are standardized, and the
-        ``version_code`` filter then matches the standardized (numeric) version code.
+        With ``legacy`` false the versions are standardized, and the ``version_code``
+        filter then matches the standardized (numeric) version code.
         """
         self._app_row(enterprise_id, application_id)
-        legacy = filters.get("legacy_format") is not False
+        legacy = legacy is not False
         page = apps_db.versions_page(
             self.store,
             application_id,
             limit,
             offset,
-            version_code=filters.get("version_code"),
-            build_number=filters.get("build_number"),
+            version_code=version_code,
+            build_number=build_number,
             standardized=not legacy,
         )
         return page if legacy else Page(page.count, [_standardized(d) for d in page.docs])
@@ -261,15 +271,15 @@ class Apps:
         enterprise_id: str,
         application_id: str,
         version_id: str,
-        filters: dict[str, Any],
         limit: int,
         offset: int,
+        search: str | None = None,
     ) -> Page:
         """A page of the devices that have the version installed (``search``: device name)."""
         self._app_row(enterprise_id, application_id)
         self._version_row(enterprise_id, application_id, version_id)
         total, rows = apps_db.install_devices(
-            self.store, enterprise_id, version_id, limit, offset, filters.get("search")
+            self.store, enterprise_id, version_id, limit, offset, search
         )
         return Page(total, [_install_device(*row) for row in rows])
 

@@ -125,7 +125,7 @@ class Auth:
         info.token = key
         return msgspec.json.encode(info)
 
-    def renew(self, enterprise_id: str, developer_app: str, access_token: str) -> bytes:
+    def renew(self, enterprise_id: str, developer_app: str, access_token: str) -> TokenRenewV0:
         """Replace ``access_token`` by a fresh key with a new expiry; the ``TokenRenewV0``.
 
         The token keeps its id, user and developer app; only its key and expiry change,
@@ -149,7 +149,7 @@ class Auth:
             expires_at=expires_at,
             doc=msgspec.json.encode(info),
         )
-        renewed = TokenRenewV0(
+        return TokenRenewV0(
             id=info.id,
             user=info.user,
             enterprise=enterprise_id,
@@ -160,7 +160,6 @@ class Auth:
             created_on=info.created_on,
             updated_on=now,
         )
-        return msgspec.json.encode(renewed)
 
     def _infos(self, enterprise_id: str) -> list[TokenInfoV1]:
         docs = enterprises_db.token_docs(self.store, enterprise_id)

@@ -50,7 +50,7 @@ class Contents:
         self.clock = clock
         self.files = files / "content"
 
-    def add(self, enterprise_id: str, upload: Received, owner: Owner) -> bytes:
+    def add(self, enterprise_id: str, upload: Received, owner: Owner) -> Content:
         """Record ``upload`` as new content; its ``Content``.
 
         The file moves into the library once the row is written (a failed move undoes
@@ -80,10 +80,10 @@ class Contents:
             enterprise=enterprise_url(enterprise_id),
             owner=owner,
         )
-        doc = self._save(pk, content)
+        self._save(pk, content)
         stored.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(os.fspath(upload.path), stored)
-        return doc
+        return content
 
     def list_content(self, enterprise_id: str, search: str | None, limit: int, offset: int) -> Page:
         """A page of content; ``search`` matches a part of the name, a tag or the description."""
@@ -93,19 +93,20 @@ class Contents:
         """The stored ``Content``; a 404 if the enterprise has no such content."""
         return self._row(enterprise_id, content_id).doc  # type: ignore[no-any-return]
 
-    def update(self, enterprise_id: str, content_id: int, data: Data) -> bytes:
+    def update(self, enterprise_id: str, content_id: int, data: Data) -> Content:
         """Set the ``tags`` and ``description`` given in ``data``; bump ``modified``."""
         check_tags(data.tags)
         row = self._row(enterprise_id, content_id)
-        if data.tags is None and data.description is None:
-            return row.doc  # type: ignore[no-any-return]
         content = msgspec.json.decode(row.doc, type=Content)
+        if data.tags is None and data.description is None:
+            return content
         if data.tags is not None:
             content.tags = list(dict.fromkeys(data.tags))
         if data.description is not None:
             content.description = data.description
         content.modified = self.clock.utcnow()
-        return self._save(row.pk, content)
+        self._save(row.pk, content)
+        return content
 
     def delete(self, enterprise_id: str, content_id: int) -> Path:
         """Remove the content's row; the path of its file, to delete once committed."""
@@ -129,15 +130,13 @@ class Contents:
             raise not_found("Content")
         return row
 
-    def _save(self, pk: int, content: Content) -> bytes:
-        doc = msgspec.json.encode(content)
+    def _save(self, pk: int, content: Content) -> None:
         self.store.update_row(
             schema.contents,
             pk,
             search_text=_search_text(content),
-            doc=doc,
+            doc=msgspec.json.encode(content),
         )
-        return doc
 
 
 def _search_text(content: Content) -> str:

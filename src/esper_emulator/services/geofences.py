@@ -61,7 +61,7 @@ class Geofences:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: Geofence, created_by: str | None) -> bytes:
+    def create(self, enterprise_id: str, body: Geofence, created_by: str | None) -> Geofence:
         """Store a new geofence; its ``Geofence`` (``enterprise`` is the enterprise's id)."""
         now = self.clock.utcnow()
         fence = Geofence.construct(
@@ -76,7 +76,7 @@ class Geofences:
         self.store.insert(
             schema.geofences, id=fence.id, enterprise_id=enterprise_id, name=fence.name, doc=doc
         )
-        return doc
+        return fence
 
     def list_geofences(
         self, enterprise_id: str, search: str | None, limit: int, offset: int
@@ -98,14 +98,14 @@ class Geofences:
 
     def update(
         self, enterprise_id: str, geofence_id: str, body: Geofence | GeofenceUpdate, replace: bool
-    ) -> bytes:
+    ) -> Geofence:
         """A PUT (``replace``: fields left out go back to defaults) or a PATCH."""
         row = self._row(enterprise_id, geofence_id)
         fence = msgspec.json.decode(row.doc, type=Geofence)
         _set(fence, body, self.clock.utcnow(), replace=replace)
         doc = msgspec.json.encode(fence)
         self.store.update_row(schema.geofences, row.pk, name=fence.name, doc=doc)
-        return doc
+        return fence
 
     def delete(self, enterprise_id: str, geofence_id: str) -> None:
         """Remove the geofence; a 404 if the enterprise has no such geofence."""

@@ -205,13 +205,13 @@ class Groups:
 
     # writing
 
-    def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> bytes:
+    def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> DeviceGroup:
         """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
         parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
         parent_id = parent_id or self._root_id(enterprise_id)
         name = self._free_name(enterprise_id, body.name, None, parent_id)
         members = self._devices(enterprise_id, body.device_ids or [])
-        return self.group_doc(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
+        return self.group(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
 
     def insert(
         self,
@@ -263,7 +263,7 @@ class Groups:
 
     def update(
         self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None
-    ) -> bytes:
+    ) -> DeviceGroup:
         """Apply a PUT or PATCH (see the module docstring); returns the ``DeviceGroup``."""
         group = self.group(enterprise_id, group_id)
         action = _action(action, body)
@@ -286,7 +286,7 @@ class Groups:
         if members is not None:
             self._change_members(enterprise_id, group_id, parent_id, members, action)
         self._refresh_groups(enterprise_id)
-        return self.group_doc(enterprise_id, group_id)
+        return self.group(enterprise_id, group_id)
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
         """Delete a group without children; its devices go to its parent."""
@@ -458,7 +458,7 @@ class GroupCommands:
         group_id: str,
         request: GroupCommandRequest,
         user_id: str | None = None,
-    ) -> bytes:
+    ) -> GroupCommand:
         """Fan ``request`` out to the group's members; returns the ``GroupCommand``."""
         self.groups.group(enterprise_id, group_id)
         if request.command is None:
@@ -502,10 +502,14 @@ class GroupCommands:
             state=INITIATED,
             doc=msgspec.json.encode(command),
         )
-        return self.get(enterprise_id, group_id, command.id)
+        return self.command(enterprise_id, group_id, command.id)
 
     def get(self, enterprise_id: str, group_id: str, command_id: str) -> bytes:
-        """The ``GroupCommand`` with its aggregate ``state``, or a 404."""
+        """The stored ``GroupCommand`` with its aggregate ``state`` brought up to date."""
+        return msgspec.json.encode(self.command(enterprise_id, group_id, command_id))
+
+    def command(self, enterprise_id: str, group_id: str, command_id: str) -> GroupCommand:
+        """The ``GroupCommand`` with its aggregate ``state`` (kept when it changed), or a 404."""
         self.groups.group(enterprise_id, group_id)
         row = commands_db.group_command(self.store, enterprise_id, group_id, command_id)
         if row is None:
@@ -515,7 +519,7 @@ class GroupCommands:
         doc = msgspec.json.encode(command)
         if doc != row.doc:
             self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
-        return doc
+        return command
 
     def _member_commands(self, command_id: str) -> list[_Member]:
         rows = commands_db.of_group_command(self.store, command_id)

@@ -96,7 +96,7 @@ class Policies:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: EnterprisePolicy) -> bytes:
+    def create(self, enterprise_id: str, body: EnterprisePolicy) -> EnterprisePolicy:
         """Store a new policy; its ``EnterprisePolicy``."""
         check_policy_data(body.policy)
         now = self.clock.utcnow()
@@ -124,23 +124,26 @@ class Policies:
         return self._save(pk, policy)
 
     def list_policies(
-        self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
+        self,
+        enterprise_id: str,
+        limit: int,
+        offset: int,
+        *,
+        name: str | None = None,
+        is_active: bool | None = None,
     ) -> Page:
         """A page of the policies; ``name`` matches a part of the name, any case."""
         return records_db.policies_page(
-            self.store,
-            enterprise_id,
-            limit,
-            offset,
-            name=filters.get("name"),
-            is_active=filters.get("is_active"),
+            self.store, enterprise_id, limit, offset, name=name, is_active=is_active
         )
 
     def get(self, enterprise_id: str, policy_id: int) -> bytes:
         """The stored ``EnterprisePolicy``; a 404 if the enterprise has no such policy."""
         return self._row(enterprise_id, policy_id).doc  # type: ignore[no-any-return]
 
-    def replace(self, enterprise_id: str, policy_id: int, body: EnterprisePolicy) -> bytes:
+    def replace(
+        self, enterprise_id: str, policy_id: int, body: EnterprisePolicy
+    ) -> EnterprisePolicy:
         """A PUT: every writable field from ``body``; those left out go back to defaults."""
         check_policy_data(body.policy)
         row = self._row(enterprise_id, policy_id)
@@ -150,7 +153,7 @@ class Policies:
 
     def update(
         self, enterprise_id: str, policy_id: int, body: EnterprisePolicyPartialUpdate
-    ) -> bytes:
+    ) -> EnterprisePolicy:
         """A PATCH: the writable fields given in ``body`` (``policy`` replaced whole)."""
         check_policy_data(body.policy)
         row = self._row(enterprise_id, policy_id)
@@ -175,16 +178,15 @@ class Policies:
             raise not_found("Policy")
         return row
 
-    def _save(self, pk: int, policy: EnterprisePolicy) -> bytes:
-        doc = msgspec.json.encode(policy)
+    def _save(self, pk: int, policy: EnterprisePolicy) -> EnterprisePolicy:
         self.store.update_row(
             schema.policies,
             pk,
             name=policy.name,
             is_active=policy.is_active,
-            doc=doc,
+            doc=msgspec.json.encode(policy),
         )
-        return doc
+        return policy
 
 
 def _replace(policy: EnterprisePolicy, body: EnterprisePolicy, now: datetime) -> None:

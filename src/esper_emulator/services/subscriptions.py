@@ -36,7 +36,7 @@ class Subscriptions:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: EventSubscriptionArgs) -> bytes:
+    def create(self, enterprise_id: str, body: EventSubscriptionArgs) -> EventSubscription:
         """Subscribe ``aws_account_id``; a 400 unless it is 12 digits and not subscribed yet."""
         account = body.aws_account_id or ""
         if not _ACCOUNT.fullmatch(account):
@@ -59,7 +59,7 @@ class Subscriptions:
         self.store.insert(
             schema.subscriptions, id=subscription_id, enterprise_id=enterprise_id, doc=doc
         )
-        return doc
+        return subscription
 
     def list_subscriptions(self, enterprise_id: str, limit: int, offset: int) -> Page:
         """A page of the subscriptions, oldest first."""
