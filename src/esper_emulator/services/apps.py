@@ -33,7 +33,7 @@ from esper_emulator.services.urls import (
     application_url,
     enterprise_url,
 )
-from esper_emulator.store import Page, Row, Store, schema
+from esper_emulator.store import Page, Row, Store
 from esper_emulator.store import apps as apps_db
 from esperclient.models import (
     Application,
@@ -82,13 +82,13 @@ class Apps:
             app = msgspec.json.decode(app_row.doc, type=Application)
             app.versions = [summary, *(app.versions or [])]
             app.updated_on = version.created_on
-            self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
+            apps_db.save_application(self.store, app_row.pk, msgspec.json.encode(app))
         stored = self.files / enterprise_id / f"{version.id}.apk"
-        self.store.insert(
-            schema.app_versions,
-            id=version.id,
-            application_id=app_id,
-            enterprise_id=enterprise_id,
+        apps_db.add_version(
+            self.store,
+            enterprise_id,
+            app_id,
+            version.id,
             version_code=version.version_code,
             build_number=version.build_number,
             file_path=str(stored),
@@ -159,14 +159,13 @@ class Apps:
             is_hidden=False,
             enterprise=enterprise_url(enterprise_id),
         )
-        self.store.insert(
-            schema.applications,
-            id=app_id,
-            enterprise_id=enterprise_id,
-            package_name=apk.package_name,
-            application_name=app.application_name,
-            is_hidden=False,
-            doc=msgspec.json.encode(app),
+        apps_db.add_application(
+            self.store,
+            enterprise_id,
+            app_id,
+            apk.package_name,
+            app.application_name,
+            msgspec.json.encode(app),
         )
         return app
 
@@ -246,7 +245,7 @@ class Apps:
         versions = apps_db.version_files(self.store, app.id)
         apps_db.forget_installs(self.store, [row.id for row in versions])
         apps_db.delete_versions(self.store, app.id)
-        self.store.delete_row(schema.applications, app.pk)
+        apps_db.delete_application(self.store, app.pk)
         return [Path(row.file_path) for row in versions]
 
     def delete_version(
@@ -259,11 +258,11 @@ class Apps:
         app_row = self._app_row(enterprise_id, application_id)
         row = self._version_row(enterprise_id, application_id, version_id)
         apps_db.forget_installs(self.store, [row.id])
-        self.store.delete_row(schema.app_versions, row.pk)
+        apps_db.delete_version(self.store, row.pk)
         app = msgspec.json.decode(app_row.doc, type=Application)
         app.versions = [s for s in app.versions or [] if s.id != row.id]
         app.updated_on = self.clock.utcnow()
-        self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
+        apps_db.save_application(self.store, app_row.pk, msgspec.json.encode(app))
         return [Path(row.file_path)]
 
     def install_devices(

@@ -18,14 +18,14 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import ApiError, bad_request, not_authenticated, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import Store
 from esper_emulator.store import enterprises as enterprises_db
+from esper_emulator.store.enterprises import StoredToken
 from esperclient.models import TokenInfoV1, TokenRenewV0
 
 TOKEN_LIFETIME = 365 * 24 * 3600.0
@@ -83,12 +83,12 @@ class Auth:
             created_on=now,
             updated_on=now,
         )
-        self.store.insert(
-            schema.tokens,
-            token_hash=token_hash,
-            enterprise_id=enterprise_id,
-            expires_at=self.clock.now() + lifetime,
-            doc=msgspec.json.encode(info),
+        enterprises_db.add_token(
+            self.store,
+            enterprise_id,
+            token_hash,
+            self.clock.now() + lifetime,
+            msgspec.json.encode(info),
         )
         return key
 
@@ -142,12 +142,8 @@ class Auth:
         key, now = _new_key(), self.clock.utcnow()
         expires_at = self.clock.now() + TOKEN_LIFETIME
         info.expires_on, info.updated_on = self.clock.at(expires_at), now
-        self.store.update_row(
-            schema.tokens,
-            row.pk,
-            token_hash=_hash(key),
-            expires_at=expires_at,
-            doc=msgspec.json.encode(info),
+        enterprises_db.renew_token(
+            self.store, row.pk, _hash(key), expires_at, msgspec.json.encode(info)
         )
         return TokenRenewV0(
             id=info.id,
@@ -165,7 +161,7 @@ class Auth:
         docs = enterprises_db.token_docs(self.store, enterprise_id)
         return [msgspec.json.decode(doc, type=TokenInfoV1) for doc in docs]
 
-    def _live_row(self, enterprise_id: str, key: str) -> Row[Any]:
+    def _live_row(self, enterprise_id: str, key: str) -> StoredToken:
         """The token row of ``key`` if it is an unexpired key of ``enterprise_id``; else a 400."""
         row = enterprises_db.token(self.store, _hash(key))
         if row is None or row.enterprise_id != enterprise_id:

@@ -12,15 +12,15 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.urls import content_download_url, enterprise_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import Page, Store
 from esper_emulator.store import records as records_db
+from esper_emulator.store.records import StoredContent
 from esper_emulator.uploads import Received, safe_name
 from esperclient.models import Content, Data, Owner
 
@@ -59,9 +59,7 @@ class Contents:
         name = safe_name(upload.filename)
         stored = self.files / enterprise_id / uuid.uuid4().hex
         now = self.clock.utcnow()
-        pk = self.store.insert_pk(
-            schema.contents, enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
-        )
+        pk = records_db.add_content(self.store, enterprise_id, name, str(stored))
         content = Content.construct(
             id=pk,
             download_url=content_download_url(enterprise_id, pk),
@@ -91,7 +89,7 @@ class Contents:
 
     def get(self, enterprise_id: str, content_id: int) -> bytes:
         """The stored ``Content``; a 404 if the enterprise has no such content."""
-        return self._row(enterprise_id, content_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, content_id).doc
 
     def update(self, enterprise_id: str, content_id: int, data: Data) -> Content:
         """Set the ``tags`` and ``description`` given in ``data``; bump ``modified``."""
@@ -111,7 +109,7 @@ class Contents:
     def delete(self, enterprise_id: str, content_id: int) -> Path:
         """Remove the content's row; the path of its file, to delete once committed."""
         row = self._row(enterprise_id, content_id)
-        self.store.delete_row(schema.contents, row.pk)
+        records_db.delete_content(self.store, row.pk)
         return Path(row.file_path)
 
     def file(self, enterprise_id: str, content_id: int) -> tuple[Content, Path]:
@@ -122,7 +120,7 @@ class Contents:
             raise not_found("Content file")
         return msgspec.json.decode(row.doc, type=Content), path
 
-    def _row(self, enterprise_id: str, content_id: int) -> Any:
+    def _row(self, enterprise_id: str, content_id: int) -> StoredContent:
         row = None
         if 0 < content_id <= _MAX_ID:
             row = records_db.content(self.store, enterprise_id, content_id)
@@ -131,12 +129,7 @@ class Contents:
         return row
 
     def _save(self, pk: int, content: Content) -> None:
-        self.store.update_row(
-            schema.contents,
-            pk,
-            search_text=_search_text(content),
-            doc=msgspec.json.encode(content),
-        )
+        records_db.save_content(self.store, pk, _search_text(content), msgspec.json.encode(content))
 
 
 def _search_text(content: Content) -> str:

@@ -54,7 +54,7 @@ from esper_emulator.services.fleet import (
 )
 from esper_emulator.services.urls import enterprise_url, group_command_url, group_url
 from esper_emulator.services.urls import user_url as user_url  # command_requests reads it here
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import Page, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
@@ -95,7 +95,7 @@ def refresh_device_groups(store: Store, enterprise_id: str, device_ids: Iterable
         device = msgspec.json.decode(row.doc, type=Device)
         if device.groups != urls[row.id]:
             device.groups = urls[row.id]
-            store.update_row(schema.devices, row.pk, doc=msgspec.json.encode(device))
+            devices_db.save(store, row.id, {"doc": msgspec.json.encode(device)})
 
 
 def check_app_version(store: Store, enterprise_id: str, version_id: str | None) -> str:
@@ -139,7 +139,6 @@ def parse_uuid(field: str, value: str) -> str:
 class _Node:
     """What the tree needs of one stored group."""
 
-    pk: int
     doc: bytes
     group: DeviceGroup
     parent_id: str | None
@@ -236,13 +235,7 @@ class Groups:
             path=name,
             children_count=0,
         )
-        self.store.insert(
-            schema.device_groups,
-            id=group_id,
-            enterprise_id=enterprise_id,
-            name=name,
-            doc=msgspec.json.encode(doc),
-        )
+        groups_db.add(self.store, enterprise_id, group_id, name, msgspec.json.encode(doc))
         self._place(group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
         self._refresh_groups(enterprise_id)
@@ -396,7 +389,7 @@ class Groups:
         nodes: dict[str, _Node] = {}
         for row in groups_db.rows(self.store, enterprise_id):
             group = msgspec.json.decode(row.doc, type=DeviceGroup)
-            nodes[row.id] = _Node(row.pk, row.doc, group, _parent_id_of(group))
+            nodes[row.id] = _Node(row.doc, group, _parent_id_of(group))
         return nodes
 
     def _refresh_groups(self, enterprise_id: str) -> None:
@@ -413,7 +406,7 @@ class Groups:
             node.group.path = _path(tree, group_id)
             doc = msgspec.json.encode(node.group)
             if doc != node.doc:
-                self.store.update_row(schema.device_groups, node.pk, doc=doc)
+                groups_db.save(self.store, group_id, node.group.name, doc)
 
 
 def _path(tree: dict[str, _Node], group_id: str) -> str:
@@ -494,13 +487,9 @@ class GroupCommands:
                 group_command_id=command.id,
                 group_command_url=url,
             )
-        self.store.insert(
-            schema.group_commands,
-            id=command.id,
-            enterprise_id=enterprise_id,
-            group_id=group_id,
-            state=INITIATED,
-            doc=msgspec.json.encode(command),
+        doc = msgspec.json.encode(command)
+        commands_db.add_group_command(
+            self.store, enterprise_id, group_id, command.id, INITIATED, doc
         )
         return self.command(enterprise_id, group_id, command.id)
 
@@ -518,7 +507,7 @@ class GroupCommands:
         _aggregate(command, self._member_commands(command_id))
         doc = msgspec.json.encode(command)
         if doc != row.doc:
-            self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
+            commands_db.save_group_command(self.store, row.pk, command.state, doc)
         return command
 
     def _member_commands(self, command_id: str) -> list[_Member]:

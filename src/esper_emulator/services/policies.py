@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -12,8 +11,9 @@ from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import check_email, load
 from esper_emulator.services.urls import enterprise_url, policy_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import Page, Store
 from esper_emulator.store import records as records_db
+from esper_emulator.store.records import StoredPolicy
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import (
     EnterprisePolicy,
@@ -112,13 +112,8 @@ class Policies:
             created_on=now,
         )
         _replace(policy, body, now)
-        pk = self.store.insert_pk(
-            schema.policies,
-            id=policy_uuid,
-            enterprise_id=enterprise_id,
-            name=policy.name,
-            is_active=policy.is_active,
-            doc=b"",
+        pk = records_db.add_policy(
+            self.store, enterprise_id, policy_uuid, policy.name, policy.is_active
         )
         policy.url = policy_url(enterprise_id, pk)
         return self._save(pk, policy)
@@ -139,7 +134,7 @@ class Policies:
 
     def get(self, enterprise_id: str, policy_id: int) -> bytes:
         """The stored ``EnterprisePolicy``; a 404 if the enterprise has no such policy."""
-        return self._row(enterprise_id, policy_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, policy_id).doc
 
     def replace(
         self, enterprise_id: str, policy_id: int, body: EnterprisePolicy
@@ -168,9 +163,9 @@ class Policies:
     def delete(self, enterprise_id: str, policy_id: int) -> None:
         """Remove the policy; a 404 if the enterprise has no such policy."""
         row = self._row(enterprise_id, policy_id)
-        self.store.delete_row(schema.policies, row.pk)
+        records_db.delete_policy(self.store, row.pk)
 
-    def _row(self, enterprise_id: str, policy_id: int) -> Any:
+    def _row(self, enterprise_id: str, policy_id: int) -> StoredPolicy:
         row = None
         if 0 < policy_id <= _MAX_ID:
             row = records_db.policy(self.store, enterprise_id, policy_id)
@@ -179,13 +174,8 @@ class Policies:
         return row
 
     def _save(self, pk: int, policy: EnterprisePolicy) -> EnterprisePolicy:
-        self.store.update_row(
-            schema.policies,
-            pk,
-            name=policy.name,
-            is_active=policy.is_active,
-            doc=msgspec.json.encode(policy),
-        )
+        doc = msgspec.json.encode(policy)
+        records_db.save_policy(self.store, pk, policy.name, policy.is_active, doc)
         return policy
 
 

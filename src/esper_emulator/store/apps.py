@@ -28,6 +28,36 @@ def app_by_package(store: Store, enterprise_id: str, package_name: str) -> Row[A
     )
 
 
+def add_application(
+    store: Store,
+    enterprise_id: str,
+    application_id: str,
+    package_name: str,
+    application_name: str | None,
+    doc: bytes,
+) -> None:
+    """Insert an application (shown, not hidden)."""
+    store.insert(
+        schema.applications,
+        id=application_id,
+        enterprise_id=enterprise_id,
+        package_name=package_name,
+        application_name=application_name,
+        is_hidden=False,
+        doc=doc,
+    )
+
+
+def save_application(store: Store, pk: int, doc: bytes) -> None:
+    """Write an application's changed ``doc``."""
+    store.update_row(schema.applications, pk, doc=doc)
+
+
+def delete_application(store: Store, pk: int) -> None:
+    """Delete the application's row (its versions go with ``delete_versions``)."""
+    store.delete_row(schema.applications, pk)
+
+
 def page(
     store: Store,
     enterprise_id: str,
@@ -60,6 +90,35 @@ def version_row(
     if application_id is not None:
         where.append(_v.application_id == application_id)
     return store.one(schema.app_versions, *where)
+
+
+def add_version(
+    store: Store,
+    enterprise_id: str,
+    application_id: str,
+    version_id: str,
+    *,
+    version_code: str | None,
+    build_number: str | None,
+    file_path: str,
+    doc: bytes,
+) -> None:
+    """Insert an app version, whose APK is kept at ``file_path``."""
+    store.insert(
+        schema.app_versions,
+        id=version_id,
+        application_id=application_id,
+        enterprise_id=enterprise_id,
+        version_code=version_code,
+        build_number=build_number,
+        file_path=file_path,
+        doc=doc,
+    )
+
+
+def delete_version(store: Store, pk: int) -> None:
+    """Delete one app version's row."""
+    store.delete_row(schema.app_versions, pk)
 
 
 def version_by_id(store: Store, version_id: str) -> Row[Any] | None:
