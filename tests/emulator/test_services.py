@@ -9,6 +9,7 @@ import msgspec
 
 from esper_emulator.apk import read_apk
 from esper_emulator.server import EmulatorServer
+from esper_emulator.store.apps import ApplicationFilters
 from esperclient.models import EnterprisePolicy, EnterprisePolicyData, InlineResponse201
 from tests.conftest import Tenant
 
@@ -31,7 +32,8 @@ def test_list_filters_are_typed_arguments(
     with server.emulator.store.transaction():
         added = apps.add_version(tenant.enterprise_id, read_apk(upload), upload)
         assert isinstance(added, InlineResponse201)
-        found = apps.list_apps(tenant.enterprise_id, 20, 0, package_name="com.example.typed")
-        missing = apps.list_apps(tenant.enterprise_id, 20, 0, package_name="com.example.none")
+        typed, none = (ApplicationFilters(package_name=f"com.example.{p}") for p in ("typed", "x"))
+        found = apps.list_apps(tenant.enterprise_id, typed, 20, 0)
+        missing = apps.list_apps(tenant.enterprise_id, none, 20, 0)
         named = server.emulator.policies.list_policies(tenant.enterprise_id, 20, 0, name="none")
     assert (found.count, missing.count, named.count) == (1, 0, 0)

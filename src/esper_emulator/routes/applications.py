@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from esper_emulator.apk import InvalidApk, read_apk
 from esper_emulator.errors import bad_request
 from esper_emulator.operation import Answer, Call, page_body, serve
+from esper_emulator.store.apps import ApplicationFilters
 from esper_emulator.uploads import receive_file
 from esperclient._operations import (
     DELETE_APP_VERSION,
@@ -26,14 +27,8 @@ from esperclient._operations import (
 
 def list_applications(call: Call) -> Answer:
     """``GET /application/``: a page of the enterprise's applications."""
-    page = call.emulator.apps.list_apps(
-        call.enterprise_id,
-        call["limit"],
-        call["offset"],
-        application_name=call["application_name"],
-        package_name=call["package_name"],
-        is_hidden=call["is_hidden"],
-    )
+    filters = ApplicationFilters(call["application_name"], call["package_name"], call["is_hidden"])
+    page = call.emulator.apps.list_apps(call.enterprise_id, filters, call["limit"], call["offset"])
     return page_body(call, page.count, page.docs)
 
 

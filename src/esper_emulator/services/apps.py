@@ -35,6 +35,7 @@ from esper_emulator.services.urls import (
 )
 from esper_emulator.store import Page, Row, Store
 from esper_emulator.store import apps as apps_db
+from esper_emulator.store.apps import ApplicationFilters
 from esperclient.models import (
     Application,
     ApplicationVersion,
@@ -174,25 +175,10 @@ class Apps:
         shutil.rmtree(self.files, ignore_errors=True)
 
     def list_apps(
-        self,
-        enterprise_id: str,
-        limit: int,
-        offset: int,
-        *,
-        application_name: str | None = None,
-        package_name: str | None = None,
-        is_hidden: bool | None = None,
+        self, enterprise_id: str, filters: ApplicationFilters, limit: int, offset: int
     ) -> Page:
         """A page of the enterprise's applications matching every filter given."""
-        return apps_db.page(
-            self.store,
-            enterprise_id,
-            limit,
-            offset,
-            application_name=application_name,
-            package_name=package_name,
-            is_hidden=is_hidden,
-        )
+        return apps_db.page(self.store, enterprise_id, filters, limit, offset)
 
     def list_versions(
         self,

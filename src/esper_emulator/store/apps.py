@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, ScalarSelect, func, select, update
@@ -58,27 +59,29 @@ def delete_application(store: Store, pk: int) -> None:
     store.delete_row(schema.applications, pk)
 
 
-def page(
-    store: Store,
-    enterprise_id: str,
-    limit: int,
-    offset: int,
-    *,
-    application_name: str | None = None,
-    package_name: str | None = None,
-    is_hidden: bool | None = None,
-) -> Page:
-    """A page of the enterprise's applications matching every filter given.
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """What a list of applications is filtered by (``None``: not by that).
 
     ``application_name`` matches a part of the name in any case; the others exactly.
     """
+
+    application_name: str | None = None
+    package_name: str | None = None
+    is_hidden: bool | None = None
+
+
+def page(
+    store: Store, enterprise_id: str, filters: ApplicationFilters, limit: int, offset: int
+) -> Page:
+    """A page of the enterprise's applications matching every filter given."""
     where: list[ColumnElement[bool]] = [_a.enterprise_id == enterprise_id]
-    if application_name is not None:
-        where.append(contains(_a.application_name, application_name))
-    if package_name is not None:
-        where.append(_a.package_name == package_name)
-    if is_hidden is not None:
-        where.append(_a.is_hidden == is_hidden)
+    if filters.application_name is not None:
+        where.append(contains(_a.application_name, filters.application_name))
+    if filters.package_name is not None:
+        where.append(_a.package_name == filters.package_name)
+    if filters.is_hidden is not None:
+        where.append(_a.is_hidden == filters.is_hidden)
     return store.page(schema.applications, where, limit, offset)
 
 
