@@ -10,6 +10,13 @@ it can name nothing), then, for an operation that takes a JSON body, the body's 
 (413 over ``Settings.max_json_bytes``) and type (415 unless JSON). A refused request
 has changed nothing.
 
+A handler is a plain function (most are): ``serve`` runs it in one store transaction,
+opened once the request's JSON body has been read, so all of its writes land or none do.
+It answers a stored document (bytes) or a model, which ``serve`` encodes.
+A handler that must await (an upload received, a file removed only once the delete has
+committed) is a coroutine function instead and opens its own transactions, never across
+an ``await``.
+
 A query parameter the operation does not take is refused with a 400 that names it,
 on every operation. The real API, a Django REST framework service, ignores unknown
 query parameters; the emulator refuses them so that a misspelt filter in client code
@@ -24,11 +31,12 @@ form (upper case, without dashes) is read as its canonical form, the enterprise'
 
 from __future__ import annotations
 
+import inspect
 import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
 from starlette.requests import Request
@@ -36,7 +44,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from esper_emulator.errors import ApiError, bad_request
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.services.urls import BASE_URL_MARK
 from esper_emulator.uploads import read_json
 from esper_emulator.validation import NULL_CHARACTERS, Rules, check, check_nulls
 from esperclient._operations import Operation, Param
@@ -72,23 +80,28 @@ class Call:
     enterprise_id: str
     token: str
     params: dict[str, Any] = field(default_factory=dict)
+    raw_body: bytes = b""
+    """The JSON body, read before the handler runs (empty for an operation without one)."""
 
     def __getitem__(self, name: str) -> Any:
         return self.params.get(name)
 
-    async def body(self, model: type[M], rules: Rules | None = None, *, partial: bool = False) -> M:
+    def read(self, model: type[M], rules: Rules | None = None, *, partial: bool = False) -> M:
         """The JSON body read as ``model`` and checked against ``rules``.
 
         A 400 names the field when it does not fit; ``partial`` (PATCH) lets required
         fields be left out.
         """
-        raw = await self.request.body()
-        if not raw:
+        if not self.raw_body:
             raise ApiError(400, "A request body is required.")
-        value = decode(raw, model)
-        check_nulls(msgspec.json.decode(raw), model)
+        value = decode(self.raw_body, model)
+        check_nulls(msgspec.json.decode(self.raw_body), model)
         check(value, rules, partial=partial)
         return value
+
+    async def body(self, model: type[M], rules: Rules | None = None, *, partial: bool = False) -> M:
+        """``read``, for a coroutine handler."""
+        return self.read(model, rules, partial=partial)
 
 
 def decode(raw: bytes, model: type[T]) -> T:
@@ -123,7 +136,12 @@ def _field_of(message: str) -> tuple[str, str]:
     return path or "body", problem
 
 
-Handler = Callable[[Call], Awaitable[bytes]]
+Answer = bytes | Model
+"""What a handler gives: a stored JSON document as it is, or a model to encode."""
+Handler = Callable[[Call], Answer]
+"""A handler run in one store transaction: the common case."""
+AsyncHandler = Callable[[Call], Awaitable[Answer]]
+"""A handler that awaits, and so opens its own transactions."""
 
 
 def _parse(param: Param, raw: str) -> Any:
@@ -220,9 +238,26 @@ def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
     return call
 
 
-def serve(op: Operation[Any], handler: Handler) -> Route:
-    """The Starlette route that serves ``op`` with ``handler``."""
+def _runner(handler: Handler | AsyncHandler) -> AsyncHandler:
+    """``handler`` as a coroutine function: a plain one runs in one store transaction."""
+    if inspect.iscoroutinefunction(handler):
+        return cast(AsyncHandler, handler)
+    plain = cast(Handler, handler)
+
+    async def run(call: Call) -> Answer:
+        with call.emulator.store.transaction():
+            return plain(call)
+
+    return run
+
+
+def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
+    """The Starlette route that serves ``op`` with ``handler``.
+
+    A plain function runs in one store transaction; a coroutine function runs as it is.
+    """
     takes_json = bool(op.in_("body"))
+    run = _runner(handler)
 
     async def endpoint(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
@@ -231,11 +266,13 @@ def serve(op: Operation[Any], handler: Handler) -> Route:
             call = _accept(op, emulator, request)
             if takes_json:
                 call.request = await read_json(request, emulator.settings.max_json_bytes)
-            body = await handler(call)
+                call.raw_body = await call.request.body()
+            answer = await run(call)
         except ApiError as exc:
             return exc.response()
         if op.status == 204:
             return Response(status_code=204)
+        body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)
         body = body.replace(_BASE, base_url(request))
         return Response(body, status_code=op.status, media_type="application/json")
 
@@ -258,5 +295,16 @@ def page_body(call: Call, count: int, docs: list[bytes]) -> bytes:
         previous_url = str(url.include_query_params(limit=limit).remove_query_params("offset"))
     else:
         previous_url = str(url.include_query_params(limit=limit, offset=offset - limit))
+    return _list_body(count, next_url, previous_url, docs)
+
+
+def list_body(docs: list[bytes]) -> bytes:
+    """An unpaged list answer: every match in ``results``, ``next`` and ``previous`` null."""
+    return _list_body(len(docs), None, None, docs)
+
+
+def _list_body(
+    count: int, next_url: str | None, previous_url: str | None, docs: list[bytes]
+) -> bytes:
     head = msgspec.json.encode({"count": count, "next": next_url, "previous": previous_url})
     return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"

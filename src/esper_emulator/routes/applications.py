@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from esper_emulator.apk import InvalidApk, read_apk
 from esper_emulator.errors import bad_request
-from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.operation import Answer, Call, page_body, serve
+from esper_emulator.store.apps import ApplicationFilters
 from esper_emulator.uploads import receive_file
 from esperclient._operations import (
     DELETE_APP_VERSION,
@@ -24,28 +25,30 @@ from esperclient._operations import (
 )
 
 
-async def list_applications(call: Call) -> bytes:
+def list_applications(call: Call) -> Answer:
     """``GET /application/``: a page of the enterprise's applications."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.list_apps(
-            call.enterprise_id, call.params, call["limit"], call["offset"]
-        )
+    filters = ApplicationFilters(call["application_name"], call["package_name"], call["is_hidden"])
+    page = call.emulator.apps.list_apps(call.enterprise_id, filters, call["limit"], call["offset"])
     return page_body(call, page.count, page.docs)
 
 
-async def list_versions(call: Call) -> bytes:
+def list_versions(call: Call) -> Answer:
     """``GET /application/{id}/version/``: a page of the application's versions."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.list_versions(
-            call.enterprise_id, call["application_id"], call.params, call["limit"], call["offset"]
-        )
+    page = call.emulator.apps.list_versions(
+        call.enterprise_id,
+        call["application_id"],
+        call["limit"],
+        call["offset"],
+        version_code=call["version_code"],
+        build_number=call["build_number"],
+        legacy=call["legacy_format"],
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_application(call: Call) -> bytes:
+def get_application(call: Call) -> Answer:
     """``GET /application/{id}/``: the application with its versions summary."""
-    with call.emulator.store.transaction():
-        return call.emulator.apps.application(call.enterprise_id, call["application_id"])
+    return call.emulator.apps.application(call.enterprise_id, call["application_id"])
 
 
 async def delete_application(call: Call) -> bytes:
@@ -57,12 +60,11 @@ async def delete_application(call: Call) -> bytes:
     return b""
 
 
-async def get_version(call: Call) -> bytes:
+def get_version(call: Call) -> Answer:
     """``GET /application/{id}/version/{id}/``: one version, legacy unless asked otherwise."""
-    with call.emulator.store.transaction():
-        return call.emulator.apps.version(
-            call.enterprise_id, call["application_id"], call["version_id"], call["legacy_format"]
-        )
+    return call.emulator.apps.version(
+        call.enterprise_id, call["application_id"], call["version_id"], call["legacy_format"]
+    )
 
 
 async def delete_version(call: Call) -> bytes:
@@ -74,21 +76,20 @@ async def delete_version(call: Call) -> bytes:
     return b""
 
 
-async def install_devices(call: Call) -> bytes:
+def install_devices(call: Call) -> Answer:
     """``GET .../version/{id}/installdevices``: a page of the devices that have it."""
-    with call.emulator.store.transaction():
-        page = call.emulator.apps.install_devices(
-            call.enterprise_id,
-            call["application_id"],
-            call["version_id"],
-            call.params,
-            call["limit"],
-            call["offset"],
-        )
+    page = call.emulator.apps.install_devices(
+        call.enterprise_id,
+        call["application_id"],
+        call["version_id"],
+        call["limit"],
+        call["offset"],
+        call["search"],
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def upload(call: Call) -> bytes:
+async def upload(call: Call) -> Answer:
     """``POST /application/upload/``: a new application or version from an APK."""
     settings = call.emulator.settings
     received = await receive_file(

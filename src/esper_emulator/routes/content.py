@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from esper_emulator.errors import ApiError, bad_request
-from esper_emulator.operation import Call, decode, page_body, serve
+from esper_emulator.operation import Answer, Call, decode, page_body, serve
 from esper_emulator.services.content import owner_of
 from esper_emulator.uploads import receive_file
 from esper_emulator.validation import check, check_nulls
@@ -42,7 +42,7 @@ def _integer_id(op: Operation[Any]) -> Operation[Any]:
     return dataclasses.replace(op, params=params)
 
 
-async def post_content(call: Call) -> bytes:
+async def post_content(call: Call) -> Answer:
     emulator = call.emulator
     upload = await receive_file(
         call.request,
@@ -58,28 +58,24 @@ async def post_content(call: Call) -> bytes:
         upload.path.unlink(missing_ok=True)
 
 
-async def list_content(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.contents.list_content(
-            call.enterprise_id, call["search"], call["limit"], call["offset"]
-        )
+def list_content(call: Call) -> Answer:
+    page = call.emulator.contents.list_content(
+        call.enterprise_id, call["search"], call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_content(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.contents.get(call.enterprise_id, call["content_id"])
+def get_content(call: Call) -> Answer:
+    return call.emulator.contents.get(call.enterprise_id, call["content_id"])
 
 
-async def patch_content(call: Call) -> bytes:
-    raw = await call.request.body()  # the body is optional: none changes nothing
+def patch_content(call: Call) -> Answer:
     data = Data()
-    if raw.strip():
-        data = decode(raw, Data)
-        check_nulls(msgspec.json.decode(raw), Data)
+    if call.raw_body.strip():  # the body is optional: none changes nothing
+        data = decode(call.raw_body, Data)
+        check_nulls(msgspec.json.decode(call.raw_body), Data)
     check(data)
-    with call.emulator.store.transaction():
-        return call.emulator.contents.update(call.enterprise_id, call["content_id"], data)
+    return call.emulator.contents.update(call.enterprise_id, call["content_id"], data)
 
 
 async def delete_content(call: Call) -> bytes:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
-
 from esper_emulator.errors import bad_request
-from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.operation import Answer, Call, list_body, page_body, serve
 from esper_emulator.services.fleet import AppFilters
 from esperclient._operations import (
     GET_ALL_DEVICES,
@@ -22,18 +20,15 @@ from esperclient.models._applications import INSTALL_STATES
 _WHITELISTED = {"true": True, "1": True, "false": False, "0": False}
 
 
-async def list_devices(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.fleet.list_devices(
-            call.enterprise_id, call.params, call["limit"], call["offset"]
-        )
+def list_devices(call: Call) -> Answer:
+    page = call.emulator.fleet.list_devices(
+        call.enterprise_id, call.params, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_device(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        device = call.emulator.fleet.device(call.enterprise_id, call["device_id"])
-    return msgspec.json.encode(device)
+def get_device(call: Call) -> Answer:
+    return call.emulator.fleet.device(call.enterprise_id, call["device_id"])
 
 
 def _whitelisted(raw: str | None) -> bool | None:
@@ -46,18 +41,16 @@ def _whitelisted(raw: str | None) -> bool | None:
     return value
 
 
-async def list_device_apps(call: Call) -> bytes:
+def list_device_apps(call: Call) -> Answer:
     filters = AppFilters(call["package_name"], _whitelisted(call["whitelisted"]), call["search"])
-    with call.emulator.store.transaction():
-        page = call.emulator.fleet.device_apps(
-            call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
-        )
+    page = call.emulator.fleet.device_apps(
+        call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_device_app(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.fleet.device_app(call.enterprise_id, call["device_id"], call["app_id"])
+def get_device_app(call: Call) -> Answer:
+    return call.emulator.fleet.device_app(call.enterprise_id, call["device_id"], call["app_id"])
 
 
 def _install_filters(call: Call) -> dict[str, str | None]:
@@ -76,24 +69,21 @@ def _install_filters(call: Call) -> dict[str, str | None]:
     return filters
 
 
-async def list_app_installs(call: Call) -> bytes:
+def list_app_installs(call: Call) -> Answer:
     filters = _install_filters(call)
-    with call.emulator.store.transaction():
-        page = call.emulator.fleet.app_installs(
-            call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
-        )
+    page = call.emulator.fleet.app_installs(
+        call.enterprise_id, call["device_id"], filters, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_device_event(call: Call) -> bytes:
+def get_device_event(call: Call) -> Answer:
     """``latest_event=1``: the newest event only; ``0``: every event, newest first."""
     latest = call["latest_event"]
     if latest not in (0, 1):
         raise bad_request("latest_event", f"Must be 0 or 1, got {latest}.")
-    with call.emulator.store.transaction():
-        docs = call.emulator.fleet.device_events(call.enterprise_id, call["device_id"], latest == 1)
-    head = msgspec.json.encode({"count": len(docs), "next": None, "previous": None})
-    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"
+    docs = call.emulator.fleet.device_events(call.enterprise_id, call["device_id"], latest == 1)
+    return list_body(docs)
 
 
 ROUTES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esper_emulator.operation import Call, serve
+from esper_emulator.operation import Answer, Call, serve
 from esper_emulator.services.enterprise import ENTERPRISE_RULES
 from esperclient._operations import (
     GET_ENTERPRISE,
@@ -13,27 +13,23 @@ from esperclient._operations import (
 from esperclient.models import EnterpriseUpdateV1
 
 
-async def token_info(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.auth.token_info(call.token)
+def token_info(call: Call) -> Answer:
+    return call.emulator.auth.token_info(call.token)
 
 
-async def renew_token(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.auth.renew(
-            call.enterprise_id, call["developerapp_id"], call["access_token"]
-        )
+def renew_token(call: Call) -> Answer:
+    return call.emulator.auth.renew(
+        call.enterprise_id, call["developerapp_id"], call["access_token"]
+    )
 
 
-async def get_enterprise(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.enterprises.get(call.enterprise_id)
+def get_enterprise(call: Call) -> Answer:
+    return call.emulator.enterprises.get(call.enterprise_id)
 
 
-async def partial_update_enterprise(call: Call) -> bytes:
-    changes = await call.body(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
-    with call.emulator.store.transaction():
-        return call.emulator.enterprises.update(call.enterprise_id, changes)
+def partial_update_enterprise(call: Call) -> Answer:
+    changes = call.read(EnterpriseUpdateV1, ENTERPRISE_RULES, partial=True)
+    return call.emulator.enterprises.update(call.enterprise_id, changes)
 
 
 ROUTES = [

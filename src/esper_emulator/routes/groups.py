@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.operation import Answer, Call, page_body, serve
 from esper_emulator.services.groups import token_user
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient._operations import (
@@ -24,61 +24,47 @@ GROUP_RULES: Rules = {
 GROUP_COMMAND_RULES: Rules = {"command": REQUIRED}
 
 
-async def create_group(call: Call) -> bytes:
-    body = await call.body(DeviceGroupUpdate, GROUP_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.groups.create(call.enterprise_id, body)
+def create_group(call: Call) -> Answer:
+    body = call.read(DeviceGroupUpdate, GROUP_RULES)
+    return call.emulator.groups.create(call.enterprise_id, body)
 
 
-async def list_groups(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.groups.list_groups(
-            call.enterprise_id, call["name"], call["limit"], call["offset"]
-        )
+def list_groups(call: Call) -> Answer:
+    page = call.emulator.groups.list_groups(
+        call.enterprise_id, call["name"], call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_group(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.groups.group_doc(call.enterprise_id, call["group_id"])
+def get_group(call: Call) -> Answer:
+    return call.emulator.groups.group_doc(call.enterprise_id, call["group_id"])
 
 
-async def update_group(call: Call) -> bytes:
-    body = await call.body(DeviceGroupUpdate, GROUP_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.groups.update(
-            call.enterprise_id, call["group_id"], body, call["action"]
-        )
+def update_group(call: Call) -> Answer:
+    body = call.read(DeviceGroupUpdate, GROUP_RULES)
+    return call.emulator.groups.update(call.enterprise_id, call["group_id"], body, call["action"])
 
 
-async def partial_update_group(call: Call) -> bytes:
-    body = await call.body(DeviceGroupPartialUpdate, GROUP_RULES, partial=True)
-    with call.emulator.store.transaction():
-        return call.emulator.groups.update(
-            call.enterprise_id, call["group_id"], body, call["action"]
-        )
+def partial_update_group(call: Call) -> Answer:
+    body = call.read(DeviceGroupPartialUpdate, GROUP_RULES, partial=True)
+    return call.emulator.groups.update(call.enterprise_id, call["group_id"], body, call["action"])
 
 
-async def delete_group(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        call.emulator.groups.delete(call.enterprise_id, call["group_id"])
+def delete_group(call: Call) -> Answer:
+    call.emulator.groups.delete(call.enterprise_id, call["group_id"])
     return b""
 
 
-async def run_group_command(call: Call) -> bytes:
-    request = await call.body(GroupCommandRequest, GROUP_COMMAND_RULES)
-    with call.emulator.store.transaction():
-        user_id = token_user(call.emulator.auth, call.token)
-        return call.emulator.group_commands.run(
-            call.enterprise_id, call["group_id"], request, user_id
-        )
+def run_group_command(call: Call) -> Answer:
+    request = call.read(GroupCommandRequest, GROUP_COMMAND_RULES)
+    user_id = token_user(call.emulator.auth, call.token)
+    return call.emulator.group_commands.run(call.enterprise_id, call["group_id"], request, user_id)
 
 
-async def get_group_command(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.group_commands.get(
-            call.enterprise_id, call["group_id"], call["command_id"]
-        )
+def get_group_command(call: Call) -> Answer:
+    return call.emulator.group_commands.get(
+        call.enterprise_id, call["group_id"], call["command_id"]
+    )
 
 
 ROUTES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.operation import Answer, Call, page_body, serve
 from esper_emulator.services.policies import POLICY_RULES
 from esperclient._operations import (
     CREATE_POLICY,
@@ -15,40 +15,38 @@ from esperclient._operations import (
 from esperclient.models import EnterprisePolicy, EnterprisePolicyPartialUpdate
 
 
-async def create_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicy, POLICY_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.create(call.enterprise_id, body)
+def create_policy(call: Call) -> Answer:
+    body = call.read(EnterprisePolicy, POLICY_RULES)
+    return call.emulator.policies.create(call.enterprise_id, body)
 
 
-async def list_policies(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.policies.list_policies(
-            call.enterprise_id, call.params, call["limit"], call["offset"]
-        )
+def list_policies(call: Call) -> Answer:
+    page = call.emulator.policies.list_policies(
+        call.enterprise_id,
+        call["limit"],
+        call["offset"],
+        name=call["name"],
+        is_active=call["is_active"],
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_policy(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.policies.get(call.enterprise_id, call["policy_id"])
+def get_policy(call: Call) -> Answer:
+    return call.emulator.policies.get(call.enterprise_id, call["policy_id"])
 
 
-async def update_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicy, POLICY_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.replace(call.enterprise_id, call["policy_id"], body)
+def update_policy(call: Call) -> Answer:
+    body = call.read(EnterprisePolicy, POLICY_RULES)
+    return call.emulator.policies.replace(call.enterprise_id, call["policy_id"], body)
 
 
-async def partial_update_policy(call: Call) -> bytes:
-    body = await call.body(EnterprisePolicyPartialUpdate, POLICY_RULES, partial=True)
-    with call.emulator.store.transaction():
-        return call.emulator.policies.update(call.enterprise_id, call["policy_id"], body)
+def partial_update_policy(call: Call) -> Answer:
+    body = call.read(EnterprisePolicyPartialUpdate, POLICY_RULES, partial=True)
+    return call.emulator.policies.update(call.enterprise_id, call["policy_id"], body)
 
 
-async def delete_policy(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        call.emulator.policies.delete(call.enterprise_id, call["policy_id"])
+def delete_policy(call: Call) -> Answer:
+    call.emulator.policies.delete(call.enterprise_id, call["policy_id"])
     return b""
 
 

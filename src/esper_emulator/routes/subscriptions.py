@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esper_emulator.operation import Call, page_body, serve
+from esper_emulator.operation import Answer, Call, page_body, serve
 from esper_emulator.services.subscriptions import SUBSCRIPTION_RULES
 from esperclient._operations import (
     CREATE_SUBSCRIPTION,
@@ -13,28 +13,24 @@ from esperclient._operations import (
 from esperclient.models import EventSubscriptionArgs
 
 
-async def create_subscription(call: Call) -> bytes:
-    body = await call.body(EventSubscriptionArgs, SUBSCRIPTION_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.subscriptions.create(call.enterprise_id, body)
+def create_subscription(call: Call) -> Answer:
+    body = call.read(EventSubscriptionArgs, SUBSCRIPTION_RULES)
+    return call.emulator.subscriptions.create(call.enterprise_id, body)
 
 
-async def list_subscriptions(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        page = call.emulator.subscriptions.list_subscriptions(
-            call.enterprise_id, call["limit"], call["offset"]
-        )
+def list_subscriptions(call: Call) -> Answer:
+    page = call.emulator.subscriptions.list_subscriptions(
+        call.enterprise_id, call["limit"], call["offset"]
+    )
     return page_body(call, page.count, page.docs)
 
 
-async def get_subscription(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.subscriptions.get(call.enterprise_id, call["subscription_id"])
+def get_subscription(call: Call) -> Answer:
+    return call.emulator.subscriptions.get(call.enterprise_id, call["subscription_id"])
 
 
-async def delete_subscription(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        call.emulator.subscriptions.delete(call.enterprise_id, call["subscription_id"])
+def delete_subscription(call: Call) -> Answer:
+    call.emulator.subscriptions.delete(call.enterprise_id, call["subscription_id"])
     return b""
 
 

@@ -27,10 +27,15 @@ import msgspec
 from esper_emulator.apk import ApkInfo
 from esper_emulator.errors import ApiError, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url
-from esper_emulator.store import Page, Row, Store, schema
+from esper_emulator.services.urls import (
+    app_file_url,
+    app_version_url,
+    application_url,
+    enterprise_url,
+)
+from esper_emulator.store import Page, Row, Store
 from esper_emulator.store import apps as apps_db
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.store.apps import ApplicationFilters
 from esperclient.models import (
     Application,
     ApplicationVersion,
@@ -59,7 +64,7 @@ class Apps:
         self.clock = clock
         self.files = files
 
-    def add_version(self, enterprise_id: str, apk: ApkInfo, upload: Path) -> bytes:
+    def add_version(self, enterprise_id: str, apk: ApkInfo, upload: Path) -> InlineResponse201:
         """Record an uploaded APK as a new version (and a new application if needed).
 
         The file moves from ``upload`` into the emulator's file store once the rows are
@@ -78,13 +83,13 @@ class Apps:
             app = msgspec.json.decode(app_row.doc, type=Application)
             app.versions = [summary, *(app.versions or [])]
             app.updated_on = version.created_on
-            self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
+            apps_db.save_application(self.store, app_row.pk, msgspec.json.encode(app))
         stored = self.files / enterprise_id / f"{version.id}.apk"
-        self.store.insert(
-            schema.app_versions,
-            id=version.id,
-            application_id=app_id,
-            enterprise_id=enterprise_id,
+        apps_db.add_version(
+            self.store,
+            enterprise_id,
+            app_id,
+            version.id,
             version_code=version.version_code,
             build_number=version.build_number,
             file_path=str(stored),
@@ -92,7 +97,7 @@ class Apps:
         )
         stored.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(os.fspath(upload), stored)
-        return msgspec.json.encode(InlineResponse201(application=app))
+        return InlineResponse201(application=app)
 
     def _refuse_known_version(self, app_id: str, apk: ApkInfo) -> None:
         build_number = str(apk.version_code)
@@ -103,8 +108,7 @@ class Apps:
         """The new ``AppVersion``: versionName is its version_code, versionCode its build."""
         now = self.clock.utcnow()
         version_id = str(uuid.uuid4())
-        app_url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/application/{app_id}/"
-        version_url = f"{app_url}version/{version_id}/"
+        version_url = app_version_url(enterprise_id, app_id, version_id)
         return AppVersion.construct(
             id=version_id,
             installed_count=0,
@@ -121,7 +125,7 @@ class Apps:
                 )
                 for p in apk.permissions
             ],
-            app_file=f"{version_url}file/",
+            app_file=app_file_url(enterprise_id, app_id, version_id),
             version_code=apk.version_name or str(apk.version_code),
             version_name=apk.version_name,
             build_number=str(apk.version_code),
@@ -134,7 +138,7 @@ class Apps:
             target_sdk_version=apk.target_sdk_version,
             is_enabled=True,
             enterprise=enterprise_url(enterprise_id),
-            application=app_url,
+            application=application_url(enterprise_id, app_id),
         )
 
     def _new_application(
@@ -156,14 +160,13 @@ class Apps:
             is_hidden=False,
             enterprise=enterprise_url(enterprise_id),
         )
-        self.store.insert(
-            schema.applications,
-            id=app_id,
-            enterprise_id=enterprise_id,
-            package_name=apk.package_name,
-            application_name=app.application_name,
-            is_hidden=False,
-            doc=msgspec.json.encode(app),
+        apps_db.add_application(
+            self.store,
+            enterprise_id,
+            app_id,
+            apk.package_name,
+            app.application_name,
+            msgspec.json.encode(app),
         )
         return app
 
@@ -172,41 +175,36 @@ class Apps:
         shutil.rmtree(self.files, ignore_errors=True)
 
     def list_apps(
-        self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
+        self, enterprise_id: str, filters: ApplicationFilters, limit: int, offset: int
     ) -> Page:
-        """A page of the enterprise's applications."""
-        return apps_db.page(
-            self.store,
-            enterprise_id,
-            limit,
-            offset,
-            application_name=filters.get("application_name"),
-            package_name=filters.get("package_name"),
-            is_hidden=filters.get("is_hidden"),
-        )
+        """A page of the enterprise's applications matching every filter given."""
+        return apps_db.page(self.store, enterprise_id, filters, limit, offset)
 
     def list_versions(
         self,
         enterprise_id: str,
         application_id: str,
-        filters: dict[str, Any],
         limit: int,
         offset: int,
+        *,
+        version_code: str | None = None,
+        build_number: str | None = None,
+        legacy: bool | None = None,
     ) -> Page:
         """A page of one application's versions, or a 404 for an unknown application.
 
-        With ``legacy_format`` false the versions are standardized, and the
-        ``version_code`` filter then matches the standardized (numeric) version code.
+        With ``legacy`` false the versions are standardized, and the ``version_code``
+        filter then matches the standardized (numeric) version code.
         """
         self._app_row(enterprise_id, application_id)
-        legacy = filters.get("legacy_format") is not False
+        legacy = legacy is not False
         page = apps_db.versions_page(
             self.store,
             application_id,
             limit,
             offset,
-            version_code=filters.get("version_code"),
-            build_number=filters.get("build_number"),
+            version_code=version_code,
+            build_number=build_number,
             standardized=not legacy,
         )
         return page if legacy else Page(page.count, [_standardized(d) for d in page.docs])
@@ -233,7 +231,7 @@ class Apps:
         versions = apps_db.version_files(self.store, app.id)
         apps_db.forget_installs(self.store, [row.id for row in versions])
         apps_db.delete_versions(self.store, app.id)
-        self.store.delete_row(schema.applications, app.pk)
+        apps_db.delete_application(self.store, app.pk)
         return [Path(row.file_path) for row in versions]
 
     def delete_version(
@@ -246,11 +244,11 @@ class Apps:
         app_row = self._app_row(enterprise_id, application_id)
         row = self._version_row(enterprise_id, application_id, version_id)
         apps_db.forget_installs(self.store, [row.id])
-        self.store.delete_row(schema.app_versions, row.pk)
+        apps_db.delete_version(self.store, row.pk)
         app = msgspec.json.decode(app_row.doc, type=Application)
         app.versions = [s for s in app.versions or [] if s.id != row.id]
         app.updated_on = self.clock.utcnow()
-        self.store.update_row(schema.applications, app_row.pk, doc=msgspec.json.encode(app))
+        apps_db.save_application(self.store, app_row.pk, msgspec.json.encode(app))
         return [Path(row.file_path)]
 
     def install_devices(
@@ -258,15 +256,15 @@ class Apps:
         enterprise_id: str,
         application_id: str,
         version_id: str,
-        filters: dict[str, Any],
         limit: int,
         offset: int,
+        search: str | None = None,
     ) -> Page:
         """A page of the devices that have the version installed (``search``: device name)."""
         self._app_row(enterprise_id, application_id)
         self._version_row(enterprise_id, application_id, version_id)
         total, rows = apps_db.install_devices(
-            self.store, enterprise_id, version_id, limit, offset, filters.get("search")
+            self.store, enterprise_id, version_id, limit, offset, search
         )
         return Page(total, [_install_device(*row) for row in rows])
 

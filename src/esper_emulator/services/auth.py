@@ -18,14 +18,14 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import ApiError, bad_request, not_authenticated, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import Store
 from esper_emulator.store import enterprises as enterprises_db
+from esper_emulator.store.enterprises import StoredToken
 from esperclient.models import TokenInfoV1, TokenRenewV0
 
 TOKEN_LIFETIME = 365 * 24 * 3600.0
@@ -83,12 +83,12 @@ class Auth:
             created_on=now,
             updated_on=now,
         )
-        self.store.insert(
-            schema.tokens,
-            token_hash=token_hash,
-            enterprise_id=enterprise_id,
-            expires_at=self.clock.now() + lifetime,
-            doc=msgspec.json.encode(info),
+        enterprises_db.add_token(
+            self.store,
+            enterprise_id,
+            token_hash,
+            self.clock.now() + lifetime,
+            msgspec.json.encode(info),
         )
         return key
 
@@ -125,7 +125,7 @@ class Auth:
         info.token = key
         return msgspec.json.encode(info)
 
-    def renew(self, enterprise_id: str, developer_app: str, access_token: str) -> bytes:
+    def renew(self, enterprise_id: str, developer_app: str, access_token: str) -> TokenRenewV0:
         """Replace ``access_token`` by a fresh key with a new expiry; the ``TokenRenewV0``.
 
         The token keeps its id, user and developer app; only its key and expiry change,
@@ -142,14 +142,10 @@ class Auth:
         key, now = _new_key(), self.clock.utcnow()
         expires_at = self.clock.now() + TOKEN_LIFETIME
         info.expires_on, info.updated_on = self.clock.at(expires_at), now
-        self.store.update_row(
-            schema.tokens,
-            row.pk,
-            token_hash=_hash(key),
-            expires_at=expires_at,
-            doc=msgspec.json.encode(info),
+        enterprises_db.renew_token(
+            self.store, row.pk, _hash(key), expires_at, msgspec.json.encode(info)
         )
-        renewed = TokenRenewV0(
+        return TokenRenewV0(
             id=info.id,
             user=info.user,
             enterprise=enterprise_id,
@@ -160,13 +156,12 @@ class Auth:
             created_on=info.created_on,
             updated_on=now,
         )
-        return msgspec.json.encode(renewed)
 
     def _infos(self, enterprise_id: str) -> list[TokenInfoV1]:
         docs = enterprises_db.token_docs(self.store, enterprise_id)
         return [msgspec.json.decode(doc, type=TokenInfoV1) for doc in docs]
 
-    def _live_row(self, enterprise_id: str, key: str) -> Row[Any]:
+    def _live_row(self, enterprise_id: str, key: str) -> StoredToken:
         """The token row of ``key`` if it is an unexpired key of ``enterprise_id``; else a 400."""
         row = enterprises_db.token(self.store, _hash(key))
         if row is None or row.enterprise_id != enterprise_id:

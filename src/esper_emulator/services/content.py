@@ -12,27 +12,21 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import enterprise_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.services.urls import content_download_url, enterprise_url
+from esper_emulator.store import Page, Store
 from esper_emulator.store import records as records_db
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.store.records import StoredContent
 from esper_emulator.uploads import Received, safe_name
 from esperclient.models import Content, Data, Owner
 
 PERMISSIONS = "rw-r--r--"
 MAX_TAG = 255
 _MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they name no content
-
-
-def content_url(enterprise_id: str, content_id: int) -> str:
-    """The URL of a content item, as it appears inside objects."""
-    return f"{BASE_URL_MARK}/api/v0/enterprise/{enterprise_id}/content/{content_id}/"
 
 
 def owner_of(user: str | None) -> Owner:
@@ -56,7 +50,7 @@ class Contents:
         self.clock = clock
         self.files = files / "content"
 
-    def add(self, enterprise_id: str, upload: Received, owner: Owner) -> bytes:
+    def add(self, enterprise_id: str, upload: Received, owner: Owner) -> Content:
         """Record ``upload`` as new content; its ``Content``.
 
         The file moves into the library once the row is written (a failed move undoes
@@ -65,13 +59,10 @@ class Contents:
         name = safe_name(upload.filename)
         stored = self.files / enterprise_id / uuid.uuid4().hex
         now = self.clock.utcnow()
-        pk = self.store.insert_pk(
-            schema.contents, enterprise_id=enterprise_id, name=name, file_path=str(stored), doc=b""
-        )
-        url = content_url(enterprise_id, pk)
+        pk = records_db.add_content(self.store, enterprise_id, name, str(stored))
         content = Content.construct(
             id=pk,
-            download_url=f"{url}download/",
+            download_url=content_download_url(enterprise_id, pk),
             name=name,
             key=f"{stored.name}/{name}",
             is_dir=False,
@@ -87,10 +78,10 @@ class Contents:
             enterprise=enterprise_url(enterprise_id),
             owner=owner,
         )
-        doc = self._save(pk, content)
+        self._save(pk, content)
         stored.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(os.fspath(upload.path), stored)
-        return doc
+        return content
 
     def list_content(self, enterprise_id: str, search: str | None, limit: int, offset: int) -> Page:
         """A page of content; ``search`` matches a part of the name, a tag or the description."""
@@ -98,26 +89,27 @@ class Contents:
 
     def get(self, enterprise_id: str, content_id: int) -> bytes:
         """The stored ``Content``; a 404 if the enterprise has no such content."""
-        return self._row(enterprise_id, content_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, content_id).doc
 
-    def update(self, enterprise_id: str, content_id: int, data: Data) -> bytes:
+    def update(self, enterprise_id: str, content_id: int, data: Data) -> Content:
         """Set the ``tags`` and ``description`` given in ``data``; bump ``modified``."""
         check_tags(data.tags)
         row = self._row(enterprise_id, content_id)
-        if data.tags is None and data.description is None:
-            return row.doc  # type: ignore[no-any-return]
         content = msgspec.json.decode(row.doc, type=Content)
+        if data.tags is None and data.description is None:
+            return content
         if data.tags is not None:
             content.tags = list(dict.fromkeys(data.tags))
         if data.description is not None:
             content.description = data.description
         content.modified = self.clock.utcnow()
-        return self._save(row.pk, content)
+        self._save(row.pk, content)
+        return content
 
     def delete(self, enterprise_id: str, content_id: int) -> Path:
         """Remove the content's row; the path of its file, to delete once committed."""
         row = self._row(enterprise_id, content_id)
-        self.store.delete_row(schema.contents, row.pk)
+        records_db.delete_content(self.store, row.pk)
         return Path(row.file_path)
 
     def file(self, enterprise_id: str, content_id: int) -> tuple[Content, Path]:
@@ -128,7 +120,7 @@ class Contents:
             raise not_found("Content file")
         return msgspec.json.decode(row.doc, type=Content), path
 
-    def _row(self, enterprise_id: str, content_id: int) -> Any:
+    def _row(self, enterprise_id: str, content_id: int) -> StoredContent:
         row = None
         if 0 < content_id <= _MAX_ID:
             row = records_db.content(self.store, enterprise_id, content_id)
@@ -136,15 +128,8 @@ class Contents:
             raise not_found("Content")
         return row
 
-    def _save(self, pk: int, content: Content) -> bytes:
-        doc = msgspec.json.encode(content)
-        self.store.update_row(
-            schema.contents,
-            pk,
-            search_text=_search_text(content),
-            doc=doc,
-        )
-        return doc
+    def _save(self, pk: int, content: Content) -> None:
+        records_db.save_content(self.store, pk, _search_text(content), msgspec.json.encode(content))
 
 
 def _search_text(content: Content) -> str:

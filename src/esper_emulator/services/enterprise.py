@@ -60,7 +60,7 @@ class Enterprises:
             raise not_found("Enterprise")
         return doc
 
-    def update(self, enterprise_id: str, changes: EnterpriseUpdateV1) -> bytes:
+    def update(self, enterprise_id: str, changes: EnterpriseUpdateV1) -> EnterpriseV1:
         """Apply the fields given in ``changes`` (a PATCH) and bump ``updated_on``."""
         check_email("contact_email", changes.contact_email)
         enterprise = load(self.store, enterprise_id)
@@ -69,6 +69,7 @@ class Enterprises:
             if value is not None:
                 setattr(enterprise, name, value)
         enterprise.updated_on = self.clock.utcnow()
-        doc = msgspec.json.encode(enterprise)
-        enterprises_db.update(self.store, enterprise_id, enterprise.name, doc)
-        return doc
+        enterprises_db.update(
+            self.store, enterprise_id, enterprise.name, msgspec.json.encode(enterprise)
+        )
+        return enterprise

@@ -11,7 +11,7 @@ import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import Page, Store, Stored
 from esper_emulator.store import records as records_db
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import Geofence, GeofenceUpdate
@@ -61,11 +61,12 @@ class Geofences:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: Geofence, created_by: str | None) -> bytes:
+    def create(self, enterprise_id: str, body: Geofence, created_by: str | None) -> Geofence:
         """Store a new geofence; its ``Geofence`` (``enterprise`` is the enterprise's id)."""
         now = self.clock.utcnow()
+        fence_id = str(uuid.uuid4())
         fence = Geofence.construct(
-            id=str(uuid.uuid4()),
+            id=fence_id,
             enterprise=enterprise_id,
             device_count=0,
             created_by=created_by,
@@ -73,10 +74,8 @@ class Geofences:
         )
         _set(fence, body, now, replace=True)
         doc = msgspec.json.encode(fence)
-        self.store.insert(
-            schema.geofences, id=fence.id, enterprise_id=enterprise_id, name=fence.name, doc=doc
-        )
-        return doc
+        records_db.add_geofence(self.store, enterprise_id, fence_id, fence.name, doc)
+        return fence
 
     def list_geofences(
         self, enterprise_id: str, search: str | None, limit: int, offset: int
@@ -94,25 +93,25 @@ class Geofences:
 
     def get(self, enterprise_id: str, geofence_id: str) -> bytes:
         """The stored ``Geofence``; a 404 if the enterprise has no such geofence."""
-        return self._row(enterprise_id, geofence_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, geofence_id).doc
 
     def update(
         self, enterprise_id: str, geofence_id: str, body: Geofence | GeofenceUpdate, replace: bool
-    ) -> bytes:
+    ) -> Geofence:
         """A PUT (``replace``: fields left out go back to defaults) or a PATCH."""
         row = self._row(enterprise_id, geofence_id)
         fence = msgspec.json.decode(row.doc, type=Geofence)
         _set(fence, body, self.clock.utcnow(), replace=replace)
         doc = msgspec.json.encode(fence)
-        self.store.update_row(schema.geofences, row.pk, name=fence.name, doc=doc)
-        return doc
+        records_db.save_geofence(self.store, row.pk, fence.name, doc)
+        return fence
 
     def delete(self, enterprise_id: str, geofence_id: str) -> None:
         """Remove the geofence; a 404 if the enterprise has no such geofence."""
         row = self._row(enterprise_id, geofence_id)
-        self.store.delete_row(schema.geofences, row.pk)
+        records_db.delete_geofence(self.store, row.pk)
 
-    def _row(self, enterprise_id: str, geofence_id: str) -> Any:
+    def _row(self, enterprise_id: str, geofence_id: str) -> Stored:
         row = records_db.geofence(self.store, enterprise_id, geofence_id)
         if row is None:
             raise not_found("Geofence")

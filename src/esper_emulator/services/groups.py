@@ -47,15 +47,15 @@ from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
     Fleet,
-    enterprise_url,
 )
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.services.urls import enterprise_url, group_command_url, group_url
+from esper_emulator.services.urls import user_url as user_url  # command_requests reads it here
+from esper_emulator.store import Page, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store.groups import ROOT_GROUP
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     CommandArgs,
     CommandState,
@@ -77,21 +77,6 @@ ROOT_KEEPS_DEVICES = f"Devices cannot be removed from the group {ROOT_GROUP}."
 GroupBody = DeviceGroupUpdate | DeviceGroupPartialUpdate
 
 
-def group_url(enterprise_id: str, group_id: str) -> str:
-    """The URL of a device group, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/devicegroup/{group_id}/"
-
-
-def group_command_url(enterprise_id: str, group_id: str, command_id: str) -> str:
-    """The URL of a group command, as it appears in the device commands it fanned out."""
-    return f"{group_url(enterprise_id, group_id)}command/{command_id}/"
-
-
-def user_url(user_id: str) -> str:
-    """The URL of the user behind an API key, as ``issued_by`` shows it."""
-    return f"{BASE_URL_MARK}/api/user/{user_id}/"
-
-
 def token_user(auth: Auth, token: str) -> str | None:
     """The id of the user an API key was issued to."""
     return msgspec.json.decode(auth.token_info(token), type=TokenInfoV1).user
@@ -107,7 +92,7 @@ def refresh_device_groups(store: Store, enterprise_id: str, device_ids: Iterable
         device = msgspec.json.decode(row.doc, type=Device)
         if device.groups != urls[row.id]:
             device.groups = urls[row.id]
-            store.update_row(schema.devices, row.pk, doc=msgspec.json.encode(device))
+            devices_db.save(store, row.id, {"doc": msgspec.json.encode(device)})
 
 
 def check_app_version(store: Store, enterprise_id: str, version_id: str | None) -> str:
@@ -151,7 +136,6 @@ def parse_uuid(field: str, value: str) -> str:
 class _Node:
     """What the tree needs of one stored group."""
 
-    pk: int
     doc: bytes
     group: DeviceGroup
     parent_id: str | None
@@ -217,13 +201,13 @@ class Groups:
 
     # writing
 
-    def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> bytes:
+    def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> DeviceGroup:
         """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
         parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
         parent_id = parent_id or self._root_id(enterprise_id)
         name = self._free_name(enterprise_id, body.name, None, parent_id)
         members = self._devices(enterprise_id, body.device_ids or [])
-        return self.group_doc(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
+        return self.group(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
 
     def insert(
         self,
@@ -248,13 +232,7 @@ class Groups:
             path=name,
             children_count=0,
         )
-        self.store.insert(
-            schema.device_groups,
-            id=group_id,
-            enterprise_id=enterprise_id,
-            name=name,
-            doc=msgspec.json.encode(doc),
-        )
+        groups_db.add(self.store, enterprise_id, group_id, name, msgspec.json.encode(doc))
         self._place(group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
         self._refresh_groups(enterprise_id)
@@ -275,7 +253,7 @@ class Groups:
 
     def update(
         self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None
-    ) -> bytes:
+    ) -> DeviceGroup:
         """Apply a PUT or PATCH (see the module docstring); returns the ``DeviceGroup``."""
         group = self.group(enterprise_id, group_id)
         action = _action(action, body)
@@ -298,7 +276,7 @@ class Groups:
         if members is not None:
             self._change_members(enterprise_id, group_id, parent_id, members, action)
         self._refresh_groups(enterprise_id)
-        return self.group_doc(enterprise_id, group_id)
+        return self.group(enterprise_id, group_id)
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
         """Delete a group without children; its devices go to its parent."""
@@ -408,7 +386,7 @@ class Groups:
         nodes: dict[str, _Node] = {}
         for row in groups_db.rows(self.store, enterprise_id):
             group = msgspec.json.decode(row.doc, type=DeviceGroup)
-            nodes[row.id] = _Node(row.pk, row.doc, group, _parent_id_of(group))
+            nodes[row.id] = _Node(row.doc, group, _parent_id_of(group))
         return nodes
 
     def _refresh_groups(self, enterprise_id: str) -> None:
@@ -425,7 +403,7 @@ class Groups:
             node.group.path = _path(tree, group_id)
             doc = msgspec.json.encode(node.group)
             if doc != node.doc:
-                self.store.update_row(schema.device_groups, node.pk, doc=doc)
+                groups_db.save(self.store, group_id, node.group.name, doc)
 
 
 def _path(tree: dict[str, _Node], group_id: str) -> str:
@@ -470,7 +448,7 @@ class GroupCommands:
         group_id: str,
         request: GroupCommandRequest,
         user_id: str | None = None,
-    ) -> bytes:
+    ) -> GroupCommand:
         """Fan ``request`` out to the group's members; returns the ``GroupCommand``."""
         self.groups.group(enterprise_id, group_id)
         spec = commands.accepted(request.command, "group")
@@ -505,18 +483,18 @@ class GroupCommands:
                 group_command_id=command.id,
                 group_command_url=url,
             )
-        self.store.insert(
-            schema.group_commands,
-            id=command.id,
-            enterprise_id=enterprise_id,
-            group_id=group_id,
-            state=CommandState.INITIATED,
-            doc=msgspec.json.encode(command),
+        doc = msgspec.json.encode(command)
+        commands_db.add_group_command(
+            self.store, enterprise_id, group_id, command.id, CommandState.INITIATED, doc
         )
-        return self.get(enterprise_id, group_id, command.id)
+        return self.command(enterprise_id, group_id, command.id)
 
     def get(self, enterprise_id: str, group_id: str, command_id: str) -> bytes:
-        """The ``GroupCommand`` with its aggregate ``state``, or a 404."""
+        """The stored ``GroupCommand`` with its aggregate ``state`` brought up to date."""
+        return msgspec.json.encode(self.command(enterprise_id, group_id, command_id))
+
+    def command(self, enterprise_id: str, group_id: str, command_id: str) -> GroupCommand:
+        """The ``GroupCommand`` with its aggregate ``state`` (kept when it changed), or a 404."""
         self.groups.group(enterprise_id, group_id)
         row = commands_db.group_command(self.store, enterprise_id, group_id, command_id)
         if row is None:
@@ -525,8 +503,8 @@ class GroupCommands:
         _aggregate(command, self._member_commands(command_id))
         doc = msgspec.json.encode(command)
         if doc != row.doc:
-            self.store.update_row(schema.group_commands, row.pk, state=command.state, doc=doc)
-        return doc
+            commands_db.save_group_command(self.store, row.pk, command.state, doc)
+        return command
 
     def _member_commands(self, command_id: str) -> list[_Member]:
         rows = commands_db.of_group_command(self.store, command_id)

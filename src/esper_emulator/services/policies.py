@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import check_email, load
-from esper_emulator.services.fleet import enterprise_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.services.urls import enterprise_url, policy_url
+from esper_emulator.store import Page, Store
 from esper_emulator.store import records as records_db
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.store.records import StoredPolicy
 from esper_emulator.validation import REQUIRED, Rule, Rules
 from esperclient.models import (
     EnterprisePolicy,
@@ -86,11 +85,6 @@ def _choice(path: str, model: Model, name: str) -> None:
         raise bad_request(path, f'"{value}" is not a valid choice.')
 
 
-def policy_url(enterprise_id: str, policy_id: int) -> str:
-    """The URL of a policy, as it appears inside objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/policy/{policy_id}/"
-
-
 class Policies:
     """The enterprise's policies.
 
@@ -102,7 +96,7 @@ class Policies:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: EnterprisePolicy) -> bytes:
+    def create(self, enterprise_id: str, body: EnterprisePolicy) -> EnterprisePolicy:
         """Store a new policy; its ``EnterprisePolicy``."""
         check_policy_data(body.policy)
         now = self.clock.utcnow()
@@ -118,35 +112,33 @@ class Policies:
             created_on=now,
         )
         _replace(policy, body, now)
-        pk = self.store.insert_pk(
-            schema.policies,
-            id=policy_uuid,
-            enterprise_id=enterprise_id,
-            name=policy.name,
-            is_active=policy.is_active,
-            doc=b"",
+        pk = records_db.add_policy(
+            self.store, enterprise_id, policy_uuid, policy.name, policy.is_active
         )
         policy.url = policy_url(enterprise_id, pk)
         return self._save(pk, policy)
 
     def list_policies(
-        self, enterprise_id: str, filters: dict[str, Any], limit: int, offset: int
+        self,
+        enterprise_id: str,
+        limit: int,
+        offset: int,
+        *,
+        name: str | None = None,
+        is_active: bool | None = None,
     ) -> Page:
         """A page of the policies; ``name`` matches a part of the name, any case."""
         return records_db.policies_page(
-            self.store,
-            enterprise_id,
-            limit,
-            offset,
-            name=filters.get("name"),
-            is_active=filters.get("is_active"),
+            self.store, enterprise_id, limit, offset, name=name, is_active=is_active
         )
 
     def get(self, enterprise_id: str, policy_id: int) -> bytes:
         """The stored ``EnterprisePolicy``; a 404 if the enterprise has no such policy."""
-        return self._row(enterprise_id, policy_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, policy_id).doc
 
-    def replace(self, enterprise_id: str, policy_id: int, body: EnterprisePolicy) -> bytes:
+    def replace(
+        self, enterprise_id: str, policy_id: int, body: EnterprisePolicy
+    ) -> EnterprisePolicy:
         """A PUT: every writable field from ``body``; those left out go back to defaults."""
         check_policy_data(body.policy)
         row = self._row(enterprise_id, policy_id)
@@ -156,7 +148,7 @@ class Policies:
 
     def update(
         self, enterprise_id: str, policy_id: int, body: EnterprisePolicyPartialUpdate
-    ) -> bytes:
+    ) -> EnterprisePolicy:
         """A PATCH: the writable fields given in ``body`` (``policy`` replaced whole)."""
         check_policy_data(body.policy)
         row = self._row(enterprise_id, policy_id)
@@ -171,9 +163,9 @@ class Policies:
     def delete(self, enterprise_id: str, policy_id: int) -> None:
         """Remove the policy; a 404 if the enterprise has no such policy."""
         row = self._row(enterprise_id, policy_id)
-        self.store.delete_row(schema.policies, row.pk)
+        records_db.delete_policy(self.store, row.pk)
 
-    def _row(self, enterprise_id: str, policy_id: int) -> Any:
+    def _row(self, enterprise_id: str, policy_id: int) -> StoredPolicy:
         row = None
         if 0 < policy_id <= _MAX_ID:
             row = records_db.policy(self.store, enterprise_id, policy_id)
@@ -181,16 +173,10 @@ class Policies:
             raise not_found("Policy")
         return row
 
-    def _save(self, pk: int, policy: EnterprisePolicy) -> bytes:
+    def _save(self, pk: int, policy: EnterprisePolicy) -> EnterprisePolicy:
         doc = msgspec.json.encode(policy)
-        self.store.update_row(
-            schema.policies,
-            pk,
-            name=policy.name,
-            is_active=policy.is_active,
-            doc=doc,
-        )
-        return doc
+        records_db.save_policy(self.store, pk, policy.name, policy.is_active, doc)
+        return policy
 
 
 def _replace(policy: EnterprisePolicy, body: EnterprisePolicy, now: datetime) -> None:

@@ -11,11 +11,12 @@ import msgspec
 from esper_emulator.services import effects
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns, enterprise_url
+from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns
 from esper_emulator.services.groups import Groups
-from esper_emulator.store import Store, schema
+from esper_emulator.services.urls import device_url, enterprise_url
+from esper_emulator.store import Store
 from esper_emulator.store import devices as devices_db
-from esper_emulator.store.schema import BASE_URL_MARK
+from esper_emulator.store import enterprises as enterprises_db
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
 DEMO_NAME = "Demo Enterprise"
@@ -85,9 +86,7 @@ class Seeder:
             created_on=now,
             updated_on=now,
         )
-        self.store.insert(
-            schema.enterprises, id=enterprise_id, name=name, doc=msgspec.json.encode(doc)
-        )
+        enterprises_db.add(self.store, enterprise_id, name, msgspec.json.encode(doc))
         Groups(self.store, self.clock).create_root(enterprise_id)
         return enterprise_id
 
@@ -122,7 +121,7 @@ class Seeder:
             place += 1
             columns = device_columns(device)
             rows.append({"id": device.id, "enterprise_id": enterprise_id, "seq": place, **columns})
-        self.store.insert_many(schema.devices, rows)
+        devices_db.add(self.store, rows)
         effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
         Groups(self.store, self.clock).join_root(enterprise_id, ids)
         return ids
@@ -136,10 +135,9 @@ class Seeder:
         now = self.clock.utcnow()
         status = ONLINE if online else OFFLINE
         name = f"{r.choice(_SITES)}-{n:04d}"
-        url = f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/device/{device_id}/"
         return Device(
             id=device_id,
-            url=url,
+            url=device_url(enterprise_id, device_id),
             device_name=name,
             alias_name=name.replace("-", " "),
             policy_name="Default policy",

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.enterprise import load
-from esper_emulator.services.fleet import enterprise_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.services.urls import enterprise_url
+from esper_emulator.store import Page, Store, Stored
 from esper_emulator.store import records as records_db
 from esper_emulator.validation import Rule, Rules
 from esperclient.models import EventSubscription, EventSubscriptionArgs
@@ -36,7 +35,7 @@ class Subscriptions:
         self.store = store
         self.clock = clock
 
-    def create(self, enterprise_id: str, body: EventSubscriptionArgs) -> bytes:
+    def create(self, enterprise_id: str, body: EventSubscriptionArgs) -> EventSubscription:
         """Subscribe ``aws_account_id``; a 400 unless it is 12 digits and not subscribed yet."""
         account = body.aws_account_id or ""
         if not _ACCOUNT.fullmatch(account):
@@ -56,10 +55,8 @@ class Subscriptions:
             enterprise=enterprise_url(enterprise_id),
         )
         doc = msgspec.json.encode(subscription)
-        self.store.insert(
-            schema.subscriptions, id=subscription_id, enterprise_id=enterprise_id, doc=doc
-        )
-        return doc
+        records_db.add_subscription(self.store, enterprise_id, subscription_id, doc)
+        return subscription
 
     def list_subscriptions(self, enterprise_id: str, limit: int, offset: int) -> Page:
         """A page of the subscriptions, oldest first."""
@@ -67,18 +64,18 @@ class Subscriptions:
 
     def get(self, enterprise_id: str, subscription_id: str) -> bytes:
         """The stored ``EventSubscription``; a 404 if the enterprise has no such one."""
-        return self._row(enterprise_id, subscription_id).doc  # type: ignore[no-any-return]
+        return self._row(enterprise_id, subscription_id).doc
 
     def delete(self, enterprise_id: str, subscription_id: str) -> None:
         """Remove the subscription; a 404 if the enterprise has no such one."""
         row = self._row(enterprise_id, subscription_id)
-        self.store.delete_row(schema.subscriptions, row.pk)
+        records_db.delete_subscription(self.store, row.pk)
 
     def _all(self, enterprise_id: str) -> list[EventSubscription]:
         docs = records_db.subscription_docs(self.store, enterprise_id)
         return [msgspec.json.decode(doc, type=EventSubscription) for doc in docs]
 
-    def _row(self, enterprise_id: str, subscription_id: str) -> Any:
+    def _row(self, enterprise_id: str, subscription_id: str) -> Stored:
         row = records_db.subscription(self.store, enterprise_id, subscription_id)
         if row is None:
             raise not_found("Subscription")

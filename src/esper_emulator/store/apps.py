@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, ScalarSelect, func, select, update
@@ -28,27 +29,59 @@ def app_by_package(store: Store, enterprise_id: str, package_name: str) -> Row[A
     )
 
 
-def page(
+def add_application(
     store: Store,
     enterprise_id: str,
-    limit: int,
-    offset: int,
-    *,
-    application_name: str | None = None,
-    package_name: str | None = None,
-    is_hidden: bool | None = None,
-) -> Page:
-    """A page of the enterprise's applications matching every filter given.
+    application_id: str,
+    package_name: str,
+    application_name: str | None,
+    doc: bytes,
+) -> None:
+    """Insert an application (shown, not hidden)."""
+    store.insert(
+        schema.applications,
+        id=application_id,
+        enterprise_id=enterprise_id,
+        package_name=package_name,
+        application_name=application_name,
+        is_hidden=False,
+        doc=doc,
+    )
+
+
+def save_application(store: Store, pk: int, doc: bytes) -> None:
+    """Write an application's changed ``doc``."""
+    store.update_row(schema.applications, pk, doc=doc)
+
+
+def delete_application(store: Store, pk: int) -> None:
+    """Delete the application's row (its versions go with ``delete_versions``)."""
+    store.delete_row(schema.applications, pk)
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """What a list of applications is filtered by (``None``: not by that).
 
     ``application_name`` matches a part of the name in any case; the others exactly.
     """
+
+    application_name: str | None = None
+    package_name: str | None = None
+    is_hidden: bool | None = None
+
+
+def page(
+    store: Store, enterprise_id: str, filters: ApplicationFilters, limit: int, offset: int
+) -> Page:
+    """A page of the enterprise's applications matching every filter given."""
     where: list[ColumnElement[bool]] = [_a.enterprise_id == enterprise_id]
-    if application_name is not None:
-        where.append(contains(_a.application_name, application_name))
-    if package_name is not None:
-        where.append(_a.package_name == package_name)
-    if is_hidden is not None:
-        where.append(_a.is_hidden == is_hidden)
+    if filters.application_name is not None:
+        where.append(contains(_a.application_name, filters.application_name))
+    if filters.package_name is not None:
+        where.append(_a.package_name == filters.package_name)
+    if filters.is_hidden is not None:
+        where.append(_a.is_hidden == filters.is_hidden)
     return store.page(schema.applications, where, limit, offset)
 
 
@@ -60,6 +93,35 @@ def version_row(
     if application_id is not None:
         where.append(_v.application_id == application_id)
     return store.one(schema.app_versions, *where)
+
+
+def add_version(
+    store: Store,
+    enterprise_id: str,
+    application_id: str,
+    version_id: str,
+    *,
+    version_code: str | None,
+    build_number: str | None,
+    file_path: str,
+    doc: bytes,
+) -> None:
+    """Insert an app version, whose APK is kept at ``file_path``."""
+    store.insert(
+        schema.app_versions,
+        id=version_id,
+        application_id=application_id,
+        enterprise_id=enterprise_id,
+        version_code=version_code,
+        build_number=build_number,
+        file_path=file_path,
+        doc=doc,
+    )
+
+
+def delete_version(store: Store, pk: int) -> None:
+    """Delete one app version's row."""
+    store.delete_row(schema.app_versions, pk)
 
 
 def version_by_id(store: Store, version_id: str) -> Row[Any] | None:

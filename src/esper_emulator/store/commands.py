@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, bindparam, func, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Store, chunks
+from esper_emulator.store.db import Store, Stored, chunks
 
 _c = schema.commands.c
 _gc = schema.group_commands.c
@@ -89,14 +89,34 @@ def hold(store: Store, command_id: str, state: str, doc: bytes) -> None:
 
 def group_command(
     store: Store, enterprise_id: str, group_id: str, command_id: str
-) -> Row[Any] | None:
-    """The row of a group command of the enterprise's group, or ``None``."""
-    return store.one(
+) -> Stored | None:
+    """A group command of the enterprise's group, or ``None``."""
+    row = store.one(
         schema.group_commands,
         _gc.id == command_id,
         _gc.group_id == group_id,
         _gc.enterprise_id == enterprise_id,
     )
+    return None if row is None else Stored(row.pk, row.doc)
+
+
+def add_group_command(
+    store: Store, enterprise_id: str, group_id: str, command_id: str, state: str, doc: bytes
+) -> None:
+    """Insert a group command."""
+    store.insert(
+        schema.group_commands,
+        id=command_id,
+        enterprise_id=enterprise_id,
+        group_id=group_id,
+        state=state,
+        doc=doc,
+    )
+
+
+def save_group_command(store: Store, pk: int, state: str | None, doc: bytes) -> None:
+    """Write a group command's aggregate ``state`` and its ``doc``."""
+    store.update_row(schema.group_commands, pk, state=state, doc=doc)
 
 
 def of_group_command(store: Store, group_command_id: str) -> list[Row[Any]]:

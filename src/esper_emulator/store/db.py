@@ -46,6 +46,21 @@ CHUNK = 500
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A stored object as a service needs it: its row's ``pk`` and its JSON ``doc``."""
+
+    pk: int
+    doc: bytes
+
+
+@dataclass(frozen=True)
+class StoredById(Stored):
+    """A stored object with its public ``id``."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a list: the total count and the stored JSON documents."""
 

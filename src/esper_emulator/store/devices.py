@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, chunks, contains
+from esper_emulator.store.db import Page, Store, StoredById, chunks, contains
 
 _d = schema.devices.c
 _m = schema.group_members.c
@@ -101,6 +101,11 @@ def count(store: Store, enterprise_id: str) -> int:
     return store.conn.execute(_FLEET_COUNT, {"enterprise_id": enterprise_id}).scalar() or 0
 
 
+def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert devices: each row its ``id``, ``enterprise_id``, ``seq`` and columns."""
+    store.insert_many(schema.devices, rows)
+
+
 def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:
     """Write a device's changed columns (its ``doc`` and filter columns)."""
     store.update_by_id(schema.devices, device_id, **columns)
@@ -123,14 +128,17 @@ def known_ids(store: Store, enterprise_id: str, device_ids: Sequence[str]) -> se
 
 def rows(
     store: Store, device_ids: Sequence[str], enterprise_id: str | None = None
-) -> list[Row[Any]]:
-    """The ``pk``, ``id`` and ``doc`` of each of ``device_ids`` (of the enterprise, if given)."""
-    found: list[Row[Any]] = []
+) -> list[StoredById]:
+    """Each of ``device_ids`` that is stored (in the enterprise, if given)."""
+    found: list[StoredById] = []
     for ids in chunks(device_ids):
         where: list[ColumnElement[bool]] = [_d.id.in_(ids)]
         if enterprise_id is not None:
             where.append(_d.enterprise_id == enterprise_id)
-        found += store.conn.execute(select(_d.pk, _d.id, _d.doc).where(*where))
+        query = select(_d.pk, _d.doc, _d.id).where(*where)
+        found += [
+            StoredById(pk, doc, device_id) for pk, doc, device_id in store.conn.execute(query)
+        ]
     return found
 
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Store
+from esper_emulator.store.db import Store, Stored
 
 _enterprise = schema.enterprises.c
 _token = schema.tokens.c
+
+
+@dataclass(frozen=True)
+class StoredToken(Stored):
+    """A stored API key: the hash it is found by, its enterprise and its expiry."""
+
+    token_hash: str
+    enterprise_id: str
+    expires_at: float
+
+
+def add(store: Store, enterprise_id: str, name: str, doc: bytes) -> None:
+    """Insert an enterprise."""
+    store.insert(schema.enterprises, id=enterprise_id, name=name, doc=doc)
 
 
 def doc(store: Store, enterprise_id: str) -> bytes | None:
@@ -26,9 +40,30 @@ def update(store: Store, enterprise_id: str, name: str | None, doc: bytes) -> No
 _TOKEN = select(schema.tokens).where(_token.token_hash == bindparam("token_hash"))
 
 
-def token(store: Store, token_hash: str) -> Row[Any] | None:
-    """The token row of a key's hash, or ``None`` (every request asks: built once)."""
-    return store.conn.execute(_TOKEN, {"token_hash": token_hash}).first()
+def token(store: Store, token_hash: str) -> StoredToken | None:
+    """The token of a key's hash, or ``None`` (every request asks: built once)."""
+    row = store.conn.execute(_TOKEN, {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    return StoredToken(row.pk, row.doc, row.token_hash, row.enterprise_id, row.expires_at)
+
+
+def add_token(
+    store: Store, enterprise_id: str, token_hash: str, expires_at: float, doc: bytes
+) -> None:
+    """Insert an API key's token, kept by the key's hash."""
+    store.insert(
+        schema.tokens,
+        token_hash=token_hash,
+        enterprise_id=enterprise_id,
+        expires_at=expires_at,
+        doc=doc,
+    )
+
+
+def renew_token(store: Store, pk: int, token_hash: str, expires_at: float, doc: bytes) -> None:
+    """Give a token a new key (its hash) and expiry."""
+    store.update_row(schema.tokens, pk, token_hash=token_hash, expires_at=expires_at, doc=doc)
 
 
 def token_docs(store: Store, enterprise_id: str) -> list[bytes]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, func, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, chunks
+from esper_emulator.store.db import Page, Store, StoredById, chunks
 
 ROOT_GROUP = "All devices"
 """The name of the group every enterprise has, which holds every device."""
@@ -43,16 +43,21 @@ def page(
     return store.page(schema.device_groups, where, limit, offset)
 
 
-def rows(store: Store, enterprise_id: str) -> list[Row[Any]]:
-    """The ``pk``, ``id`` and ``doc`` of every group of the enterprise, oldest first."""
-    query = select(_g.pk, _g.id, _g.doc).where(_g.enterprise_id == enterprise_id).order_by(_g.pk)
-    return list(store.conn.execute(query))
+def rows(store: Store, enterprise_id: str) -> list[StoredById]:
+    """Every group of the enterprise, oldest first."""
+    query = select(_g.pk, _g.doc, _g.id).where(_g.enterprise_id == enterprise_id).order_by(_g.pk)
+    return [StoredById(pk, doc, group_id) for pk, doc, group_id in store.conn.execute(query)]
 
 
 def known_ids(store: Store, enterprise_id: str, group_ids: Sequence[str]) -> set[str]:
     """Those of ``group_ids`` that are groups of the enterprise."""
     query = select(_g.id).where(_g.id.in_(group_ids), _g.enterprise_id == enterprise_id)
     return set(store.conn.execute(query).scalars())
+
+
+def add(store: Store, enterprise_id: str, group_id: str, name: str, doc: bytes) -> None:
+    """Insert a group (its members join with ``add_members``)."""
+    store.insert(schema.device_groups, id=group_id, enterprise_id=enterprise_id, name=name, doc=doc)
 
 
 def save(store: Store, group_id: str, name: str | None, doc: bytes) -> None:
