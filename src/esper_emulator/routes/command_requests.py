@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from esper_emulator.operation import Call, serve
+from esper_emulator.operation import Call, list_body, serve
 from esper_emulator.services.command_requests import (
     COMMAND_TYPES,
     DEVICE_TYPES,
@@ -31,12 +31,6 @@ REQUEST_RULES: Rules = {
     "devices": Rule(max_length=MAX_TARGETS, uuid=True),
     "groups": Rule(max_length=MAX_TARGETS, uuid=True),
 }
-
-
-def list_body(docs: list[bytes]) -> bytes:
-    """An unpaged list answer: ``count``, null ``next`` and ``previous``, ``results``."""
-    head = msgspec.json.encode({"count": len(docs), "next": None, "previous": None})
-    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"
 
 
 async def create_command(call: Call) -> bytes:

@@ -47,8 +47,8 @@ from esper_emulator.services.groups import (
     check_app_version,
     device_ids_of,
     parse_uuid,
-    user_url,
 )
+from esper_emulator.services.urls import user_url
 from esper_emulator.store import Row, Store, schema
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db

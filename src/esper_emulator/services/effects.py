@@ -67,12 +67,12 @@ from typing import Any, NoReturn
 
 import msgspec
 
+from esper_emulator.services.urls import device_url, enterprise_url
 from esper_emulator.store import Row, Store, schema
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppInstall,
     AppInstallApplication,
@@ -116,16 +116,6 @@ _SETTINGS: dict[str, tuple[str, ...]] = {
 _DISPLAY_SETTINGS = ("brightnessScale", "rotateState", "screenOffTimeout")
 
 AGENT_PACKAGE = "io.shoonya.shoonyadpc"
-
-
-def enterprise_url(enterprise_id: str) -> str:
-    """The URL of an enterprise, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/v1/enterprise/{enterprise_id}/"
-
-
-def device_url(enterprise_id: str, device_id: str) -> str:
-    """The URL of a device, as it appears inside other objects."""
-    return f"{BASE_URL_MARK}/api/enterprise/{enterprise_id}/device/{device_id}/"
 
 
 class CommandFailed(Exception):

@@ -23,14 +23,12 @@ import msgspec
 from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services import commands, effects
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.effects import device_url as device_url
-from esper_emulator.services.effects import enterprise_url as enterprise_url
+from esper_emulator.services.urls import api_url, device_url, enterprise_url
 from esper_emulator.store import Page, Store, schema
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import reports as reports_db
-from esper_emulator.store.schema import BASE_URL_MARK
 from esperclient.models import (
     AppVersion,
     CommandArgs,
@@ -229,7 +227,7 @@ class Fleet:
         now = self.clock.utcnow()
         command = DeviceCommand.construct(
             id=str(uuid.uuid4()),
-            current_base_uri=f"{BASE_URL_MARK}/api",
+            current_base_uri=api_url(),
             command_args=command_args,
             action=_ACTION[CommandState.INITIATED],
             command=command_name,

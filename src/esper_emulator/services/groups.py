@@ -48,8 +48,7 @@ from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import (
     Fleet,
 )
-from esper_emulator.services.urls import enterprise_url, group_command_url, group_url
-from esper_emulator.services.urls import user_url as user_url  # command_requests reads it here
+from esper_emulator.services.urls import enterprise_url, group_command_url, group_url, user_url
 from esper_emulator.store import Page, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
