@@ -413,19 +413,20 @@ def _save_app(target: Target, row: Row[Any], app: DeviceApp) -> None:
 
 
 def whitelist(target: Target) -> str:
-    package = target.text("package_name")
-    row, app = _installed(target, package)
-    app.whitelisted = True
-    _save_app(target, row, app)
-    return f"{package} whitelisted."
+    return f"{_set_whitelisted(target, True)} whitelisted."
 
 
 def unwhitelist(target: Target) -> str:
+    return f"{_set_whitelisted(target, False)} removed from the whitelist."
+
+
+def _set_whitelisted(target: Target, whitelisted: bool) -> str:
+    """Set ``whitelisted`` on the installed app ``package_name``; its package."""
     package = target.text("package_name")
     row, app = _installed(target, package)
-    app.whitelisted = False
+    app.whitelisted = whitelisted
     _save_app(target, row, app)
-    return f"{package} removed from the whitelist."
+    return package
 
 
 def set_timezone(target: Target) -> str:
