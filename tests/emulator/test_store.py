@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import Stored
+from esper_emulator.store import apps as apps_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import records as records_db
+from esper_emulator.store import reports as reports_db
 from esper_emulator.store.records import StoredContent, StoredPolicy
+from esper_emulator.store.reports import NewApp, StoredApp
 from tests.conftest import Tenant
 
 
@@ -42,3 +45,71 @@ def test_a_group_is_added_and_listed_as_records(server: EmulatorServer, tenant: 
         groups_db.add(store, tenant.enterprise_id, "g-1", "Lobby", b'{"name":"Lobby"}')
         added = [row for row in groups_db.rows(store, tenant.enterprise_id) if row.id == "g-1"]
     assert [(row.id, row.doc) for row in added] == [("g-1", b'{"name":"Lobby"}')]
+
+
+def test_a_device_app_is_added_moved_and_removed_as_records(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    device_id = tenant.device_ids[0]
+    with server.emulator.store.transaction() as store:
+        reports_db.add_apps(store, [NewApp("a-1", device_id, "com.example.kept", None, b"{}")])
+        app = reports_db.app_row(store, device_id, "com.example.kept")
+        assert isinstance(app, StoredApp) and (app.doc, app.app_version_id) == (b"{}", None)
+        reports_db.save_app(store, app.pk, b'{"whitelisted":true}')
+        reports_db.move_app(store, app.pk, "v-2", b'{"version_code":"2"}')
+        assert reports_db.app_rows(store, device_id, "com.example.kept") == [
+            StoredApp(app.pk, b'{"version_code":"2"}', "v-2")
+        ]
+        reports_db.delete_app(store, app.pk)
+        assert reports_db.app_row(store, device_id, "com.example.kept") is None
+
+
+def test_app_installs_and_events_are_added_beside_their_reads(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    enterprise_id, (first, second) = tenant.enterprise_id, tenant.device_ids[1:3]
+    with server.emulator.store.transaction() as store:
+        reports_db.add_install(
+            store,
+            enterprise_id,
+            first,
+            "i-1",
+            app_version_id=None,
+            package_name="com.example.gone",
+            application_name="Gone",
+            install_state="Uninstall Success",
+            doc=b'{"id":"i-1"}',
+        )
+        installs = reports_db.installs_page(
+            store, enterprise_id, first, 20, 0, install_state="Uninstall Success"
+        )
+        assert installs.docs == [b'{"id":"i-1"}']
+
+        before = len(reports_db.events(store, second, latest_only=False))
+        reports_db.add_events(store, enterprise_id, [(second, b'{"data":"a"}')])
+        reports_db.add_event(store, enterprise_id, second, b'{"data":"b"}')
+        newest = reports_db.events(store, second, latest_only=False)
+        assert [doc for _, doc in newest[:2]] == [b'{"data":"b"}', b'{"data":"a"}']
+        assert len(newest) == before + 2
+
+
+def test_an_app_version_is_read_and_saved_as_a_record(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    enterprise_id = tenant.enterprise_id
+    with server.emulator.store.transaction() as store:
+        apps_db.add_application(store, enterprise_id, "app-1", "com.example.v", "V", b"{}")
+        apps_db.add_version(
+            store,
+            enterprise_id,
+            "app-1",
+            "ver-1",
+            version_code="1.0",
+            build_number="1",
+            file_path="/kept/v.apk",
+            doc=b"{}",
+        )
+        version = apps_db.version_by_id(store, "ver-1")
+        assert isinstance(version, Stored) and version.doc == b"{}"
+        apps_db.save_version(store, version.pk, b'{"installed_count":1}')
+        assert apps_db.version_by_id(store, "ver-1") == Stored(version.pk, b'{"installed_count":1}')

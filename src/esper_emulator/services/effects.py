@@ -68,11 +68,12 @@ from typing import Any, NoReturn
 import msgspec
 
 from esper_emulator.services.urls import device_url, enterprise_url
-from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import Row, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
+from esper_emulator.store.reports import NewApp, StoredApp
 from esperclient.models import (
     AppInstall,
     AppInstallApplication,
@@ -185,24 +186,20 @@ def log_event(
     store: Store, enterprise_id: str, device_id: str, data: dict[str, Any], when: datetime
 ) -> None:
     """Record a ``DeviceStatus`` event of the device (``data`` becomes a JSON string)."""
-    store.insert(schema.device_events, **_event_values(enterprise_id, device_id, data, when))
+    reports_db.add_event(
+        store, enterprise_id, device_id, _event(enterprise_id, device_id, data, when)
+    )
 
 
-def _event_values(
-    enterprise_id: str, device_id: str, data: dict[str, Any], when: datetime
-) -> dict[str, Any]:
-    """The ``device_events`` row of an event (its ``id`` is the row's ``pk``)."""
+def _event(enterprise_id: str, device_id: str, data: dict[str, Any], when: datetime) -> bytes:
+    """The stored ``DeviceStatus`` of an event (its ``id`` is its row's ``pk``)."""
     event = DeviceStatus.construct(
         data=msgspec.json.encode(data).decode(),
         created_on=when,
         device=device_url(enterprise_id, device_id),
         enterprise=enterprise_url(enterprise_id),
     )
-    return {
-        "enterprise_id": enterprise_id,
-        "device_id": device_id,
-        "doc": msgspec.json.encode(event),
-    }
+    return msgspec.json.encode(event)
 
 
 def _stamp(when: datetime) -> str:
@@ -395,11 +392,11 @@ def remove_wifi_ap(target: Target) -> str:
 # apps
 
 
-def _app_row(target: Target, package: str) -> Row[Any] | None:
+def _app_row(target: Target, package: str) -> StoredApp | None:
     return reports_db.app_row(target.store, target.device_id, package)
 
 
-def _installed(target: Target, package: str) -> tuple[Row[Any], DeviceApp]:
+def _installed(target: Target, package: str) -> tuple[StoredApp, DeviceApp]:
     """The device's app ``package``; the command fails when it is not installed."""
     row = _app_row(target, package)
     if row is None:
@@ -407,9 +404,9 @@ def _installed(target: Target, package: str) -> tuple[Row[Any], DeviceApp]:
     return row, msgspec.json.decode(row.doc, type=DeviceApp)
 
 
-def _save_app(target: Target, row: Row[Any], app: DeviceApp) -> None:
+def _save_app(target: Target, row: StoredApp, app: DeviceApp) -> None:
     app.updated_on = target.when
-    target.store.update_row(schema.device_apps, row.pk, doc=msgspec.json.encode(app))
+    reports_db.save_app(target.store, row.pk, msgspec.json.encode(app))
 
 
 def whitelist(target: Target) -> str:
@@ -475,7 +472,7 @@ def _count_install(store: Store, version_id: str | None, change: int) -> None:
         return
     version = msgspec.json.decode(row.doc, type=AppVersion)
     version.installed_count = max(0, (version.installed_count or 0) + change)
-    store.update_row(schema.app_versions, row.pk, doc=msgspec.json.encode(version))
+    apps_db.save_version(store, row.pk, msgspec.json.encode(version))
 
 
 def _record(
@@ -487,8 +484,9 @@ def _record(
 ) -> None:
     """Record an ``AppInstall`` of the device."""
     assert app.package_name is not None and app.application_name is not None
+    install_id = str(uuid.uuid4())
     install = AppInstall.construct(
-        id=str(uuid.uuid4()),
+        id=install_id,
         application=app,
         install_state=state,
         reason_details=reason,
@@ -498,11 +496,11 @@ def _record(
         enterprise=enterprise_url(target.enterprise_id),
         device=device_url(target.enterprise_id, target.device_id),
     )
-    target.store.insert(
-        schema.app_installs,
-        id=install.id,
-        enterprise_id=target.enterprise_id,
-        device_id=target.device_id,
+    reports_db.add_install(
+        target.store,
+        target.enterprise_id,
+        target.device_id,
+        install_id,
         app_version_id=version_id,
         package_name=app.package_name,
         application_name=app.application_name,
@@ -562,9 +560,9 @@ def _uninstall_failed(target: Target, package: str, name: str | None, why: str) 
     raise CommandFailed(problem)
 
 
-def _remove_app(store: Store, row: Row[Any]) -> None:
+def _remove_app(store: Store, row: StoredApp) -> None:
     """Remove a device app; its version counts one install less."""
-    store.delete_row(schema.device_apps, row.pk)
+    reports_db.delete_app(store, row.pk)
     _count_install(store, row.app_version_id, -1)
 
 
@@ -608,7 +606,7 @@ def install(target: Target) -> str:
 
 
 def _put_app(
-    target: Target, app_row: Row[Any], version: AppVersion, existing: Row[Any] | None
+    target: Target, app_row: Row[Any], version: AppVersion, existing: StoredApp | None
 ) -> None:
     """Install ``version`` on the device, replacing the ``existing`` version of the app."""
     before = msgspec.json.decode(existing.doc, type=DeviceApp) if existing else None
@@ -627,17 +625,13 @@ def _put_app(
         is_active=True,
         device=target.device_id,
     )
-    values = {"app_version_id": version.id, "doc": msgspec.json.encode(app)}
+    assert app.id is not None and version.id is not None
+    doc = msgspec.json.encode(app)
     if existing is None:
-        target.store.insert(
-            schema.device_apps,
-            id=app.id,
-            device_id=target.device_id,
-            package_name=app_row.package_name,
-            **values,
-        )
+        new = NewApp(app.id, target.device_id, app_row.package_name, version.id, doc)
+        reports_db.add_apps(target.store, [new])
     else:
-        target.store.update_row(schema.device_apps, existing.pk, **values)
+        reports_db.move_app(target.store, existing.pk, version.id, doc)
         _count_install(target.store, existing.app_version_id, -1)
     _count_install(target.store, version.id, +1)
 
@@ -723,25 +717,20 @@ def provision(store: Store, enterprise_id: str, device_ids: Iterable[str], when:
     ids = list(device_ids)
     with_apps = reports_db.with_apps(store, ids)
     with_events = reports_db.with_events(store, ids)
-    apps: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    apps: list[NewApp] = []
+    events: list[tuple[str, bytes]] = []
     for row in devices_db.rows(store, ids, enterprise_id):
         device_id, device = row.id, msgspec.json.decode(row.doc, type=Device)
         if device_id not in with_apps:
-            apps += [_app_values(app) for app in _system_apps(device, when)]
+            apps += [_new_app(device_id, app) for app in _system_apps(device, when)]
         if device_id not in with_events:
             data = {"event": "ENROLLED", "status": device.status}
-            events.append(_event_values(enterprise_id, device_id, data, when))
-    store.insert_many(schema.device_apps, apps)
-    store.insert_many(schema.device_events, events)
+            events.append((device_id, _event(enterprise_id, device_id, data, when)))
+    reports_db.add_apps(store, apps)
+    reports_db.add_events(store, enterprise_id, events)
 
 
-def _app_values(app: DeviceApp) -> dict[str, Any]:
-    """The ``device_apps`` row of a system app."""
-    return {
-        "id": app.id,
-        "device_id": app.device,
-        "package_name": app.package_name,
-        "app_version_id": None,
-        "doc": msgspec.json.encode(app),
-    }
+def _new_app(device_id: str, app: DeviceApp) -> NewApp:
+    """A system app of the device, to insert (it is at no uploaded version)."""
+    assert app.id is not None and app.package_name is not None
+    return NewApp(app.id, device_id, app.package_name, None, msgspec.json.encode(app))

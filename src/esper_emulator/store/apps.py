@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, ScalarSelect, func, select, update
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, contains
+from esper_emulator.store.db import Page, Store, Stored, contains
 
 _a = schema.applications.c
 _v = schema.app_versions.c
@@ -124,9 +124,15 @@ def delete_version(store: Store, pk: int) -> None:
     store.delete_row(schema.app_versions, pk)
 
 
-def version_by_id(store: Store, version_id: str) -> Row[Any] | None:
-    """The app version row ``version_id`` of any enterprise, or ``None``."""
-    return store.one(schema.app_versions, _v.id == version_id)
+def version_by_id(store: Store, version_id: str) -> Stored | None:
+    """The app version ``version_id`` of any enterprise, or ``None``."""
+    row = store.one(schema.app_versions, _v.id == version_id)
+    return None if row is None else Stored(row.pk, row.doc)
+
+
+def save_version(store: Store, pk: int, doc: bytes) -> None:
+    """Write an app version's changed ``doc``."""
+    store.update_row(schema.app_versions, pk, doc=doc)
 
 
 def has_build(store: Store, application_id: str, build_number: str) -> bool:

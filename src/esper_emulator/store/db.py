@@ -225,7 +225,7 @@ class Store:
     def insert_many(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert many rows in one statement batch."""
         if rows:
-            self.conn.execute(insert(table), list(rows))
+            self.conn.execute(_insert_into(table), list(rows))
 
     def update(self, table: Table, *where: ColumnElement[bool], **values: Any) -> int:
         """Update the rows matching every condition of ``where``; returns how many matched."""

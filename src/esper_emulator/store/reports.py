@@ -2,35 +2,96 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Table, select
+from sqlalchemy import ColumnElement, Table, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, chunks
+from esper_emulator.store.db import Page, Store, Stored, chunks
 
 _a = schema.device_apps.c
 _i = schema.app_installs.c
 _e = schema.device_events.c
 
 
-def app_rows(store: Store, device_id: str, package_name: str | None = None) -> list[Row[Any]]:
-    """The device's app rows (only the ``package_name`` one, if given), oldest first."""
+@dataclass(frozen=True)
+class StoredApp(Stored):
+    """A stored device app, with the app version it is at (``None``: a system app)."""
+
+    app_version_id: str | None
+
+
+@dataclass(frozen=True)
+class NewApp:
+    """A device app to insert."""
+
+    id: str
+    device_id: str
+    package_name: str
+    app_version_id: str | None
+    doc: bytes
+
+
+# device apps
+
+
+_APP = select(_a.pk, _a.doc, _a.app_version_id)
+
+
+def app_rows(store: Store, device_id: str, package_name: str | None = None) -> list[StoredApp]:
+    """The device's apps (only the ``package_name`` one, if given), oldest first."""
     where = [_a.device_id == device_id]
     if package_name is not None:
         where.append(_a.package_name == package_name)
-    return list(store.conn.execute(select(schema.device_apps).where(*where).order_by(_a.pk)))
+    rows = store.conn.execute(_APP.where(*where).order_by(_a.pk))
+    return [StoredApp(pk, doc, version_id) for pk, doc, version_id in rows]
 
 
-def app_row(store: Store, device_id: str, package_name: str) -> Row[Any] | None:
-    """The device's app row of ``package_name``, or ``None``."""
-    return store.one(schema.device_apps, _a.device_id == device_id, _a.package_name == package_name)
+def app_row(store: Store, device_id: str, package_name: str) -> StoredApp | None:
+    """The device's app of ``package_name``, or ``None``."""
+    found = app_rows(store, device_id, package_name)
+    return found[0] if found else None
+
+
+def add_apps(store: Store, apps: Sequence[NewApp]) -> None:
+    """Insert device apps, in one statement batch."""
+    store.insert_many(
+        schema.device_apps,
+        [
+            {
+                "id": app.id,
+                "device_id": app.device_id,
+                "package_name": app.package_name,
+                "app_version_id": app.app_version_id,
+                "doc": app.doc,
+            }
+            for app in apps
+        ],
+    )
+
+
+def save_app(store: Store, pk: int, doc: bytes) -> None:
+    """Write a device app's changed ``doc``."""
+    store.update_row(schema.device_apps, pk, doc=doc)
+
+
+def move_app(store: Store, pk: int, app_version_id: str, doc: bytes) -> None:
+    """Write a device app now at another app version, and its ``doc``."""
+    store.update_row(schema.device_apps, pk, app_version_id=app_version_id, doc=doc)
+
+
+def delete_app(store: Store, pk: int) -> None:
+    """Delete a device app."""
+    store.delete_row(schema.device_apps, pk)
 
 
 def app_doc(store: Store, device_id: str, app_id: str) -> bytes | None:
     """The stored ``DeviceApp`` ``app_id`` of the device, or ``None``."""
     return store.doc(schema.device_apps, _a.id == app_id, _a.device_id == device_id)
+
+
+# app installs
 
 
 def installs_page(
@@ -59,6 +120,51 @@ def installs_page(
         if value is not None:
             where.append(column == value)
     return store.page(schema.app_installs, where, limit, offset)
+
+
+def add_install(
+    store: Store,
+    enterprise_id: str,
+    device_id: str,
+    install_id: str,
+    *,
+    app_version_id: str | None,
+    package_name: str,
+    application_name: str,
+    install_state: str,
+    doc: bytes,
+) -> None:
+    """Insert an app install of the device (``app_version_id``: the version it was of)."""
+    store.insert(
+        schema.app_installs,
+        id=install_id,
+        enterprise_id=enterprise_id,
+        device_id=device_id,
+        app_version_id=app_version_id,
+        package_name=package_name,
+        application_name=application_name,
+        install_state=install_state,
+        doc=doc,
+    )
+
+
+# status events
+
+
+def add_event(store: Store, enterprise_id: str, device_id: str, doc: bytes) -> None:
+    """Insert a status event of the device (its ``id`` is the row's ``pk``)."""
+    store.insert(schema.device_events, enterprise_id=enterprise_id, device_id=device_id, doc=doc)
+
+
+def add_events(store: Store, enterprise_id: str, events: Iterable[tuple[str, bytes]]) -> None:
+    """Insert status events of the enterprise's devices: each its ``device_id`` and ``doc``."""
+    store.insert_many(
+        schema.device_events,
+        [
+            {"enterprise_id": enterprise_id, "device_id": device_id, "doc": doc}
+            for device_id, doc in events
+        ],
+    )
 
 
 def events(store: Store, device_id: str, latest_only: bool) -> list[tuple[int, bytes]]:
