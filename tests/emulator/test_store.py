@@ -5,6 +5,7 @@ from __future__ import annotations
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import Stored
 from esper_emulator.store import apps as apps_db
+from esper_emulator.store import commands as commands_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
@@ -113,3 +114,46 @@ def test_an_app_version_is_read_and_saved_as_a_record(
         assert isinstance(version, Stored) and version.doc == b"{}"
         apps_db.save_version(store, version.pk, b'{"installed_count":1}')
         assert apps_db.version_by_id(store, "ver-1") == Stored(version.pk, b'{"installed_count":1}')
+
+
+def test_a_command_and_its_request_are_added_and_saved_beside_their_reads(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    enterprise_id, device_id = tenant.enterprise_id, tenant.device_ids[3]
+    with server.emulator.store.transaction() as store:
+        commands_db.add_request(
+            store,
+            enterprise_id,
+            "r-1",
+            command_type="DEVICE",
+            device_type="all",
+            command="REBOOT",
+            issued_by=None,
+            doc=b'{"id":"r-1"}',
+        )
+        assert commands_db.request_exists(store, enterprise_id, "r-1")
+        # due before the clock began: only this command is due at that time, and it
+        # is saved as due no more within the transaction, so the fleet never meets it
+        commands_db.add(
+            store,
+            enterprise_id,
+            device_id,
+            "c-1",
+            state="Command Initiated",
+            due_at=-2.0,
+            doc=b'{"id":"c-1"}',
+            request_id="r-1",
+            args=b'{"package_name":"com.example"}',
+        )
+        assert commands_db.doc(store, enterprise_id, device_id, "c-1") == b'{"id":"c-1"}'
+        (due,) = commands_db.due(store, now=-1.0)
+        assert (due.id, due.state, due.request_id, due.args) == (
+            "c-1",
+            "Command Initiated",
+            "r-1",
+            b'{"package_name":"com.example"}',
+        )
+        commands_db.save(store, due.pk, "Command Success", None, b'{"state":"Command Success"}')
+        assert commands_db.due(store, now=-1.0) == []
+        (done,) = commands_db.of_request(store, "r-1")
+        assert (done.state, done.due_at) == ("Command Success", None)

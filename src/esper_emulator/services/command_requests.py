@@ -49,7 +49,7 @@ from esper_emulator.services.groups import (
     parse_uuid,
 )
 from esper_emulator.services.urls import user_url
-from esper_emulator.store import Row, Store, schema
+from esper_emulator.store import Row, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
@@ -115,16 +115,16 @@ class CommandRequests:
         args = self._device_args(enterprise_id, request, raw_args)
         if request.schedule != IMMEDIATE and request.schedule_args is None:
             raise bad_request("schedule_args", f"A {request.schedule} schedule needs its args.")
-        assert request.command is not None
+        assert request.command is not None and request.command_type is not None
         request.id = str(uuid.uuid4())
         request.enterprise = enterprise_id
         request.issued_by = user_url(user_id) if user_id else None
         request.created_on = self.clock.utcnow()
         request.status = None
-        self.store.insert(
-            schema.command_requests,
-            id=request.id,
-            enterprise_id=enterprise_id,
+        commands_db.add_request(
+            self.store,
+            enterprise_id,
+            request.id,
             command_type=request.command_type,
             device_type=request.device_type,
             command=request.command,

@@ -24,7 +24,7 @@ from esper_emulator.errors import bad_request, not_found
 from esper_emulator.services import commands, effects
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.urls import api_url, device_url, enterprise_url
-from esper_emulator.store import Page, Store, schema
+from esper_emulator.store import Page, Store
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
@@ -242,17 +242,17 @@ class Fleet:
             self.fail_next -= 1
             self._doomed.add(str(command.id))
         due = self.clock.now() + self.latency if device.status == ONLINE else None
-        self.store.insert(
-            schema.commands,
-            id=command.id,
-            enterprise_id=enterprise_id,
-            device_id=device.id,
+        commands_db.add(
+            self.store,
+            enterprise_id,
+            device.id,
+            str(command.id),
             state=CommandState.INITIATED,
             due_at=due,
+            doc=msgspec.json.encode(command),
             group_command_id=group_command_id,
             request_id=request_id,
             args=None if v0_args is None else msgspec.json.encode(v0_args),
-            doc=msgspec.json.encode(command),
         )
         if due is not None and (self._next_due is None or due < self._next_due):
             self._next_due = due
@@ -309,13 +309,7 @@ class Fleet:
             command.state = state
             command.action = _ACTION[state]
             command.updated_on = when
-        self.store.update_row(
-            schema.commands,
-            row.pk,
-            state=state,
-            due_at=due,
-            doc=msgspec.json.encode(command),
-        )
+        commands_db.save(self.store, row.pk, state, due, msgspec.json.encode(command))
 
     def _apply(self, row: Any, command: DeviceCommand, when: datetime) -> str:
         """Carry out a finishing command on its device; its final state (and event)."""

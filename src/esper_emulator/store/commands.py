@@ -79,6 +79,43 @@ def most_per_device(store: Store) -> int:
     return int(store.conn.execute(select(func.max(per_device.c.n))).scalar() or 0)
 
 
+def add(
+    store: Store,
+    enterprise_id: str,
+    device_id: str,
+    command_id: str,
+    *,
+    state: str,
+    due_at: float | None,
+    doc: bytes,
+    group_command_id: str | None = None,
+    request_id: str | None = None,
+    args: bytes | None = None,
+) -> None:
+    """Insert a device command, due at ``due_at`` (``None``: it waits).
+
+    ``group_command_id`` or ``request_id`` link it to what fanned it out; ``args`` are
+    the raw ``command_args`` (JSON) of a v0 request.
+    """
+    store.insert(
+        schema.commands,
+        id=command_id,
+        enterprise_id=enterprise_id,
+        device_id=device_id,
+        state=state,
+        due_at=due_at,
+        group_command_id=group_command_id,
+        request_id=request_id,
+        args=args,
+        doc=doc,
+    )
+
+
+def save(store: Store, pk: int, state: str, due_at: float | None, doc: bytes) -> None:
+    """Write a command's ``state``, when its next change is due, and its ``doc``."""
+    store.update_row(schema.commands, pk, state=state, due_at=due_at, doc=doc)
+
+
 def hold(store: Store, command_id: str, state: str, doc: bytes) -> None:
     """Set a command's ``state`` and ``doc``; it is due no more."""
     store.update(schema.commands, _c.id == command_id, state=state, due_at=None, doc=doc)
@@ -133,6 +170,30 @@ def of_group_command(store: Store, group_command_id: str) -> list[Row[Any]]:
 
 
 # command requests
+
+
+def add_request(
+    store: Store,
+    enterprise_id: str,
+    request_id: str,
+    *,
+    command_type: str,
+    device_type: str,
+    command: str,
+    issued_by: str | None,
+    doc: bytes,
+) -> None:
+    """Insert a command request (``issued_by``: the id of the user whose key sent it)."""
+    store.insert(
+        schema.command_requests,
+        id=request_id,
+        enterprise_id=enterprise_id,
+        command_type=command_type,
+        device_type=device_type,
+        command=command,
+        issued_by=issued_by,
+        doc=doc,
+    )
 
 
 def request_exists(store: Store, enterprise_id: str, request_id: str) -> bool:
