@@ -99,10 +99,6 @@ class Call:
         check(value, rules, partial=partial)
         return value
 
-    async def body(self, model: type[M], rules: Rules | None = None, *, partial: bool = False) -> M:
-        """``read``, for a coroutine handler."""
-        return self.read(model, rules, partial=partial)
-
 
 def decode(raw: bytes, model: type[T]) -> T:
     """``raw`` JSON read as ``model``; a 400 names the field when it does not fit.

@@ -1,6 +1,6 @@
 """Checking request bodies against the API's rules, beyond their JSON types.
 
-``Call.body`` first reads a body into its wire model (types are checked there). Then
+``Call.read`` first reads a body into its wire model (types are checked there). Then
 ``check`` applies what the types cannot say: enum values (from the models' own
 ``_enum_fields``, so every enum of the API is checked without listing it here),
 integers within 64 bits (JSON allows any size, storage does not), required

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
+
+import pytest
 
 from esper_emulator.errors import ApiError
 from esper_emulator.operation import Call, Handler, serve
+from esper_emulator.routes import command_requests, commands
 from esper_emulator.server import EmulatorServer
 from esperclient._operations import PARTIAL_UPDATE_ENTERPRISE
 from esperclient.models import EnterpriseUpdateV1
@@ -60,3 +65,15 @@ def test_a_plain_handler_reads_the_body_and_its_writes_land(
     renamed = json_of(call("PATCH", f"{enterprise_url}renamed/", key=creds.api_key, json=body))
     assert renamed["name"] == "After"
     assert json_of(call("GET", enterprise_url, key=creds.api_key))["name"] == "After"
+
+
+@pytest.mark.parametrize("area", [commands, command_requests], ids=lambda area: area.__name__)
+def test_the_command_routes_are_plain_handlers(area: ModuleType) -> None:
+    """Nothing they do awaits: ``serve`` runs each in one transaction, its body read first."""
+    handlers = [
+        function
+        for function in vars(area).values()
+        if inspect.isfunction(function) and function.__module__ == area.__name__
+    ]
+    assert handlers
+    assert [h.__name__ for h in handlers if inspect.iscoroutinefunction(h)] == []

@@ -33,36 +33,31 @@ REQUEST_RULES: Rules = {
 }
 
 
-async def create_command(call: Call) -> bytes:
-    request = await call.body(V0CommandRequest, REQUEST_RULES)
-    raw = msgspec.json.decode(await call.request.body())  # read (and checked) just above
+def create_command(call: Call) -> bytes:
+    request = call.read(V0CommandRequest, REQUEST_RULES)
+    raw = msgspec.json.decode(call.raw_body)  # read (and checked) just above
     raw_args = raw.get("command_args") if isinstance(raw, dict) else None
-    with call.emulator.store.transaction():
-        user_id = token_user(call.emulator.auth, call.token)
-        return call.emulator.command_requests.create(
-            call.enterprise_id, request, user_id, raw_args if isinstance(raw_args, dict) else None
-        )
+    user_id = token_user(call.emulator.auth, call.token)
+    return call.emulator.command_requests.create(
+        call.enterprise_id, request, user_id, raw_args if isinstance(raw_args, dict) else None
+    )
 
 
-async def list_command_requests(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        docs = call.emulator.command_requests.list_requests(call.enterprise_id, call.params)
+def list_command_requests(call: Call) -> bytes:
+    return list_body(call.emulator.command_requests.list_requests(call.enterprise_id, call.params))
+
+
+def get_command_request_status(call: Call) -> bytes:
+    docs = call.emulator.command_requests.statuses(
+        call.enterprise_id, call["request_id"], call["device"], call["state"]
+    )
     return list_body(docs)
 
 
-async def get_command_request_status(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        docs = call.emulator.command_requests.statuses(
-            call.enterprise_id, call["request_id"], call["device"], call["state"]
-        )
-    return list_body(docs)
-
-
-async def get_device_command_history(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        docs = call.emulator.command_requests.history(
-            call.enterprise_id, call["device_id"], call["state"]
-        )
+def get_device_command_history(call: Call) -> bytes:
+    docs = call.emulator.command_requests.history(
+        call.enterprise_id, call["device_id"], call["state"]
+    )
     return list_body(docs)
 
 

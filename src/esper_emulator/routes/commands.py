@@ -16,17 +16,13 @@ COMMAND_RULES: Rules = {
 }
 
 
-async def run_command(call: Call) -> bytes:
-    request = await call.body(CommandRequest, COMMAND_RULES)
-    with call.emulator.store.transaction():
-        return call.emulator.fleet.run_command(call.enterprise_id, call["device_id"], request)
+def run_command(call: Call) -> bytes:
+    request = call.read(CommandRequest, COMMAND_RULES)
+    return call.emulator.fleet.run_command(call.enterprise_id, call["device_id"], request)
 
 
-async def get_command(call: Call) -> bytes:
-    with call.emulator.store.transaction():
-        return call.emulator.fleet.command(
-            call.enterprise_id, call["device_id"], call["command_id"]
-        )
+def get_command(call: Call) -> bytes:
+    return call.emulator.fleet.command(call.enterprise_id, call["device_id"], call["command_id"])
 
 
 ROUTES = [serve(RUN_COMMAND, run_command), serve(GET_COMMAND, get_command)]
