@@ -17,6 +17,8 @@ from esperclient.configuration import Configuration
 
 Timeout = float | tuple[float, float] | None
 HOST_EXAMPLE = "https://TENANT-api.esper.cloud/api"
+DEFAULT_RETRY = RetryPolicy()
+"""The waits between retries of ``Esper``/``AsyncEsper``; ``max_retries`` is theirs to set."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ import pytest
 import urllib3
 
 import esperclient
+from esperclient import _settings
+from esperclient._retry import RetryPolicy
 
 T = TypeVar("T")
 
@@ -116,7 +118,8 @@ def set_faults(url: str, **fields: Any) -> None:
 
 @contextmanager
 def retry_waits(backoff: float = 0.001, max_backoff: float = 0.25) -> Iterator[None]:
-    """Short retry waits for every client made inside (``Configuration``'s template).
+    """Short retry waits for every client made inside: the drop-in ones through
+    ``Configuration``'s template, ``Esper``/``AsyncEsper`` through their default policy.
 
     ``max_backoff`` also caps how long a ``Retry-After`` is honoured (the ``throttle``
     faults ask for a second).
@@ -125,9 +128,12 @@ def retry_waits(backoff: float = 0.001, max_backoff: float = 0.25) -> Iterator[N
     template.retry_backoff = backoff
     template.retry_max_backoff = max_backoff
     esperclient.Configuration.set_default(template)
+    default_retry = _settings.DEFAULT_RETRY
+    _settings.DEFAULT_RETRY = RetryPolicy(initial_delay=backoff, max_delay=max_backoff)
     try:
         yield
     finally:
+        _settings.DEFAULT_RETRY = default_retry
         esperclient.Configuration.set_default(None)
 
 

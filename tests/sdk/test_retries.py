@@ -21,6 +21,7 @@ from esper_emulator.server import EmulatorServer
 from esper_emulator.services.seed import Credentials
 from esper_emulator.store import schema
 from tests.conftest import Tenant, make_configuration
+from tests.reliability._support import retry_waits
 from tests.sdk.test_esper import MODES, aw, run
 
 StartServer = Callable[..., EmulatorServer]
@@ -51,19 +52,9 @@ def enterprise(start_server: StartServer) -> MakeTenant:
 
 @pytest.fixture
 def fast_retries() -> Iterator[None]:
-    """Retry waits of a millisecond or so for every client made in the test.
-
-    The clients take ``max_retries`` only; the waits come from ``Configuration``'s
-    ``retry_backoff``/``retry_max_backoff``, set here through the template every new
-    ``Configuration`` copies (``Configuration.set_default``). Patching ``RetryPolicy``'s
-    defaults would change nothing: ``retry_policy`` always passes the configuration's.
-    """
-    template = esperclient.Configuration()
-    template.retry_backoff = 0.001
-    template.retry_max_backoff = 0.005
-    esperclient.Configuration.set_default(template)
-    yield
-    esperclient.Configuration.set_default(None)
+    """Retry waits of a millisecond or so for every client made in the test."""
+    with retry_waits(backoff=0.001, max_backoff=0.005):
+        yield
 
 
 def device_ids(server: EmulatorServer, creds: Credentials) -> list[str]:

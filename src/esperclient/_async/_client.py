@@ -6,8 +6,10 @@ This module is the source of ``esperclient._sync._client`` (``Esper``), which
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from esperclient import _settings
 from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._resources import (
@@ -24,7 +26,6 @@ from esperclient._async._resources import (
     AsyncSubscriptions,
     AsyncToken,
 )
-from esperclient._retry import RetryPolicy
 from esperclient._settings import ClientSettings, Timeout, TransportSettings
 
 
@@ -63,7 +64,7 @@ class AsyncEsper(AsyncGeneratedApi):
             enterprise_id=enterprise_id,
             transport=TransportSettings(
                 timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries),
+                retry=dataclasses.replace(_settings.DEFAULT_RETRY, max_retries=max_retries),
                 rate_limit=rate_limit,
                 verify_ssl=verify_ssl,
                 ca_file=ca_file,

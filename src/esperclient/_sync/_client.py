@@ -7,9 +7,10 @@ This module is the source of ``esperclient._sync._client`` (``Esper``), which
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from esperclient._retry import RetryPolicy
+from esperclient import _settings
 from esperclient._settings import ClientSettings, Timeout, TransportSettings
 from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
@@ -64,7 +65,7 @@ class Esper(GeneratedApi):
             enterprise_id=enterprise_id,
             transport=TransportSettings(
                 timeout=timeout,
-                retry=RetryPolicy(max_retries=max_retries),
+                retry=dataclasses.replace(_settings.DEFAULT_RETRY, max_retries=max_retries),
                 rate_limit=rate_limit,
                 verify_ssl=verify_ssl,
                 ca_file=ca_file,
