@@ -62,6 +62,7 @@ from esperclient.models import (
     V0CommandRequestStatus,
     V0CommandStatus,
     V0DeviceCommandEnum,
+    id_from_url,
 )
 
 COMMAND_TYPES = ("DEVICE", "GROUP", "DYNAMIC")
@@ -295,7 +296,7 @@ def _checked(
 
 def _user_id(issued_by: str | None) -> str | None:
     """The user id of the ``issued_by`` filter (a user URL or id), if given."""
-    return None if issued_by is None else issued_by.rstrip("/").rsplit("/", 1)[-1]
+    return id_from_url(issued_by)
 
 
 def _device_ids(devices: str | None) -> list[str] | None:

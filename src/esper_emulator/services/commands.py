@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from esper_emulator.errors import bad_request
 from esper_emulator.services import effects
@@ -50,19 +50,19 @@ class CommandSpec:
 
 def _spec(
     name: str,
-    apis: str,
+    apis: frozenset[Api],
     effect: effects.Effect,
     *needs: tuple[str, ...],
     **choices: tuple[str, ...],
 ) -> CommandSpec:
-    return CommandSpec(
-        name, frozenset(cast(Api, api) for api in apis.split()), effect, needs, choices
-    )
+    return CommandSpec(name, apis, effect, needs, choices)
 
 
 _APP = ("package_name",)
-_ALL = "device v0 group"
-_SINGLE = "device v0"
+_ALL: frozenset[Api] = frozenset({"device", "v0", "group"})
+_SINGLE: frozenset[Api] = frozenset({"device", "v0"})
+_V0: frozenset[Api] = frozenset({"v0"})
+_DEVICE: frozenset[Api] = frozenset({"device"})
 
 COMMANDS: Mapping[str, CommandSpec] = {
     spec.name: spec
@@ -91,33 +91,33 @@ COMMANDS: Mapping[str, CommandSpec] = {
         _spec("CLEAR_APP_DATA", _SINGLE, effects.clear_app_data, _APP),
         _spec(
             "UPDATE_DEVICE_CONFIG",
-            "v0",
+            _V0,
             effects.update_config,
             ("custom_settings_config", "device_alias_name"),
         ),
-        _spec("SET_NEW_POLICY", "v0", effects.set_policy, ("policy_url",)),
-        _spec("ADD_WIFI_AP", "v0", effects.add_wifi_ap, ("wifi_access_points",)),
-        _spec("REMOVE_WIFI_AP", "v0", effects.remove_wifi_ap, ("wifi_access_points",)),
-        _spec("SET_KIOSK_APP", "v0", effects.set_kiosk_app, _APP),
+        _spec("SET_NEW_POLICY", _V0, effects.set_policy, ("policy_url",)),
+        _spec("ADD_WIFI_AP", _V0, effects.add_wifi_ap, ("wifi_access_points",)),
+        _spec("REMOVE_WIFI_AP", _V0, effects.remove_wifi_ap, ("wifi_access_points",)),
+        _spec("SET_KIOSK_APP", _V0, effects.set_kiosk_app, _APP),
         _spec(
             "SET_DEVICE_LOCKDOWN_STATE",
-            "v0",
+            _V0,
             effects.set_lockdown,
             ("state",),
             state=effects.LOCKDOWN_STATES,
         ),
         _spec(
             "SET_APP_STATE",
-            "v0",
+            _V0,
             effects.set_app_state,
             _APP,
             ("app_state",),
             app_state=effects.APP_STATES,
         ),
-        _spec("UPDATE_LATEST_DPC", "v0", effects.update_dpc),
-        _spec("REMOVE_FROM_WHITELIST", "v0", effects.unwhitelist, _APP),
-        _spec("SET_TIMEZONE", "v0", effects.set_timezone, ("timezone_string",)),
-        _spec("CAPTURE_SCREENSHOT", "device", effects.capture_screenshot),
+        _spec("UPDATE_LATEST_DPC", _V0, effects.update_dpc),
+        _spec("REMOVE_FROM_WHITELIST", _V0, effects.unwhitelist, _APP),
+        _spec("SET_TIMEZONE", _V0, effects.set_timezone, ("timezone_string",)),
+        _spec("CAPTURE_SCREENSHOT", _DEVICE, effects.capture_screenshot),
     )
 }
 """Every command the devices know, by name."""

@@ -84,6 +84,7 @@ from esperclient.models import (
     DeviceApp,
     DeviceCommand,
     DeviceStatus,
+    id_from_url,
 )
 from esperclient.models._applications import INSTALL_STATES
 
@@ -335,7 +336,7 @@ def set_policy(target: Target) -> str:
 
 def _policy_name(store: Store, enterprise_id: str, url: str) -> str | None:
     """The name of the enterprise's policy that ``url`` ends with the id of."""
-    last = url.rstrip("/").rsplit("/", 1)[-1]
+    last = id_from_url(url) or ""
     if not last.isdigit():
         return None
     row = records_db.policy(store, enterprise_id, int(last))

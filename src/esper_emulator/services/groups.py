@@ -65,6 +65,7 @@ from esperclient.models import (
     GroupCommand,
     GroupCommandRequest,
     TokenInfoV1,
+    id_from_url,
 )
 
 ACTIONS = ("add", "remove", "rename", "move")
@@ -141,9 +142,7 @@ class _Node:
 
 
 def _parent_id_of(group: DeviceGroup) -> str | None:
-    if not group.parent:
-        return None
-    return group.parent.rstrip("/").rsplit("/", 1)[-1]
+    return id_from_url(group.parent)
 
 
 class Groups:
@@ -329,7 +328,7 @@ class Groups:
 
     def _parent(self, enterprise_id: str, value: str) -> str:
         """The id of the group that ``value`` (a group URL or id) names; else a 400."""
-        raw = value.rstrip("/").rsplit("/", 1)[-1]
+        raw = id_from_url(value) or ""
         try:
             parent_id = str(uuid.UUID(raw))
         except ValueError:
