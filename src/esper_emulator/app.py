@@ -14,7 +14,7 @@ from esper_emulator import control
 from esper_emulator.emulator import Emulator
 from esper_emulator.errors import error_response
 from esper_emulator.faults import FaultMiddleware
-from esper_emulator.routes import api_routes
+from esper_emulator.routes import api_routes, enveloped_paths
 from esper_emulator.settings import Settings
 
 
@@ -45,12 +45,15 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     served only when ``Settings.control`` is true (``None`` counts as closed here).
     """
     emulator = emulator or Emulator(settings or Settings())
-    routes: list[Any] = api_routes()
+    served = api_routes()
+    routes: list[Any] = list(served)
     if emulator.settings.control:
         routes.append(control.mount(emulator.settings.control_token))
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(FaultMiddleware, faults=emulator.faults)],
+        middleware=[
+            Middleware(FaultMiddleware, faults=emulator.faults, enveloped=enveloped_paths(served))
+        ],
         exception_handlers={
             HTTPException: _http_error,
             ClientDisconnect: _client_gone,

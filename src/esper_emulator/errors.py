@@ -1,4 +1,11 @@
-"""Errors in the Esper error body: ``{"errors": [...], "message": "...", "status": N}``."""
+"""Errors in the bodies Esper's servers send.
+
+Its Django services (``/enterprise/...``, ``/v0/enterprise/...``, ``/v1/...``) answer
+``{"errors": [...], "message": "...", "status": N}``; its newer services
+(``/commands/v0/...``, most of ``/v2/...``) answer the envelope
+``{"code": N, "message": "...", "content": {}}``. Which one an operation sends is what its
+description documents (``enveloped_errors``).
+"""
 
 from __future__ import annotations
 
@@ -25,9 +32,11 @@ class ApiError(Exception):
         self.errors = errors if errors is not None else [message]
         self.headers = dict(headers or {})
 
-    def response(self) -> Response:
-        """The HTTP answer."""
-        return error_response(self.status, self.message, self.errors, self.headers)
+    def response(self, *, enveloped: bool = False) -> Response:
+        """The HTTP answer: in the envelope when ``enveloped``."""
+        return error_response(
+            self.status, self.message, self.errors, self.headers, enveloped=enveloped
+        )
 
 
 def error_response(
@@ -35,13 +44,19 @@ def error_response(
     message: str,
     errors: list[Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    enveloped: bool = False,
 ) -> Response:
-    """An Esper error body with ``status``."""
-    body = {
-        "errors": errors if errors is not None else [message],
-        "message": message,
-        "status": status,
-    }
+    """An Esper error body with ``status``: the envelope's when ``enveloped``."""
+    body: dict[str, Any]
+    if enveloped:
+        body = {"code": status, "message": message, "content": {}}
+    else:
+        body = {
+            "errors": errors if errors is not None else [message],
+            "message": message,
+            "status": status,
+        }
     return Response(
         msgspec.json.encode(body),
         status_code=status,

@@ -210,7 +210,7 @@ def _is_api(scope: Scope) -> bool:
     return scope["type"] == "http" and (path == "/api" or path.startswith("/api/"))
 
 
-def too_many_requests(wait: float) -> Response:
+def too_many_requests(wait: float, *, enveloped: bool = False) -> Response:
     """The 429 for a key that must wait ``wait`` seconds."""
     seconds = max(1, math.ceil(wait))
     unit = "second" if seconds == 1 else "seconds"
@@ -221,20 +221,28 @@ def too_many_requests(wait: float) -> Response:
             "Retry-After": str(seconds),
             "retry-after-ms": str(max(1, math.ceil(wait * 1000))),
         },
+        enveloped=enveloped,
     )
 
 
-def service_unavailable() -> Response:
+def service_unavailable(*, enveloped: bool = False) -> Response:
     """The injected 503: refused before the request was looked at."""
-    return error_response(503, "Service temporarily unavailable, try again later.")
+    message = "Service temporarily unavailable, try again later."
+    return error_response(503, message, enveloped=enveloped)
 
 
 class FaultMiddleware:
     """Applies the emulator's ``Faults`` to its ``/api`` requests (see the module's text)."""
 
-    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        faults: Faults,
+        enveloped: Callable[[Scope], bool] = lambda scope: False,
+    ) -> None:
         self.app = app
         self.faults = faults
+        self.enveloped = enveloped
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _is_api(scope):
@@ -245,14 +253,15 @@ class FaultMiddleware:
         await faults.delay()
         wait = faults.throttle(scope)
         if wait > 0:
-            await too_many_requests(wait)(scope, receive, send)
+            await too_many_requests(wait, enveloped=self.enveloped(scope))(scope, receive, send)
             return
         kind = faults.draw(scope["method"])
         if kind == "throttle":
             faults.counters.rate_limited += 1
-            await too_many_requests(THROTTLE_WAIT)(scope, receive, send)
+            refusal = too_many_requests(THROTTLE_WAIT, enveloped=self.enveloped(scope))
+            await refusal(scope, receive, send)
         elif kind == "error":
-            await service_unavailable()(scope, receive, send)
+            await service_unavailable(enveloped=self.enveloped(scope))(scope, receive, send)
         elif kind == "reset":
             await _hang_up(scope, send, reset=True)
         elif kind == "drop":

@@ -36,6 +36,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
@@ -151,6 +152,12 @@ def _parse(param: Param, raw: str) -> Any:
                 raise ApiError(404, "Not found.")
             raise bad_request(param.name, "The integer is out of range.")
         return value
+    if param.type is float:  # the newer services' "number" limit and offset
+        try:
+            number = float(raw)
+        except ValueError:
+            raise bad_request(param.name, f"A valid number is required, got {raw!r}.") from None
+        return int(number) if number.is_integer() else number
     if param.type is bool:
         if raw in _TRUE:
             return True
@@ -182,12 +189,12 @@ def _query(op: Operation[Any], request: Request) -> dict[str, Any]:
         values.setdefault(param.name, param.default)
     if "limit" in allowed:
         limit = values["limit"] if values["limit"] is not None else 20
-        if not 1 <= limit <= MAX_PAGE_SIZE:
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise bad_request("limit", f"Must be between 1 and {MAX_PAGE_SIZE}.")
         values["limit"] = limit
     if "offset" in allowed:
         offset = values["offset"] or 0
-        if offset < 0:
+        if not isinstance(offset, int) or offset < 0:
             raise bad_request("offset", "Must be zero or more.")
         values["offset"] = offset
     return values
@@ -247,13 +254,34 @@ def _runner(handler: Handler | AsyncHandler) -> AsyncHandler:
     return run
 
 
+def enveloped_errors(op: Operation[Any]) -> bool:
+    """Whether ``op`` answers its errors in the ``{code, message, content}`` envelope.
+
+    As its description documents them; an operation that documents none follows its
+    success answer.
+    """
+    if op.errors:
+        return any("code" in getattr(body, "__struct_fields__", ()) for _, body in op.errors)
+    return op.envelope == "content"
+
+
+def _enveloped(op: Operation[Any], status: int, answer: bytes) -> bytes:
+    """``answer`` as the ``content`` of the envelope, with the status's reason phrase."""
+    head = msgspec.json.encode({"code": status, "message": HTTPStatus(status).phrase})
+    return head[:-1] + b',"content":' + answer + b"}"
+
+
 def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
     """The Starlette route that serves ``op`` with ``handler``.
 
     A plain function runs in one store transaction; a coroutine function runs as it is.
+    The answer of an operation of Esper's newer services is wrapped in their envelope,
+    ``{"code", "message", "content"}``, and so are its errors.
     """
     takes_json = bool(op.in_("body"))
     run = _runner(handler)
+    wrap = op.envelope == "content"
+    enveloped = enveloped_errors(op)
 
     async def endpoint(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
@@ -265,19 +293,34 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
                 call.raw_body = await call.request.body()
             answer = await run(call)
         except ApiError as exc:
-            return exc.response()
+            return exc.response(enveloped=enveloped)
         if op.status == 204:
             return Response(status_code=204)
         body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)
+        if wrap:
+            body = _enveloped(op, op.status, body)
         body = body.replace(_BASE, base_url(request))
         return Response(body, status_code=op.status, media_type="application/json")
 
     endpoint.__name__ = op.name
-    return Route("/api" + op.path, endpoint, methods=[op.method], name=op.name)
+    return ServedRoute(op, endpoint)
 
 
-def page_body(call: Call, count: int, docs: list[bytes]) -> bytes:
-    """A list answer: ``count``, ``next`` and ``previous`` links, ``results``."""
+class ServedRoute(Route):
+    """The route of one operation, which it keeps as ``op``."""
+
+    def __init__(self, op: Operation[Any], endpoint: Callable[[Request], Awaitable[Response]]):
+        super().__init__("/api" + op.path, endpoint, methods=[op.method], name=op.name)
+        self.op = op
+
+
+def page_body(
+    call: Call, count: int, docs: list[bytes], *, previous_key: str = "previous"
+) -> bytes:
+    """A list answer: ``count``, ``next`` and ``previous`` links, ``results``.
+
+    ``previous_key`` is ``"prev"`` for the lists of Esper's device service.
+    """
     limit, offset = call["limit"], call["offset"]
     url = call.request.url
     next_url = (
@@ -291,7 +334,7 @@ def page_body(call: Call, count: int, docs: list[bytes]) -> bytes:
         previous_url = str(url.include_query_params(limit=limit).remove_query_params("offset"))
     else:
         previous_url = str(url.include_query_params(limit=limit, offset=offset - limit))
-    return _list_body(count, next_url, previous_url, docs)
+    return _list_body(count, next_url, previous_url, docs, previous_key)
 
 
 def list_body(docs: list[bytes]) -> bytes:
@@ -300,7 +343,11 @@ def list_body(docs: list[bytes]) -> bytes:
 
 
 def _list_body(
-    count: int, next_url: str | None, previous_url: str | None, docs: list[bytes]
+    count: int,
+    next_url: str | None,
+    previous_url: str | None,
+    docs: list[bytes],
+    previous_key: str = "previous",
 ) -> bytes:
-    head = msgspec.json.encode({"count": count, "next": next_url, "previous": previous_url})
+    head = msgspec.json.encode({"count": count, "next": next_url, previous_key: previous_url})
     return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"

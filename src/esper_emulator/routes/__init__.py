@@ -16,6 +16,7 @@ from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from esper_emulator.errors import error_response
+from esper_emulator.operation import ServedRoute, enveloped_errors
 from esper_emulator.routes import (
     applications,
     command_requests,
@@ -46,35 +47,57 @@ AREAS = (
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def api_routes() -> list[Route]:
+def api_routes() -> list[PathRoute]:
     """Every served operation of the Esper API: one route per path, literal segments first."""
-    by_path: dict[str, dict[str, Endpoint]] = {}
+    by_path: dict[str, dict[str, Route]] = {}
     for area in AREAS:
         for route in area.ROUTES:
             for method in route.methods or ():
-                by_path.setdefault(route.path, {})[method] = route.endpoint
+                by_path.setdefault(route.path, {})[method] = route
     return [_path_route(path, by_path[path]) for path in sorted(by_path, key=_literal_first)]
+
+
+def enveloped_paths(routes: list[PathRoute]) -> Callable[[Scope], bool]:
+    """Whether a request's path is one whose errors are in the ``{code, message, content}``
+    envelope: for the refusals made before a route is reached (429, 503)."""
+    enveloped = [route for route in routes if route.enveloped]
+
+    def of(scope: Scope) -> bool:
+        return any(route.matches(scope)[0] is Match.FULL for route in enveloped)
+
+    return of
 
 
 def _literal_first(path: str) -> list[tuple[bool, str]]:
     return [(part.startswith("{"), part) for part in path.split("/")]
 
 
-def _path_route(path: str, endpoints: dict[str, Endpoint]) -> Route:
-    allow = ", ".join(sorted(endpoints))
+def _path_route(path: str, served: dict[str, Route]) -> PathRoute:
+    allow = ", ".join(sorted(served))
+    endpoints: dict[str, Endpoint] = {method: route.endpoint for method, route in served.items()}
+    enveloped = any(
+        isinstance(route, ServedRoute) and enveloped_errors(route.op) for route in served.values()
+    )
 
     async def dispatch(request: Request) -> Response:
         endpoint = endpoints.get(request.method)
         if endpoint is None:
             message = f'Method "{request.method}" not allowed.'
-            return error_response(405, message, headers={"Allow": allow})
+            return error_response(405, message, headers={"Allow": allow}, enveloped=enveloped)
         return await endpoint(request)
 
-    return _PathRoute(path, dispatch, methods=list(endpoints))
+    route = PathRoute(path, dispatch, methods=list(endpoints))
+    route.enveloped = enveloped
+    return route
 
 
-class _PathRoute(Route):
-    """A route that takes its path with any method; its endpoint answers the 405 itself."""
+class PathRoute(Route):
+    """A route that takes its path with any method; its endpoint answers the 405 itself.
+
+    ``enveloped``: whether its operations answer errors in the envelope.
+    """
+
+    enveloped = False
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """Starlette's match, the method left out."""
