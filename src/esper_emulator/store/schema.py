@@ -26,10 +26,10 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
-group; 4: each device in one group, install states stored as their values), changes: a
-database of another version is refused clearly."""
+group; 4: each device in one group, install states stored as their values; 5: devices
+of every platform), changes: a database of another version is refused clearly."""
 
 metadata = MetaData()
 
@@ -86,6 +86,8 @@ devices = Table(
     Column("state", Integer, nullable=False),
     Column("is_gms", Boolean, nullable=False),
     Column("tags", Text, nullable=False, default=""),
+    # ANDROID, APPLE, LINUX or WINDOWS: not in the legacy device (Android's) document
+    Column("platform", String(16), nullable=False, default="ANDROID"),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
     Index("ix_devices_enterprise_seq", "enterprise_id", "seq", unique=True),
