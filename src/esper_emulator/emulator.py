@@ -5,6 +5,7 @@ from __future__ import annotations
 from esper_emulator.faults import Faults
 from esper_emulator.services.apps import Apps
 from esper_emulator.services.auth import Auth
+from esper_emulator.services.blueprints import Blueprints
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.command_requests import CommandRequests
 from esper_emulator.services.content import Contents
@@ -42,6 +43,7 @@ class Emulator:
         self.geofences = Geofences(self.store, self.clock)
         self.subscriptions = Subscriptions(self.store, self.clock)
         self.contents = Contents(self.store, self.clock, settings.files_dir)
+        self.blueprints = Blueprints(self.store, self.clock)
         self.groups = Groups(self.store, self.clock)
         self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
         self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)

@@ -173,7 +173,7 @@ def _parse(param: Param, raw: str) -> Any:
 
 
 def _query(op: Operation[Any], request: Request) -> dict[str, Any]:
-    allowed = {p.name: p for p in op.in_("query")}
+    allowed = {p.key: p for p in op.in_("query")}
     values: dict[str, Any] = {}
     for name, raw in _query_items(request):
         param = allowed.get(name)
@@ -182,7 +182,7 @@ def _query(op: Operation[Any], request: Request) -> dict[str, Any]:
         if "\x00" in raw:
             raise bad_request(name, NULL_CHARACTERS)
         if raw != "":  # an empty value is no filter, as django-filter has it
-            values[name] = _parse(param, raw)
+            values[param.name] = _parse(param, raw)
     for param in allowed.values():
         if param.required and param.name not in values:
             raise bad_request(param.name, "This query parameter is required.")

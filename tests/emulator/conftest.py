@@ -46,6 +46,18 @@ def esper_error(response: urllib3.BaseHTTPResponse, status: int) -> dict[str, An
     return body
 
 
+def api_error(response: urllib3.BaseHTTPResponse, status: int) -> dict[str, Any]:
+    """The error body of ``response`` in either family, checked to have ``status``: the
+    ``{code, message, content}`` envelope of the newer services, or the Django one."""
+    body: dict[str, Any] = msgspec.json.decode(response.data)
+    if "code" not in body:
+        return esper_error(response, status)
+    assert response.status == status, response.data
+    assert set(body) == {"code", "message", "content"} and body["code"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    return body
+
+
 def json_of(response: urllib3.BaseHTTPResponse, status: int = 200) -> Any:
     """The JSON body of a successful ``response``."""
     assert response.status == status, response.data

@@ -19,6 +19,7 @@ from esper_emulator.errors import error_response
 from esper_emulator.operation import ServedRoute, enveloped_errors
 from esper_emulator.routes import (
     applications,
+    blueprints,
     command_requests,
     commands,
     content,
@@ -41,6 +42,7 @@ AREAS = (
     geofences,
     subscriptions,
     content,
+    blueprints,
 )
 
 

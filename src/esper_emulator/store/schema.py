@@ -29,7 +29,8 @@ BASE_URL_MARK = "@@base@@"
 SCHEMA_VERSION = 5
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
-of every platform), changes: a database of another version is refused clearly."""
+of every platform; blueprints and their versions), changes: a database of another
+version is refused clearly."""
 
 metadata = MetaData()
 
@@ -257,4 +258,28 @@ contents = Table(
     Column("search_text", Text, nullable=False, default=""),
     Column("file_path", Text, nullable=False),
     Column("doc", LargeBinary, nullable=False),
+)
+
+blueprints = Table(
+    "blueprints",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("name", String(255), nullable=False),
+    Column("doc", LargeBinary, nullable=False),  # its latest version's ``BlueprintV2``
+)
+
+blueprint_versions = Table(
+    "blueprint_versions",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),  # the ``version_id``
+    Column("blueprint_id", String(36), ForeignKey("blueprints.id"), nullable=False),
+    _enterprise(),
+    Column("version_number", Integer, nullable=False),
+    Column("minor_version_number", Integer, nullable=False),
+    Column("publish", Boolean, nullable=False),
+    Column("doc", LargeBinary, nullable=False),  # the ``BlueprintV2`` as of this version
+    Index("ix_blueprint_versions_blueprint", "blueprint_id", "pk"),
 )
