@@ -12,6 +12,7 @@ from typing import Any
 from esperclient import _settings
 from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
+from esperclient._async._blueprints import AsyncBlueprints
 from esperclient._async._resources import (
     AsyncApplications,
     AsyncCommandRequests,
@@ -85,6 +86,7 @@ class AsyncEsper(AsyncGeneratedApi):
         self.subscriptions = AsyncSubscriptions(self._client)
         self.content = AsyncContentLibrary(self._client)
         self.token = AsyncToken(self._client)
+        self.blueprints = AsyncBlueprints(self._client)
 
     @property
     def host(self) -> str:

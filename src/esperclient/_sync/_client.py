@@ -14,6 +14,7 @@ from esperclient import _settings
 from esperclient._settings import ClientSettings, Timeout, TransportSettings
 from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
+from esperclient._sync._blueprints import Blueprints
 from esperclient._sync._resources import (
     Applications,
     CommandRequests,
@@ -86,6 +87,7 @@ class Esper(GeneratedApi):
         self.subscriptions = Subscriptions(self._client)
         self.content = ContentLibrary(self._client)
         self.token = Token(self._client)
+        self.blueprints = Blueprints(self._client)
 
     @property
     def host(self) -> str:
