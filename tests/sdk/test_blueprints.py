@@ -160,3 +160,13 @@ def test_diff_names_the_settings_paths_that_differ(
         assert diff(_blueprint(a), _blueprint(b)) == paths
         assert diff(a, b) == paths  # plain dicts of settings work the same
         assert diff(msgspec.convert(b, SettingsV2), _blueprint(a)) == paths
+
+
+@MODES
+def test_settings_given_as_a_dict_are_checked_by_the_server(mode: str, tenant: Tenant) -> None:
+    async def scenario(esper: Any) -> None:
+        with pytest.raises(esperclient.BadRequestError) as refused:
+            await aw(esper.blueprints.create("Typed", settings={"android": {"wifi_settings": 3}}))
+        assert refused.value.message.startswith("settings.android.wifi_settings: ")
+
+    run(mode, tenant, scenario)

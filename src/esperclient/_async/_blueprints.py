@@ -9,7 +9,7 @@ the sync resource.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -55,7 +55,11 @@ def _differences(a: Any, b: Any, path: str) -> list[str]:
 
 
 def _settings(settings: SettingsInput | None) -> SettingsV2 | None:
-    return None if settings is None else msgspec.convert(settings, SettingsV2)
+    """``settings`` to send: a dict goes as it is, for the server to check (its 400 names
+    the field at fault)."""
+    if settings is None or isinstance(settings, SettingsV2):
+        return settings
+    return cast(SettingsV2, dict(settings))
 
 
 class AsyncBlueprints(AsyncResource):
