@@ -15,6 +15,7 @@ import typer
 
 from esper_cli import (
     apps,
+    blueprints,
     commands,
     content,
     devices,
@@ -141,6 +142,7 @@ app.add_typer(groups.app, name="groups")
 app.add_typer(policies.app, name="policies")
 app.add_typer(geofences.app, name="geofences")
 app.add_typer(content.app, name="content")
+app.add_typer(blueprints.app, name="blueprints")
 app.add_typer(enterprise.app, name="enterprise")
 app.add_typer(emulator.app, name="emulator")
 app.command("demo")(emulator.demo)
