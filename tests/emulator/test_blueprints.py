@@ -10,6 +10,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import esperclient
 from esper_emulator.services.blueprints import APP_CHOICES, APPLY_POLICIES, DRIFT_POLICIES
@@ -17,6 +19,7 @@ from esperclient._generated.v2 import BlueprintCreate, BlueprintV2, BlueprintV2P
 from tests.conftest import Tenant
 from tests.emulator.conftest import call, json_of, make_tenant
 
+SETTINGS_KEYS = ["android", "ios", "wifi_settings", "apply_policy", "apps", "app_id", "allow_wifi"]
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "esper-openapi" / "v2.yaml"
 
 
@@ -506,3 +509,66 @@ def test_the_checked_enums_are_the_specs() -> None:
     for platform, choices in APP_CHOICES.items():
         for field, allowed in choices.items():
             assert list(allowed) == _spec_enum(schemas[platform], field), (platform, field)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "a\x00b"}, "name"),
+        ({"name": "ok", "description": "\x00"}, "description"),
+        ({"name": "ok", "comments": "\x00"}, "comments"),
+        (
+            {"name": "ok", "settings": {"android": {"timezone_settings": {"timezone": "\x00"}}}},
+            "settings.android.timezone_settings.timezone",
+        ),
+    ],
+)
+def test_null_characters_are_refused(tenant: Tenant, body: dict[str, Any], field: str) -> None:
+    response = call("POST", _url(tenant), key=tenant.api_key, json=body)
+    assert "Null characters" in _refused(response, field)
+
+
+def test_an_apps_managed_config_is_its_own_business(
+    esper: esperclient.Esper, app: dict[str, str]
+) -> None:
+    config = {"apply_policy": "whatever the app means", "kiosk": True}
+    made = _create(
+        esper, "Configured", settings=_settings(apps=[{**app, "managed_config": config}])
+    )
+    assert made.settings and made.settings.android and made.settings.android.apps
+    assert made.settings.android.apps[0].managed_config == config
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(SETTINGS_KEYS), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(body=st.dictionaries(st.sampled_from(["name", "settings", "publish", "comments"]), JSON))
+def test_any_json_body_is_answered_without_5xx_and_a_refusal_adds_nothing(
+    server: Any, body: dict[str, Any]
+) -> None:
+    owner = make_tenant(server, devices=0)
+    made = json_of(call("POST", _url(owner), key=owner.api_key, json={"name": "Base"}), 201)
+    blueprint_id = made["content"]["id"]
+
+    def counts() -> tuple[int, int]:
+        listed = json_of(call("GET", _url(owner), key=owner.api_key))
+        versions = json_of(call("GET", _url(owner, blueprint_id, "versions"), key=owner.api_key))
+        return listed["content"]["count"], versions["content"]["count"]
+
+    for method, url, added in (
+        ("POST", _url(owner), (1, 0)),
+        ("PUT", _url(owner, blueprint_id), (0, 1)),
+    ):
+        before = counts()
+        response = call(method, url, key=owner.api_key, json=body)
+        assert response.status in (200, 201, 400), (method, body, response.data[:300])
+        grown = (0, 0) if response.status == 400 else added
+        assert counts() == (before[0] + grown[0], before[1] + grown[1]), (method, body)

@@ -45,6 +45,7 @@ from esper_emulator.services.clock import Clock
 from esper_emulator.store import Page, Store, Stored
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import blueprints as blueprints_db
+from esper_emulator.validation import NULL_CHARACTERS
 from esperclient._generated.v2 import BlueprintCreate, BlueprintV2, BlueprintV2Put, SettingsV2
 
 APPLY_POLICIES = ("ALWAYS APPLY", "IGNORE", "PROVISION ONLY")
@@ -114,8 +115,8 @@ class Blueprints:
         blueprint = BlueprintV2(
             id=str(uuid.uuid4()),
             name=name,
-            description=body.description,
-            comments=body.comments,
+            description=_text("description", body.description),
+            comments=_text("comments", body.comments),
             settings=self._checked(enterprise_id, body.settings),
             created_by=user,
             updated_by=user,
@@ -135,9 +136,9 @@ class Blueprints:
         if body.name is not None:
             blueprint.name = self._free_name(enterprise_id, body.name, but=blueprint_id)
         if body.description is not None:
-            blueprint.description = body.description
+            blueprint.description = _text("description", body.description)
         if body.comments is not None:
-            blueprint.comments = body.comments
+            blueprint.comments = _text("comments", body.comments)
         if body.settings is not None:
             blueprint.settings = self._checked(enterprise_id, body.settings)
         blueprint.updated_by = user
@@ -204,6 +205,7 @@ class Blueprints:
         """``name``, checked to be given, short enough and not another blueprint's."""
         if name is None or not name.strip():
             raise bad_request("name", "This field is required.")
+        _text("name", name)
         if len(name) > MAX_NAME:
             raise bad_request("name", f"Ensure this field has no more than {MAX_NAME} characters.")
         if blueprints_db.name_taken(self.store, enterprise_id, name, but):
@@ -215,8 +217,8 @@ class Blueprints:
         the spec's enums or name an Android app version the enterprise does not have."""
         if settings is None:
             return SettingsV2()
+        _check_tree(settings, "settings")
         raw: dict[str, Any] = msgspec.to_builtins(settings)
-        _check_policies(raw, "settings")
         for platform, choices in APP_CHOICES.items():
             for i, app in enumerate(_entries(raw, platform, "apps")):
                 where = f"settings.{platform}.apps[{i}]"
@@ -245,6 +247,12 @@ class Blueprints:
             )
 
 
+def _text(field: str, value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise bad_request(field, NULL_CHARACTERS)
+    return value
+
+
 def _timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -253,18 +261,24 @@ def _not_a_choice(value: Any, allowed: tuple[str, ...]) -> str:
     return f"{value!r} is not a valid choice; one of: {', '.join(allowed)}."
 
 
-def _check_policies(value: Any, where: str) -> None:
-    """A 400 at the first ``apply_policy`` or ``drift_policy`` in ``value`` that is not
-    one of its values."""
+def _check_tree(value: Any, where: str) -> None:
+    """A 400 at the first text holding a NUL character, or ``apply_policy`` or
+    ``drift_policy`` that is not one of its values, in the settings ``value``.
+
+    Free-form objects (an app's ``managed_config``) are the app's business: not looked into.
+    """
     if isinstance(value, list):
         for i, item in enumerate(value):
-            _check_policies(item, f"{where}[{i}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            allowed = POLICY_CHOICES.get(key)
-            if allowed is not None and item not in allowed:
-                raise bad_request(f"{where}.{key}", _not_a_choice(item, allowed))
-            _check_policies(item, f"{where}.{key}")
+            _check_tree(item, f"{where}[{i}]")
+    elif isinstance(value, str) and "\x00" in value:
+        raise bad_request(where, NULL_CHARACTERS)
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            item = getattr(value, name)
+            allowed = POLICY_CHOICES.get(name)
+            if allowed is not None and item is not None and item not in allowed:
+                raise bad_request(f"{where}.{name}", _not_a_choice(item, allowed))
+            _check_tree(item, f"{where}.{name}")
 
 
 def _entries(settings: Mapping[str, Any], platform: str, name: str) -> list[dict[str, Any]]:
