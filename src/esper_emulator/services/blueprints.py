@@ -20,7 +20,8 @@ Checks. Besides the JSON types and required fields of ``settingsV2``, every
 ``apply_policy`` and ``drift_policy`` and the enums of the apps (Android, iOS, Windows)
 must be values of the spec, and an Android app must name an app version of the
 enterprise, of that app and package. [guess: iOS and Windows apps are not kept by the
-emulator, so their ids are not looked up.] Each refusal is a 400 naming the field.
+emulator, so their ids are not looked up.] A text holding a NUL character is refused,
+as everywhere in the emulator. Each refusal is a 400 naming the field.
 
 Lists. ``name`` matches a part of the name (any case), ``name_exact`` the whole;
 the ``settings__<platform>__<ref>`` filters keep the blueprints whose latest version
@@ -71,7 +72,8 @@ POLICY_CHOICES: Mapping[str, tuple[str, ...]] = {
 }
 """Keys that, wherever they are in the settings, take one of these values."""
 
-ORDERABLE = frozenset(name for name in BlueprintV2.__struct_fields__ if name not in ("settings",))
+ORDERABLE = frozenset(name for name in BlueprintV2.__struct_fields__ if name != "settings")
+"""The fields ``ordering`` takes: every field of ``BlueprintV2`` but its settings."""
 REFERENCES: Mapping[str, tuple[str, str]] = {
     "app_id": ("apps", "app_id"),
     "app_version_id": ("apps", "app_version_id"),
