@@ -12,7 +12,8 @@ it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
 - ``POST /_emulator/enterprises`` ``{"name": ..., "devices": N}``: a new enterprise with
   N devices and an API key: ``{"enterprise_id", "api_key", "device_ids"}``.
 - ``POST /_emulator/enterprises/{id}/devices`` ``{"count": N, "online_ratio": 0.7}``:
-  more devices: ``{"device_ids": [...]}``.
+  more devices: ``{"device_ids": [...]}``; ``"os"`` (``"Android"``, ``"iOS"``,
+  ``"iPadOS"``, ``"tvOS"``, ``"Linux"`` or ``"Windows"``) makes them of that platform.
 - ``POST /_emulator/enterprises/{id}/devices/{device_id}/online`` ``{"online": bool}``:
   bring a device online (its queued commands start) or take it offline (commands it
   has not acknowledged wait for it).
@@ -54,8 +55,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from esper_emulator.errors import ApiError, not_authenticated, not_found
+from esper_emulator.errors import ApiError, bad_request, not_authenticated, not_found
 from esper_emulator.operation import decode
+from esper_emulator.services.fleet import OS_PLATFORMS
 from esper_emulator.settings import SIDE_DOOR_HEADER, FaultKind
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import enterprises as enterprises_db
@@ -82,6 +84,8 @@ class NewDevices(msgspec.Struct, forbid_unknown_fields=True):
 
     count: DeviceCount = 1
     online_ratio: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.7
+    os: str = "Android"
+    """A key of ``OS_PLATFORMS``."""
 
 
 class Online(msgspec.Struct, forbid_unknown_fields=True):
@@ -166,11 +170,13 @@ async def new_enterprise(emulator: Emulator, request: Request) -> Response:
 
 async def new_devices(emulator: Emulator, request: Request) -> Response:
     body: NewDevices = await _read(request, NewDevices)
+    if body.os not in OS_PLATFORMS:
+        raise bad_request("os", f"Must be one of {', '.join(OS_PLATFORMS)}.")
     enterprise_id = request.path_params["enterprise_id"]
     with emulator.store.transaction():
         if enterprises_db.doc(emulator.store, enterprise_id) is None:
             raise not_found("Enterprise")
-        ids = emulator.seeder.devices(enterprise_id, body.count, body.online_ratio)
+        ids = emulator.seeder.devices(enterprise_id, body.count, body.online_ratio, os=body.os)
     return _json({"device_ids": ids}, 201)
 
 

@@ -9,6 +9,7 @@ from esper_emulator.services.blueprints import Blueprints
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.command_requests import CommandRequests
 from esper_emulator.services.content import Contents
+from esper_emulator.services.devices_v2 import DevicesV2
 from esper_emulator.services.enterprise import Enterprises
 from esper_emulator.services.fleet import Fleet
 from esper_emulator.services.geofences import Geofences
@@ -45,6 +46,7 @@ class Emulator:
         self.contents = Contents(self.store, self.clock, settings.files_dir)
         self.blueprints = Blueprints(self.store, self.clock)
         self.groups = Groups(self.store, self.clock)
+        self.devices_v2 = DevicesV2(self.store, self.clock, self.fleet, self.groups)
         self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
         self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
         self.faults = Faults(settings)

@@ -236,7 +236,7 @@ def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
         emulator.auth.check_enterprise(enterprise_id, path["enterprise_id"])
     call = Call(op, request, emulator, enterprise_id, token)
     for param in op.in_("path"):
-        call.params[param.name] = _parse(param, path[param.name])
+        call.params[param.name] = _parse(param, path[param.key])
     call.params.update(_query(op, request))
     return call
 

@@ -294,10 +294,13 @@ class Sandbox:
 
     # devices
 
-    def add_devices(self, count: int = 1, *, online_ratio: float = 1.0) -> list[str]:
-        """Enroll ``count`` more devices (``online_ratio`` of them online); their ids."""
+    def add_devices(
+        self, count: int = 1, *, online_ratio: float = 1.0, os: str = "Android"
+    ) -> list[str]:
+        """Enroll ``count`` more devices (``online_ratio`` of them online) running ``os``
+        (``"iOS"``, ``"Windows"``...: only Android ones are in the legacy list); their ids."""
         path = f"/enterprises/{self.enterprise_id}/devices"
-        body = {"count": count, "online_ratio": online_ratio}
+        body = {"count": count, "online_ratio": online_ratio, "os": os}
         ids: list[str] = self.emulator.control("POST", path, body)["device_ids"]
         self.device_ids.extend(ids)
         return ids

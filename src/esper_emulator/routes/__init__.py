@@ -24,6 +24,7 @@ from esper_emulator.routes import (
     commands,
     content,
     devices,
+    devices_v2,
     enterprise,
     geofences,
     groups,
@@ -43,6 +44,7 @@ AREAS = (
     subscriptions,
     content,
     blueprints,
+    devices_v2,
 )
 
 

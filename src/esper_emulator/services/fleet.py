@@ -37,12 +37,13 @@ from esperclient.models import (
     Device,
     DeviceApp,
     DeviceCommand,
+    DeviceState,
 )
 
 INJECTED_FAILURE = "injected failure"
 
-ONLINE = 1
-OFFLINE = 60
+ONLINE = DeviceState.ONLINE
+OFFLINE = DeviceState.OFFLINE
 DUE_BATCH = 1000
 """State changes applied per query while catching up with the clock."""
 
@@ -340,18 +341,43 @@ class Fleet:
         return commands.carry_out(target)
 
 
+OS_PLATFORMS = {
+    "Android": "ANDROID",
+    "iOS": "APPLE",
+    "iPadOS": "APPLE",
+    "tvOS": "APPLE",
+    "Linux": "LINUX",
+    "Windows": "WINDOWS",
+}
+"""Each operating system a device runs, and its platform."""
+
+
 def device_columns(device: Device) -> dict[str, Any]:
-    """The filter columns and ``doc`` of a device row, all derived from the device."""
+    """The filter columns and ``doc`` of a device row, all derived from the device.
+
+    A device's operating system is its ``softwareInfo.os`` (Android when not given, as
+    in the legacy, Android-only, device object), its version ``osVersion`` (or
+    ``androidVersion``). ``tags`` holds the tag names between commas (``,a,b,``), so that
+    a whole name is found by ``,name,``.
+    """
     network = device.network_info or {}
     hardware = device.hardware_info or {}
+    software = device.software_info or {}
+    os_name = software.get("os", "Android")
     return {
         "device_name": device.device_name or "",
+        "alias": device.alias_name,
         "imei": network.get("imei1"),
         "serial": hardware.get("serialNumber"),
         "brand": hardware.get("brand"),
+        "model": hardware.get("model"),
         "mac": network.get("wifiMacAddress"),
         "state": device.state if device.state is not None else 0,
         "is_gms": bool(device.is_gms),
-        "tags": ",".join(device.tags or []),
+        "tags": f",{','.join(device.tags)}," if device.tags else "",
+        "os": os_name,
+        "platform": OS_PLATFORMS[os_name],
+        "os_version": software.get("osVersion") or software.get("androidVersion"),
+        "last_seen": device.updated_on.timestamp() if device.updated_on else None,
         "doc": msgspec.json.encode(device),
     }

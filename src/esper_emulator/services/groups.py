@@ -188,6 +188,17 @@ class Groups:
                 pending += below.get(group_id, [])
         return found
 
+    def subgroups(
+        self, enterprise_id: str, group_ids: Iterable[str], *, immediate: bool = False
+    ) -> list[str]:
+        """The groups below ``group_ids`` (only their children when ``immediate``)."""
+        parents = list(group_ids)
+        if immediate:
+            tree = self._tree(enterprise_id)
+            return [gid for gid, node in tree.items() if node.parent_id in parents]
+        below = self.with_subgroups(enterprise_id, parents)
+        return [gid for gid in below if gid not in parents]
+
     def group_ids_of(self, enterprise_id: str, ids: Sequence[str], field: str) -> list[str]:
         """``ids`` as canonical group ids of the enterprise; a 400 naming ``field``."""
         canonical = list(dict.fromkeys(parse_uuid(field, value) for value in ids))

@@ -11,12 +11,13 @@ import msgspec
 from esper_emulator.services import effects
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
-from esper_emulator.services.fleet import OFFLINE, ONLINE, device_columns
+from esper_emulator.services.fleet import OFFLINE, ONLINE, OS_PLATFORMS, device_columns
 from esper_emulator.services.groups import Groups
 from esper_emulator.services.urls import device_url, enterprise_url
 from esper_emulator.store import Store
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import enterprises as enterprises_db
+from esper_emulator.store import tags as tags_db
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
 
 DEMO_NAME = "Demo Enterprise"
@@ -31,6 +32,23 @@ _HARDWARE = [
     ("elo", "Elo Touch Solutions", "ESY15i1", "I-Series 4"),
 ]
 _ANDROID = [("10", 29), ("11", 30), ("12", 31), ("13", 33)]
+_OTHER_HARDWARE = {
+    "iOS": [("Apple", "iPhone15,2", "iPhone 14 Pro"), ("Apple", "iPhone14,7", "iPhone 14")],
+    "iPadOS": [("Apple", "iPad13,18", "iPad (10th generation)")],
+    "tvOS": [("Apple", "AppleTV11,1", "Apple TV 4K")],
+    "Linux": [("Raspberry Pi", "RPi4B", "Raspberry Pi 4 Model B"), ("Intel", "NUC11", "NUC 11")],
+    "Windows": [("Microsoft", "Surface Pro 9", "Surface Pro 9"), ("Dell", "OptiPlex 7090", "7090")],
+}
+"""The hardware of devices of the other operating systems: (brand, model, product)."""
+_OTHER_VERSIONS = {
+    "iOS": ["16.7.8", "17.5.1"],
+    "iPadOS": ["17.5.1"],
+    "tvOS": ["17.5"],
+    "Linux": ["Ubuntu 22.04", "Debian 12"],
+    "Windows": ["10.0.19045", "10.0.22631"],
+}
+DEMO_OTHER_PLATFORMS = ("iOS", "iPadOS", "Linux", "Linux", "Windows", "Windows")
+"""The demo fleet's devices beside its Android ones: two of each other platform."""
 _SITES = ["Lobby", "Checkout", "Warehouse", "Kitchen", "Front-Desk"]
 
 
@@ -102,26 +120,49 @@ class Seeder:
         count: int,
         online_ratio: float = 0.7,
         alias_ratio: float = 1.0,
+        os: str = "Android",
     ) -> list[str]:
         """Create ``count`` devices with realistic hardware, software and network info.
 
         ``alias_ratio`` of them have an alias; the others have none, as a device only
-        gets one when someone names it.
+        gets one when someone names it. ``os`` is their operating system (a key of
+        ``OS_PLATFORMS``): Android devices only are in the legacy device list.
         """
         rows, ids = [], []
+        tags: set[str] = set()
         start = devices_db.last_pk(self.store)
-        place = devices_db.count(self.store, enterprise_id)
+        android = os == "Android"
+        place = devices_db.count(self.store, enterprise_id) if android else None
+        lowest = None if android else devices_db.lowest_place(self.store, enterprise_id)
         for n in range(start + 1, start + count + 1):
             r = random.Random(f"{self.seed}:device:{n}")  # noqa: S311  (simulated devices)
-            device = self._device(enterprise_id, n, r, online=r.random() < online_ratio)
+            online = r.random() < online_ratio
+            device = (
+                self._device(enterprise_id, n, r, online)
+                if android
+                else self._other_device(enterprise_id, n, r, online, os)
+            )
             assert device.id is not None
             if random.Random(f"{self.seed}:alias:{n}").random() >= alias_ratio:  # noqa: S311
                 device.alias_name = None
             ids.append(device.id)
-            place += 1
-            columns = device_columns(device)
-            rows.append({"id": device.id, "enterprise_id": enterprise_id, "seq": place, **columns})
+            tags.update(device.tags or [])
+            if place is not None:
+                place += 1
+            else:
+                lowest = (lowest or 0) - 1
+            battery = float(random.Random(f"{self.seed}:battery:{n}").randrange(5, 101))  # noqa: S311
+            rows.append(
+                {
+                    "id": device.id,
+                    "enterprise_id": enterprise_id,
+                    "seq": place if place is not None else lowest,
+                    "battery_level": battery,
+                    **device_columns(device),
+                }
+            )
         devices_db.add(self.store, rows)
+        tags_db.ensure(self.store, enterprise_id, sorted(tags))
         effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
         Groups(self.store, self.clock).join_root(enterprise_id, ids)
         return ids
@@ -192,6 +233,48 @@ class Seeder:
             is_active=True,
         )
 
+    def _other_device(
+        self, enterprise_id: str, n: int, r: random.Random, online: bool, os: str
+    ) -> Device:
+        """A device of another platform than Android, as the legacy device object holds it."""
+        if os not in OS_PLATFORMS:
+            raise ValueError(f"No such operating system: {os!r}")
+        brand, model, product = r.choice(_OTHER_HARDWARE[os])
+        device_id = str(uuid.uuid4())
+        mac = ":".join(f"{r.randrange(256):02x}" for _ in range(6))
+        now = self.clock.utcnow()
+        status = ONLINE if online else OFFLINE
+        name = f"{os}-{n:04d}"
+        return Device(
+            id=device_id,
+            url=device_url(enterprise_id, device_id),
+            device_name=name,
+            alias_name=f"{r.choice(_SITES)} {os} {n:04d}",
+            status=status,
+            state=status,
+            enterprise=enterprise_url(enterprise_id),
+            groups=[],
+            tags=[os.lower()],
+            software_info={"os": os, "osVersion": r.choice(_OTHER_VERSIONS[os])},
+            hardware_info={
+                "brand": brand,
+                "manufacturer": brand,
+                "model": model,
+                "product": product,
+                "serialNumber": f"{os[:2].upper()}{r.randrange(10**9):09d}",
+            },
+            network_info={
+                "wifiMacAddress": mac,
+                "ipAddress": f"10.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}",
+                "connectionType": "WIFI" if online else "NONE",
+            },
+            provisioned_on=now,
+            created_on=now,
+            updated_on=now,
+            is_gms=False,
+            is_active=True,
+        )
+
     def _demo_groups(self, enterprise_id: str, ids: list[str]) -> None:
         """Two groups, each with a child group; every device in one of the four, as on Esper."""
         half = len(ids) // 2
@@ -201,11 +284,16 @@ class Seeder:
             self.group(enterprise_id, child, members[:third], parent_id)
 
     def demo(self, device_count: int) -> Credentials:
-        """The demo enterprise: created on first use, the same one (and key) after."""
+        """The demo enterprise: created on first use, the same one (and key) after.
+
+        ``device_count`` Android devices, and ``DEMO_OTHER_PLATFORMS``'s devices beside them.
+        """
         enterprise_id = self.store.meta_get("demo_enterprise_id")
         if enterprise_id is None:
             enterprise_id = self.enterprise(DEMO_NAME)
             ids = self.devices(enterprise_id, device_count, alias_ratio=DEMO_ALIAS_RATIO)
+            for os in dict.fromkeys(DEMO_OTHER_PLATFORMS):
+                ids += self.devices(enterprise_id, DEMO_OTHER_PLATFORMS.count(os), os=os)
             self._demo_groups(enterprise_id, ids)
             self.store.meta_set("demo_enterprise_id", enterprise_id)
         key = self.auth.issue(enterprise_id, self.auth.derived_key(f"demo:{enterprise_id}"))

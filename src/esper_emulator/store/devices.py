@@ -47,13 +47,13 @@ def page(
     search: str | None = None,
     tags: str | None = None,
 ) -> Page:
-    """A page of the enterprise's devices matching every filter given.
+    """A page of the enterprise's Android devices matching every filter given.
 
     ``name``, ``imei``, ``serial``, ``state`` and ``is_gms`` match exactly, ``brand``
     in any case; ``group`` keeps that group's members; ``search`` (a part of the name,
     IMEI or MAC address) and ``tags`` (a part of the tags) match in any case.
     """
-    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
+    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id, _d.seq > 0]
     filters = (name, imei, serial, state, is_gms, brand, group, search, tags)
     if all(value is None for value in filters):
         return _fleet_page(store, enterprise_id, limit, offset)
@@ -97,8 +97,15 @@ def _fleet_page(store: Store, enterprise_id: str, limit: int, offset: int) -> Pa
 
 
 def count(store: Store, enterprise_id: str) -> int:
-    """How many devices the enterprise has (its highest ``seq``: places are dense)."""
-    return store.conn.execute(_FLEET_COUNT, {"enterprise_id": enterprise_id}).scalar() or 0
+    """How many Android devices the enterprise has (its highest ``seq``: places are dense)."""
+    highest = store.conn.execute(_FLEET_COUNT, {"enterprise_id": enterprise_id}).scalar()
+    return max(highest or 0, 0)
+
+
+def lowest_place(store: Store, enterprise_id: str) -> int:
+    """The lowest ``seq`` of the enterprise's devices (0 when it has none below 0)."""
+    query = select(func.min(_d.seq)).where(_d.enterprise_id == enterprise_id)
+    return min(store.conn.execute(query).scalar() or 0, 0)
 
 
 def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:

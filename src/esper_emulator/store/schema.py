@@ -30,7 +30,9 @@ SCHEMA_VERSION = 5
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions), changes: a database of another
-version is refused clearly."""
+version is refused clearly. Devices v2 added the devices' v2 columns (alias, model, os,
+os_version, battery_level, last_seen, blueprint_info's ids and status) and the ``tags``
+table."""
 
 metadata = MetaData()
 
@@ -77,7 +79,9 @@ devices = Table(
     _enterprise(),
     # The device's place in its enterprise (1, 2, ...). Devices are only ever added (a
     # reset wipes them all), so the places stay dense: the enterprise's count is its
-    # highest ``seq``, and the page at any offset is one index lookup away.
+    # highest ``seq``, and the page at any offset is one index lookup away. Only Android
+    # devices are in the legacy (Android's) device list: other platforms' places count
+    # down from -1, out of its way.
     Column("seq", Integer, nullable=False),
     Column("device_name", String(255), nullable=False),
     Column("imei", String(32)),
@@ -89,10 +93,38 @@ devices = Table(
     Column("tags", Text, nullable=False, default=""),
     # ANDROID, APPLE, LINUX or WINDOWS: not in the legacy device (Android's) document
     Column("platform", String(16), nullable=False, default="ANDROID"),
+    # Devices v2's filters and orderings, derived from ``doc`` (see ``device_columns``)
+    Column("alias", String(255)),
+    Column("model", String(64)),
+    Column("os", String(16), nullable=False, default="Android"),
+    Column("os_version", String(32)),
+    Column("last_seen", Float),
+    # Reported by the device only, so not in ``doc``; blueprint_info is set by converge
+    Column("battery_level", Float),
+    Column("assigned_blueprint_id", String(36)),
+    Column("current_blueprint_id", String(36)),
+    Column("current_blueprint_version_id", String(36)),
+    Column("blueprint_upgrade_status", String(32)),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
+    Index("ix_devices_enterprise_state", "enterprise_id", "state"),
+    Index("ix_devices_enterprise_platform", "enterprise_id", "platform"),
+    Index("ix_devices_enterprise_last_seen", "enterprise_id", "last_seen"),
+    Index("ix_devices_assigned_blueprint", "assigned_blueprint_id"),
+    Index("ix_devices_current_blueprint", "current_blueprint_id"),
     Index("ix_devices_enterprise_seq", "enterprise_id", "seq", unique=True),
 )
+
+tags = Table(
+    "tags",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("tag", String(255), nullable=False),
+    Index("ix_tags_enterprise_tag", "enterprise_id", "tag", unique=True),
+)
+"""The enterprise's device tags; a device's ``doc`` names its tags, v2 shows their ids."""
 
 device_groups = Table(
     "device_groups",
