@@ -13,6 +13,7 @@ from esperclient import _settings
 from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._blueprints import AsyncBlueprints
+from esperclient._async._devices_v2 import AsyncDevicesV2
 from esperclient._async._resources import (
     AsyncApplications,
     AsyncCommandRequests,
@@ -75,6 +76,7 @@ class AsyncEsper(AsyncGeneratedApi):
         )
         self._client = AsyncAPIClient(settings)
         self.devices = AsyncDevices(self._client)
+        self.devices_v2 = AsyncDevicesV2(self._client)
         self.applications = AsyncApplications(self._client)
         self.commands = AsyncCommands(self._client)
         self.command_requests = AsyncCommandRequests(self._client)

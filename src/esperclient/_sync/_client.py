@@ -15,6 +15,7 @@ from esperclient._settings import ClientSettings, Timeout, TransportSettings
 from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._blueprints import Blueprints
+from esperclient._sync._devices_v2 import DevicesV2
 from esperclient._sync._resources import (
     Applications,
     CommandRequests,
@@ -76,6 +77,7 @@ class Esper(GeneratedApi):
         )
         self._client = SyncAPIClient(settings)
         self.devices = Devices(self._client)
+        self.devices_v2 = DevicesV2(self._client)
         self.applications = Applications(self._client)
         self.commands = Commands(self._client)
         self.command_requests = CommandRequests(self._client)
