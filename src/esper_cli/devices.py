@@ -1,4 +1,9 @@
-"""``esper devices``: list and show devices, their apps, app installs and status events."""
+"""``esper devices``: list and show devices, their apps, app installs and status events.
+
+``devices list`` reads Esper's legacy device list (Android's) unless a filter only
+Devices v2 has is given (``--platform``, ``--tag``, ``--blueprint``, ``--group``, which
+takes the groups below too): then it reads Devices v2, which holds every platform.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,49 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
+import msgspec
 import typer
 
 from esper_cli import resolve
-from esper_cli.errors import EXIT_USAGE, CliError
+from esper_cli.errors import EXIT_NOT_FOUND, EXIT_USAGE, CliError
 from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, print_one, wire_keys
 from esper_cli.state import state_of
-from esperclient.models import AppInstall, Device, DeviceApp, DeviceStatus
+from esperclient import Esper
+from esperclient._generated import v2
+from esperclient.models import (
+    AppInstall,
+    Device,
+    DeviceApp,
+    DevicePlatform,
+    DeviceState,
+    DeviceStatus,
+)
 from esperclient.models._applications import INSTALL_STATES
 
 app = typer.Typer(
     help="Devices: list, show, their apps, installs and events.", no_args_is_help=True
 )
 
-STATES = {"online": 1, "offline": 60}
-"""Device states by name (``--state`` also takes the API's number)."""
-_STATE_NAMES = {number: name for name, number in STATES.items()}
+STATE_NAMES = {number: name.lower() for number, name in DeviceState.NAMES.items()} | {
+    number: name.lower() for name, number in DeviceState.ALIASES.items()
+}
+"""Each device state's name on the command line: ``online`` and ``offline`` for 1 and 60."""
+_STATE_CHOICES = list(dict.fromkeys([*map(str.lower, DeviceState.ALIASES), *STATE_NAMES.values()]))
+PLATFORMS = [platform.lower() for platform in DevicePlatform.ALL]
 
 DeviceArg = Annotated[str, typer.Argument(help="Device id or name.", show_default=False)]
 
 
 def state_number(text: str) -> int:
-    """The API's number for ``--state``: ``online``, ``offline`` or a number."""
-    value = text.strip().lower()
-    if value in STATES:
-        return STATES[value]
-    if value.isdigit():
-        return int(value)
-    raise CliError(f"unknown state {text!r}: use online, offline or a number", EXIT_USAGE)
+    """The API's number for ``--state``: a state's name (``online``, ``disabled``...) or number."""
+    try:
+        return DeviceState.of(text)
+    except ValueError:
+        names = ", ".join(dict.fromkeys(STATE_NAMES.values()))
+        raise CliError(
+            f"unknown state {text!r}: use one of {names}, or a number", EXIT_USAGE
+        ) from None
 
 
 def _starting_with(choices: Iterable[str]) -> Callable[[str], list[str]]:
@@ -49,11 +68,11 @@ def _install_state(state: str | None) -> str | None:
     return INSTALL_STATES.get(state.upper(), state)
 
 
-def state_name(device: Device) -> str | None:
-    """``online``, ``offline``, or the state's number."""
+def state_name(device: Device | DeviceV2) -> str | None:
+    """The device's state by name (``online``, ``offline``, ``disabled``...)."""
     if device.state is None:
         return None
-    return _STATE_NAMES.get(device.state, str(device.state))
+    return STATE_NAMES.get(device.state, str(device.state))
 
 
 def _info(field: str, key: str) -> Any:
@@ -64,15 +83,21 @@ def _info(field: str, key: str) -> Any:
     return get
 
 
+def _android(device: Device) -> str | None:
+    version = _info("software_info", "androidVersion")(device)
+    return f"Android {version}" if version else None
+
+
 DEVICE = View.of_model(
     Device,
     [
         col("ID", "id"),
         col("NAME", "device_name"),
         col("STATE", state_name),
+        col("PLATFORM", lambda _: DevicePlatform.ANDROID),  # the legacy API's are Android's
         col("BRAND", _info("hardware_info", "brand")),
         col("MODEL", _info("hardware_info", "model")),
-        col("ANDROID", _info("software_info", "androidVersion")),
+        col("OS", _android),
         col("TAGS", "tags"),
     ],
     [
@@ -95,6 +120,39 @@ DEVICE = View.of_model(
         col("Updated", "updated_on"),
     ],
 )
+DeviceV2 = v2.AndroidDeviceV2 | v2.AppleDeviceV2 | v2.LinuxDeviceV2 | v2.WindowsDeviceV2
+_V2_MODELS = (v2.AndroidDeviceV2, v2.AppleDeviceV2, v2.LinuxDeviceV2, v2.WindowsDeviceV2)
+
+
+def _platform(device: DeviceV2) -> str:
+    return str(type(device).__struct_config__.tag)
+
+
+def _hardware(key: str) -> Callable[[DeviceV2], Any]:
+    return lambda device: getattr(device.hardware_info, key, None)
+
+
+def _os(device: DeviceV2) -> str | None:
+    return " ".join(part for part in (device.os, device.os_version) if part) or None
+
+
+def device_v2_view(tag_names: Callable[[list[str]], list[str]]) -> View:
+    """How a Devices v2 device prints: its record is the wire object, ``platform`` first;
+    the table names its tags with ``tag_names`` (the API gives their ids)."""
+    keys = list(dict.fromkeys(["platform", *(k for m in _V2_MODELS for k in wire_keys(m))]))
+    columns = [
+        col("ID", "id"),
+        col("NAME", "name"),
+        col("STATE", state_name),
+        col("PLATFORM", _platform),
+        col("BRAND", _hardware("brand")),
+        col("MODEL", _hardware("model")),
+        col("OS", _os),
+        col("TAGS", lambda device: tag_names(device.tags or [])),
+    ]
+    return View(columns, keys, msgspec.to_builtins)
+
+
 DEVICE_APP = View.of_model(
     DeviceApp,
     [
@@ -144,9 +202,10 @@ def list_devices(
         typer.Option(
             "--state",
             "-s",
-            help="online, offline, or a state number.",
+            help="online, offline, another state's name (disabled, provisioning_begin...) "
+            "or number.",
             show_default=False,
-            autocompletion=_starting_with(STATES),
+            autocompletion=_starting_with(_STATE_CHOICES),
         ),
     ] = None,
     search: Annotated[
@@ -155,10 +214,28 @@ def list_devices(
     ] = None,
     name: Annotated[str | None, typer.Option(help="Exact device name.", show_default=False)] = None,
     group: Annotated[
-        str | None, typer.Option("--group", "-g", help="Group id or name.", show_default=False)
+        str | None,
+        typer.Option(
+            "--group", "-g", help="Group id or name (and the groups below).", show_default=False
+        ),
     ] = None,
     brand: Annotated[str | None, typer.Option(help="Brand (any case).", show_default=False)] = None,
-    tag: Annotated[str | None, typer.Option(help="Part of a tag.", show_default=False)] = None,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--platform",
+            help="android, apple, linux or windows (repeat for any of several).",
+            show_default=False,
+            autocompletion=_starting_with(PLATFORMS),
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Tag name (repeat for any of several).", show_default=False),
+    ] = None,
+    blueprint: Annotated[
+        str | None, typer.Option(help="Id of the blueprint assigned.", show_default=False)
+    ] = None,
     gms: Annotated[
         bool | None, typer.Option("--gms/--no-gms", help="Only GMS or only non-GMS devices.")
     ] = None,
@@ -169,17 +246,70 @@ def list_devices(
     """List devices, page by page, with filters."""
     run = state_of(ctx)
     esper = run.client()
+    if platform or tag or blueprint or group:
+        legacy_only = [f"--{name}" for name, given in (("name", name), ("brand", brand)) if given]
+        if legacy_only:
+            raise CliError(
+                f"{' and '.join(legacy_only)} cannot be combined with --platform, --tag, "
+                "--blueprint or --group (they filter Devices v2, which has no such filter)",
+                EXIT_USAGE,
+            )
+        tags = _Tags(esper)
+        devices_v2 = esper.devices_v2.list(
+            state=None if state is None else state_number(state),
+            platform=[_platform_name(value) for value in platform or []] or None,
+            group=None if group is None else resolve.group_id(esper, group),
+            tags=None if not tag else tags.ids(tag),
+            blueprint=blueprint,
+            search=search,
+            is_gms=gms,
+            page_size=page_size_for(limit, page_size),
+        )
+        view = device_v2_view(tags.names)
+        show_list(run, run.format(output), view, Feed(devices_v2, limit), "devices")
+        return
     devices = esper.devices.list(
         state=None if state is None else state_number(state),
         search=search,
         name=name,
-        group=None if group is None else resolve.group_id(esper, group),
         brand=brand,
-        tags=tag,
         is_gms=gms,
         page_size=page_size_for(limit, page_size),
     )
     show_list(run, run.format(output), DEVICE, Feed(devices, limit), "devices")
+
+
+def _platform_name(text: str) -> str:
+    value = text.strip().lower()
+    if value not in PLATFORMS:
+        raise CliError(f"unknown platform {text!r}: use one of {', '.join(PLATFORMS)}", EXIT_USAGE)
+    return value.upper()
+
+
+class _Tags:
+    """The enterprise's tags, read once when first needed: names to ids and back."""
+
+    def __init__(self, esper: Esper) -> None:
+        self._esper = esper
+        self._by_id: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._by_id is None:
+            self._by_id = {t.id: t.tag for t in self._esper.devices_v2.tags() if t.id and t.tag}
+        return self._by_id
+
+    def ids(self, names: list[str]) -> list[str]:
+        """The ids of the tags ``names``; exit 4 naming those the enterprise lacks."""
+        by_name = {tag: tag_id for tag_id, tag in self._all().items()}
+        missing = [name for name in names if name not in by_name]
+        if missing:
+            raise CliError(f"no tag named {', '.join(map(repr, missing))}", EXIT_NOT_FOUND)
+        return [by_name[name] for name in names]
+
+    def names(self, tag_ids: list[str]) -> list[str]:
+        """The names of ``tag_ids`` (an id the enterprise does not list stays an id)."""
+        by_id = self._all() if tag_ids else {}
+        return [by_id.get(tag_id, tag_id) for tag_id in tag_ids]
 
 
 @app.command("show")

@@ -76,5 +76,6 @@ def show_list(
         if count == 0:
             state.note(f"no {what}")
         elif isinstance(pages, Feed) and pages.truncated:
-            state.note(f"{count} of {pages.total} {what} shown (see more with --limit)")
+            of = f" of {pages.total}" if pages.total is not None else ""
+            state.note(f"{count}{of} {what} shown (see more with --limit)")
     return count

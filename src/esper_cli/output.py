@@ -342,7 +342,8 @@ class PageSource(Protocol):
 
 
 class Feed(Generic[T]):
-    """The pages of a paginator, stopped after ``limit`` items; ``total`` is the list's size.
+    """The pages of a paginator, stopped after ``limit`` items; ``total`` is the list's size
+    (``None`` for a list paged by cursor, which does not say).
 
     Build the paginator with ``page_size_for(limit, page_size)`` so ``--limit 5`` costs
     one small request.
@@ -353,21 +354,27 @@ class Feed(Generic[T]):
         self.limit = limit
         self.total: int | None = None
         self.shown = 0
+        self.cut = False
+        """Whether ``limit`` left items out (known without ``total``)."""
 
     def __iter__(self) -> Iterator[list[T]]:
         remaining = self.limit
         for page in self.source.pages():
-            self.total = page.count
+            self.total = getattr(page, "count", None)
             items: list[T] = list(page.results)
             if remaining is not None:
+                self.cut = len(items) > remaining or getattr(page, "next_cursor", None) is not None
                 items = items[:remaining]
                 remaining -= len(items)
             self.shown += len(items)
             yield items
             if remaining is not None and remaining <= 0:
                 return
+        self.cut = False
 
     @property
     def truncated(self) -> bool:
         """Whether the list has more items than were shown."""
-        return self.total is not None and self.total > self.shown
+        if self.total is not None:
+            return self.total > self.shown
+        return self.cut

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from esperclient.configuration import Configuration as Configuration
     from esperclient.models import *  # noqa: F403  (every model, under its 0.1.3 name)
     from esperclient.models import CommandState as CommandState
+    from esperclient.models import DevicePlatform as DevicePlatform
     from esperclient.models import DeviceState as DeviceState
 
 _EXCEPTIONS = (
@@ -77,6 +78,7 @@ _HOMES = {
     "BulkReport": "esperclient._bulk",
     "CommandState": "esperclient.models",
     "Configuration": "esperclient.configuration",
+    "DevicePlatform": "esperclient.models",
     "DeviceState": "esperclient.models",
     "Esper": "esperclient._sync._client",
     "Outcome": "esperclient._bulk",

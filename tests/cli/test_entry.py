@@ -85,8 +85,10 @@ def test_states_complete_as_the_docs_promise() -> None:
         env = {"_ESPER_COMPLETE": "complete_bash", "COMP_WORDS": line}
         return esper_process(env={**env, "COMP_CWORD": str(len(words) - 1)}).stdout.split()
 
-    assert complete("esper devices list --state ") == ["online", "offline"]
+    states = complete("esper devices list --state ")
+    assert states[:2] == ["online", "offline"] and "provisioning_begin" in states
     assert complete("esper devices list -s off") == ["offline"]
+    assert complete("esper devices list --platform w") == ["windows"]
     assert complete("esper devices installs Lobby-0001 --state INSTALL_F") == ["INSTALL_FAILED"]
 
 

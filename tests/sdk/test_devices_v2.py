@@ -140,3 +140,15 @@ def test_get_apps_and_set_tags_then_filter_by_their_ids(
             await aw(esper.devices_v2.set_tags(windows, ["a,b"]))
 
     run(mode, tenant, scenario)
+
+
+def test_device_states_read_by_number_or_name() -> None:
+    for value in ("online", "ACTIVE", "active", 1, "1"):
+        assert DeviceState.of(value) == DeviceState.ONLINE == 1, value
+    assert DeviceState.of("offline") == DeviceState.INACTIVE == 60
+    assert DeviceState.of("provisioning-begin") == DeviceState.PROVISIONING_BEGIN == 30
+    assert DeviceState.name_of(200) == "REGISTERED" and DeviceState.name_of(7) == "7"
+    assert DeviceState.NON_ANDROID.issubset(DeviceState.NAMES)
+    for bad in ("sleepy", 7, "7", True):
+        with pytest.raises(ValueError, match="not a device state"):
+            DeviceState.of(bad)

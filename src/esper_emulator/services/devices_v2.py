@@ -37,7 +37,7 @@ from esper_emulator.store import tags as tags_db
 from esper_emulator.store.devices_v2 import ORDERINGS, DeviceQuery, Order
 from esperclient._generated import v2
 from esperclient._undocumented import DeviceTagsUpdate, Tag
-from esperclient.models import Device, DeviceState
+from esperclient.models import Device, DevicePlatform, DeviceState
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
@@ -45,7 +45,7 @@ MAX_TAGS = 20
 """Tags a device may carry [guess: EAST says a maximum applies, not which]."""
 MAX_TAG_LENGTH = 255
 FIRST_CURSOR = "start"
-PLATFORMS = frozenset(OS_PLATFORMS.values())
+PLATFORMS = frozenset(DevicePlatform.ALL)
 APP_TYPES = frozenset(
     {"VPP", "TENANT_IOS", "ESPER_IOS", "WEBCLIP", "ESPER_WINDOWS", "TENANT_WINDOWS"}
 )
@@ -349,7 +349,7 @@ def render(
     }
     battery = {"battery_level": row.battery_level}
     last_seen = _iso(row.last_seen)
-    if row.platform == "ANDROID":
+    if row.platform == DevicePlatform.ANDROID:
         android = v2.AndroidDeviceV2(
             **common,
             hardware_info=v2.HardwareInfo(**hardware_info, model_number=hardware.get("product")),
@@ -374,7 +374,7 @@ def render(
         )
         # The spec's AndroidDeviceV2 leaves out last_seen, which every other platform has.
         return msgspec.json.encode({**msgspec.to_builtins(android), "last_seen": last_seen})
-    if row.platform == "APPLE":
+    if row.platform == DevicePlatform.APPLE:
         return msgspec.json.encode(
             v2.AppleDeviceV2(
                 **common,
@@ -389,7 +389,7 @@ def render(
                 device_source="NON_ABM",
             )
         )
-    if row.platform == "LINUX":
+    if row.platform == DevicePlatform.LINUX:
         return msgspec.json.encode(
             v2.LinuxDeviceV2(
                 **common,

@@ -37,6 +37,7 @@ from esperclient.models import (
     Device,
     DeviceApp,
     DeviceCommand,
+    DevicePlatform,
     DeviceState,
 )
 
@@ -342,12 +343,12 @@ class Fleet:
 
 
 OS_PLATFORMS = {
-    "Android": "ANDROID",
-    "iOS": "APPLE",
-    "iPadOS": "APPLE",
-    "tvOS": "APPLE",
-    "Linux": "LINUX",
-    "Windows": "WINDOWS",
+    "Android": DevicePlatform.ANDROID,
+    "iOS": DevicePlatform.APPLE,
+    "iPadOS": DevicePlatform.APPLE,
+    "tvOS": DevicePlatform.APPLE,
+    "Linux": DevicePlatform.LINUX,
+    "Windows": DevicePlatform.WINDOWS,
 }
 """Each operating system a device runs, and its platform."""
 

@@ -93,3 +93,15 @@ class DeviceState:
         if value is None:
             return ""
         return cls.NAMES.get(value, str(value))
+
+
+class DevicePlatform:
+    """The platform of a device (Devices v2's ``platform``); ``ALL`` lists them."""
+
+    ANDROID: Final = "ANDROID"
+    APPLE: Final = "APPLE"
+    LINUX: Final = "LINUX"
+    WINDOWS: Final = "WINDOWS"
+
+    ALL: Final = (ANDROID, APPLE, LINUX, WINDOWS)
+    """Every platform, in the API's order."""
