@@ -265,6 +265,17 @@ def enveloped_errors(op: Operation[Any]) -> bool:
     return op.envelope == "content"
 
 
+def text_errors(op: Operation[Any]) -> bool:
+    """Whether ``op`` documents the ``errors`` of its error body as a list of text, so
+    that a field's error is given as its message rather than as ``{field: [problem]}``."""
+    return any(
+        field.name == "errors" and field.type == (list[str] | None)
+        for _, body in op.errors
+        if isinstance(body, type) and issubclass(body, msgspec.Struct)
+        for field in msgspec.structs.fields(body)
+    )
+
+
 def _enveloped(op: Operation[Any], status: int, answer: bytes) -> bytes:
     """``answer`` as the ``content`` of the envelope, with the status's reason phrase."""
     head = msgspec.json.encode({"code": status, "message": HTTPStatus(status).phrase})
@@ -282,6 +293,7 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
     run = _runner(handler)
     wrap = op.envelope == "content"
     enveloped = enveloped_errors(op)
+    as_text = text_errors(op)
 
     async def endpoint(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
@@ -293,6 +305,8 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
                 call.raw_body = await call.request.body()
             answer = await run(call)
         except ApiError as exc:
+            if as_text:
+                exc.errors = [exc.message]
             return exc.response(enveloped=enveloped)
         if op.status == 204:
             return Response(status_code=204)

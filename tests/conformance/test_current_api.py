@@ -67,6 +67,14 @@ def _error_code_is_the_status(body: dict[str, Any]) -> None:
         body["properties"]["code"] = {"type": "integer"}
 
 
+def _either_page_form(content: dict[str, Any]) -> None:
+    # And: the device list's two page forms (offset, cursor) are a oneOf, though neither
+    # requires a field, so every page is valid under both; either is what is meant.
+    forms = content.get("oneOf", ())
+    if forms and all("PaginatedDeviceList" in form.get("$ref", "") for form in forms):
+        content["anyOf"] = content.pop("oneOf")
+
+
 def _corrected(operation: dict[str, Any]) -> dict[str, Any]:
     """The operation with the description's known bugs corrected (see above)."""
     for status, response in operation.get("responses", {}).items():
@@ -75,6 +83,7 @@ def _corrected(operation: dict[str, Any]) -> dict[str, Any]:
         _links_may_be_null(content)
         for member in content.get("oneOf", ()):
             _links_may_be_null(member)
+        _either_page_form(content)
         if str(status).startswith(("4", "5")):
             _error_code_is_the_status(schema)
     return operation
@@ -95,6 +104,8 @@ def _area_spec(name: str, served: set[tuple[str, str]]) -> dict[str, Any]:
         if set(kept) - {"parameters"}:
             paths[path] = kept
     raw["paths"] = paths
+    for schema in raw.get("components", {}).get("schemas", {}).values():
+        _links_may_be_null(schema)  # pages given by reference (DeviceLastSeen...)
     return raw
 
 
