@@ -400,3 +400,40 @@ def test_the_side_door_enrolls_devices_of_another_platform(fleet: Fleet) -> None
     assert set(fleet.ids(os="tvOS")) == set(added)
     assert all(fleet.get(f"/v2/devices/{d}")["platform"] == "APPLE" for d in added)
     assert call("POST", url, json={"count": 1, "os": "Symbian"}).status == 400
+
+
+def test_a_tag_filter_matches_the_whole_name_in_its_case(fleet: Fleet) -> None:
+    key = fleet.tenant.api_key
+    names = {"Red": fleet.by_os["Android"][0], "red": fleet.by_os["Android"][1]}
+    names["Reddish"] = fleet.by_os["Android"][2]
+    for name, device_id in names.items():
+        call("PATCH", _tags_url(fleet, device_id), key=key, json={"tags": [name]})
+    tags = json_of(call("GET", _tags_url(fleet) + "?search=red&limit=100", key=key))["results"]
+    by_name = {tag["tag"]: tag["id"] for tag in tags}
+    for name, device_id in names.items():
+        assert fleet.ids(tags=by_name[name]) == [device_id], name
+    assert set(fleet.ids(tags=f"{by_name['Red']},{by_name['red']}")) == {
+        names["Red"],
+        names["red"],
+    }
+
+
+def test_the_generated_surface_reads_every_answer(fleet: Fleet) -> None:
+    tenant = fleet.tenant
+    with esperclient.Esper(
+        host=tenant.host, api_key=tenant.api_key, enterprise_id=tenant.enterprise_id
+    ) as esper:
+        apple = esper.v2.device_v2.list(platform="APPLE", page_size=2).to_list()
+        assert [d.id for d in apple] == fleet.by_os["iOS"] + fleet.by_os["iPadOS"]
+        assert all(isinstance(d, v2.AppleDeviceV2) for d in apple)
+        linux = esper.v2.device_v2.get(fleet.by_os["Linux"][0])
+        assert isinstance(linux, v2.LinuxDeviceV2) and linux.os == "Linux"
+        beats = esper.v2.device_heartbeat.list(
+            last_seen_gt="2000-01-01T00:00:00Z", last_seen_lt="2200-01-01T00:00:00Z", page_size=5
+        ).to_list()
+        assert sorted(beat.device_id for beat in beats) == sorted(_all(fleet))
+        with fleet.server.emulator.store.transaction():
+            seeder = fleet.server.emulator.seeder
+            parent = seeder.group(tenant.enterprise_id, "Top", [])
+            child = seeder.group(tenant.enterprise_id, "Below", [], parent)
+        assert esper.v2.device_group.get(parent_group_ids=parent).subgroups == [child]

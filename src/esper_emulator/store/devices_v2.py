@@ -84,7 +84,8 @@ class DeviceQuery:
             members = select(_m.device_id).where(_m.group_id.in_(group_ids))
             where.append(_d.id.in_(members))
         if self.tag_names is not None:
-            where.append(or_(false(), *(contains(_d.tags, f",{n},") for n in self.tag_names)))
+            tagged = (func.instr(_d.tags, f",{name},") > 0 for name in self.tag_names)
+            where.append(or_(_nothing(), *tagged))  # a tag's whole name, in its case
         if self.search:
             where.append(or_(*(contains(column, self.search) for column in _SEARCHED)))
         if self.battery_gte is not None:
@@ -99,7 +100,7 @@ class DeviceQuery:
         return where
 
 
-def false() -> ColumnElement[bool]:
+def _nothing() -> ColumnElement[bool]:
     """A condition no row meets (``OR`` of nothing)."""
     return literal(False).is_(True)
 
