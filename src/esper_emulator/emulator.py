@@ -7,6 +7,7 @@ from esper_emulator.services.apps import Apps
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.blueprints import Blueprints
 from esper_emulator.services.clock import Clock
+from esper_emulator.services.command_api import CommandApi
 from esper_emulator.services.command_requests import CommandRequests
 from esper_emulator.services.content import Contents
 from esper_emulator.services.devices_v2 import DevicesV2
@@ -49,6 +50,7 @@ class Emulator:
         self.devices_v2 = DevicesV2(self.store, self.clock, self.fleet, self.groups)
         self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
         self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
+        self.command_api = CommandApi(self.store, self.clock, self.fleet, self.groups)
         self.faults = Faults(settings)
         self.fleet.fail_next = settings.fail_next_commands
 

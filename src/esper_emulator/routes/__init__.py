@@ -20,6 +20,7 @@ from esper_emulator.operation import ServedRoute, enveloped_errors
 from esper_emulator.routes import (
     applications,
     blueprints,
+    command_api,
     command_requests,
     commands,
     content,
@@ -45,6 +46,7 @@ AREAS = (
     content,
     blueprints,
     devices_v2,
+    command_api,
 )
 
 

@@ -1,23 +1,36 @@
 """Every command the simulated devices know, written once: what it needs and what it does.
 
 A ``CommandSpec`` names a command, the APIs that take it (the device API, v0 command
-requests, group commands: as the API description lists them, which is more than
-esperclient 0.1.3's enums for v0), the ``command_args`` it cannot do without, the
-choices some of them are limited to, and its effect on the device (``effects``). The
-request checks, the v0 checks and the fleet all read this table; adding a command is one
-``CommandSpec`` and its effect function.
+requests, group commands, the Commands API: as the API description lists them, which is
+more than esperclient 0.1.3's enums for v0), the ``command_args`` it cannot do without,
+the choices some of them are limited to, its effect on the device (``effects``,
+``api_effects``), the platforms that carry it out and how long a delivered command may
+take before it times out (Commands API). The request checks, the v0 checks and the
+fleet all read this table; adding a command is one ``CommandSpec`` and its effect.
+
+Platforms are those the command's description names (LOCK and REBOOT: Android, iOS and
+Windows; the profile, VPP and passcode commands: iOS; RUN_SHELL_SCRIPT: Linux and
+Windows; RUN_CUSTOM_ACTION and COLLECT_LOGS: Linux; heartbeat, device information,
+converge and blueprint updates: every platform); a command whose description names none
+is Android's, the platform Esper's device commands started on.
+
+Timeouts (help.esper.io gives 2 minutes to 3 days by command, not which is which):
+2 minutes for what a device answers at once (heartbeat, lock, beep, notify, device
+information), 1 day for what downloads or installs (apps, certificates, profiles, agent
+and blueprint updates, logs, scripts), 3 days for a wipe, 1 hour for the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from typing import Any, Literal
 
 from esper_emulator.errors import bad_request
-from esper_emulator.services import effects
+from esper_emulator.services import api_effects, effects
 
-Api = Literal["device", "v0", "group"]
+Api = Literal["device", "v0", "group", "commands"]
 
 Needs = tuple[tuple[str, ...], ...]
 """Arguments a command cannot do without: of each tuple, at least one must be given."""
@@ -32,6 +45,9 @@ class CommandSpec:
     effect: effects.Effect
     needs: Needs = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    platforms: frozenset[str] = frozenset({"ANDROID"})
+    timeout: float = 3600.0
+    """Seconds a delivered Commands API command may take before it times out."""
 
     def check(self, args: Mapping[str, Any]) -> None:
         """A 400 naming ``command_args.<field>`` for a missing argument or a bad choice."""
@@ -55,24 +71,68 @@ def _spec(
     *needs: tuple[str, ...],
     **choices: tuple[str, ...],
 ) -> CommandSpec:
-    return CommandSpec(name, apis, effect, needs, choices)
+    return CommandSpec(name, apis, effect, needs, choices, timeout=_TIMEOUTS.get(name, HOUR))
 
+
+def _new(
+    name: str,
+    effect: effects.Effect,
+    *needs: tuple[str, ...],
+    platforms: frozenset[str] = frozenset({"ANDROID"}),
+    **choices: tuple[str, ...],
+) -> CommandSpec:
+    """A command only the Commands API sends."""
+    timeout = _TIMEOUTS.get(name, HOUR)
+    return CommandSpec(name, _API, effect, needs, choices, platforms, timeout)
+
+
+HOUR = 3600.0
+_TIMEOUTS = {
+    **dict.fromkeys(
+        ("UPDATE_HEARTBEAT", "LOCK", "BEEP_DEVICE", "NOTIFY_DEVICE", "DEVICE_INFORMATION"), 120.0
+    ),
+    **dict.fromkeys(
+        (
+            "INSTALL",
+            "UNINSTALL",
+            "APPLY_APP_CONFIG",
+            "INSTALL_CERTIFICATE",
+            "INSTALL_PROFILE",
+            "VPP_APP_INSTALL",
+            "APPLE_APP_UNINSTALL",
+            "UPDATE_LATEST_DPC",
+            "CONVERGE",
+            "UPDATE_BLUEPRINT",
+            "COLLECT_LOGS",
+            "RUN_SHELL_SCRIPT",
+            "RUN_CUSTOM_ACTION",
+        ),
+        24 * HOUR,
+    ),
+    "WIPE": 72 * HOUR,
+}
 
 _APP = ("package_name",)
-_ALL: frozenset[Api] = frozenset({"device", "v0", "group"})
-_SINGLE: frozenset[Api] = frozenset({"device", "v0"})
-_V0: frozenset[Api] = frozenset({"v0"})
+_ALL: frozenset[Api] = frozenset({"device", "v0", "group", "commands"})
+_SINGLE: frozenset[Api] = frozenset({"device", "v0", "commands"})
+_V0: frozenset[Api] = frozenset({"v0", "commands"})
 _DEVICE: frozenset[Api] = frozenset({"device"})
+_API: frozenset[Api] = frozenset({"commands"})
+_EVERY = frozenset({"ANDROID", "APPLE", "LINUX", "WINDOWS"})
+_APPLE = frozenset({"APPLE"})
+_NOT_LINUX = frozenset({"ANDROID", "APPLE", "WINDOWS"})
+_LINUX = frozenset({"LINUX"})
+_SYSTEM = ("system",)
 
 COMMANDS: Mapping[str, CommandSpec] = {
     spec.name: spec
     for spec in (
-        _spec("REBOOT", _ALL, effects.reboot),
-        _spec("LOCK", _ALL, effects.lock),
+        _replace(_spec("REBOOT", _ALL, effects.reboot), platforms=_NOT_LINUX),
+        _replace(_spec("LOCK", _ALL, effects.lock), platforms=_NOT_LINUX),
         # an app version; a v0 request may name only an uploaded app's package (see Fleet)
         _spec("INSTALL", _ALL, effects.install, ("app_version", "package_name")),
-        _spec("UPDATE_HEARTBEAT", _ALL, effects.heartbeat),
-        _spec("WIPE", _SINGLE, effects.wipe),
+        _replace(_spec("UPDATE_HEARTBEAT", _ALL, effects.heartbeat), platforms=_EVERY),
+        _replace(_spec("WIPE", _SINGLE, effects.wipe), platforms=_NOT_LINUX),
         _spec("SET_WIFI_STATE", _SINGLE, effects.set_wifi, ("wifi_state",)),
         _spec("SET_BLUETOOTH_STATE", _SINGLE, effects.set_bluetooth, ("bluetooth_state",)),
         _spec("SET_ROTATION_STATE", _SINGLE, effects.set_rotation, ("rotate_state",)),
@@ -118,6 +178,101 @@ COMMANDS: Mapping[str, CommandSpec] = {
         _spec("REMOVE_FROM_WHITELIST", _V0, effects.unwhitelist, _APP),
         _spec("SET_TIMEZONE", _V0, effects.set_timezone, ("timezone_string",)),
         _spec("CAPTURE_SCREENSHOT", _DEVICE, effects.capture_screenshot),
+        # only through the Commands API
+        _new("APPLY_APP_CONFIG", api_effects.apply_app_config, _APP),
+        _new("CONVERGE", api_effects.converge, platforms=_EVERY),
+        _new("UPDATE_BLUEPRINT", api_effects.converge, platforms=_EVERY),
+        _new(
+            "INSTALL_CERTIFICATE",
+            api_effects.install_certificate,
+            ("cert_file_type",),
+            ("cert_data_base64",),
+            ("cert_alias_name",),
+            ("cert_storage_type",),
+            cert_file_type=("pkcs12",),
+            cert_storage_type=_SYSTEM,
+        ),
+        _new(
+            "UNINSTALL_CERTIFICATE",
+            api_effects.uninstall_certificate,
+            ("cert_alias_name",),
+            ("cert_storage_type",),
+            cert_storage_type=_SYSTEM,
+        ),
+        _new("LIST_INSTALLED_PROFILES", api_effects.list_profiles, platforms=_APPLE),
+        _new("INSTALL_PROFILE", api_effects.install_profile, ("profile",), platforms=_APPLE),
+        _new(
+            "REMOVE_PROFILE",
+            api_effects.remove_profile,
+            ("profile_identifier",),
+            platforms=_APPLE,
+        ),
+        _new(
+            "SET_APP_PERMISSION",
+            api_effects.set_app_permission,
+            _APP,
+            ("grant_state",),
+            ("permission",),
+            grant_state=tuple(
+                f"PERMISSION_GRANT_STATE_{s}" for s in ("DEFAULT", "DENIED", "GRANTED")
+            ),
+        ),
+        _new("SET_MULTI_APP_MODE", api_effects.set_multi_app_mode),
+        _new(
+            "RESET_LOCKSCREEN_PASSWORD",
+            api_effects.reset_lockscreen_password,
+            ("new_lockscreen_password",),
+        ),
+        _new("NOTIFY_DEVICE", api_effects.notify, ("message",), ("title",)),
+        _new("SET_DEVICE_LANGUAGE", api_effects.set_language, ("locale",)),
+        _new(
+            "SET_ETHERNET_SETTINGS",
+            api_effects.set_ethernet,
+            ("ethernet_auth_mode",),
+            ethernet_auth_mode=("NONE", "EAP_TLS"),
+        ),
+        _new(
+            "SET_STATIC_IP",
+            api_effects.set_static_ip,
+            ("interface",),
+            ("dhcp_enabled",),
+            interface=("wlan", "eth"),
+            dhcp_enabled=("true", "false"),
+        ),
+        _new("BEEP_DEVICE", api_effects.beep, ("duration",)),
+        _new(
+            "SET_APP_NOTIFICATIONS",
+            api_effects.set_app_notifications,
+            ("app_notifications_state",),
+            _APP,
+            app_notifications_state=("ENABLED", "DISABLED"),
+        ),
+        _new("USE_ONLY_SAVED_WIFI_AP", api_effects.use_only_saved_wifi, ("use_only_saved_ap",)),
+        _new("DEVICE_INFORMATION", api_effects.device_information, platforms=_EVERY),
+        _new(
+            "VPP_APP_INSTALL",
+            api_effects.vpp_install,
+            ("app_id",),
+            ("bundle_identifier",),
+            platforms=_APPLE,
+        ),
+        _new(
+            "APPLE_APP_UNINSTALL",
+            api_effects.apple_uninstall,
+            ("app_id",),
+            ("bundle_identifier",),
+            platforms=_APPLE,
+        ),
+        _new("CLEAR_PASSCODE", api_effects.clear_passcode, platforms=_APPLE),
+        _new(
+            "RUN_SHELL_SCRIPT",
+            api_effects.run_script,
+            ("script",),
+            ("interpreter",),
+            platforms=frozenset({"LINUX", "WINDOWS"}),
+        ),
+        _new("RUN_CUSTOM_ACTION", api_effects.run_custom_action, platforms=_LINUX),
+        _new("COLLECT_LOGS", api_effects.collect_logs, platforms=_LINUX),
     )
 }
 """Every command the devices know, by name."""

@@ -9,10 +9,20 @@ until the device comes online; a device that goes offline before acknowledging a
 command holds it the same way. State changes happen on the emulator's own clock, each
 at the time it was due (however far the clock jumped), and are applied before every
 request is served.
+
+A Commands API command (one with an ``api_request_id``) goes further through the
+same machine: Acknowledged, then "Command In Progress" one latency later, then its
+outcome. Held "Command Scheduled" until its window opens (``schedules``), it is then
+delivered (or queued, for an offline device). Once delivered it has a deadline, its
+command's timeout (``CommandSpec.timeout``) and at most its window's close: a command
+not final by then ends "Command TimeOut". A device that goes offline mid-command
+stalls it (its deadline still runs); back online, it carries on. A RECURRING command,
+once its run in a window ends, is scheduled again for the next window, if any.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +31,12 @@ from typing import Any
 import msgspec
 
 from esper_emulator.errors import bad_request, not_found
-from esper_emulator.services import commands, effects
+from esper_emulator.services import commands, effects, schedules
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.urls import api_url, device_url, enterprise_url
 from esper_emulator.store import Page, Store
 from esper_emulator.store import apps as apps_db
+from esper_emulator.store import command_api as command_api_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import reports as reports_db
@@ -54,6 +65,13 @@ _ACTION = {
     CommandState.SUCCESS: "success",
     CommandState.FAILURE: "failed",
 }
+_RUNNING = (CommandState.INITIATED, CommandState.ACKNOWLEDGED, CommandState.IN_PROGRESS)
+"""The states of a delivered command (or a queued one: Initiated, not due)."""
+_NEXT = {
+    CommandState.INITIATED: CommandState.ACKNOWLEDGED,
+    CommandState.ACKNOWLEDGED: CommandState.IN_PROGRESS,
+}
+"""A Commands API command's steps before its outcome (from In Progress)."""
 
 
 @dataclass(frozen=True)
@@ -133,10 +151,22 @@ class Fleet:
             commands_db.resume(
                 self.store, device_id, CommandState.INITIATED, self.clock.now() + self.latency
             )
+            self._resume_api(device_id)
             self._next_due = 0.0
         else:
-            commands_db.suspend(self.store, device_id, CommandState.INITIATED)
+            commands_db.suspend(self.store, device_id, _RUNNING)
         return device
+
+    def _resume_api(self, device_id: str) -> None:
+        """The device's waiting Commands API commands carry on; the queued ones are
+        delivered now, and their timeout starts."""
+        now = self.clock.now()
+        for row in commands_db.api_waiting(self.store, device_id, _RUNNING):
+            deadline = row.deadline
+            if row.state == CommandState.INITIATED:
+                command = msgspec.json.decode(row.doc, type=DeviceCommand)
+                deadline = min(deadline or math.inf, now + _timeout(command))
+            commands_db.save(self.store, row.pk, row.state, now + self.latency, row.doc, deadline)
 
     # what the devices report
 
@@ -217,13 +247,18 @@ class Fleet:
         request_id: str | None = None,
         v0_args: dict[str, Any] | None = None,
         group_command_url: str | None = None,
+        api_request_id: str | None = None,
+        hold_until: float | None = None,
     ) -> DeviceCommand:
         """Queue an (already validated) command for ``device``; it starts when online.
 
-        Group commands and v0 command requests fan out through here, one device command
-        each, linked back by ``group_command_id`` or ``request_id``. ``v0_args`` (the raw
-        ``command_args`` of a v0 request) are kept with the command; its effect reads
-        them over ``command_args``.
+        Group commands, v0 command requests and Commands API requests fan out through
+        here, one device command each, linked back by ``group_command_id``,
+        ``request_id`` or ``api_request_id``. ``v0_args`` (the raw ``command_args`` of a
+        v0 or Commands API request) are kept with the command; its effect reads them
+        over ``command_args``. A Commands API command is held "Command Scheduled" until
+        ``hold_until`` when given, else delivered now to an online device (its timeout
+        starts).
         """
         assert device.id is not None
         now = self.clock.utcnow()
@@ -243,18 +278,27 @@ class Fleet:
         if self.fail_next > 0:
             self.fail_next -= 1
             self._doomed.add(str(command.id))
-        due = self.clock.now() + self.latency if device.status == ONLINE else None
+        now_s = self.clock.now()
+        due = now_s + self.latency if device.status == ONLINE else None
+        deadline = None
+        if api_request_id is not None and hold_until is not None:
+            command = msgspec.structs.replace(command, state=CommandState.SCHEDULED, action=None)
+            due = hold_until
+        elif api_request_id is not None and due is not None:
+            deadline = now_s + _timeout(command)
         commands_db.add(
             self.store,
             enterprise_id,
             device.id,
             str(command.id),
-            state=CommandState.INITIATED,
+            state=str(command.state),
             due_at=due,
             doc=msgspec.json.encode(command),
             group_command_id=group_command_id,
             request_id=request_id,
             args=None if v0_args is None else msgspec.json.encode(v0_args),
+            api_request_id=api_request_id,
+            deadline=deadline,
         )
         if due is not None and (self._next_due is None or due < self._next_due):
             self._next_due = due
@@ -290,7 +334,10 @@ class Fleet:
             while True:
                 rows = commands_db.due(self.store, now, DUE_BATCH)
                 for row in rows:
-                    self._catch_up(row, now)
+                    if row.api_request_id is None:
+                        self._catch_up(row, now)
+                    else:
+                        self._catch_up_api(row, now)
                 if len(rows) < DUE_BATCH:
                     break
             self._next_due = commands_db.next_due(self.store)
@@ -312,6 +359,59 @@ class Fleet:
             command.action = _ACTION[state]
             command.updated_on = when
         commands_db.save(self.store, row.pk, state, due, msgspec.json.encode(command))
+
+    def _catch_up_api(self, row: Any, now: float) -> None:
+        """``_catch_up`` for a Commands API command: its schedule, steps and deadline."""
+        command = msgspec.json.decode(row.doc, type=DeviceCommand)
+        state, due, deadline = row.state, row.due_at, row.deadline
+        while (step := _first(due, deadline)) is not None and step <= now:
+            when = self.clock.at(step)
+            if deadline is not None and step == deadline and (due is None or due > deadline):
+                command.details = "The command did not finish in time."
+                state, due, deadline = self._after_run(row, command, CommandState.TIMEOUT, when)
+            elif state == CommandState.SCHEDULED:
+                state, due, deadline = self._deliver(row, command, step)
+            elif state in _NEXT:
+                state, due = _NEXT[state], step + self.latency
+            else:
+                outcome = self._apply(row, command, when)
+                state, due, deadline = self._after_run(row, command, outcome, when)
+            # Cancelled and TimeOut are beyond the legacy model's checked choices
+            command = msgspec.structs.replace(
+                command, state=state, action=_ACTION.get(state), updated_on=when
+            )
+        encoded = msgspec.json.encode(command)
+        commands_db.save(self.store, row.pk, state, due, encoded, deadline)
+
+    def _deliver(
+        self, row: Any, command: DeviceCommand, at: float
+    ) -> tuple[str, float | None, float | None]:
+        """A scheduled command whose window opened: delivered (or queued if offline)."""
+        schedule = self._schedule(row.api_request_id)
+        window = schedule.window(self.clock.at(at)) if schedule else None
+        closes = window[1].timestamp() if window else at
+        if self.device(row.enterprise_id, row.device_id).status != ONLINE:
+            return CommandState.INITIATED, None, closes
+        deadline = min(closes, at + _timeout(command))
+        return CommandState.INITIATED, at + self.latency, deadline
+
+    def _after_run(
+        self, row: Any, command: DeviceCommand, outcome: str, when: datetime
+    ) -> tuple[str, float | None, float | None]:
+        """``outcome`` ends the command, unless it recurs: then it waits for its next window."""
+        schedule = self._schedule(row.api_request_id, recurring=True)
+        following = schedule.next_run(when) if schedule else None
+        if following is None:
+            return outcome, None, None
+        command.details = f"{outcome} in the window of {when:%Y-%m-%d}; {command.details or ''}"
+        return CommandState.SCHEDULED, following[0].timestamp(), None
+
+    def _schedule(self, request_id: str, recurring: bool = False) -> schedules.Schedule | None:
+        """The schedule of a Commands API request (only a RECURRING one's, if asked)."""
+        kind, args = command_api_db.schedule(self.store, request_id)
+        if args is None or (recurring and kind != schedules.RECURRING):
+            return None
+        return schedules.read(args)
 
     def _apply(self, row: Any, command: DeviceCommand, when: datetime) -> str:
         """Carry out a finishing command on its device; its final state (and event)."""
@@ -351,6 +451,17 @@ OS_PLATFORMS = {
     "Windows": DevicePlatform.WINDOWS,
 }
 """Each operating system a device runs, and its platform."""
+
+
+def _first(*times: float | None) -> float | None:
+    """The earliest of ``times`` given."""
+    return min((t for t in times if t is not None), default=None)
+
+
+def _timeout(command: DeviceCommand) -> float:
+    """Seconds the delivered command may take (``CommandSpec.timeout``)."""
+    spec = commands.COMMANDS.get(command.command or "")
+    return spec.timeout if spec is not None else commands.HOUR
 
 
 def device_columns(device: Device) -> dict[str, Any]:

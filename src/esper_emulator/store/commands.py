@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store, Stored, chunks
@@ -23,43 +23,72 @@ _DOC = select(_c.doc).where(
     _c.id == bindparam("id"),
     _c.device_id == bindparam("device"),
     _c.enterprise_id == bindparam("enterprise"),
+    _c.api_request_id.is_(None),  # the Commands API's are its own
 )
 _DUE = (
     select(schema.commands)
-    .where(_c.due_at <= bindparam("now"))
+    .where(or_(_c.due_at <= bindparam("now"), _c.deadline <= bindparam("now")))
     .order_by(_c.due_at, _c.pk)
     .limit(bindparam("limit"))
 )
 _NEXT_DUE = select(func.min(_c.due_at))
+_NEXT_DEADLINE = select(func.min(_c.deadline))
 
 
 def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> bytes | None:
-    """The stored ``DeviceCommand`` of the enterprise's device, or ``None``."""
+    """The stored ``DeviceCommand`` of the enterprise's device, or ``None``.
+
+    Not one sent through the Commands API: that API shows its own.
+    """
     values = {"id": command_id, "device": device_id, "enterprise": enterprise_id}
     found: bytes | None = store.conn.execute(_DOC, values).scalar()
     return found
 
 
 def due(store: Store, now: float, limit: int = 1000) -> list[Row[Any]]:
-    """Commands whose next state change is due at ``now``, oldest first."""
+    """Commands whose next state change or deadline is due at ``now``, oldest first."""
     return list(store.conn.execute(_DUE, {"now": now, "limit": limit}))
 
 
 def next_due(store: Store) -> float | None:
-    """When the earliest pending command state change is due."""
-    found: float | None = store.conn.execute(_NEXT_DUE).scalar()
-    return found
+    """When the earliest pending command state change (or deadline) is due."""
+    due_at: float | None = store.conn.execute(_NEXT_DUE).scalar()
+    deadline: float | None = store.conn.execute(_NEXT_DEADLINE).scalar()
+    return min((t for t in (due_at, deadline) if t is not None), default=None)
 
 
 def resume(store: Store, device_id: str, state: str, due_at: float) -> None:
-    """Make the device's waiting commands in ``state`` (those not due) due at ``due_at``."""
+    """Make the device's waiting commands in ``state`` (those not due) due at ``due_at``.
+
+    Commands API commands are left to ``api_waiting``: each has its own timeout.
+    """
     waiting = (_c.device_id == device_id, _c.state == state, _c.due_at.is_(None))
-    store.update(schema.commands, *waiting, due_at=due_at)
+    store.update(schema.commands, *waiting, _c.api_request_id.is_(None), due_at=due_at)
 
 
-def suspend(store: Store, device_id: str, state: str) -> None:
-    """Make the device's commands in ``state`` wait: they are due no more."""
-    store.update(schema.commands, _c.device_id == device_id, _c.state == state, due_at=None)
+def suspend(store: Store, device_id: str, states: Sequence[str]) -> None:
+    """Make the device's commands in ``states`` wait: they are due no more.
+
+    Beyond the first state, only Commands API commands: a device that goes offline
+    mid-command stalls those (their deadline still runs).
+    """
+    first, *further = states
+    mine = _c.device_id == device_id
+    store.update(schema.commands, mine, _c.state == first, due_at=None)
+    if further:
+        api = _c.api_request_id.is_not(None)
+        store.update(schema.commands, mine, api, _c.state.in_(further), due_at=None)
+
+
+def api_waiting(store: Store, device_id: str, states: Sequence[str]) -> list[Row[Any]]:
+    """The device's Commands API commands in ``states`` that wait (are not due)."""
+    query = select(schema.commands).where(
+        _c.device_id == device_id,
+        _c.api_request_id.is_not(None),
+        _c.state.in_(states),
+        _c.due_at.is_(None),
+    )
+    return list(store.conn.execute(query.order_by(_c.pk)))
 
 
 def count_by_state(store: Store) -> dict[str, int]:
@@ -91,11 +120,14 @@ def add(
     group_command_id: str | None = None,
     request_id: str | None = None,
     args: bytes | None = None,
+    api_request_id: str | None = None,
+    deadline: float | None = None,
 ) -> None:
     """Insert a device command, due at ``due_at`` (``None``: it waits).
 
-    ``group_command_id`` or ``request_id`` link it to what fanned it out; ``args`` are
-    the raw ``command_args`` (JSON) of a v0 request.
+    ``group_command_id``, ``request_id`` or ``api_request_id`` link it to what fanned
+    it out; ``args`` are the raw ``command_args`` (JSON) of a v0 or Commands API
+    request; past ``deadline`` a command not final times out.
     """
     store.insert(
         schema.commands,
@@ -107,13 +139,22 @@ def add(
         group_command_id=group_command_id,
         request_id=request_id,
         args=args,
+        api_request_id=api_request_id,
+        deadline=deadline,
         doc=doc,
     )
 
 
-def save(store: Store, pk: int, state: str, due_at: float | None, doc: bytes) -> None:
-    """Write a command's ``state``, when its next change is due, and its ``doc``."""
-    store.update_row(schema.commands, pk, state=state, due_at=due_at, doc=doc)
+def save(
+    store: Store,
+    pk: int,
+    state: str,
+    due_at: float | None,
+    doc: bytes,
+    deadline: float | None = None,
+) -> None:
+    """Write a command's ``state``, when its next change is due, its deadline and ``doc``."""
+    store.update_row(schema.commands, pk, state=state, due_at=due_at, doc=doc, deadline=deadline)
 
 
 def hold(store: Store, command_id: str, state: str, doc: bytes) -> None:

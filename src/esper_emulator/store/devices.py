@@ -177,3 +177,12 @@ def targets(
     if state_not is not None:
         where.append(_d.state != state_not)
     return list(store.conn.execute(select(_d.id).where(*where).order_by(_d.seq)).scalars())
+
+
+def platforms(store: Store, device_ids: Sequence[str]) -> dict[str, str]:
+    """The platform of each of ``device_ids`` (those that exist), in their order."""
+    found: dict[str, str] = {}
+    for ids in chunks(device_ids):
+        query = select(_d.id, _d.platform).where(_d.id.in_(ids))
+        found.update({device_id: platform for device_id, platform in store.conn.execute(query)})
+    return {device_id: found[device_id] for device_id in device_ids if device_id in found}

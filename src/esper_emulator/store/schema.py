@@ -32,7 +32,8 @@ group; 4: each device in one group, install states stored as their values; 5: de
 of every platform; blueprints and their versions), changes: a database of another
 version is refused clearly. Devices v2 added the devices' v2 columns (alias, model, os,
 os_version, battery_level, last_seen, blueprint_info's ids and status) and the ``tags``
-table."""
+table. The Commands API added ``command_api_requests`` and the ``commands``
+columns ``api_request_id`` and ``deadline``."""
 
 metadata = MetaData()
 
@@ -195,8 +196,13 @@ commands = Table(
     Column("group_command_id", String(36)),
     Column("request_id", String(36)),
     Column("args", LargeBinary),  # the raw v0 command_args (JSON), when a v0 request sent it
+    # the Commands API request it belongs to, and when it times out if not final by then
+    Column("api_request_id", String(36)),
+    Column("deadline", Float),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_commands_due", "due_at"),
+    Index("ix_commands_deadline", "deadline"),
+    Index("ix_commands_api_request", "api_request_id", "pk"),
     Index("ix_commands_device", "device_id", "state"),
     Index("ix_commands_group_command", "group_command_id"),
     Index("ix_commands_request", "request_id", "pk"),
@@ -248,6 +254,19 @@ command_requests = Table(
     Column("device_type", String(16), nullable=False),
     Column("command", String(64), nullable=False),
     Column("issued_by", String(255)),
+    Column("doc", LargeBinary, nullable=False),
+)
+
+command_api_requests = Table(
+    "command_api_requests",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("command", String(64), nullable=False),
+    Column("schedule", String(16), nullable=False),
+    # made by the emulator itself (e.g. for a converge), not by a user's request
+    Column("internal", Boolean, nullable=False, default=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
