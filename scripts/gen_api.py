@@ -73,6 +73,7 @@ from esperclient._request import PAGE_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "esper-openapi"
+ERRATA = ROOT / "spec" / "errata.json"
 TARGET = ROOT / "src" / "esperclient" / "_generated"
 METHODS = ("get", "post", "put", "patch", "delete")
 # Names a field may not take: the annotations of the module refer to them.
@@ -653,6 +654,17 @@ def load(name: str) -> ModuleType:
 '''
 
 
+def corrected(spec: Schema, file_name: str) -> Schema:
+    """``spec`` with the corrections ``spec/errata.json`` gives for its file."""
+    errata = json.loads(ERRATA.read_text()).get(file_name, {})
+    schemas = spec.get("components", {}).get("schemas", {})
+    for schema, fixes in errata.items():
+        properties = schemas[schema]["properties"]
+        for name, fix in fixes.items():
+            properties[name] = {**properties[name], **fix}
+    return spec
+
+
 def spec_files() -> list[Path]:
     """The OpenAPI files, in a fixed order."""
     return sorted(SPEC.glob("*.yaml"))
@@ -662,7 +674,7 @@ def read_modules() -> list[Module]:
     """The models and operations of every spec file."""
     modules = []
     for path in spec_files():
-        module = Module(json.loads(path.read_text()), path.name)
+        module = Module(corrected(json.loads(path.read_text()), path.name), path.name)
         module.add_operations()
         modules.append(module)
     return modules

@@ -53,8 +53,14 @@ class SpecOperation:
 
 @cache
 def spec(module: str) -> Schema:
-    """The parsed spec file of a generated module."""
-    result: Schema = json.loads((SPEC_DIR / f"{module.replace('_', '-')}.yaml").read_text())
+    """The parsed spec file of a generated module, with its corrections (``spec/errata.json``)."""
+    name = f"{module.replace('_', '-')}.yaml"
+    result: Schema = json.loads((SPEC_DIR / name).read_text())
+    errata = json.loads((SPEC_DIR.parent / "errata.json").read_text()).get(name, {})
+    for schema, fixes in errata.items():
+        properties = result["components"]["schemas"][schema]["properties"]
+        for field_name, fix in fixes.items():
+            properties[field_name] = {**properties[field_name], **fix}
     return result
 
 

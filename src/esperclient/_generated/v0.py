@@ -178,7 +178,7 @@ class CommandArgs(msgspec.Struct, kw_only=True, omit_defaults=True):
     screen_off_timeout: int | None = None
     stream: int | None = None
     volume_level: int | None = None
-    timezone_string: int | None = None
+    timezone_string: str | None = None
     wifi_state: bool | None = None
     wifi_revert_timeout: int | None = None
     locale: str | None = None
@@ -1268,7 +1268,7 @@ class V0CommandArgs(msgspec.Struct, kw_only=True, omit_defaults=True):
     screen_off_timeout: int | None = None
     stream: int | None = None
     volume_level: int | None = None
-    timezone_string: int | None = None
+    timezone_string: str | None = None
     wifi_state: bool | None = None
     wifi_revert_timeout: int | None = None
     locale: str | None = None
