@@ -13,6 +13,7 @@ from esperclient import _settings
 from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._blueprints import AsyncBlueprints
+from esperclient._async._command_api import AsyncCommandApi
 from esperclient._async._devices_v2 import AsyncDevicesV2
 from esperclient._async._resources import (
     AsyncApplications,
@@ -80,6 +81,7 @@ class AsyncEsper(AsyncGeneratedApi):
         self.applications = AsyncApplications(self._client)
         self.commands = AsyncCommands(self._client)
         self.command_requests = AsyncCommandRequests(self._client)
+        self.commands_api = AsyncCommandApi(self._client)
         self.groups = AsyncGroups(self._client)
         self.group_commands = AsyncGroupCommands(self._client)
         self.enterprise = AsyncEnterprise(self._client)

@@ -15,6 +15,7 @@ from esperclient._settings import ClientSettings, Timeout, TransportSettings
 from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._blueprints import Blueprints
+from esperclient._sync._command_api import CommandApi
 from esperclient._sync._devices_v2 import DevicesV2
 from esperclient._sync._resources import (
     Applications,
@@ -81,6 +82,7 @@ class Esper(GeneratedApi):
         self.applications = Applications(self._client)
         self.commands = Commands(self._client)
         self.command_requests = CommandRequests(self._client)
+        self.commands_api = CommandApi(self._client)
         self.groups = Groups(self._client)
         self.group_commands = GroupCommands(self._client)
         self.enterprise = Enterprise(self._client)
