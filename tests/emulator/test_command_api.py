@@ -212,6 +212,39 @@ def test_devices_of_a_platform_without_the_command_get_none(fleet: Fleet) -> Non
     assert set(fleet.states(reboot)) == set(fleet.ids) - {linux}
 
 
+def test_a_windows_wipe_needs_is_factory_reset(fleet: Fleet) -> None:
+    fleet.platform(fleet.ids[0], "WINDOWS")
+    sent = {"command_type": "DEVICE", "devices": fleet.ids[:2], "command": "WIPE"}
+    found = _error(fleet.raw("POST", "/commands/v0/commands/", sent), 400)
+    assert found["message"].startswith("command_args.is_factory_reset:")
+    assert count(fleet.server, schema.command_api_requests) == 0
+    android_only = {**sent, "devices": fleet.ids[1:2]}
+    assert fleet.raw("POST", "/commands/v0/commands/", android_only).status == 201
+    sent["command_args"] = {"is_factory_reset": True}
+    assert fleet.raw("POST", "/commands/v0/commands/", sent).status == 201
+
+
+def test_the_command_inbox_gives_the_next_unacknowledged_command(fleet: Fleet) -> None:
+    device = fleet.ids[0]
+    fleet.platform(device, "LINUX")
+    fleet.online(device, False)
+    path = f"/v2/command-inbox/?device_id={device}"
+    _error(fleet.raw("GET", path), 404)
+    script = fleet.send(
+        "RUN_SHELL_SCRIPT", [device], command_args=CommandArgs(script="uptime", interpreter="sh")
+    )
+    fleet.send("COLLECT_LOGS", [device])
+    content = json_of(fleet.raw("GET", path))["content"]
+    assert content["command"] == "RUN_SHELL_SCRIPT" and content["state"] == CommandState.QUEUED
+    assert content["command_args"] == {"script": "uptime"}
+    assert content["device_meta"] == {"platform": "LINUX"}
+    assert content["id"] == next(iter(fleet.esper.v0.command_status.list(request=script))).id
+    fleet.online(device, True)
+    fleet.advance(LATENCY)
+    _error(fleet.raw("GET", path), 404)
+    _error(fleet.raw("GET", f"/v2/command-inbox/?device_id={UNKNOWN}"), 404)
+
+
 # on the clock
 
 

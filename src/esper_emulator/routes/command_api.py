@@ -1,4 +1,5 @@
-"""The Commands API (``/commands/v0/``): requests, their stats and per-device statuses.
+"""The Commands API (``/commands/v0/``): requests, their stats and per-device statuses;
+and ``/v2/command-inbox/``, a device's next command.
 
 Every answer and error is in the ``{code, message, content}`` envelope; lists page by
 ``limit`` and ``offset`` with a ``previous`` link.
@@ -22,6 +23,7 @@ from esperclient._generated.v0 import (
     UPDATE_COMMAND_STATUS,
     CommandStatusPUT,
 )
+from esperclient._generated.v2 import GET_COMMAND_INBOX
 
 
 def _body(call: Call) -> bytes:
@@ -68,6 +70,11 @@ def update_status(call: Call) -> bytes:
     return msgspec.json.encode(updated)
 
 
+def command_inbox(call: Call) -> bytes:
+    inbox = call.emulator.command_api.inbox(call.enterprise_id, call["device_id"])
+    return msgspec.json.encode(inbox)
+
+
 ROUTES = [
     serve(LIST_COMMAND_REQUESTS, list_requests),
     serve(CREATE_COMMAND_REQUEST, create),
@@ -76,4 +83,5 @@ ROUTES = [
     serve(GET_COMMAND_REQUEST_STATUSES, list_statuses),
     serve(GET_COMMAND_STATUS, get_status),
     serve(UPDATE_COMMAND_STATUS, update_status),
+    serve(GET_COMMAND_INBOX, command_inbox),
 ]

@@ -28,6 +28,11 @@ state for a final command, is a 304 with no body; ``Command Queued`` and ``Comma
 Initiated`` (not in the enum) are a 400, and so are the other states of the enum,
 which only the device's agent reports [guess].
 
+The statuses list takes ``request`` and ``device`` (comma-separated ids) and
+``state``; with neither ``request`` nor ``device`` it lists every status of the
+enterprise (esper-cli's annotations say one is required; nothing in Esper's own text
+does) [guess]. A Windows device's ``WIPE`` needs ``is_factory_reset``, as documented.
+
 ``exclude_internal_commands`` leaves out the requests the emulator makes on its own
 (``create(..., internal=True)``), not any a user sends.
 """
@@ -35,6 +40,7 @@ which only the device's agent reports [guess].
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -56,6 +62,11 @@ from esperclient._generated.v0 import (
     CommandScheduleArgs,
     CommandStatus,
     CommandStatusPUT,
+)
+from esperclient._generated.v2 import (
+    CommandInbox,
+    CommandInboxCommandArgs,
+    CommandInboxDeviceMeta,
 )
 from esperclient.models import CommandArgs, CommandState, DeviceCommand
 
@@ -163,6 +174,13 @@ class CommandApi:
         # alias, which CommandRequest does not name
         extra = {"command_args": args, **({"alias": sent.alias} if sent.alias else {})}
         stored = msgspec.json.encode(request)[:-1] + b"," + msgspec.json.encode(extra)[1:]
+        platforms = _platforms(spec, schedule)
+        reached = {
+            device_id: platform
+            for device_id, platform in devices_db.platforms(self.store, targets).items()
+            if platform in platforms
+        }
+        spec.check_platforms(set(reached.values()), args)
         command_api_db.add(
             self.store,
             enterprise_id,
@@ -172,10 +190,8 @@ class CommandApi:
             internal=internal,
             doc=stored,
         )
-        platforms = _platforms(spec, schedule)
-        for device_id, platform in devices_db.platforms(self.store, targets).items():
-            if platform in platforms:
-                self._send(enterprise_id, device_id, spec.name, args, str(request.id), hold_until)
+        for device_id in reached:
+            self._send(enterprise_id, device_id, spec.name, args, str(request.id), hold_until)
         return stored
 
     def _targets(self, enterprise_id: str, command_type: str, sent: NewRequest) -> list[str]:
@@ -203,8 +219,6 @@ class CommandApi:
         group_ids = self.groups.with_subgroups(
             enterprise_id, self.groups.group_ids_of(enterprise_id, groups, "groups")
         )
-        if not device_ids and not group_ids:
-            return []
         return devices_db.targets(self.store, enterprise_id, device_ids, group_ids)
 
     def _send(
@@ -297,6 +311,31 @@ class CommandApi:
             raise not_found("Command status")
         return row
 
+    def inbox(self, enterprise_id: str, device_id: str) -> CommandInbox:
+        """The next command the device is to carry out (``/v2/command-inbox/``), or a 404.
+
+        The oldest one it has not acknowledged yet, shown as its status shows it [guess:
+        the description gives one command, "Command Queued" in its example].
+        """
+        device = parse_uuid("device_id", device_id)
+        if not devices_db.exists(self.store, enterprise_id, device):
+            raise not_found("Device")
+        platform = devices_db.platforms(self.store, [device])[device]
+        row = command_api_db.inbox(self.store, enterprise_id, device)
+        if row is None:
+            raise not_found("Queued command")
+        command = msgspec.json.decode(row.doc, type=DeviceCommand)
+        script = msgspec.json.decode(row.args).get("script") if row.args else None
+        return CommandInbox(
+            id=row.id,
+            command=command.command,
+            command_args=CommandInboxCommandArgs(script=script),
+            device_meta=CommandInboxDeviceMeta(platform=platform),
+            state=shown_state(row.state, row.due_at),
+            created_on=_iso(command.created_on),
+            updated_on=_iso(command.updated_on),
+        )
+
     # changing
 
     def update_status(
@@ -331,9 +370,13 @@ def _status(row: Any) -> CommandStatus:
         device=row.device_id,
         state=shown_state(row.state, row.due_at),
         reason=command.details,
-        created_at=command.created_on.isoformat() if command.created_on else None,
-        updated_at=command.updated_on.isoformat() if command.updated_on else None,
+        created_at=_iso(command.created_on),
+        updated_at=_iso(command.updated_on),
     )
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
 
 
 def _platforms(spec: commands.CommandSpec, schedule: str) -> frozenset[str]:

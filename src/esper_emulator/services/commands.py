@@ -48,6 +48,19 @@ class CommandSpec:
     platforms: frozenset[str] = frozenset({"ANDROID"})
     timeout: float = 3600.0
     """Seconds a delivered Commands API command may take before it times out."""
+    platform_needs: Mapping[str, Needs] = field(default_factory=dict)
+    """Arguments a platform's devices cannot do without (a Windows wipe's reset flag)."""
+
+    def check_platforms(self, platforms: set[str], args: Mapping[str, Any]) -> None:
+        """A 400 naming ``command_args.<field>`` that a targeted platform needs and lacks."""
+        for platform in sorted(platforms & set(self.platform_needs)):
+            for names in self.platform_needs[platform]:
+                if all(args.get(name) in (None, "") for name in names):
+                    needed = " or ".join(names)
+                    raise bad_request(
+                        f"command_args.{names[0]}",
+                        f"{self.name} needs {needed} for {platform} devices.",
+                    )
 
     def check(self, args: Mapping[str, Any]) -> None:
         """A 400 naming ``command_args.<field>`` for a missing argument or a bad choice."""
@@ -132,7 +145,11 @@ COMMANDS: Mapping[str, CommandSpec] = {
         # an app version; a v0 request may name only an uploaded app's package (see Fleet)
         _spec("INSTALL", _ALL, effects.install, ("app_version", "package_name")),
         _replace(_spec("UPDATE_HEARTBEAT", _ALL, effects.heartbeat), platforms=_EVERY),
-        _replace(_spec("WIPE", _SINGLE, effects.wipe), platforms=_NOT_LINUX),
+        _replace(
+            _spec("WIPE", _SINGLE, effects.wipe),
+            platforms=_NOT_LINUX,
+            platform_needs={"WINDOWS": (("is_factory_reset",),)},
+        ),
         _spec("SET_WIFI_STATE", _SINGLE, effects.set_wifi, ("wifi_state",)),
         _spec("SET_BLUETOOTH_STATE", _SINGLE, effects.set_bluetooth, ("bluetooth_state",)),
         _spec("SET_ROTATION_STATE", _SINGLE, effects.set_rotation, ("rotate_state",)),

@@ -107,6 +107,7 @@ _STATUS_COLUMNS = (
     _c.state,
     _c.due_at,
     _c.deadline,
+    _c.args,
     _c.doc,
 )
 
@@ -171,3 +172,19 @@ def state_counts(store: Store, request_id: str) -> list[tuple[str, bool, int]]:
         .group_by(_c.state, waiting)
     )
     return [(state, bool(w), int(n)) for state, w, n in store.conn.execute(query)]
+
+
+def inbox(store: Store, enterprise_id: str, device_id: str) -> Row[Any] | None:
+    """The device's oldest Commands API command it has not acknowledged yet, if any."""
+    query = (
+        select(*_STATUS_COLUMNS)
+        .where(
+            _c.enterprise_id == enterprise_id,
+            _c.device_id == device_id,
+            _c.api_request_id.is_not(None),
+            _c.state == INITIATED,
+        )
+        .order_by(_c.pk)
+        .limit(1)
+    )
+    return cast("Row[Any] | None", store.conn.execute(query).first())
