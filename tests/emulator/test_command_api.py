@@ -406,6 +406,7 @@ def test_statuses_filter_and_page_with_a_previous_link(fleet: Fleet) -> None:
 def test_internal_requests_are_left_out_when_asked(fleet: Fleet) -> None:
     mine = fleet.send("REBOOT", fleet.ids[:1])
     emulator = fleet.server.emulator
+    # no API makes an internal request: the emulator's own services do (a converge)
     with emulator.store.transaction():
         sent = NewRequest(command_type="DEVICE", devices=fleet.ids[:1], command="CONVERGE")
         emulator.command_api.create(fleet.tenant.enterprise_id, sent, internal=True)

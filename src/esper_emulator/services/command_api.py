@@ -93,8 +93,7 @@ NOT_SETTABLE = (CommandState.QUEUED, CommandState.INITIATED)
 
 class NewRequest(msgspec.Struct, kw_only=True):
     """``CommandRequest_POST`` as sent: its ``command_args`` kept as they are (the
-    description lists more than ``CommandArgs`` holds, and types ``timezone_string`` as a
-    number while it is a zone name)."""
+    descriptions of the commands name more arguments than ``CommandArgs`` holds)."""
 
     command_type: str | None = None
     alias: str | None = None
@@ -143,7 +142,7 @@ class CommandApi:
         internal: bool = False,
     ) -> bytes:
         """Check ``sent``, write it and send its commands; the stored request."""
-        command_type = _choice("command_type", sent.command_type, COMMAND_TYPES, required=True)
+        command_type = _required("command_type", sent.command_type, COMMAND_TYPES)
         device_type = _choice("device_type", sent.device_type, DEVICE_TYPES) or "all"
         schedule = _choice("schedule", sent.schedule, schedules.SCHEDULES) or schedules.IMMEDIATE
         spec = commands.accepted(sent.command, "commands")
@@ -153,11 +152,9 @@ class CommandApi:
             check_app_version(self.store, enterprise_id, args.get("app_version"))
         targets = self._targets(enterprise_id, command_type, sent)
         now = self.clock.utcnow()
-        hold_until = None
-        if schedule != schedules.IMMEDIATE:
-            window = schedules.parse(sent.schedule_args, now).window(now)
-            assert window is not None
-            hold_until = window[0].timestamp()
+        hold_until = _first_window(schedule, sent.schedule_args, now)
+        reached = self._reached(spec, schedule, targets)
+        spec.check_platforms(set(reached.values()), args)
         request = CommandRequest(
             id=str(uuid.uuid4()),
             command_type=command_type,
@@ -170,29 +167,28 @@ class CommandApi:
             created_by=user_id,
             created_at=now.isoformat(),
         )
-        # command_args as sent (CommandArgs types timezone_string as a number), and the
-        # alias, which CommandRequest does not name
-        extra = {"command_args": args, **({"alias": sent.alias} if sent.alias else {})}
-        stored = msgspec.json.encode(request)[:-1] + b"," + msgspec.json.encode(extra)[1:]
-        platforms = _platforms(spec, schedule)
-        reached = {
-            device_id: platform
-            for device_id, platform in devices_db.platforms(self.store, targets).items()
-            if platform in platforms
-        }
-        spec.check_platforms(set(reached.values()), args)
+        stored = _with_extra(request, args, sent.alias)
+        request_id = str(request.id)
         command_api_db.add(
             self.store,
             enterprise_id,
-            str(request.id),
+            request_id,
             command=spec.name,
             schedule=schedule,
             internal=internal,
             doc=stored,
         )
         for device_id in reached:
-            self._send(enterprise_id, device_id, spec.name, args, str(request.id), hold_until)
+            self._send(enterprise_id, device_id, spec.name, args, request_id, hold_until)
         return stored
+
+    def _reached(
+        self, spec: commands.CommandSpec, schedule: str, targets: list[str]
+    ) -> dict[str, str]:
+        """The platform of each target that gets the command (see ``_platforms``)."""
+        platforms = _platforms(spec, schedule)
+        found = devices_db.platforms(self.store, targets)
+        return {device_id: found[device_id] for device_id in found if found[device_id] in platforms}
 
     def _targets(self, enterprise_id: str, command_type: str, sent: NewRequest) -> list[str]:
         """The ids of the devices the request reaches, in the order they were made."""
@@ -342,7 +338,7 @@ class CommandApi:
         self, enterprise_id: str, status_id: str, change: CommandStatusPUT
     ) -> CommandStatus:
         """Set a status's state (an API key may only cancel); a 304 when nothing changes."""
-        state = _choice("state", change.state, STATES, required=True)
+        state = _required("state", change.state, STATES)
         if state in NOT_SETTABLE:
             raise bad_request("state", f'"{state}" cannot be set.')
         row = self._status_row(enterprise_id, status_id)
@@ -379,6 +375,22 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat()
 
 
+def _first_window(schedule: str, args: CommandScheduleArgs | None, now: datetime) -> float | None:
+    """When a scheduled request's first window opens (``None`` for an immediate one)."""
+    if schedule == schedules.IMMEDIATE:
+        return None
+    window = schedules.parse(args, now).window(now)
+    assert window is not None  # parse refuses a schedule with none left
+    return window[0].timestamp()
+
+
+def _with_extra(request: CommandRequest, args: dict[str, Any], alias: str | None) -> bytes:
+    """The stored request: with its ``command_args`` as sent (they name more than
+    ``CommandArgs`` holds) and its ``alias`` (which ``CommandRequest`` does not name)."""
+    extra = {"command_args": args, **({"alias": alias} if alias else {})}
+    return msgspec.json.encode(request)[:-1] + b"," + msgspec.json.encode(extra)[1:]
+
+
 def _platforms(spec: commands.CommandSpec, schedule: str) -> frozenset[str]:
     """The platforms that get the command: Android alone for a scheduled one."""
     if schedule == schedules.IMMEDIATE:
@@ -386,17 +398,18 @@ def _platforms(spec: commands.CommandSpec, schedule: str) -> frozenset[str]:
     return spec.platforms & {"ANDROID"}
 
 
-def _choice(
-    field: str, value: str | None, choices: tuple[str, ...], *, required: bool = False
-) -> Any:
-    """``value`` if one of ``choices`` (``None`` if not given and not ``required``); else a 400."""
-    if value is None:
-        if required:
-            raise bad_request(field, "This field is required.")
-        return None
-    if value not in choices:
+def _choice(field: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    """``value`` if one of ``choices`` or not given; else a 400 naming ``field``."""
+    if value is not None and value not in choices:
         raise bad_request(field, f'"{value}" is not a valid choice: {", ".join(choices)}.')
     return value
+
+
+def _required(field: str, value: str | None, choices: tuple[str, ...]) -> str:
+    """``value``, which must be one of ``choices``; else a 400 naming ``field``."""
+    if value is None:
+        raise bad_request(field, "This field is required.")
+    return str(_choice(field, value, choices))
 
 
 def _id(value: str) -> str:
