@@ -148,8 +148,11 @@ def test_a_key_of_a_on_the_path_of_b_is_403_on_every_route_and_shows_nothing_of_
     checked = 0
     for method, template in _served(server):
         if "{enterprise_id}" not in template:
-            # token-info and the newer services (/v2/...) take the enterprise from the key
-            assert template == "/api/v1/token-info/" or template.startswith("/api/v2/")
+            # token-info and the newer services (/v2/..., /commands/v0/...) take the
+            # enterprise from the key
+            assert template == "/api/v1/token-info/" or template.startswith(
+                ("/api/v2/", "/api/commands/")
+            )
             continue
         response = _send(method, objects_of_b.url(template), tenant.api_key, apk)
         esper_error(response, 403)
