@@ -16,8 +16,9 @@ import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.services.command_api import NewRequest
 from esper_emulator.services.commands import COMMANDS
+from esper_emulator.services.fleet import OS_PLATFORMS
 from esper_emulator.store import schema
-from esperclient import CommandState
+from esperclient import CommandState, DevicePlatform
 from esperclient._generated.v0 import CommandArgs, CommandRequestPOST, CommandScheduleArgs
 from tests.conftest import new_tenant
 from tests.emulator.conftest import call, count, json_of
@@ -57,9 +58,14 @@ class Fleet:
         with self.server.emulator.store.transaction():
             return self.server.emulator.clock.utcnow()
 
-    def platform(self, device_id: str, platform: str) -> None:
-        with self.server.emulator.store.transaction() as store:
-            store.update(schema.devices, schema.devices.c.id == device_id, platform=platform)
+    def add(self, platform: str) -> str:
+        """A new online device of ``platform``, outside ``ids`` (which are Android's)."""
+        os_name = next(os for os, its in OS_PLATFORMS.items() if its == platform)
+        with self.server.emulator.store.transaction():
+            seeder = self.server.emulator.seeder
+            [device_id] = seeder.devices(self.tenant.enterprise_id, 1, os=os_name)
+        self.online(device_id, True)
+        return device_id
 
     def raw(self, method: str, path: str, json: Any = None) -> Any:
         return call(method, f"{self.tenant.host}{path}", key=self.tenant.api_key, json=json)
@@ -201,32 +207,30 @@ def test_a_group_request_reaches_the_subgroups(fleet: Fleet) -> None:
 
 
 def test_devices_of_a_platform_without_the_command_get_none(fleet: Fleet) -> None:
-    apple, linux = fleet.ids[0], fleet.ids[1]
-    fleet.platform(apple, "APPLE")
-    fleet.platform(linux, "LINUX")
-    notify = fleet.send("NOTIFY_DEVICE", command_args={"title": "t", "message": "m"})
-    assert set(fleet.states(notify)) == set(fleet.ids[2:])
-    logs = fleet.send("COLLECT_LOGS")
+    apple, linux = fleet.add(DevicePlatform.APPLE), fleet.add(DevicePlatform.LINUX)
+    every = [*fleet.ids, apple, linux]
+    notify = fleet.send("NOTIFY_DEVICE", every, command_args=CommandArgs(title="t", message="m"))
+    assert set(fleet.states(notify)) == set(fleet.ids)
+    logs = fleet.send("COLLECT_LOGS", every)
     assert set(fleet.states(logs)) == {linux}
-    reboot = fleet.send("REBOOT")
-    assert set(fleet.states(reboot)) == set(fleet.ids) - {linux}
+    reboot = fleet.send("REBOOT", every)
+    assert set(fleet.states(reboot)) == set(every) - {linux}
 
 
 def test_a_windows_wipe_needs_is_factory_reset(fleet: Fleet) -> None:
-    fleet.platform(fleet.ids[0], "WINDOWS")
-    sent = {"command_type": "DEVICE", "devices": fleet.ids[:2], "command": "WIPE"}
+    windows = fleet.add(DevicePlatform.WINDOWS)
+    sent = {"command_type": "DEVICE", "devices": [windows, fleet.ids[0]], "command": "WIPE"}
     found = _error(fleet.raw("POST", "/commands/v0/commands/", sent), 400)
     assert found["message"].startswith("command_args.is_factory_reset:")
     assert count(fleet.server, schema.command_api_requests) == 0
-    android_only = {**sent, "devices": fleet.ids[1:2]}
+    android_only = {**sent, "devices": fleet.ids[:1]}
     assert fleet.raw("POST", "/commands/v0/commands/", android_only).status == 201
     sent["command_args"] = {"is_factory_reset": True}
     assert fleet.raw("POST", "/commands/v0/commands/", sent).status == 201
 
 
 def test_the_command_inbox_gives_the_next_unacknowledged_command(fleet: Fleet) -> None:
-    device = fleet.ids[0]
-    fleet.platform(device, "LINUX")
+    device = fleet.add(DevicePlatform.LINUX)
     fleet.online(device, False)
     path = f"/v2/command-inbox/?device_id={device}"
     _error(fleet.raw("GET", path), 404)
@@ -321,10 +325,10 @@ def test_a_window_schedule_waits_for_its_window_and_times_out_when_it_closes(
 
 
 def test_scheduled_commands_go_to_android_devices_only(fleet: Fleet) -> None:
-    fleet.platform(fleet.ids[0], "WINDOWS")
+    windows = fleet.add(DevicePlatform.WINDOWS)
     args = CommandScheduleArgs(**_window(fleet, timedelta(hours=1)))
-    request_id = fleet.send("REBOOT", schedule="WINDOW", schedule_args=args)
-    assert set(fleet.states(request_id)) == set(fleet.ids[1:])
+    request_id = fleet.send("REBOOT", [*fleet.ids, windows], schedule="WINDOW", schedule_args=args)
+    assert set(fleet.states(request_id)) == set(fleet.ids)
 
 
 def test_a_recurring_command_runs_once_in_each_window(fleet: Fleet) -> None:
@@ -574,9 +578,8 @@ def test_the_api_takes_the_50_commands_of_its_description() -> None:
 def test_every_command_runs_on_a_device_of_its_platform(quick: Fleet, name: str) -> None:
     fleet = quick
     spec = COMMANDS[name]
-    device = fleet.ids[0]
-    platform = "ANDROID" if "ANDROID" in spec.platforms else sorted(spec.platforms)[0]
-    fleet.platform(device, platform)
+    android = DevicePlatform.ANDROID in spec.platforms
+    device = fleet.ids[0] if android else fleet.add(sorted(spec.platforms)[0])
     sent = {"command_type": "DEVICE", "devices": [device], "command": name}
     if name in _ARGS:
         sent["command_args"] = _ARGS[name]

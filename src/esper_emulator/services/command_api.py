@@ -68,7 +68,7 @@ from esperclient._generated.v2 import (
     CommandInboxCommandArgs,
     CommandInboxDeviceMeta,
 )
-from esperclient.models import CommandArgs, CommandState, DeviceCommand
+from esperclient.models import CommandArgs, CommandState, DeviceCommand, DevicePlatform
 
 COMMAND_TYPES = ("DEVICE", "GROUP", "DYNAMIC")
 DEVICE_TYPES = ("all", "active", "inactive")
@@ -395,7 +395,7 @@ def _platforms(spec: commands.CommandSpec, schedule: str) -> frozenset[str]:
     """The platforms that get the command: Android alone for a scheduled one."""
     if schedule == schedules.IMMEDIATE:
         return spec.platforms
-    return spec.platforms & {"ANDROID"}
+    return spec.platforms & {DevicePlatform.ANDROID}
 
 
 def _choice(field: str, value: str | None, choices: tuple[str, ...]) -> str | None:

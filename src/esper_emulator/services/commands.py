@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from esper_emulator.errors import bad_request
 from esper_emulator.services import api_effects, effects
+from esperclient.models import DevicePlatform
 
 Api = Literal["device", "v0", "group", "commands"]
 
@@ -45,7 +46,7 @@ class CommandSpec:
     effect: effects.Effect
     needs: Needs = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    platforms: frozenset[str] = frozenset({"ANDROID"})
+    platforms: frozenset[str] = frozenset({DevicePlatform.ANDROID})
     timeout: float = 3600.0
     """Seconds a delivered Commands API command may take before it times out."""
     platform_needs: Mapping[str, Needs] = field(default_factory=dict)
@@ -91,7 +92,7 @@ def _new(
     name: str,
     effect: effects.Effect,
     *needs: tuple[str, ...],
-    platforms: frozenset[str] = frozenset({"ANDROID"}),
+    platforms: frozenset[str] = frozenset({DevicePlatform.ANDROID}),
     **choices: tuple[str, ...],
 ) -> CommandSpec:
     """A command only the Commands API sends."""
@@ -131,10 +132,10 @@ _SINGLE: frozenset[Api] = frozenset({"device", "v0", "commands"})
 _V0: frozenset[Api] = frozenset({"v0", "commands"})
 _DEVICE: frozenset[Api] = frozenset({"device"})
 _API: frozenset[Api] = frozenset({"commands"})
-_EVERY = frozenset({"ANDROID", "APPLE", "LINUX", "WINDOWS"})
-_APPLE = frozenset({"APPLE"})
-_NOT_LINUX = frozenset({"ANDROID", "APPLE", "WINDOWS"})
-_LINUX = frozenset({"LINUX"})
+_EVERY = frozenset(DevicePlatform.ALL)
+_APPLE = frozenset({DevicePlatform.APPLE})
+_LINUX = frozenset({DevicePlatform.LINUX})
+_NOT_LINUX = _EVERY - _LINUX
 _SYSTEM = ("system",)
 
 COMMANDS: Mapping[str, CommandSpec] = {
@@ -148,7 +149,7 @@ COMMANDS: Mapping[str, CommandSpec] = {
         _replace(
             _spec("WIPE", _SINGLE, effects.wipe),
             platforms=_NOT_LINUX,
-            platform_needs={"WINDOWS": (("is_factory_reset",),)},
+            platform_needs={DevicePlatform.WINDOWS: (("is_factory_reset",),)},
         ),
         _spec("SET_WIFI_STATE", _SINGLE, effects.set_wifi, ("wifi_state",)),
         _spec("SET_BLUETOOTH_STATE", _SINGLE, effects.set_bluetooth, ("bluetooth_state",)),
@@ -286,7 +287,7 @@ COMMANDS: Mapping[str, CommandSpec] = {
             api_effects.run_script,
             ("script",),
             ("interpreter",),
-            platforms=frozenset({"LINUX", "WINDOWS"}),
+            platforms=frozenset({DevicePlatform.LINUX, DevicePlatform.WINDOWS}),
         ),
         _new("RUN_CUSTOM_ACTION", api_effects.run_custom_action, platforms=_LINUX),
         _new("COLLECT_LOGS", api_effects.collect_logs, platforms=_LINUX),
