@@ -15,13 +15,13 @@ import pytest
 import yaml
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
 
 from esper_emulator.operation import ServedRoute  # noqa: E402
 from esper_emulator.routes import AREAS  # noqa: E402
 from esper_emulator.server import EmulatorServer  # noqa: E402
+from tests.conformance._fuzz import FUZZED, call_and_check  # noqa: E402
 from tests.conftest import Tenant, new_tenant  # noqa: E402
 
 SPECS = Path(__file__).parents[2] / "spec" / "esper-openapi"
@@ -124,20 +124,9 @@ def fuzz_tenant(server: EmulatorServer) -> Tenant:
 
 @pytest.mark.usefixtures("no_local_constants")
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,  # the same requests on every run: a failure is a change, not luck
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+@FUZZED
 @given(data=st.data())
 def test_no_server_error_and_answers_match_the_description(
     operation: Any, data: st.DataObject, fuzz_tenant: Tenant
 ) -> None:
-    case = data.draw(operation.as_strategy())
-    case.call_and_validate(
-        base_url=fuzz_tenant.host,
-        headers={"Authorization": f"Bearer {fuzz_tenant.api_key}"},
-        checks=[not_a_server_error, response_schema_conformance],
-    )
+    call_and_check(operation, data, fuzz_tenant)
