@@ -288,6 +288,20 @@ def test_a_failed_command_fails_the_converge_with_its_reason(rig: Rig) -> None:
     assert rig.blueprint_info(device).get("current_blueprint_id") is None
 
 
+def test_a_command_cancelled_through_the_commands_api_fails_the_converge(rig: Rig) -> None:
+    device = rig.ids[1]
+    rig.online(device, False)
+    rig.push(rig.blueprint(**SCREEN), [device])
+    converge_id = _only(rig, device)["id"]
+    rig.advance()
+    rig.advance()
+    [sent] = rig.commands(converge_id)
+    [status] = rig.esper.commands_api.statuses(request=sent["command_request_id"])
+    rig.esper.commands_api.cancel(str(status.id), reason="not today")
+    done = rig.converge(converge_id)
+    assert done["status"] == ConvergeStatus.FAILURE and done["reason"] == "not today"
+
+
 def test_an_app_version_deleted_after_publishing_fails_the_converge(rig: Rig) -> None:
     blueprint_id = rig.blueprint(apps=[rig.app_entry()])
     version_id = rig.app.versions[0].id
