@@ -12,20 +12,41 @@ from typing import Annotated, Any
 import msgspec
 import typer
 
-from esper_cli.errors import EXIT_NOT_FOUND, EXIT_USAGE, CliError
-from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, YesOpt, confirm, show_list
-from esper_cli.output import Feed, View, col, page_size_for, print_one
-from esper_cli.state import state_of
-from esperclient import Esper
-from esperclient._generated.v2 import BlueprintV2
+from esper_cli import resolve
+from esper_cli.errors import (
+    EXIT_FAILURE,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    EXIT_WAIT_TIMEOUT,
+    CliError,
+)
+from esper_cli.options import (
+    IntervalOpt,
+    LimitOpt,
+    OutputOpt,
+    PageSizeOpt,
+    TimeoutOpt,
+    YesOpt,
+    confirm,
+    show_list,
+)
+from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
+from esper_cli.progress import Changes
+from esper_cli.state import State, state_of
+from esperclient import Esper, WaitTimeoutError
+from esperclient._generated.v0 import CommandRequest
+from esperclient._generated.v2 import BlueprintV2, Converge
+from esperclient.models import ConvergeStatus
 
 app = typer.Typer(
-    help="Blueprints: list, show, versions, diff, create, publish, delete.",
+    help="Blueprints: list, show, versions, diff, create, publish, delete, push, converge.",
     no_args_is_help=True,
 )
 
 BlueprintArg = Annotated[str, typer.Argument(metavar="BLUEPRINT", help="Blueprint id.")]
 NEWEST_FIRST = "-version_number,-minor_version_number"
+DEVICES_PER_LIST = 100
+"""Device ids per converge list call: their comma-separated list stays within a URL."""
 
 
 def version_label(blueprint: BlueprintV2) -> str:
@@ -69,6 +90,36 @@ VERSION = View.of_model(
     ],
 )
 CHANGE = View.of_records(["path", "from", "to"])
+PUSH = View.of_model(
+    CommandRequest,
+    [
+        col("ID", "id"),
+        col("COMMAND", "command"),
+        col("TYPE", "command_type"),
+        col("GROUPS", "groups"),
+        col("DEVICES", "devices"),
+    ],
+)
+CONVERGE = View.of_model(
+    Converge,
+    [
+        col("ID", "id"),
+        col("DEVICE", "device_id"),
+        col(
+            "VERSION", lambda c: c.blueprint_info.blueprint_version_id if c.blueprint_info else None
+        ),
+        col("STATUS", "status"),
+        col("REASON", "reason"),
+    ],
+)
+GroupsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--group", "-g", help="A group (id or name), with its subgroups; repeatable."),
+]
+DevicesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--device", "-d", help="A device (id or name); repeatable."),
+]
 
 
 @app.command("list")
@@ -210,6 +261,102 @@ def delete_blueprint(ctx: typer.Context, blueprint: BlueprintArg, yes: YesOpt = 
     confirm(f"Delete blueprint {blueprint} and all its versions?", yes)
     run.client().blueprints.delete(blueprint)
     run.note(f"deleted blueprint {blueprint}")
+
+
+@app.command("push")
+def push_blueprint(
+    ctx: typer.Context,
+    blueprint: Annotated[
+        str, typer.Argument(metavar="BLUEPRINT", help="Blueprint id, or one version's id.")
+    ],
+    group: GroupsOpt = None,
+    device: DevicesOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Assign a blueprint to devices and converge each (UPDATE_BLUEPRINT, as the console's
+    push); a blueprint's id pushes its latest published version."""
+    run = state_of(ctx)
+    sent = _push(run, blueprint, group, device)
+    print_one(run.format(output), PUSH, sent)
+
+
+@app.command("converge")
+def converge_blueprint(
+    ctx: typer.Context,
+    blueprint: Annotated[
+        str, typer.Argument(metavar="BLUEPRINT", help="Blueprint id, or one version's id.")
+    ],
+    group: GroupsOpt = None,
+    device: DevicesOpt = None,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", "-w", help="Wait until every converge ends; fail if one failed."),
+    ] = False,
+    timeout: TimeoutOpt = 600.0,
+    interval: IntervalOpt = 2.0,
+    output: OutputOpt = None,
+) -> None:
+    """Bring devices to a blueprint: push it to them and show (or, --wait, follow) the
+    converge of each."""
+    run = state_of(ctx)
+    fmt = run.format(output)
+    sent = _push(run, blueprint, group, device)
+    converges = _started(run.client(), str(sent.id))
+    if wait:
+        converges = _follow_converges(run, fmt, converges, timeout, interval)
+    show_list(run, fmt, CONVERGE, [converges], "converges")
+    failed = [c for c in converges if c.status == ConvergeStatus.FAILURE]
+    if failed:
+        raise CliError(f"{len(failed)} of {len(converges)} converges failed", EXIT_FAILURE)
+
+
+def _push(
+    run: State, blueprint: str, groups: list[str] | None, devices: list[str] | None
+) -> CommandRequest:
+    if not groups and not devices:
+        raise CliError("give the devices: --group G or --device D (repeatable)", EXIT_USAGE)
+    esper = run.client()
+    return esper.blueprints.push(
+        blueprint,
+        groups=[resolve.group_id(esper, ref) for ref in groups or []],
+        devices=resolve.device_ids(esper, devices or []),
+    )
+
+
+def _started(esper: Esper, request_id: str) -> list[Converge]:
+    """The converges a push started: the newest of each device its request reached."""
+    reached = sorted({str(s.device) for s in esper.commands_api.statuses(request=request_id)})
+    newest: dict[str, Converge] = {}
+    for start in range(0, len(reached), DEVICES_PER_LIST):
+        part = reached[start : start + DEVICES_PER_LIST]
+        for converge in esper.converges.list(device_ids=part, page_size=1000):
+            newest[str(converge.device_id)] = converge
+    return [newest[device_id] for device_id in reached if device_id in newest]
+
+
+def _follow_converges(
+    run: State, fmt: Format, converges: list[Converge], timeout: float, interval: float
+) -> list[Converge]:
+    """Wait for the converges, a line on stderr whenever their tally changes."""
+    changes = Changes(f"converge of {len(converges)} devices", quiet=run.quiet)
+    try:
+        return run.client().converges.wait(
+            converges,
+            timeout=timeout,
+            poll_interval=interval,
+            on_progress=lambda counts: changes(_tally(counts)),
+        )
+    except WaitTimeoutError as exc:
+        show_list(run, fmt, CONVERGE, [exc.last], "converges")
+        raise CliError(
+            f"converges not final after {timeout:g} s",
+            EXIT_WAIT_TIMEOUT,
+            hint="they keep running on the devices",
+        ) from None
+
+
+def _tally(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[status]} {status}" for status in sorted(counts))
 
 
 def read_settings(file: str) -> dict[str, Any]:

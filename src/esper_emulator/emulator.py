@@ -10,6 +10,7 @@ from esper_emulator.services.clock import Clock
 from esper_emulator.services.command_api import CommandApi
 from esper_emulator.services.command_requests import CommandRequests
 from esper_emulator.services.content import Contents
+from esper_emulator.services.converge import Converges
 from esper_emulator.services.devices_v2 import DevicesV2
 from esper_emulator.services.enterprise import Enterprises
 from esper_emulator.services.fleet import Fleet
@@ -51,6 +52,7 @@ class Emulator:
         self.group_commands = GroupCommands(self.store, self.clock, self.fleet, self.groups)
         self.command_requests = CommandRequests(self.store, self.clock, self.fleet, self.groups)
         self.command_api = CommandApi(self.store, self.clock, self.fleet, self.groups)
+        self.converges = Converges(self.store, self.clock, self.fleet, self.command_api)
         self.faults = Faults(settings)
         self.fleet.fail_next = settings.fail_next_commands
 

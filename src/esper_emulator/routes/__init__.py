@@ -24,6 +24,7 @@ from esper_emulator.routes import (
     command_requests,
     commands,
     content,
+    converge,
     devices,
     devices_v2,
     enterprise,
@@ -47,6 +48,7 @@ AREAS = (
     blueprints,
     devices_v2,
     command_api,
+    converge,
 )
 
 

@@ -40,8 +40,9 @@ does) [guess]. A Windows device's ``WIPE`` needs ``is_factory_reset``, as docume
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from starlette.responses import Response
@@ -122,14 +123,30 @@ def shown_state(state: str, due_at: float | None) -> str:
     return CommandState.QUEUED if state == CommandState.INITIATED and due_at is None else state
 
 
+class Pushes(Protocol):
+    """What an ``UPDATE_BLUEPRINT`` request does beyond its commands (see ``converge``)."""
+
+    def check_push(self, enterprise_id: str, args: Mapping[str, Any]) -> object:
+        """A 400 when the arguments name no blueprint to push."""
+
+    def push(
+        self, enterprise_id: str, args: Mapping[str, Any], device_ids: list[str], user: str | None
+    ) -> None:
+        """Assign the blueprint to the devices and converge them."""
+
+
 class CommandApi:
-    """Commands API requests, and the per-device statuses of their commands."""
+    """Commands API requests, and the per-device statuses of their commands.
+
+    ``pushes``, when set, assigns the blueprint of each ``UPDATE_BLUEPRINT`` request.
+    """
 
     def __init__(self, store: Store, clock: Clock, fleet: Fleet, groups: Groups) -> None:
         self.store = store
         self.clock = clock
         self.fleet = fleet
         self.groups = groups
+        self.pushes: Pushes | None = None
 
     # creating
 
@@ -150,6 +167,9 @@ class CommandApi:
         spec.check(args)
         if spec.name == "INSTALL":
             check_app_version(self.store, enterprise_id, args.get("app_version"))
+        pushes = self.pushes if spec.name == "UPDATE_BLUEPRINT" else None
+        if pushes is not None:
+            pushes.check_push(enterprise_id, args)
         targets = self._targets(enterprise_id, command_type, sent)
         now = self.clock.utcnow()
         hold_until = _first_window(schedule, sent.schedule_args, now)
@@ -180,6 +200,8 @@ class CommandApi:
         )
         for device_id in reached:
             self._send(enterprise_id, device_id, spec.name, args, request_id, hold_until)
+        if pushes is not None:
+            pushes.push(enterprise_id, args, list(reached), user_id)
         return stored
 
     def _reached(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -105,6 +106,9 @@ class Fleet:
         self.fail_next = 0
         self.injected_failures = 0
         self._doomed: set[str] = set()
+        self.followers: list[Callable[[bool], bool]] = []
+        """What moves on after each ``advance`` (told whether commands changed); each
+        answers whether it sent new commands."""
 
     # devices
 
@@ -326,10 +330,17 @@ class Fleet:
         return msgspec.json.decode(row.doc, type=AppVersion)
 
     def advance(self) -> None:
-        """Apply every state change that is due on the clock."""
+        """Apply every state change that is due on the clock, then let each follower
+        (``followers``) move on; again while a follower sent new commands."""
+        changed = self._apply_due()
+        while any([follow(changed) for follow in self.followers]):
+            changed = self._apply_due()
+
+    def _apply_due(self) -> bool:
+        """Apply the due state changes; whether there were any."""
         now = self.clock.now()
         if self._next_due is None or self._next_due > now:
-            return
+            return False
         with self.store.transaction():
             while True:
                 rows = commands_db.due(self.store, now, DUE_BATCH)
@@ -341,6 +352,7 @@ class Fleet:
                 if len(rows) < DUE_BATCH:
                     break
             self._next_due = commands_db.next_due(self.store)
+        return True
 
     def _catch_up(self, row: Any, now: float) -> None:
         """Take one command through every step due by ``now``, each as of its own time.

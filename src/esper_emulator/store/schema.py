@@ -33,7 +33,8 @@ of every platform; blueprints and their versions), changes: a database of anothe
 version is refused clearly. Devices v2 added the devices' v2 columns (alias, model, os,
 os_version, battery_level, last_seen, blueprint_info's ids and status) and the ``tags``
 table. The Commands API added ``command_api_requests`` and the ``commands``
-columns ``api_request_id`` and ``deadline``."""
+columns ``api_request_id`` and ``deadline``. Converge added ``converges`` and
+``converge_commands``."""
 
 metadata = MetaData()
 
@@ -333,4 +334,29 @@ blueprint_versions = Table(
     Column("publish", Boolean, nullable=False),
     Column("doc", LargeBinary, nullable=False),  # the ``BlueprintV2`` as of this version
     Index("ix_blueprint_versions_blueprint", "blueprint_id", "pk"),
+)
+
+converges = Table(
+    "converges",
+    metadata,
+    _pk(),
+    Column("id", String(36), unique=True, nullable=False),
+    _enterprise(),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    # when its next step (QUEUED to PROCESSING, PROCESSING to IN_PROGRESS) is due
+    Column("due_at", Float),
+    Column("doc", LargeBinary, nullable=False),  # the ``Converge``
+    Index("ix_converges_device", "device_id", "pk"),
+    Index("ix_converges_status", "status", "due_at"),
+)
+
+converge_commands = Table(
+    "converge_commands",
+    metadata,
+    _pk(),
+    Column("converge_id", String(36), ForeignKey("converges.id"), nullable=False),
+    # the Commands API request (to the converge's device alone) of one command
+    Column("request_id", String(36), nullable=False),
+    Index("ix_converge_commands_converge", "converge_id", "pk"),
 )

@@ -14,6 +14,7 @@ from esperclient._async._api import AsyncGeneratedApi
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._blueprints import AsyncBlueprints
 from esperclient._async._command_api import AsyncCommandApi
+from esperclient._async._converges import AsyncConverges
 from esperclient._async._devices_v2 import AsyncDevicesV2
 from esperclient._async._resources import (
     AsyncApplications,
@@ -91,6 +92,7 @@ class AsyncEsper(AsyncGeneratedApi):
         self.content = AsyncContentLibrary(self._client)
         self.token = AsyncToken(self._client)
         self.blueprints = AsyncBlueprints(self._client)
+        self.converges = AsyncConverges(self._client)
 
     @property
     def host(self) -> str:

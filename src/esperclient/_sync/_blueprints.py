@@ -9,13 +9,21 @@ the sync resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import msgspec
 
-from esperclient._generated import v2
-from esperclient._generated.v2 import BlueprintCreate, BlueprintV2, BlueprintV2Put, SettingsV2
+from esperclient._generated import v0, v2
+from esperclient._generated.v0 import CommandRequest, CommandScheduleArgs
+from esperclient._generated.v2 import (
+    BlueprintCreate,
+    BlueprintV2,
+    BlueprintV2Put,
+    Converge,
+    ConvergePOST,
+    SettingsV2,
+)
 from esperclient._sync._pagination import Paginator
 from esperclient._sync._resources import PAGE_SIZE, Resource
 
@@ -155,3 +163,53 @@ class Blueprints(Resource):
             blueprint_id=blueprint_id,
             version_id=version_id,
         )
+
+    def push(
+        self,
+        blueprint_id: str,
+        *,
+        groups: Sequence[str] | None = None,
+        devices: Sequence[str] | None = None,
+    ) -> CommandRequest:
+        """Assign a blueprint to the devices of ``groups`` (and their subgroups) and to
+        ``devices``, and converge each: the Commands API's ``UPDATE_BLUEPRINT``, as
+        Esper's console pushes a blueprint. ``blueprint_id`` may name one version
+        (a ``version_id``); a blueprint's id pushes its latest published version.
+
+        The command request; ``esper.converges`` follows the converges it started.
+        """
+        if not groups and not devices:
+            raise ValueError("push needs groups or devices")
+        kind = "DYNAMIC" if groups and devices else "GROUP" if groups else "DEVICE"
+        body: dict[str, Any] = {
+            "command_type": kind,
+            "device_type": "all",
+            "command": "UPDATE_BLUEPRINT",
+            "command_args": {"apply_all": True, "blueprint_revision_id": blueprint_id},
+        }
+        if groups:
+            body["groups"] = list(groups)
+        if devices:
+            body["devices"] = list(devices)
+        return self._client.call(v0.CREATE_COMMAND_REQUEST, body=body)
+
+    def converge(
+        self,
+        device_id: str,
+        *,
+        with_provision: bool = False,
+        schedule: CommandScheduleArgs | Mapping[str, Any] | None = None,
+    ) -> Converge:
+        """Bring a device to its assigned blueprint's latest published version.
+
+        ``with_provision`` applies the settings whose policy is ``PROVISION ONLY`` too;
+        ``schedule`` (a window, as the Commands API takes one) holds its commands until
+        the window opens. A device with no blueprint assigned is a ``BadRequestError``.
+        """
+        body = ConvergePOST(
+            device_id=device_id,
+            converge_with_provision_option=with_provision,
+            schedule_type="WINDOW" if schedule is not None else "IMMEDIATE",
+            schedule_args=None if schedule is None else dict(msgspec.to_builtins(schedule)),
+        )
+        return self._client.call(v2.CREATE_CONVERGE, body=body)

@@ -16,6 +16,7 @@ from esperclient._sync._api import GeneratedApi
 from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._blueprints import Blueprints
 from esperclient._sync._command_api import CommandApi
+from esperclient._sync._converges import Converges
 from esperclient._sync._devices_v2 import DevicesV2
 from esperclient._sync._resources import (
     Applications,
@@ -92,6 +93,7 @@ class Esper(GeneratedApi):
         self.content = ContentLibrary(self._client)
         self.token = Token(self._client)
         self.blueprints = Blueprints(self._client)
+        self.converges = Converges(self._client)
 
     @property
     def host(self) -> str:

@@ -44,6 +44,8 @@ from esperclient.models._content import (
     GeofenceUpdate,
     Owner,
 )
+from esperclient.models._converge_states import BlueprintUpgradeStatus as BlueprintUpgradeStatus
+from esperclient.models._converge_states import ConvergeStatus as ConvergeStatus
 from esperclient.models._device_states import DevicePlatform as DevicePlatform
 from esperclient.models._device_states import DeviceState as DeviceState
 from esperclient.models._devices import (
