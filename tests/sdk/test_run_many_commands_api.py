@@ -206,3 +206,28 @@ def test_an_unknown_way_is_refused(tenant: Tenant) -> None:
         pytest.raises(ValueError, match="via must be one of"),
     ):
         esper.commands.run_many(tenant.device_ids[:1], "REBOOT", via="carrier-pigeon")
+
+
+@MODES
+def test_a_request_refused_for_an_unknown_device_goes_device_by_device(
+    mode: str, tenant: Tenant
+) -> None:
+    devices = tenant.device_ids[:3]
+    for device_id in devices:
+        _set_online(tenant, device_id, True)
+    unknown = "00000000-0000-4000-8000-000000000000"
+
+    async def scenario(esper: Any) -> None:
+        before = len(await collect(esper.commands_api.list()))
+        report = await aw(
+            esper.commands.run_many(
+                [*devices, unknown], "REBOOT", via="commands", timeout=60, poll_interval=0.05
+            )
+        )
+        assert [o.status for o in report.outcomes] == ["success"] * 3 + ["error"]
+        assert isinstance(report.outcomes[-1].error, esperclient.NotFoundError)
+        # the refused request wrote nothing: the devices got one device command each
+        assert len(await collect(esper.commands_api.list())) == before
+        assert all(isinstance(o.command, esperclient.DeviceCommand) for o in report.outcomes[:3])
+
+    run(mode, tenant, scenario)
