@@ -226,7 +226,7 @@ def request_statuses(
     page_size: PageSizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Every device's status in a request (the ids ``cancel`` takes)."""
+    """Every device's status in a request (their ids are what cancel takes)."""
     run = state_of(ctx)
     wanted = state_name(state) if state is not None else None
     _show_statuses(run, run.format(output), request_id, wanted, limit, page_size)
