@@ -1,4 +1,5 @@
-"""Bulk command: ``run_many`` REBOOT across 10,000 online devices, to all-final."""
+"""Bulk command: ``run_many`` REBOOT across 10,000 online devices, to all-final, through
+the Commands API, v0 command requests and one command per device."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from bench.report import Row
 DEVICES = 10_000
 CONCURRENCY = 16  # run_many's default
 TIMEOUT_S = 300.0
-TARGET_S = 10.0
+TARGET_S = {"commands": 5.0}
+"""The issue's targets by ``via``: 5 s through the Commands API, 10 s the others."""
+DEFAULT_TARGET_S = 10.0
 
 
 def _round(ctx: Context, variant: Variant, cfg: dict[str, object]) -> Result:
@@ -41,14 +44,15 @@ def run(ctx: Context, rounds: dict[str, int]) -> list[Row]:
             log(f"  bulk via={via}: round {i + 1}/{n} done")
         ctx.raw[f"bulk-{via}"] = results
         assert all(r["succeeded"] == DEVICES for r in results), results
+        target = TARGET_S.get(via, DEFAULT_TARGET_S)
         wall = statistics.median(r["wall_s"] for r in results)
         requests = statistics.median(r["http_requests"] for r in results)
         cpu = statistics.median(r["cpu_s"] for r in results)
         time_row = Row(
             f'run_many REBOOT 10k, via="{via}" (concurrency {CONCURRENCY}): s to all-final',
             wall,
-            target=f"< {TARGET_S:g} s",
-            met=wall < TARGET_S,
+            target=f"< {target:g} s",
+            met=wall < target,
             rounds=n,
         )
         count_row = Row(f'run_many REBOOT 10k, via="{via}": HTTP requests', requests, rounds=n)
@@ -68,20 +72,40 @@ def _profiles(
     ctx: Context, variant: Variant, cfg: dict[str, object], fleet: Fleet, via: str
 ) -> str:
     """Client side (the main thread: the phases of run_many), then the server under the
-    same kind of load (POST run_command, ``CONCURRENCY`` at a time, 3 s)."""
+    same kind of load for 3 s (see ``_device_load`` and ``_api_load``)."""
     client = ctx.profile(variant, cfg, f"bulk-{via}")
+    load = _api_load(fleet, cfg) if via == "commands" else _device_load(fleet, cfg)
+    server = ctx.profile_server(f"bulk-{via}", lambda: ctx.work(ctx.ours, "load.load", load))
+    return f"{client}\n\n{server}"
+
+
+def _device_load(fleet: Fleet, cfg: dict[str, object]) -> dict[str, object]:
+    """POST run_command, ``CONCURRENCY`` at a time."""
     urls = [
         f"{fleet.host}/enterprise/{fleet.enterprise_id}/device/{i}/command/"
         for i in fleet.device_ids
     ]
-    load = {
+    return _load(fleet, urls, {"command": cfg["command"]}, CONCURRENCY)
+
+
+def _api_load(fleet: Fleet, cfg: dict[str, object]) -> dict[str, object]:
+    """POST a Commands API request of 1,000 devices, one at a time."""
+    body = {
+        "command_type": "DEVICE",
+        "device_type": "all",
+        "command": cfg["command"],
+        "devices": fleet.device_ids[:1_000],
+    }
+    return _load(fleet, [f"{fleet.host}/commands/v0/commands/"], body, 1)
+
+
+def _load(fleet: Fleet, urls: list[str], body: object, concurrency: int) -> dict[str, object]:
+    return {
         "method": "POST",
         "urls": urls,
         "headers": {"Authorization": f"Bearer {fleet.api_key}"},
-        "body": {"command": cfg["command"]},
-        "concurrency": CONCURRENCY,
+        "body": body,
+        "concurrency": concurrency,
         "warmup_s": 0.5,
         "duration_s": 3.0,
     }
-    server = ctx.profile_server(f"bulk-{via}", lambda: ctx.work(ctx.ours, "load.load", load))
-    return f"{client}\n\n{server}"

@@ -33,7 +33,10 @@ FAMILIES: dict[str, Family] = {
     "fanout": fanout.run,
     "memory": lambda ctx: memory.run(ctx, min(ctx.rounds, FEWER_ROUNDS)),
     "emulator": lambda ctx: serving.lists(ctx, ctx.fleet_of("big", memory.DEVICES, 0.7)),
-    "bulk": lambda ctx: bulk.run(ctx, {"v0": ctx.rounds, "device": min(ctx.rounds, FEWER_ROUNDS)}),
+    "bulk": lambda ctx: bulk.run(
+        ctx,
+        {"commands": ctx.rounds, "v0": ctx.rounds, "device": min(ctx.rounds, FEWER_ROUNDS)},
+    ),
     "commands": lambda ctx: serving.commands(
         ctx, ctx.fleet_of("bulk", bulk.DEVICES, 1.0), min(ctx.rounds, FEWER_ROUNDS)
     ),

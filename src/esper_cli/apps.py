@@ -312,7 +312,7 @@ def install_app(
         run.format(output),
         "INSTALL",
         list(device or []),
-        group,
+        [group] if group else [],
         {"app_version": version_to_install(run, run.client(), version)},
         wait=wait,
         timeout=timeout,

@@ -1,14 +1,16 @@
-"""``esper commands``: run a command on devices or a group, and follow it.
+"""``esper commands``: run a command on devices or groups, and follow it.
 
 How a command is addressed:
 
 - ``commands run CMD --device D`` sends one device command; ``--device`` given several
-  times sends it to each device (the SDK's ``run_many``: one device command each, or
-  v0 command requests for large fleets) with the devices sent and finished shown as
-  progress; ``--group G`` sends one group command.
-- A command only v0 knows (``SET_KIOSK_APP``, ``ADD_WIFI_AP``...) goes to devices as
-  v0 command requests (``run_many``), to a group as one v0 command request; so does any
-  command with ``--schedule WINDOW|RECURRING``.
+  times sends it to each device (the SDK's ``run_many``: one device command each for
+  a few, Commands API requests for more than its concurrency) with the devices sent
+  and finished shown as progress; ``--group G`` sends one group command.
+- A command the device API does not know (``BEEP_DEVICE``, ``SET_KIOSK_APP``...) goes
+  to devices through the Commands API (``run_many``); to groups, to devices and groups
+  together, or with the Commands API's schedule options (``--start``, ``--end``...) as
+  one Commands API request (``command_api``). ``--via v0`` sends v0 command requests
+  instead, and so does ``--schedule WINDOW|RECURRING`` with ``--schedule-arg``.
 - ``commands status ID --device D`` reads a device command (ids are per device);
   ``--group G`` a group command; with neither, ``ID`` is a v0 command request and every
   device's state in it is listed. The ids printed by ``commands run`` (``id`` of a
@@ -31,7 +33,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 import typer
 
-from esper_cli import resolve
+from esper_cli import command_api, resolve
 from esper_cli.errors import (
     EXIT_FAILURE,
     EXIT_NOT_FOUND,
@@ -45,7 +47,10 @@ from esper_cli.output import Column, Format, View, col, print_one
 from esper_cli.progress import Changes, CountProgress
 from esper_cli.state import State, state_of
 from esperclient import BulkReport, NotFoundError, Outcome, WaitError, WaitTimeoutError
+from esperclient._generated.v0 import CommandArgs as ApiCommandArgs
+from esperclient._generated.v0 import CommandStatus
 from esperclient.models import (
+    ApiCommand,
     CommandArgs,
     DeviceCommand,
     DeviceCommandEnum,
@@ -70,10 +75,12 @@ COMMANDS = tuple(
             *DeviceCommandEnum.allowed_values,
             *GroupCommandEnum.allowed_values,
             *V0DeviceCommandEnum.allowed_values,
+            *ApiCommand.ALL,
         ]
     )
 )
-"""Every command the SDK can send: to a device, to a group, or in a v0 command request."""
+"""Every command the SDK can send: to a device, to a group, in a v0 command request or
+through the Commands API."""
 IMMEDIATE = V0CommandScheduleEnum.IMMEDIATE
 PENDING_NAMED = 10
 """How many pending devices a bulk command's summary names."""
@@ -94,6 +101,7 @@ class Via(str, enum.Enum):
     AUTO = "auto"
     DEVICE = "device"
     V0 = "v0"
+    COMMANDS = "commands"
 
 
 def _named(names: Mapping[str, str | None], url: str | None) -> str | None:
@@ -242,7 +250,7 @@ def outcome_record(outcome: Outcome, name: str | None = None) -> dict[str, Any]:
     request_id = None
     if isinstance(command, DeviceCommand):
         details = command.details
-    elif isinstance(command, V0CommandStatus):
+    elif isinstance(command, V0CommandStatus | CommandStatus):
         details, request_id = command.reason, command.request
     return {
         "device_id": outcome.device_id,
@@ -559,13 +567,54 @@ def _check_v0(command: str, how: str) -> None:
         group = ", ".join(GroupCommandEnum.allowed_values)
         raise CliError(
             f"{command} cannot be sent {how}: that takes a group command ({group}) "
-            f"or a v0 command request ({runs})",
+            f"or a v0 command request ({runs}); or send it through the Commands API "
+            "with --via commands",
             EXIT_USAGE,
         )
 
 
-def args_model(command: str, *, scheduled: bool = False) -> type[msgspec.Struct]:
-    """The model of ``command``'s arguments: a device command's, or a v0 request's."""
+def only_the_api_knows(command: str) -> bool:
+    """Whether ``command`` is none of the device, group and v0 commands."""
+    return not any(
+        command in known.allowed_values
+        for known in (DeviceCommandEnum, GroupCommandEnum, V0DeviceCommandEnum)
+    )
+
+
+def one_api_request(
+    command: str, devices: int, groups: int, *, via: Via, schedule: str, api_schedule: bool
+) -> bool:
+    """Whether the command goes as one Commands API request (not one per device).
+
+    With ``--via commands``: unless it goes to devices only, now (then ``run_many``
+    sends its requests). With ``auto``: when it goes to devices and groups, several
+    groups, on the Commands API's schedule options, or to groups or on a schedule
+    when no other API knows the command.
+    """
+    if via in (Via.DEVICE, Via.V0):
+        return False
+    if via is Via.COMMANDS:
+        return bool(groups) or schedule != IMMEDIATE
+    if api_schedule or (devices and groups) or groups > 1:
+        return True
+    return (bool(groups) or schedule != IMMEDIATE) and only_the_api_knows(command)
+
+
+def bulk_via(command: str, via: Via) -> Via:
+    """How ``run_many`` sends ``command`` to devices: as asked, but a command v0 knows
+    and the device API does not goes, as ever, in v0 requests unless ``--via commands``
+    (its ``--arg`` values are typed as v0's: the Commands API types some differently)."""
+    v0_only = command not in DeviceCommandEnum.allowed_values
+    if via is Via.AUTO and v0_only and command in V0DeviceCommandEnum.allowed_values:
+        return Via.V0
+    return via
+
+
+def args_model(command: str, *, scheduled: bool = False, api: bool = False) -> type[msgspec.Struct]:
+    """The model of ``command``'s arguments: the Commands API's when it goes there (or
+    only it knows the command), else a device command's, or a v0 request's."""
+    if api or only_the_api_knows(command):
+        return ApiCommandArgs
     if command in DeviceCommandEnum.allowed_values and not scheduled:
         return CommandArgs
     return V0CommandArgs
@@ -576,7 +625,7 @@ def dispatch(
     fmt: Format,
     command: str,
     devices: list[str],
-    group: str | None,
+    groups: list[str],
     args: dict[str, Any],
     *,
     wait: bool,
@@ -585,24 +634,44 @@ def dispatch(
     via: Via = Via.AUTO,
     schedule: str = IMMEDIATE,
     schedule_args: dict[str, Any] | None = None,
+    api_schedule: bool = False,
 ) -> None:
-    """Send ``command`` to ``devices`` (ids or names) or to ``group``; print what happened.
+    """Send ``command`` to ``devices`` (ids or names), ``groups`` or both; print what
+    happened.
 
-    One device: its command. Several, or a v0-only command: one outcome per device,
-    devices sent and finished as progress on stderr, a summary line naming the devices
-    still pending, exit 1 when any failed (6 when some are still pending after
-    ``--wait``). A group: its group command. Scheduled: one v0 command request.
+    One device: its command. Several, or a command the device API does not know: one
+    outcome per device, devices sent and finished as progress on stderr, a summary line
+    naming the devices still pending, exit 1 when any failed (6 when some are still
+    pending after ``--wait``). A group: its group command. Scheduled: one v0 command
+    request. See ``one_api_request`` for what goes as one Commands API request.
     """
-    if bool(devices) == bool(group):
-        raise CliError("give --device (one or more) or --group", EXIT_USAGE)
+    if not devices and not groups:
+        raise CliError("give --device (one or more), --group, or both", EXIT_USAGE)
     if schedule != IMMEDIATE and wait:
         raise CliError("--wait cannot follow a scheduled command", EXIT_USAGE)
-    v0_only = command not in DeviceCommandEnum.allowed_values
-    if v0_only and via is Via.DEVICE:
-        raise CliError(f"{command} goes only in v0 command requests, not --via device", EXIT_USAGE)
-    waiting = Waiting(wait, timeout, interval)
     esper = run.client()
-    if group is not None:
+    if one_api_request(
+        command, len(devices), len(groups), via=via, schedule=schedule, api_schedule=api_schedule
+    ):
+        targets = {"devices": list(resolve.devices(esper, devices))} if devices else {}
+        if groups:
+            targets["groups"] = [resolve.group_id(esper, group) for group in groups]
+        command_api.send_request(
+            run, fmt, command, targets, args, wait=wait, timeout=timeout, interval=interval,
+            schedule=schedule, schedule_args=schedule_args,
+        )  # fmt: skip
+        return
+    if (devices and groups) or len(groups) > 1:
+        raise CliError(
+            f"several targets go in one Commands API request: not with --via {via.value}",
+            EXIT_USAGE,
+        )
+    not_device = command not in DeviceCommandEnum.allowed_values
+    if not_device and via is Via.DEVICE:
+        raise CliError(f"{command} is not a device command: not --via device", EXIT_USAGE)
+    waiting = Waiting(wait, timeout, interval)
+    if groups:
+        group = groups[0]
         if command in GroupCommandEnum.allowed_values and schedule == IMMEDIATE:
             _to_group(run, fmt, command, group, args, waiting)
             return
@@ -610,8 +679,9 @@ def dispatch(
         targets = {"groups": [resolve.group_id(esper, group)]}
     else:
         named = resolve.devices(esper, devices)
-        if schedule == IMMEDIATE and (v0_only or len(named) > 1):
-            _run_many(run, fmt, command, named, args, waiting, via=via)
+        several = not_device or len(named) > 1 or via is Via.COMMANDS
+        if schedule == IMMEDIATE and several:
+            _run_many(run, fmt, command, named, args, waiting, via=bulk_via(command, via))
             return
         if schedule == IMMEDIATE:
             ref, device = devices[0], next(iter(named.items()))
@@ -657,7 +727,16 @@ def run_command(
         ),
     ],
     device: DevicesOpt = None,
-    group: GroupOpt = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="GROUP",
+            help="Group id or name; repeat for several (with --device too: both).",
+            show_default=False,
+        ),
+    ] = None,
     arg: Annotated[
         list[str] | None,
         typer.Option(
@@ -676,14 +755,16 @@ def run_command(
         Via,
         typer.Option(
             case_sensitive=False,
-            help="For several devices: one command per device, v0 command requests, or auto.",
+            help="One command per device, v0 command requests, Commands API requests, or "
+            "auto (the Commands API for more devices than 16, or a command only it knows).",
         ),
     ] = Via.AUTO,
     schedule: Annotated[
         str,
         typer.Option(
             metavar="|".join(V0CommandScheduleEnum.allowed_values),
-            help="When it runs; WINDOW and RECURRING need --schedule-arg (a v0 request).",
+            help="When it runs; WINDOW and RECURRING need --start/--end... (a Commands API "
+            "request) or --schedule-arg (a v0 request).",
         ),
     ] = IMMEDIATE,
     schedule_arg: Annotated[
@@ -696,9 +777,47 @@ def run_command(
             show_default=False,
         ),
     ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATETIME",
+            help="Scheduled: when the schedule starts (ISO 8601, e.g. 2030-01-01T00:00:00Z).",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(metavar="DATETIME", help="Scheduled: when it ends.", show_default=False),
+    ] = None,
+    window_start: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HH:MM:SS", help="Scheduled: a daily window's start.", show_default=False
+        ),
+    ] = None,
+    window_end: Annotated[
+        str | None,
+        typer.Option(metavar="HH:MM:SS", help="Scheduled: its end.", show_default=False),
+    ] = None,
+    days: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="DAYS",
+            help="Scheduled: the window's weekdays, e.g. Monday,Friday; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    time_type: Annotated[
+        str | None,
+        typer.Option(
+            metavar="console|device",
+            help="Scheduled: the times are the console's or each device's.",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
-    """Run a command on one or more devices, or on a group, now or on a schedule."""
+    """Run a command on devices, groups or both, now or on a schedule."""
     run = state_of(ctx)
     name = command_name(command)
     when = schedule.strip().upper()
@@ -706,24 +825,32 @@ def run_command(
         choices = ", ".join(V0CommandScheduleEnum.allowed_values)
         raise CliError(f"unknown --schedule {schedule!r}: use one of {choices}", EXIT_USAGE)
     scheduled = when != IMMEDIATE
-    if schedule_arg and not scheduled:
-        raise CliError("--schedule-arg needs --schedule WINDOW or RECURRING", EXIT_USAGE)
+    planned = command_api.schedule_args(start, end, window_start, window_end, days, time_type)
+    if (schedule_arg or planned) and not scheduled:
+        raise CliError(
+            "--schedule-arg, --start, --end... need --schedule WINDOW or RECURRING", EXIT_USAGE
+        )
+    devices, groups = list(device or []), list(group or [])
+    api = via is Via.COMMANDS or one_api_request(
+        name, len(devices), len(groups), via=via, schedule=when, api_schedule=bool(planned)
+    )
+    given = parse_args(
+        list(schedule_arg or []), model=V0CommandScheduleArgs, option="--schedule-arg"
+    )
     dispatch(
         run,
         run.format(output),
         name,
-        list(device or []),
-        group,
-        parse_args(list(arg or []), model=args_model(name, scheduled=scheduled)),
+        devices,
+        groups,
+        parse_args(list(arg or []), model=args_model(name, scheduled=scheduled, api=api)),
         wait=wait,
         timeout=timeout,
         interval=interval,
         via=via,
         schedule=when,
-        schedule_args=parse_args(
-            list(schedule_arg or []), model=V0CommandScheduleArgs, option="--schedule-arg"
-        )
-        or None,
+        schedule_args={**given, **planned} or None,
+        api_schedule=bool(planned),
     )
 
 
@@ -780,3 +907,9 @@ def command_status(
             EXIT_NOT_FOUND,
             hint="a device command needs --device DEVICE, a group command --group GROUP",
         ) from None
+
+
+app.command("requests")(command_api.list_requests)
+app.command("stats")(command_api.request_stats)
+app.command("statuses")(command_api.request_statuses)
+app.command("cancel")(command_api.cancel_statuses)

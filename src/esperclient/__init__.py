@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from esperclient.api_client import ApiClient as ApiClient
     from esperclient.configuration import Configuration as Configuration
     from esperclient.models import *  # noqa: F403  (every model, under its 0.1.3 name)
+    from esperclient.models import ApiCommand as ApiCommand
     from esperclient.models import CommandState as CommandState
     from esperclient.models import DevicePlatform as DevicePlatform
     from esperclient.models import DeviceState as DeviceState
@@ -72,6 +73,7 @@ _EXCEPTIONS = (
 # ``esperclient.api`` and ``esperclient.models``.
 _HOMES = {
     "ApiClient": "esperclient.api_client",
+    "ApiCommand": "esperclient.models",
     "AsyncEsper": "esperclient._async._client",
     "AsyncPaginator": "esperclient._async._pagination",
     "BulkProgress": "esperclient._bulk",

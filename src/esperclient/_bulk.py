@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from esperclient._exceptions import ApiException
-from esperclient.models import CommandState, DeviceCommand, V0CommandStatus
+from esperclient._generated.v0 import CommandStatus
+from esperclient.models import (
+    ApiCommand,
+    CommandState,
+    DeviceCommand,
+    DeviceCommandEnum,
+    V0CommandStatus,
+)
 
 V0_BATCH = 500
 """The most devices one v0 command request may name (the spec's ``maxItems``)."""
+API_BATCH = 1000
+"""The most devices one Commands API request may name (the spec's ``maxItems``)."""
 
 Status = Literal["success", "failure", "error", "pending"]
 
@@ -29,7 +38,7 @@ class Outcome:
 
     device_id: str
     status: Status
-    command: DeviceCommand | V0CommandStatus | None = None
+    command: DeviceCommand | V0CommandStatus | CommandStatus | None = None
     error: ApiException | None = None
 
 
@@ -60,13 +69,24 @@ class BulkReport:
         return all(o.status == "success" for o in self.outcomes)
 
 
-def outcome_of(device_id: str, command: DeviceCommand | V0CommandStatus) -> Outcome:
-    """The outcome a device command's (or a v0 per-device status's) state stands for."""
+def outcome_of(device_id: str, command: DeviceCommand | V0CommandStatus | CommandStatus) -> Outcome:
+    """The outcome a device command's (or a v0 or Commands API per-device status's)
+    state stands for."""
     if command.state == CommandState.SUCCESS:
         return Outcome(device_id, "success", command)
     if command.state in CommandState.FINAL:
         return Outcome(device_id, "failure", command)
     return Outcome(device_id, "pending", command)
+
+
+def pick_via(command: str, devices: int, concurrency: int) -> str:
+    """What ``run_many(via="auto")`` uses: ``"commands"`` for a command the Commands API
+    knows sent to more than ``concurrency`` devices, or one only it knows; else
+    ``"device"``."""
+    device_knows = command in DeviceCommandEnum.allowed_values
+    if command in ApiCommand.ALL and (not device_knows or devices > concurrency):
+        return "commands"
+    return "device"
 
 
 Progress = Callable[[int, int], None]

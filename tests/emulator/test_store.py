@@ -157,3 +157,19 @@ def test_a_command_and_its_request_are_added_and_saved_beside_their_reads(
         assert commands_db.due(store, now=-1.0) == []
         (done,) = commands_db.of_request(store, "r-1")
         assert (done.state, done.due_at) == ("Command Success", None)
+
+
+def test_finding_the_due_commands_searches_their_indexes_never_scans_the_table(
+    server: EmulatorServer,
+) -> None:
+    # run before every request: a scan of every command ever sent slows them all
+    with server.emulator.store.transaction() as store:
+        compiled = commands_db._DUE.compile(store.conn.engine)
+        params = compiled.construct_params({"now": 1.0, "limit": 10})
+        plan = store.conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}", tuple(params[k] for k in compiled.positiontup or [])
+        ).all()
+    details = [str(row[3]) for row in plan]
+    assert any("ix_commands_due" in d for d in details), details
+    assert any("ix_commands_deadline" in d for d in details), details
+    assert not any(d.startswith("SCAN commands") for d in details), details

@@ -179,17 +179,21 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
 
 
 @MODES
-def test_run_many_sends_a_v0_only_command_as_a_v0_request(mode: str, tenant: Tenant) -> None:
+def test_run_many_sends_a_v0_only_command_as_a_v0_request_when_asked(
+    mode: str, tenant: Tenant
+) -> None:
     async def scenario(esper: Any) -> None:
         online = [d.id for d in await collect(esper.devices.list(state=1))][:2]
         report = await aw(
             esper.commands.run_many(
-                online, "SET_DEVICE_LOCKDOWN_STATE", poll_interval=0.05, state="LOCKED"
+                online, "SET_DEVICE_LOCKDOWN_STATE", via="v0", poll_interval=0.05, state="LOCKED"
             )
         )
         assert report.ok, report.outcomes
         assert all(isinstance(o.command, esperclient.V0CommandStatus) for o in report.outcomes)
-        missing = await aw(esper.commands.run_many(online, "SET_KIOSK_APP", poll_interval=0.05))
+        missing = await aw(
+            esper.commands.run_many(online, "SET_KIOSK_APP", via="v0", poll_interval=0.05)
+        )
         assert {o.status for o in missing.outcomes} == {"error"}  # the v0 API's refusal, kept
         assert "package_name" in str(missing.outcomes[0].error)
 

@@ -136,7 +136,7 @@ def test_429s_are_retried_until_every_read_lands(
     mode: str, enterprise: MakeTenant, fast_retries: None
 ) -> None:
     # seeded throttle faults: the same 429s however fast this machine sends
-    server, tenant = enterprise(devices=5, fault_rate=0.3, fault_kinds=("throttle",), fault_seed=4)
+    server, tenant = enterprise(devices=5, fault_rate=0.3, fault_kinds=("throttle",), fault_seed=6)
 
     async def scenario(esper: Any) -> None:
         for n in range(100):
@@ -277,12 +277,36 @@ def test_run_many_by_v0_requests_never_doubles_through_faults(
 
 
 @MODES
+def test_run_many_by_commands_api_requests_never_doubles_through_faults(
+    mode: str, enterprise: MakeTenant, fast_retries: None
+) -> None:
+    server, tenant = faulty_fleet(enterprise, devices=2_500, fault_rate=0.4, fault_seed=2)
+    report = run_many(mode, tenant, via="commands")
+    ran_unseen = check_report(report, tenant, server)
+    counted = stats(server)
+    post = counted["faults_by_method"].get("POST", {})
+    # requests of 1,000, 1,000 and 500: one whose POST met a fault is never sent again,
+    # and all its devices are errors
+    batches = [tenant.device_ids[i : i + 1_000] for i in range(0, 2_500, 1_000)]
+    errors = {o.device_id for o in report.by_status("error")}
+    failed = [batch for batch in batches if errors & set(batch)]
+    assert all(set(batch) <= errors for batch in failed)
+    assert len(failed) == total(post) >= 1
+    unseen = {o.device_id for o in ran_unseen}  # a dropped answer: its request ran
+    ran = [batch for batch in failed if unseen & set(batch)]
+    assert all(set(batch) <= unseen for batch in ran) and len(ran) == post.get("drop", 0)
+    assert total(counted["faults"]) > total(post)  # reads met faults too, and were retried
+    settled(report, counted)
+
+
+@MODES
+@pytest.mark.parametrize("via", ["v0", "commands"])
 @pytest.mark.parametrize("kind", ["error", "drop", "reset"])
-def test_a_v0_batch_that_fails_is_never_sent_again(
-    mode: str, kind: str, enterprise: MakeTenant, fast_retries: None
+def test_a_batch_that_fails_is_never_sent_again(
+    mode: str, via: str, kind: str, enterprise: MakeTenant, fast_retries: None
 ) -> None:
     server, tenant = enterprise(devices=40, fault_rate=1.0, fault_kinds=(kind,))
-    report = run_many(mode, tenant, via="v0")
+    report = run_many(mode, tenant, via=via)
     assert len(report.by_status("error")) == 40
     ran_unseen = check_report(report, tenant, server)
     assert len(ran_unseen) == (40 if kind == "drop" else 0)
@@ -290,7 +314,7 @@ def test_a_v0_batch_that_fails_is_never_sent_again(
 
 
 @MODES
-@pytest.mark.parametrize("via", ["device", "v0"])
+@pytest.mark.parametrize("via", ["device", "v0", "commands"])
 def test_fail_next_commands_gives_exactly_that_many_failures(
     mode: str, via: str, enterprise: MakeTenant
 ) -> None:

@@ -41,6 +41,7 @@ from esper_emulator.store import command_api as command_api_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import reports as reports_db
+from esperclient._generated.v0 import CommandScheduleArgs
 from esperclient.models import (
     AppVersion,
     CommandArgs,
@@ -109,6 +110,8 @@ class Fleet:
         self.followers: list[Callable[[bool], bool]] = []
         """What moves on after each ``advance`` (told whether commands changed); each
         answers whether it sent new commands."""
+        self._schedules: dict[str, tuple[str, CommandScheduleArgs | None]] = {}
+        """Each Commands API request's schedule, read once per ``advance``."""
 
     # devices
 
@@ -341,6 +344,7 @@ class Fleet:
         now = self.clock.now()
         if self._next_due is None or self._next_due > now:
             return False
+        self._schedules.clear()
         with self.store.transaction():
             while True:
                 rows = commands_db.due(self.store, now, DUE_BATCH)
@@ -420,7 +424,9 @@ class Fleet:
 
     def _schedule(self, request_id: str, recurring: bool = False) -> schedules.Schedule | None:
         """The schedule of a Commands API request (only a RECURRING one's, if asked)."""
-        kind, args = command_api_db.schedule(self.store, request_id)
+        if request_id not in self._schedules:
+            self._schedules[request_id] = command_api_db.schedule(self.store, request_id)
+        kind, args = self._schedules[request_id]
         if args is None or (recurring and kind != schedules.RECURRING):
             return None
         return schedules.read(args)

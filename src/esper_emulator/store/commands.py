@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, select, union
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store, Stored, chunks
@@ -25,9 +25,14 @@ _DOC = select(_c.doc).where(
     _c.enterprise_id == bindparam("enterprise"),
     _c.api_request_id.is_(None),  # the Commands API's are its own
 )
+# one index lookup per column: with an OR, SQLite scans the whole table to order it
+_DUE_PKS = union(
+    select(_c.pk).where(_c.due_at <= bindparam("now")),
+    select(_c.pk).where(_c.deadline <= bindparam("now")),
+)
 _DUE = (
     select(schema.commands)
-    .where(or_(_c.due_at <= bindparam("now"), _c.deadline <= bindparam("now")))
+    .where(_c.pk.in_(_DUE_PKS))
     .order_by(_c.due_at, _c.pk)
     .limit(bindparam("limit"))
 )

@@ -1,9 +1,18 @@
 # Generated from esperclient/_async/_bulk_run.py by scripts/gen_sync.py: do not edit.
-"""One command on many devices: sent one call per device or in v0 requests of 500, then followed.
+"""One command on many devices: sent one call per device, in v0 requests of 500 or in
+Commands API requests of 1,000, then followed.
 
 ``AsyncCommands.run_many`` is the public face of this module; the resources it calls
-come in as the two protocols below, so this module needs nothing of theirs. It is
+come in as the three protocols below, so this module needs nothing of theirs. It is
 the source of ``esperclient._sync._bulk_run``.
+
+A Commands API request is followed through its per-device statuses, a page of
+``STATUS_PAGE`` at a time, each request read on its own (``concurrency`` at a time)
+until none of its devices is pending. Its ``stats`` would say when nothing changed in
+one request a round, but reading them first costs that request each round on top of
+the statuses, which give every device's outcome in as few pages as a request has
+thousands of devices: the statuses alone take fewer requests whenever a page holds a
+whole request, as it does here.
 """
 
 from __future__ import annotations
@@ -11,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from esperclient._bulk import (
+    API_BATCH,
     V0_BATCH,
     Outcome,
     ProgressTracker,
@@ -22,6 +33,8 @@ from esperclient._bulk import (
 )
 from esperclient._concurrency import Reader, thread_map
 from esperclient._exceptions import ApiException, BadRequestError, WaitTimeoutError
+from esperclient._generated.v0 import CommandRequest, CommandStatus
+from esperclient._sync._pagination import Paginator
 from esperclient._sync._polling import poll_until
 from esperclient.models import (
     CommandArgs,
@@ -56,6 +69,30 @@ class CommandRequests(Protocol):
     def statuses(self, request_id: str) -> list[V0CommandStatus]: ...
 
 
+class CommandApi(Protocol):
+    """Commands API requests, as ``AsyncCommandApi`` sends and reads them."""
+
+    def create(
+        self, command: str, *, devices: Sequence[str] | None = None, **command_args: Any
+    ) -> CommandRequest: ...
+
+    def statuses(
+        self, *, request: str | Sequence[str] | None = None, page_size: int = ...
+    ) -> Paginator[CommandStatus]: ...
+
+
+STATUS_PAGE = 1000
+"""Statuses read per page of a Commands API request: a whole request's in one."""
+
+
+@dataclass(frozen=True)
+class _ApiRequest:
+    """A Commands API request sent: its id and the devices it named."""
+
+    id: str
+    devices: list[str]
+
+
 class BulkRun:
     """``command`` with ``args`` on many devices, ``concurrency`` calls at a time.
 
@@ -67,6 +104,7 @@ class BulkRun:
         self,
         commands: DeviceCommands,
         requests: CommandRequests,
+        api: CommandApi,
         command: str,
         args: dict[str, Any],
         *,
@@ -76,6 +114,7 @@ class BulkRun:
     ) -> None:
         self.commands = commands
         self.requests = requests
+        self.api = api
         self.command = command
         self.args = args
         self.concurrency = concurrency
@@ -115,10 +154,33 @@ class BulkRun:
 
         def reread_all() -> int:
             sent[:] = self._read_requests(sent, found)
-            pending = [o for o in found.values() if _is_device_command(o)]
-            for outcome in thread_map(self._reread, pending, self.concurrency):
+            return len(sent) + self._reread_device_commands(found)
+
+        waiting = reread_all()
+        if wait:
+            self._rounds(reread_all, waiting, deadline)
+        return [found[device_id] for device_id in ids]
+
+    def by_api(self, ids: list[str], *, wait: bool, deadline: float) -> list[Outcome]:
+        """Commands API requests of up to 1,000 devices, then their statuses in rounds."""
+        found: dict[str, Outcome] = {}
+        sent: list[_ApiRequest] = []
+
+        def send(batch: list[str]) -> None:
+            for outcome in self._send_api_request(batch, sent):
                 found[outcome.device_id] = outcome
-            return len(sent) + sum(o.status == "pending" for o in found.values())
+
+        unique = list(dict.fromkeys(ids))
+        batches = [unique[i : i + API_BATCH] for i in range(0, len(unique), API_BATCH)]
+        thread_map(send, batches, self.concurrency)
+
+        def read(request: _ApiRequest) -> bool:
+            return self._read_api_request(request, found)
+
+        def reread_all() -> int:
+            still = thread_map(read, sent, self.concurrency)
+            sent[:] = [request for request, waiting in zip(sent, still, strict=True) if waiting]
+            return len(sent) + self._reread_device_commands(found)
 
         waiting = reread_all()
         if wait:
@@ -161,6 +223,53 @@ class BulkRun:
             return [self.tracker.send(Outcome(d, "error", error=exc)) for d in batch]
         sent.append(request)
         return [self.tracker.send(Outcome(d, "pending")) for d in batch]
+
+    def _send_api_request(self, batch: list[str], sent: list[_ApiRequest]) -> list[Outcome]:
+        """Send one Commands API request for ``batch`` (noted in ``sent``); each device's
+        outcome. A request refused as invalid wrote nothing, so its devices may go one by
+        one; any other failure may have sent it, so it is never sent again."""
+        try:
+            request = self.api.create(self.command, devices=batch, **self.args)
+        except BadRequestError as exc:
+            if self._device_api_takes():
+                return self._send_each(batch)
+            return [self.tracker.send(Outcome(d, "error", error=exc)) for d in batch]
+        except ApiException as exc:
+            return [self.tracker.send(Outcome(d, "error", error=exc)) for d in batch]
+        sent.append(_ApiRequest(str(request.id), batch))
+        return [self.tracker.send(Outcome(d, "pending")) for d in batch]
+
+    def _read_api_request(self, request: _ApiRequest, found: dict[str, Outcome]) -> bool:
+        """Settle the request's per-device statuses in ``found``; whether any still waits.
+
+        Once every page is read, a device of the request with no status got no command
+        (its platform does not carry this one out): an ``error``.
+        """
+        seen: set[str] = set()
+        try:
+            for status in self.api.statuses(request=request.id, page_size=STATUS_PAGE):
+                device_id = str(status.device)
+                seen.add(device_id)
+                if device_id in found and found[device_id].status == "pending":
+                    found[device_id] = self.tracker.settle(outcome_of(device_id, status))
+        except ApiException:
+            return True  # read again next round
+        for device_id in request.devices:
+            if device_id not in seen and found[device_id].status == "pending":
+                found[device_id] = self.tracker.settle(self._not_reached(device_id))
+        return any(found[device_id].status == "pending" for device_id in request.devices)
+
+    def _not_reached(self, device_id: str) -> Outcome:
+        reason = f"the request gave the device no {self.command} command: its platform lacks it"
+        return Outcome(device_id, "error", error=ApiException(reason=reason))
+
+    def _reread_device_commands(self, found: dict[str, Outcome]) -> int:
+        """Read again the pending device commands in ``found`` (sent one by one after a
+        refused request); how many devices are still pending."""
+        pending = [o for o in found.values() if _is_device_command(o)]
+        for outcome in thread_map(self._reread, pending, self.concurrency):
+            found[outcome.device_id] = outcome
+        return sum(o.status == "pending" for o in found.values())
 
     def _read_requests(
         self, sent: list[V0CommandRequest], found: dict[str, Outcome]

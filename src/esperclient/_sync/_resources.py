@@ -19,6 +19,7 @@ from esperclient._bulk import (
     Progress,
     ProgressTracker,
     is_final,
+    pick_via,
 )
 from esperclient._concurrency import Reader
 from esperclient._exceptions import (
@@ -43,7 +44,6 @@ from esperclient.models import (
     Device,
     DeviceApp,
     DeviceCommand,
-    DeviceCommandEnum,
     DeviceGroup,
     DeviceGroupPartialUpdate,
     DeviceStatus,
@@ -63,7 +63,6 @@ from esperclient.models import (
     TokenRenewV0,
     V0CommandRequest,
     V0CommandStatus,
-    V0DeviceCommandEnum,
     id_from_url,
 )
 
@@ -348,39 +347,46 @@ class Commands(Resource):
     ) -> BulkReport:
         """Run ``command`` on every device; one outcome per device, in the order given.
 
-        ``via="device"`` sends one command per device, ``concurrency`` at a time;
-        ``via="v0"`` sends command requests of up to 500 devices each (the API's limit),
-        far fewer requests for large fleets; ``"auto"`` picks v0 for a command only v0
-        knows, and for a command v0 knows when there are more devices than
-        ``concurrency``. A device whose command could not be sent is an ``error`` (no
-        command is sent twice unless it provably did not arrive). With ``wait``,
-        commands are polled in rounds until all are final or ``timeout`` has passed;
-        those still running stay ``pending``.
+        ``via="commands"`` sends Commands API requests of up to 1,000 devices each (the
+        API's limit) and follows each device's status in them: the fewest requests for
+        large fleets, and any of its 50 commands (``ApiCommand.ALL``), with
+        ``command_args`` by their wire names; a device whose platform does not carry the
+        command out gets none and is an ``error``. ``via="device"`` sends one command
+        per device, ``concurrency`` at a time; ``via="v0"`` sends v0 command requests of
+        up to 500 devices each. ``"auto"`` picks the Commands API for a command it
+        knows when there are more devices than ``concurrency``, or when only it knows
+        the command; otherwise (a small run) one command per device. v0 is used only
+        when asked for. A device whose command could not be sent is an ``error`` (no
+        command is sent twice unless it provably did not arrive: a request refused as
+        invalid goes device by device when the device API takes the command). With
+        ``wait``, commands are polled in rounds until all are final or ``timeout`` has
+        passed; those still running stay ``pending``.
 
         ``on_progress(progress)`` gets a ``BulkProgress`` each time a device's command
         is sent and each time one finishes, so ``sent`` and ``finished`` each go up one
         at a time (calls never overlap); devices still pending at the end are sent but
         not finished.
         """
+        # imported here: the Commands API resource builds on this module
+        from esperclient._sync._command_api import CommandApi
+
         ids = builtins.list(device_ids)
         deadline = time.monotonic() + timeout
-        v0_only = command not in DeviceCommandEnum.allowed_values
-        use_v0 = via == "v0" or (
-            via == "auto"
-            and command in V0DeviceCommandEnum.allowed_values
-            and (v0_only or len(ids) > concurrency)
-        )
         bulk = BulkRun(
             self,
             CommandRequests(self._client),
+            CommandApi(self._client),
             command,
             command_args,
             concurrency=concurrency,
             poll_interval=poll_interval,
             tracker=ProgressTracker(len(ids), on_progress),
         )
-        run = bulk.by_request if use_v0 else bulk.by_device
-        outcomes = run(ids, wait=wait, deadline=deadline)
+        runs = {"commands": bulk.by_api, "v0": bulk.by_request, "device": bulk.by_device}
+        if via not in (*runs, "auto"):
+            raise ValueError(f"via must be one of auto, {', '.join(runs)}: not {via!r}")
+        chosen = pick_via(command, len(ids), concurrency) if via == "auto" else via
+        outcomes = runs[chosen](ids, wait=wait, deadline=deadline)
         return BulkReport(command, outcomes)
 
 

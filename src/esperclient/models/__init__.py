@@ -1,5 +1,7 @@
 """The Esper API objects, under their esperclient 0.1.3 names."""
 
+# Not 0.1.3's models, so not in ``__all__``; re-exported for the SDK's users.
+from esperclient.models._api_commands import ApiCommand as ApiCommand
 from esperclient.models._applications import (
     AppInstall,
     AppInstallApplication,
@@ -11,8 +13,6 @@ from esperclient.models._applications import (
     AppVersion,
     InstallDevices,
 )
-
-# Not 0.1.3's models, so not in ``__all__``; re-exported for the SDK's users.
 from esperclient.models._command_states import CommandState as CommandState
 from esperclient.models._commands import (
     CommandArgs,
