@@ -377,6 +377,7 @@ class CommandApi:
             updated_on=self.clock.utcnow(),
         )
         commands_db.save(self.store, row.pk, state, None, msgspec.json.encode(command))
+        self.fleet.ended_elsewhere()
         return self.status(enterprise_id, status_id)
 
 

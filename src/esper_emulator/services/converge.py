@@ -283,7 +283,6 @@ class Converges:
 
     def get(self, enterprise_id: str, converge_id: str) -> bytes:
         """One converge of the enterprise, or a 404."""
-        self._finish_running()  # a command cancelled through the Commands API ends it too
         found = converge_db.row(self.store, enterprise_id, _id(converge_id))
         if found is None:
             raise not_found("Converge")
@@ -293,7 +292,6 @@ class Converges:
         self, enterprise_id: str, device_ids: str | None, limit: int, offset: int
     ) -> Page:
         """A page of the enterprise's converges (of the comma-separated ``device_ids``)."""
-        self._finish_running()
         ids = None
         if device_ids is not None:
             parts = [part.strip() for part in device_ids.split(",") if part.strip()]

@@ -112,6 +112,7 @@ class Fleet:
         answers whether it sent new commands."""
         self._schedules: dict[str, tuple[str, CommandScheduleArgs | None]] = {}
         """Each Commands API request's schedule, read once per ``advance``."""
+        self._ended_elsewhere = False
 
     # devices
 
@@ -335,9 +336,15 @@ class Fleet:
     def advance(self) -> None:
         """Apply every state change that is due on the clock, then let each follower
         (``followers``) move on; again while a follower sent new commands."""
-        changed = self._apply_due()
+        changed = self._apply_due() or self._ended_elsewhere
+        self._ended_elsewhere = False
         while any([follow(changed) for follow in self.followers]):
             changed = self._apply_due()
+
+    def ended_elsewhere(self) -> None:
+        """Note that a command was ended outside the clock (cancelled): the followers
+        look at the commands again on the next ``advance``, before the next request."""
+        self._ended_elsewhere = True
 
     def _apply_due(self) -> bool:
         """Apply the due state changes; whether there were any."""
