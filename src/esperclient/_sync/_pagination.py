@@ -9,7 +9,7 @@ scheme or host). Only one page is held in memory at a time, plus the pages fetch
 
 from __future__ import annotations
 
-from collections.abc import Generator, Hashable, Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
@@ -58,11 +58,11 @@ class Paginator(Generic[T]):
 
     Offset paging reads a list that may change between pages: an item added or removed
     before the page being read shifts the rest, which would repeat or skip items. So
-    each page is checked against the first (the list's ``count``) and against the page
-    before it (an item of that page again): when either shows a change,
-    ``ListChangedError`` is raised where the changed page starts, never a duplicate in
-    silence. A change that keeps the count and moves no item across a page's edge
-    cannot be seen; ``esper.devices_v2.list()``, paged by cursor, reads a changing fleet.
+    each page is checked against the first: when the list's ``count`` or the page's
+    length shows that items were added or removed, ``ListChangedError`` is raised where
+    the changed page starts, never a repeated or missed item in silence. A change that
+    keeps the count (one item added, one removed) cannot be seen;
+    ``esper.devices_v2.list()``, paged by cursor, reads a changing fleet.
     """
 
     def __init__(
@@ -135,7 +135,7 @@ def _checked_prefetch(prefetch: int) -> int:
 
 class _OffsetWalk(Generic[T]):
     """Where an iteration by offset stands: the pages asked for, the items read, and
-    the checks that the list did not change under it."""
+    the checks that the list kept its size under it."""
 
     def __init__(self, page_size: int) -> None:
         self.stride = page_size
@@ -143,7 +143,6 @@ class _OffsetWalk(Generic[T]):
         self._count: int | None = None
         self._read = 0
         self._planned = 0
-        self._previous: set[Hashable] = set()
 
     def take(self, answer: ListAnswer[T]) -> Page[T]:
         """The page ``answer`` brought, the next in the list; ``ListChangedError`` when
@@ -158,7 +157,6 @@ class _OffsetWalk(Generic[T]):
             self._check(answer.count, results)
         page = Page(results, self._read, answer.count or 0)
         self._read += len(results)
-        self._previous = {key for key in map(_key, results) if key is not None}
         self.finished = not results or _last(self._count, self._read, len(results), self.stride)
         return page
 
@@ -179,24 +177,13 @@ class _OffsetWalk(Generic[T]):
                 f"{count} at offset {self._read}",
                 offset=self._read,
             )
-        if count is not None and len(results) != min(self.stride, count - self._read):
+        due = None if count is None else min(self.stride, count - self._read)
+        if due is not None and len(results) != due:
             raise ListChangedError(
                 f"the list changed while it was read: the page at offset {self._read} "
-                f"has {len(results)} items where {self.stride} were asked",
+                f"has {len(results)} items where {due} were due",
                 offset=self._read,
             )
-        if any(_key(item) in self._previous for item in results):
-            raise ListChangedError(
-                f"the list changed while it was read: the page at offset {self._read} "
-                "repeats an item of the page before it",
-                offset=self._read,
-            )
-
-
-def _key(item: object) -> Hashable | None:
-    """What tells ``item`` apart from the others of its list: its ``id``, if it has one."""
-    key = getattr(item, "id", None)
-    return key if isinstance(key, (str, int)) else None
 
 
 class CursorPaginator(Generic[T]):
