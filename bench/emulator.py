@@ -92,6 +92,10 @@ class Emulator:
             raise RuntimeError(f"POST {path}: {answer.status} {answer.data[:200]!r}")
         return answer.json()
 
+    def set_faults(self, **fields: Any) -> None:
+        """Change the injected faults (``latency_ms``, ``rate``...) through the side door."""
+        self._post("/_emulator/faults", fields)
+
     def create_fleet(self, name: str, devices: int, online_ratio: float) -> Fleet:
         """A new enterprise with ``devices`` devices, made through the side door."""
         made = self._post("/_emulator/enterprises", {"name": name, "devices": 0})

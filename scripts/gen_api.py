@@ -686,7 +686,7 @@ CLIENTS = ROOT / "src" / "esperclient" / "_async"
 COVERAGE = ROOT / "docs" / "api-coverage.md"
 MIXIN = "AsyncGeneratedApi"
 # Arguments every generated method may add to the operation's own.
-OWN_ARGUMENTS = {"self", "page_size", "timeout", "op", "on_progress"}
+OWN_ARGUMENTS = {"self", "page_size", "prefetch", "timeout", "op", "on_progress"}
 # The query parameters a paginator sends itself, by paging.
 PAGING_PARAMS = {"offset": {"limit", "offset"}, "cursor": {"limit", "offset", "cursor"}}
 
@@ -845,11 +845,12 @@ class Family:
             body = f"return await self._client.call({table}, timeout=timeout{values})"
         else:
             args.append("page_size: int = PAGE_SIZE,")
+            args.append("prefetch: int = 0,")
             kind = "AsyncCursorPaginator" if op.paging == "cursor" else "AsyncPaginator"
             returns = f"{kind}[{self._qualified(self.module.page_item(op))}]"
             head = "def"
             values = ", ".join(f'"{p.name}": {p.name}' for p in params)
-            body = f"return {kind}(self._client, {table}, {{{values}}}, page_size)"
+            body = f"return {kind}(self._client, {table}, {{{values}}}, page_size, prefetch)"
         paged = op.paging != "none"
         summary = op.summary.rstrip(".").replace("\\", "/").replace('"', "'") or op.name
         return [

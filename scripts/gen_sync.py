@@ -30,6 +30,8 @@ SPECIAL_RENAMES = {
     "async_map": "thread_map",
     "AsyncReader": "Reader",
     "aclose": "close",
+    "aclosing": "closing",
+    "AsyncWindow": "ThreadWindow",
 }
 
 

@@ -38,10 +38,20 @@ def dropin_list_pages(cfg: Config) -> Result:
 
 def list_pages(cfg: Config) -> Result:
     """``Esper().devices.list(page_size=...)``, iterated to the end."""
+    return _list_pages(cfg, prefetch=0)
+
+
+def list_pages_ahead(cfg: Config) -> Result:
+    """``Esper().devices.list(page_size=..., prefetch=cfg['prefetch'])``, to the end."""
+    return _list_pages(cfg, prefetch=cfg["prefetch"])
+
+
+def _list_pages(cfg: Config, prefetch: int) -> Result:
     esper = _esper(cfg)
     esper.devices.list(page_size=cfg["page_size"]).first()
     with Stopwatch() as watch:
-        items = sum(1 for _ in esper.devices.list(page_size=cfg["page_size"]))
+        listed = esper.devices.list(page_size=cfg["page_size"], prefetch=prefetch)
+        items = sum(1 for _ in listed)
     return watch.result(requests=len(page_offsets(cfg)), items=items)
 
 

@@ -33,7 +33,7 @@ from esper_cli.options import (
     confirm,
     show_list,
 )
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.progress import BytesProgress
 from esper_cli.state import State, state_of
 from esperclient import BadRequestError, Esper
@@ -125,7 +125,10 @@ def list_apps(
     """List applications."""
     run = state_of(ctx)
     apps = run.client().applications.list(
-        application_name=name, package_name=package, page_size=page_size_for(limit, page_size)
+        application_name=name,
+        package_name=package,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), APPLICATION, Feed(apps, limit), "applications")
 
@@ -229,7 +232,9 @@ def list_versions(
     run = state_of(ctx)
     esper = run.client()
     versions = esper.applications.versions(
-        resolve.application_id(esper, application), page_size=page_size_for(limit, page_size)
+        resolve.application_id(esper, application),
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), APP_VERSION, Feed(versions, limit), "versions")
 

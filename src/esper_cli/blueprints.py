@@ -30,7 +30,7 @@ from esper_cli.options import (
     confirm,
     show_list,
 )
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.progress import Changes
 from esper_cli.state import State, state_of
 from esperclient import Esper, WaitTimeoutError
@@ -143,7 +143,11 @@ def list_blueprints(
     """List blueprints, each as its latest version."""
     run = state_of(ctx)
     blueprints = run.client().blueprints.list(
-        name=name, ordering=ordering, app_id=app_id, page_size=page_size_for(limit, page_size)
+        name=name,
+        ordering=ordering,
+        app_id=app_id,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), BLUEPRINT, Feed(blueprints, limit), "blueprints")
 
@@ -174,6 +178,7 @@ def list_versions(
         ordering=NEWEST_FIRST,
         published=published,
         page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), VERSION, Feed(versions, limit), "versions")
 

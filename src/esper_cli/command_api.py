@@ -21,7 +21,7 @@ from esper_cli.options import (
     PageSizeOpt,
     show_list,
 )
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_one
+from esper_cli.output import Feed, Format, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.progress import CountProgress
 from esper_cli.state import State, state_of
 from esperclient import BulkProgress, CommandState, WaitTimeoutError
@@ -158,7 +158,10 @@ def _show_statuses(
 ) -> None:
     esper = run.client()
     statuses = esper.commands_api.statuses(
-        request=request_id, state=state, page_size=page_size_for(limit, page_size)
+        request=request_id,
+        state=state,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     pages: list[list[CommandStatus]] = list(Feed(statuses, limit))
     names: Mapping[str, str | None] = {}
@@ -201,6 +204,7 @@ def list_requests(
         command=command.upper() if command else None,
         schedule=schedule.upper() if schedule else None,
         page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), REQUEST, Feed(requests, limit), "requests")
 

@@ -16,7 +16,7 @@ from esper_cli.options import (
     confirm,
     show_list,
 )
-from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.output import Feed, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.progress import BytesProgress
 from esper_cli.state import state_of
 from esperclient.models import Content
@@ -83,7 +83,11 @@ def list_content(
 ) -> None:
     """List content files."""
     run = state_of(ctx)
-    files = run.client().content.list(search=search, page_size=page_size_for(limit, page_size))
+    files = run.client().content.list(
+        search=search,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
+    )
     show_list(run, run.format(output), CONTENT, Feed(files, limit), "content files")
 
 

@@ -17,7 +17,16 @@ import typer
 from esper_cli import resolve
 from esper_cli.errors import EXIT_NOT_FOUND, EXIT_USAGE, CliError
 from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_one, wire_keys
+from esper_cli.output import (
+    Feed,
+    Format,
+    View,
+    col,
+    page_size_for,
+    prefetch_for,
+    print_one,
+    wire_keys,
+)
 from esper_cli.state import state_of
 from esperclient import Esper
 from esperclient._generated import v2
@@ -264,6 +273,7 @@ def list_devices(
             search=search,
             is_gms=gms,
             page_size=page_size_for(limit, page_size),
+            prefetch=prefetch_for(limit, page_size),
         )
         view = device_v2_view(tags.names)
         show_list(run, run.format(output), view, Feed(devices_v2, limit), "devices")
@@ -275,6 +285,7 @@ def list_devices(
         brand=brand,
         is_gms=gms,
         page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), DEVICE, Feed(devices, limit), "devices")
 
@@ -352,6 +363,7 @@ def device_apps(
         search=search,
         package_name=package,
         page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), DEVICE_APP, Feed(apps, limit), "apps")
 
@@ -386,6 +398,7 @@ def device_installs(
         package_name=package,
         install_state=_install_state(state),
         page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), APP_INSTALL, Feed(installs, limit), "installs")
 

@@ -16,7 +16,7 @@ from esper_cli.options import (
     confirm,
     show_list,
 )
-from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.output import Feed, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import Geofence
 
@@ -77,7 +77,11 @@ def list_geofences(
 ) -> None:
     """List geofences."""
     run = state_of(ctx)
-    fences = run.client().geofences.list(search=search, page_size=page_size_for(limit, page_size))
+    fences = run.client().geofences.list(
+        search=search,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
+    )
     show_list(run, run.format(output), GEOFENCE, Feed(fences, limit), "geofences")
 
 

@@ -11,7 +11,16 @@ import typer
 from esper_cli import resolve
 from esper_cli.devices import DEVICE
 from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, YesOpt, confirm, show_list
-from esper_cli.output import Feed, Format, View, col, page_size_for, print_list, print_one
+from esper_cli.output import (
+    Feed,
+    Format,
+    View,
+    col,
+    page_size_for,
+    prefetch_for,
+    print_list,
+    print_one,
+)
 from esper_cli.state import state_of
 from esperclient.models import Device, DeviceGroup
 
@@ -57,7 +66,11 @@ def list_groups(
 ) -> None:
     """List device groups."""
     run = state_of(ctx)
-    groups = run.client().groups.list(name=name, page_size=page_size_for(limit, page_size))
+    groups = run.client().groups.list(
+        name=name,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
+    )
     show_list(run, run.format(output), GROUP, Feed(groups, limit), "groups")
 
 

@@ -36,6 +36,8 @@ T = TypeVar("T")
 MAX_COLUMN_WIDTH = 60
 PAGE_SIZE = 500
 """Items a list asks for per request, unless ``--page-size`` (or ``--limit``) says less."""
+PREFETCH = 4
+"""Pages a list asks for ahead of the one being printed, unless ``--limit`` needs fewer."""
 
 
 class Format(str, enum.Enum):
@@ -332,6 +334,15 @@ def page_size_for(limit: int | None, page_size: int | None = None) -> int:
     """The page size to ask for: ``page_size`` (default ``PAGE_SIZE``), or ``limit`` if less."""
     size = page_size or PAGE_SIZE
     return min(limit, size) if limit else size
+
+
+def prefetch_for(limit: int | None, page_size: int | None = None) -> int:
+    """The pages to ask for ahead: ``PREFETCH``, or fewer when ``limit`` ends the list
+    sooner (``--limit 5`` costs one request)."""
+    if not limit:
+        return PREFETCH
+    pages = -(-limit // page_size_for(limit, page_size))
+    return min(PREFETCH, pages - 1)
 
 
 class PageSource(Protocol):

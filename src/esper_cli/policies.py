@@ -8,7 +8,7 @@ import typer
 
 from esper_cli import resolve
 from esper_cli.options import LimitOpt, OutputOpt, PageSizeOpt, show_list
-from esper_cli.output import Feed, View, col, page_size_for, print_one
+from esper_cli.output import Feed, View, col, page_size_for, prefetch_for, print_one
 from esper_cli.state import state_of
 from esperclient.models import EnterprisePolicy
 
@@ -52,7 +52,10 @@ def list_policies(
     """List policies (the ID column is the number other commands take)."""
     run = state_of(ctx)
     policies = run.client().policies.list(
-        name=name, is_active=active, page_size=page_size_for(limit, page_size)
+        name=name,
+        is_active=active,
+        page_size=page_size_for(limit, page_size),
+        prefetch=prefetch_for(limit, page_size),
     )
     show_list(run, run.format(output), POLICY, Feed(policies, limit), "policies")
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from esper_cli.errors import EXIT_NOT_FOUND, CliError
+from esper_cli.output import PREFETCH
 from esperclient import Esper, NotFoundError
 from esperclient.models import Application, Device, DeviceGroup, EnterprisePolicy, id_from_url
 
@@ -74,7 +75,7 @@ def device_names(esper: Esper, ids: Iterable[str]) -> dict[str, str]:
             except NotFoundError:
                 continue
         return names
-    for page in esper.devices.list().pages():
+    for page in esper.devices.list(prefetch=PREFETCH).pages():
         for found in page.results:
             if found.id in wanted:
                 names[found.id] = found.device_name or found.id

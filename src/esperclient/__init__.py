@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from esperclient._exceptions import BadRequestError as BadRequestError
     from esperclient._exceptions import CommandFailedError as CommandFailedError
     from esperclient._exceptions import ConflictError as ConflictError
+    from esperclient._exceptions import ListChangedError as ListChangedError
     from esperclient._exceptions import MissingSettingError as MissingSettingError
     from esperclient._exceptions import NotFoundError as NotFoundError
     from esperclient._exceptions import PayloadTooLargeError as PayloadTooLargeError
@@ -60,6 +61,7 @@ _EXCEPTIONS = (
     "BadRequestError",
     "CommandFailedError",
     "ConflictError",
+    "ListChangedError",
     "MissingSettingError",
     "NotFoundError",
     "PayloadTooLargeError",

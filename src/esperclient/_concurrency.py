@@ -1,14 +1,20 @@
 """The few primitives that differ between the async client and the sync one.
 
-The async client's source calls ``async_sleep`` and ``async_map``; the generated sync
-client calls ``sleep`` and ``thread_map`` in their place (see ``scripts/gen_sync.py``).
+The async client's source calls ``async_sleep``, ``async_map`` and ``AsyncWindow``; the
+generated sync client calls ``sleep``, ``thread_map`` and ``ThreadWindow`` in their place
+(see ``scripts/gen_sync.py``).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from time import sleep
-from typing import TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 # asyncio and concurrent.futures are imported where used: the sync client never needs
 # the first, and plain calls never need the second.
@@ -16,7 +22,16 @@ from typing import TypeAlias, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-__all__ = ["AsyncReader", "Reader", "async_map", "async_sleep", "sleep", "thread_map"]
+__all__ = [
+    "AsyncReader",
+    "AsyncWindow",
+    "Reader",
+    "ThreadWindow",
+    "async_map",
+    "async_sleep",
+    "sleep",
+    "thread_map",
+]
 
 AsyncReader: TypeAlias = Callable[[], Awaitable[T]]
 """Something to read again and again: a coroutine function without arguments."""
@@ -50,3 +65,69 @@ def thread_map(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
 
     with ThreadPoolExecutor(max_workers=max(1, limit)) as pool:
         return list(pool.map(fn, items))
+
+
+class AsyncWindow(Generic[R]):
+    """Calls running side by side, their results taken in the order they were started.
+
+    ``aclose`` cancels the calls still running; the caller bounds how many it starts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._running: deque[asyncio.Future[R]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def start(self, call: Callable[[], Awaitable[R]]) -> None:
+        """Start ``call`` now, in the background."""
+        import asyncio
+
+        self._running.append(asyncio.ensure_future(call()))
+
+    async def next(self) -> R:
+        """The result of the oldest call (its error, raised)."""
+        return await self._running.popleft()
+
+    async def aclose(self) -> None:
+        """Cancel the calls still running and wait until they stopped."""
+        import asyncio
+
+        running = list(self._running)
+        self._running.clear()
+        for call in running:
+            call.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
+class ThreadWindow(Generic[R]):
+    """The sync client's ``AsyncWindow``: the calls run on up to ``size`` threads, started
+    with the first call and stopped by ``close``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._running: deque[Future[R]] = deque()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def start(self, call: Callable[[], R]) -> None:
+        """Start ``call`` now, on a thread of the window."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max(1, self.size), thread_name_prefix="esper-page")
+        self._running.append(self._pool.submit(call))
+
+    def next(self) -> R:
+        """The result of the oldest call (its error, raised)."""
+        return self._running.popleft().result()
+
+    def close(self) -> None:
+        """Cancel the calls not started yet, wait for those running, stop the threads."""
+        self._running.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

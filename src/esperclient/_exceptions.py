@@ -16,6 +16,7 @@ Everything is an ``ApiException`` (the esperclient 0.1.3 name, importable from
     ├── ApiConnectionError          no answer: refused, reset, TLS failure...
     │   └── ApiTimeoutError         no answer in time
     ├── MissingSettingError         no host, API key or enterprise: raised before any request
+    ├── ListChangedError            a list changed while its pages were read
     └── WaitError                   a waiter gave up: ``last`` holds the last state seen
         ├── CommandFailedError      the command ended in failure
         └── WaitTimeoutError        no final state within the timeout
@@ -181,6 +182,21 @@ class MissingSettingError(ApiException, ValueError):
         super().__init__(status=0, reason=message)
         self.setting = setting
         self.variable = variable
+
+    def __str__(self) -> str:
+        return str(self.reason)
+
+
+class ListChangedError(ApiException):
+    """A list paged by offset changed between two of its pages: items were added or
+    removed, so reading on would repeat or skip some. ``offset`` is where the changed
+    page starts (the items before it were yielded); start the iteration again to read
+    the list as it is now.
+    """
+
+    def __init__(self, message: str, *, offset: int) -> None:
+        super().__init__(status=0, reason=message)
+        self.offset = offset
 
     def __str__(self) -> str:
         return str(self.reason)

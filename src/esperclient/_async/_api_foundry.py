@@ -32,6 +32,7 @@ class AsyncFoundryFoundryBuildsResource(AsyncResource):
         locked: bool | None = None,
         build_fingerprint_hash: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BuildV1]:
         """Get Foundry builds.
 
@@ -51,6 +52,7 @@ class AsyncFoundryFoundryBuildsResource(AsyncResource):
                 "build_fingerprint_hash": build_fingerprint_hash,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -100,6 +102,7 @@ class AsyncFoundryFoundryDeviceModelsResource(AsyncResource):
         device_display_name: str | None = None,
         device_foundation_major_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceModelV1]:
         """Get device models.
 
@@ -121,6 +124,7 @@ class AsyncFoundryFoundryDeviceModelsResource(AsyncResource):
                 "device_foundation_major_number": device_foundation_major_number,
             },
             page_size,
+            prefetch,
         )
 
     async def update(
@@ -149,12 +153,13 @@ class AsyncFoundryFoundryEventsResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[FoundryEventV1]:
         """Get Foundry events.
 
         ``GET /v1/foundry/events/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_V1_FOUNDRY_EVENTS, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_V1_FOUNDRY_EVENTS, {}, page_size, prefetch)
 
 
 class AsyncApiFoundry:

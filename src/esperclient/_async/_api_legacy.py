@@ -64,6 +64,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Application]:
         """List apps in enterprise.
 
@@ -88,6 +89,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -143,6 +145,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
         updated_on_lt: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppVersion]:
         """List App versions.
 
@@ -167,6 +170,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     async def get_version(
@@ -241,6 +245,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[InstallDevices]:
         """List install devices.
 
@@ -256,6 +261,7 @@ class AsyncLegacyApplicationResource(AsyncResource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     async def upload(
@@ -294,6 +300,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         current_blueprint_id: str | None = None,
         current_blueprint_version_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceInfo]:
         """Fetch all devices in an enterprise.
 
@@ -318,6 +325,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
                 "current_blueprint_version_id": current_blueprint_version_id,
             },
             page_size,
+            prefetch,
         )
 
     async def get_device(
@@ -347,6 +355,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         whitelisted: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceApp]:
         """List all device apps.
 
@@ -363,6 +372,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     async def get_device_app(
@@ -395,6 +405,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         application_name: str | None = None,
         install_state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppInstall]:
         """List installed apps.
 
@@ -412,6 +423,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
                 "install_state": install_state,
             },
             page_size,
+            prefetch,
         )
 
     def list_device_status(
@@ -421,6 +433,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         enterprise_id: str | None = None,
         latest_event: int,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceStatus]:
         """Get latest device event.
 
@@ -431,6 +444,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
             _table.GET_DEVICE_EVENT,
             {"enterprise_id": enterprise_id, "device_id": device_id, "latest_event": latest_event},
             page_size,
+            prefetch,
         )
 
     def list_device_download_eventfeed(
@@ -439,6 +453,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[EventFeed]:
         """Download Event Feed for Device.
 
@@ -449,6 +464,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
             _table.GET_ENTERPRISE_DEVICE_DOWNLOAD_EVENTFEED,
             {"enterprise_id": enterprise_id, "device_id": device_id},
             page_size,
+            prefetch,
         )
 
     def list_group_download_eventfeed(
@@ -457,6 +473,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[V0CommandRequest]:
         """Download Event Feed for Group.
 
@@ -467,6 +484,7 @@ class AsyncLegacyAndroidDeviceResource(AsyncResource):
             _table.GET_ENTERPRISE_GROUP_DOWNLOAD_EVENTFEED,
             {"enterprise_id": enterprise_id, "group_id": group_id},
             page_size,
+            prefetch,
         )
 
 
@@ -479,6 +497,7 @@ class AsyncLegacyDeviceGroupResource(AsyncResource):
         enterprise_id: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceGroup]:
         """List device groups.
 
@@ -489,6 +508,7 @@ class AsyncLegacyDeviceGroupResource(AsyncResource):
             _table.GET_ALL_GROUPS,
             {"enterprise_id": enterprise_id, "name": name},
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -603,13 +623,18 @@ class AsyncLegacyDeviceGroupResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GroupThumbnail]:
         """List thumbnail pics.
 
         ``GET /enterprise/{enterprise_id}/devicegroup/thumbnail/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.LIST_GROUP_THUMBNAIL, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.LIST_GROUP_THUMBNAIL,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     async def get_thumbnail(
@@ -661,6 +686,7 @@ class AsyncLegacyEnterprisePolicyResource(AsyncResource):
         created_on_gt: str | None = None,
         created_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[EnterprisePolicy]:
         """List all policies in enterprise.
 
@@ -677,6 +703,7 @@ class AsyncLegacyEnterprisePolicyResource(AsyncResource):
                 "created_on_lt": created_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -804,12 +831,15 @@ class AsyncLegacyDailyAndCustomReportsResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Subscription]:
         """Get list of subscription reports.
 
         ``GET /enterprise/report/subscription/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_SUBSCRIPTION_REPORTS, {}, page_size)
+        return AsyncPaginator(
+            self._client, _table.GET_SUBSCRIPTION_REPORTS, {}, page_size, prefetch
+        )
 
     async def create_subscription(
         self,
@@ -906,12 +936,13 @@ class AsyncLegacyUserResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[UserList]:
         """Get Users.
 
         ``GET /user/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_USERS, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_USERS, {}, page_size, prefetch)
 
     async def get_user(
         self,
@@ -994,6 +1025,7 @@ class AsyncLegacyBlueprintDeprecatedResource(AsyncResource):
         enterprise_id: str | None = None,
         without_details: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Blueprint]:
         """Get list of Blueprints for the group.
 
@@ -1008,6 +1040,7 @@ class AsyncLegacyBlueprintDeprecatedResource(AsyncResource):
                 "without_details": without_details,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -1108,6 +1141,7 @@ class AsyncLegacyBlueprintDeprecatedResource(AsyncResource):
         enterprise_id: str | None = None,
         without_details: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintRevision]:
         """Get list of Blueprint Revisions.
 
@@ -1123,6 +1157,7 @@ class AsyncLegacyBlueprintDeprecatedResource(AsyncResource):
                 "without_details": without_details,
             },
             page_size,
+            prefetch,
         )
 
     async def get_revision(

@@ -56,6 +56,7 @@ class AsyncPipelinesV0PipelinesResource(AsyncResource):
         name: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Pipeline]:
         """Get all Pipelines for the Enterprise.
 
@@ -66,6 +67,7 @@ class AsyncPipelinesV0PipelinesResource(AsyncResource):
             _table.GET_PIPELINES,
             {"default": default, "name": name, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -132,13 +134,18 @@ class AsyncPipelinesV0StagesResource(AsyncResource):
         pipeline_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Stage]:
         """Get all Pipeline stages.
 
         ``GET /pipelines/v0/pipelines/{pipeline_id}/stages/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_PIPELINE_STAGES, {"pipeline_id": pipeline_id}, page_size
+            self._client,
+            _table.GET_PIPELINE_STAGES,
+            {"pipeline_id": pipeline_id},
+            page_size,
+            prefetch,
         )
 
     async def create_pipelines_stage(
@@ -215,6 +222,7 @@ class AsyncPipelinesV0StagesResource(AsyncResource):
         *,
         type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TargetList]:
         """Get all Target Lists attached to the Stage.
 
@@ -225,6 +233,7 @@ class AsyncPipelinesV0StagesResource(AsyncResource):
             _table.GET_STAGE_TARGET_LISTS,
             {"stage_id": stage_id, "type": type},
             page_size,
+            prefetch,
         )
 
     async def create_stages_targetlist(
@@ -269,13 +278,18 @@ class AsyncPipelinesV0OperationListsResource(AsyncResource):
         stage_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[OperationList]:
         """Get all Operation Lists attached to the Stage.
 
         ``GET /pipelines/v0/stages/{stage_id}/operationlists/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_STAGE_OPERATION_LISTS, {"stage_id": stage_id}, page_size
+            self._client,
+            _table.GET_STAGE_OPERATION_LISTS,
+            {"stage_id": stage_id},
+            page_size,
+            prefetch,
         )
 
     async def create(
@@ -340,13 +354,18 @@ class AsyncPipelinesV0TargetListsResource(AsyncResource):
         pipeline_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TargetList]:
         """Get all Target Lists in Pipeline.
 
         ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_PIPELINE_TARGET_LISTS, {"pipeline_id": pipeline_id}, page_size
+            self._client,
+            _table.GET_PIPELINE_TARGET_LISTS,
+            {"pipeline_id": pipeline_id},
+            page_size,
+            prefetch,
         )
 
     async def create(
@@ -430,6 +449,7 @@ class AsyncPipelinesV0TargetsResource(AsyncResource):
         targetlist_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Target]:
         """Get all Targets in the Target List.
 
@@ -440,6 +460,7 @@ class AsyncPipelinesV0TargetsResource(AsyncResource):
             _table.GET_TARGET_LIST_TARGETS,
             {"pipeline_id": pipeline_id, "targetlist_id": targetlist_id},
             page_size,
+            prefetch,
         )
 
     async def create_target(
@@ -554,6 +575,7 @@ class AsyncPipelinesV0DeviceGroupsResource(AsyncResource):
         targetlist_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TargetListDeviceGroup]:
         """Get all Device Groups in the Target List.
 
@@ -564,6 +586,7 @@ class AsyncPipelinesV0DeviceGroupsResource(AsyncResource):
             _table.GET_TARGET_LIST_DEVICE_GROUPS,
             {"pipeline_id": pipeline_id, "targetlist_id": targetlist_id},
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -613,6 +636,7 @@ class AsyncPipelinesV0DeviceGroupsResource(AsyncResource):
         device_group_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Device]:
         """Get all Devices in the device group.
 
@@ -627,6 +651,7 @@ class AsyncPipelinesV0DeviceGroupsResource(AsyncResource):
                 "device_group_id": device_group_id,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -639,6 +664,7 @@ class AsyncPipelinesV0OperationsResource(AsyncResource):
         *,
         operation_type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Operation]:
         """Get all Operations in the Operation List.
 
@@ -649,6 +675,7 @@ class AsyncPipelinesV0OperationsResource(AsyncResource):
             _table.GET_OPERATION_LIST_OPERATIONS,
             {"operationlist_id": operationlist_id, "operation_type": operation_type},
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -736,6 +763,7 @@ class AsyncPipelinesV0PipelineRunsResource(AsyncResource):
         pipeline_name: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[PipelineRun]:
         """Get all Runs for the Pipelines in the Enterprise.
 
@@ -746,6 +774,7 @@ class AsyncPipelinesV0PipelineRunsResource(AsyncResource):
             _table.GET_ALL_PIPELINE_RUNS,
             {"status": status, "pipeline_name": pipeline_name, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def list_pipelines_runs(
@@ -755,6 +784,7 @@ class AsyncPipelinesV0PipelineRunsResource(AsyncResource):
         status: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[PipelineRun]:
         """Get all Runs for the Pipeline.
 
@@ -765,6 +795,7 @@ class AsyncPipelinesV0PipelineRunsResource(AsyncResource):
             _table.GET_PIPELINE_RUNS,
             {"pipeline_id": pipeline_id, "status": status, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     async def create_pipelines_run(
@@ -848,6 +879,7 @@ class AsyncPipelinesV0StageRunsResource(AsyncResource):
         *,
         status: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[StageRun]:
         """Get all Stage Runs for the Pipeline Run.
 
@@ -858,6 +890,7 @@ class AsyncPipelinesV0StageRunsResource(AsyncResource):
             _table.GET_PIPELINE_RUN_STAGE_RUNS,
             {"pipeline_run_id": pipeline_run_id, "status": status},
             page_size,
+            prefetch,
         )
 
     async def get_runs_stagerun(
@@ -903,6 +936,7 @@ class AsyncPipelinesV0StageRunsResource(AsyncResource):
         stage_run_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[StageRunOperation]:
         """Get all Operations for the Stage Run.
 
@@ -913,6 +947,7 @@ class AsyncPipelinesV0StageRunsResource(AsyncResource):
             _table.GET_PIPELINE_STAGE_RUN_OPERATIONS,
             {"stage_run_id": stage_run_id},
             page_size,
+            prefetch,
         )
 
     async def get_stageruns_operation(
@@ -945,6 +980,7 @@ class AsyncPipelinesV0TargetRunsResource(AsyncResource):
         stage_run_operation_id: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TargetRun]:
         """Get all Target Runs for the Stage Run.
 
@@ -960,6 +996,7 @@ class AsyncPipelinesV0TargetRunsResource(AsyncResource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     async def create(

@@ -76,13 +76,18 @@ class AsyncV0ApplicationResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleEnterprise]:
         """List Google enterprises.
 
         ``GET /v0/enterprise/{enterprise_id}/emm``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_EMM_INSTANCES, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_EMM_INSTANCES,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     async def get(
@@ -106,6 +111,7 @@ class AsyncV0ApplicationResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleWebToken]:
         """List webtokens.
 
@@ -116,6 +122,7 @@ class AsyncV0ApplicationResource(AsyncResource):
             _table.GET_WEBTOKENS,
             {"enterprise_id": enterprise_id, "emm_id": emm_id},
             page_size,
+            prefetch,
         )
 
     async def create_webtoken(
@@ -232,6 +239,7 @@ class AsyncV0ApplicationResource(AsyncResource):
         created_on: str | None = None,
         updated_on: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleProduct]:
         """List Google Play applications.
 
@@ -249,6 +257,7 @@ class AsyncV0ApplicationResource(AsyncResource):
                 "updated_on": updated_on,
             },
             page_size,
+            prefetch,
         )
 
     async def create_product(
@@ -369,6 +378,7 @@ class AsyncV0ApplicationResource(AsyncResource):
         created_on_lt: str | None = None,
         is_active: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleProductInstall]:
         """List product installations.
 
@@ -390,6 +400,7 @@ class AsyncV0ApplicationResource(AsyncResource):
                 "is_active": is_active,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -406,6 +417,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
         command: str | None = None,
         issued_by: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[V0CommandRequest]:
         """List command requests.
 
@@ -423,6 +435,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
                 "issued_by": issued_by,
             },
             page_size,
+            prefetch,
         )
 
     async def create_command(
@@ -448,6 +461,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
         device: str | None = None,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[V0CommandStatus1]:
         """get status list for command request.
 
@@ -463,6 +477,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
                 "state": state,
             },
             page_size,
+            prefetch,
         )
 
     def list_device_command_history(
@@ -472,6 +487,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
         enterprise_id: str | None = None,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[V0CommandStatus]:
         """get command history for device.
 
@@ -482,6 +498,7 @@ class AsyncV0CommandsV2Resource(AsyncResource):
             _table.GET_DEVICE_COMMAND_HISTORY,
             {"enterprise_id": enterprise_id, "device_id": device_id, "state": state},
             page_size,
+            prefetch,
         )
 
 
@@ -494,6 +511,7 @@ class AsyncV0ContentResource(AsyncResource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Content]:
         """List content.
 
@@ -504,6 +522,7 @@ class AsyncV0ContentResource(AsyncResource):
             _table.GET_ALL_CONTENT,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -645,6 +664,7 @@ class AsyncV0GeofenceResource(AsyncResource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Geofence]:
         """List Geofences in Enterprise.
 
@@ -655,6 +675,7 @@ class AsyncV0GeofenceResource(AsyncResource):
             _table.GET_ALL_GEOFENCES,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     async def get_geofence(
@@ -754,6 +775,7 @@ class AsyncV0GeofenceResource(AsyncResource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Geofence]:
         """List Geofences in Enterprise.
 
@@ -764,6 +786,7 @@ class AsyncV0GeofenceResource(AsyncResource):
             _table.GET_GEOFENCE_LIST,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     async def get_create_apply_geofence(
@@ -870,6 +893,7 @@ class AsyncV0OperationsResource(AsyncResource):
         operation_type: str | None = None,
         group_multi: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[OperationWithStats]:
         """Get all Operations in the Tenant.
 
@@ -885,6 +909,7 @@ class AsyncV0OperationsResource(AsyncResource):
                 "group_multi": group_multi,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -942,6 +967,7 @@ class AsyncV0DeviceOperationsResource(AsyncResource):
         state: int | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceOperationWithStats]:
         """Get all DeviceOperations for a specific Operation.
 
@@ -952,6 +978,7 @@ class AsyncV0DeviceOperationsResource(AsyncResource):
             _table.GET_DEVICE_OPERATIONS,
             {"operations_id": operations_id, "state": state, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def list_devices_operations(
@@ -959,13 +986,18 @@ class AsyncV0DeviceOperationsResource(AsyncResource):
         device_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[OperationWithStats]:
         """Get a Operations for a device.
 
         ``GET /v0/devices/{deviceId}/operations/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_V0_DEVICES_OPERATIONS, {"device_id": device_id}, page_size
+            self._client,
+            _table.GET_V0_DEVICES_OPERATIONS,
+            {"device_id": device_id},
+            page_size,
+            prefetch,
         )
 
     async def get_operations_device(
@@ -1014,12 +1046,13 @@ class AsyncV0VppLicenseManagementResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[VPPLicense]:
         """Get VPP License List.
 
         ``GET /apps/v0/vpp``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_APPS_V0_VPP, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_APPS_V0_VPP, {}, page_size, prefetch)
 
     async def get(
         self,
@@ -1048,6 +1081,7 @@ class AsyncV0CommandRequestResource(AsyncResource):
         schedule: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[CommandRequest]:
         """List command requests.
 
@@ -1064,6 +1098,7 @@ class AsyncV0CommandRequestResource(AsyncResource):
                 "exclude_internal_commands": exclude_internal_commands,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -1114,6 +1149,7 @@ class AsyncV0CommandStatusResource(AsyncResource):
         state: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[CommandStatus]:
         """Get status list for command request.
 
@@ -1129,6 +1165,7 @@ class AsyncV0CommandStatusResource(AsyncResource):
                 "exclude_internal_commands": exclude_internal_commands,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -1166,12 +1203,13 @@ class AsyncV0DepSyncRequestResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DEPSyncRequestForGetResponse]:
         """List all DEP sync requests for the tenant.
 
         ``GET /onboarding/v0/depsyncs/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.LIST_DEP_SYNC_REQUEST, {}, page_size)
+        return AsyncPaginator(self._client, _table.LIST_DEP_SYNC_REQUEST, {}, page_size, prefetch)
 
     async def create(
         self,
@@ -1206,12 +1244,15 @@ class AsyncV0ApNsCertificateResource(AsyncResource):
         *,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[APNSCertInfo]:
         """Get all APNs certificate meta data for the Tenant.
 
         ``GET /tenant/v0/apnscertificates/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.LIST_AP_NS_CERTS, {"state": state}, page_size)
+        return AsyncPaginator(
+            self._client, _table.LIST_AP_NS_CERTS, {"state": state}, page_size, prefetch
+        )
 
     async def create(
         self,
@@ -1273,12 +1314,13 @@ class AsyncV0VppTokenManagementResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[VPPToken]:
         """Get all VPP tokens for the tenant.
 
         ``GET /tenant/v0/vpptokens/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_TENANT_V0_VPPTOKENS, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_TENANT_V0_VPPTOKENS, {}, page_size, prefetch)
 
     async def create(
         self,
@@ -1329,12 +1371,15 @@ class AsyncV0DepTokensResource(AsyncResource):
         *,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DEPTokenGET]:
         """Get all DEP tokens.
 
         ``GET /tenant/v0/deptokens/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.LIST_DEP_TOKENS, {"state": state}, page_size)
+        return AsyncPaginator(
+            self._client, _table.LIST_DEP_TOKENS, {"state": state}, page_size, prefetch
+        )
 
     async def get(
         self,
@@ -1413,12 +1458,13 @@ class AsyncV0DepProfileResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TenantDEPProfile]:
         """Get all DEP profiles for the tenant.
 
         ``GET /tenant/v0/depprofiles/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_DEP_PROFILE_LIST, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_DEP_PROFILE_LIST, {}, page_size, prefetch)
 
     async def create(
         self,

@@ -54,13 +54,18 @@ class AsyncV1ApplicationResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GetMinAppInfoAnswerResultsItem]:
         """Gets minimum information regarding application.
 
         ``GET /v1/enterprise/{enterprise_id}/applications-minimal/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_MIN_APP_INFO, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_MIN_APP_INFO,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
 
@@ -73,6 +78,7 @@ class AsyncV1AndroidDeviceResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[EventFeed]:
         """Lists event feed for device.
 
@@ -83,6 +89,7 @@ class AsyncV1AndroidDeviceResource(AsyncResource):
             _table.GET_EVENT_FEED,
             {"enterprise_id": enterprise_id, "device_id": device_id},
             page_size,
+            prefetch,
         )
 
 
@@ -95,6 +102,7 @@ class AsyncV1AlertsResource(AsyncResource):
         enterprise_id: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AlertChannelsV1]:
         """List alert channels in enterprise.
 
@@ -105,6 +113,7 @@ class AsyncV1AlertsResource(AsyncResource):
             _table.LIST_ALERT_CHANNELS,
             {"enterprise_id": enterprise_id, "name": name},
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -212,6 +221,7 @@ class AsyncV1AlarmsResource(AsyncResource):
         created_on_gt: str | None = None,
         created_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AlarmRule]:
         """Get list of alarm rules.
 
@@ -229,6 +239,7 @@ class AsyncV1AlarmsResource(AsyncResource):
                 "created_on_lt": created_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -325,6 +336,7 @@ class AsyncV1AlarmsResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AlarmHistory]:
         """Get history of alarm rule.
 
@@ -335,6 +347,7 @@ class AsyncV1AlarmsResource(AsyncResource):
             _table.GET_ALARM_HISTORY,
             {"enterprise_id": enterprise_id, "alarm_id": alarm_id},
             page_size,
+            prefetch,
         )
 
 
@@ -350,6 +363,7 @@ class AsyncV1WallpapersResource(AsyncResource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Wallpaper]:
         """Get list of wallpapers.
 
@@ -366,6 +380,7 @@ class AsyncV1WallpapersResource(AsyncResource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -440,6 +455,7 @@ class AsyncV1TileIconResource(AsyncResource):
         device_model: str | None = None,
         custom: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TileIcon]:
         """Get List of Device Tile Icons.
 
@@ -459,6 +475,7 @@ class AsyncV1TileIconResource(AsyncResource):
                 "custom": custom,
             },
             page_size,
+            prefetch,
         )
 
     async def create_tile_icon(
@@ -562,13 +579,18 @@ class AsyncV1DeviceTelemetryResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceLocations]:
         """Get list of device locations.
 
         ``GET /v1/enterprise/{enterprise_id}/report/location/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_DEVICE_LOCATIONS, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_DEVICE_LOCATIONS,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     async def get_location(
@@ -636,6 +658,7 @@ class AsyncV1DeviceTelemetryResource(AsyncResource):
         device_type: str | None = None,
         seamless_info: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceTiles]:
         """Get list of device tiles reports.
 
@@ -690,6 +713,7 @@ class AsyncV1DeviceTelemetryResource(AsyncResource):
                 "seamless_info": seamless_info,
             },
             page_size,
+            prefetch,
         )
 
     async def get_device_tile(
@@ -781,6 +805,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[ApplicationV1]:
         """List apps in enterprise.
 
@@ -805,6 +830,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -860,6 +886,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
         updated_on_lt: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppVersionV1]:
         """List App versions.
 
@@ -884,6 +911,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     async def get_version(
@@ -958,6 +986,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[InstallDevices]:
         """List install devices.
 
@@ -973,6 +1002,7 @@ class AsyncV1ApplicationV1Resource(AsyncResource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -999,13 +1029,18 @@ class AsyncV1DirectoryRecordResource(AsyncResource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DirectoryRecord]:
         """Get all Directory Records.
 
         ``GET /v1/enterprise/{enterprise_id}/directory_record/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_DIRECTORY_RECORDS, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_DIRECTORY_RECORDS,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     async def create(
@@ -1104,6 +1139,7 @@ class AsyncV1GeofencesResource(AsyncResource):
         search: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GeofenceGeofenceListResponse]:
         """List all geofences.
 
@@ -1120,6 +1156,7 @@ class AsyncV1GeofencesResource(AsyncResource):
                 "name": name,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1145,6 +1182,7 @@ class AsyncV1DeviceStateResource(AsyncResource):
         geofence_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GeofenceBlueprintUsageItem]:
         """Get blueprint usage statistics for a geofence.
 
@@ -1155,6 +1193,7 @@ class AsyncV1DeviceStateResource(AsyncResource):
             _table.GEOFENCE_GET_BLUEPRINT_USAGE,
             {"geofence_id": geofence_id},
             page_size,
+            prefetch,
         )
 
     def list_devices(
@@ -1165,6 +1204,7 @@ class AsyncV1DeviceStateResource(AsyncResource):
         blueprint_id: str | None = None,
         blueprint_version_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GeofenceDeviceListingItem]:
         """Get devices for a geofence.
 
@@ -1180,6 +1220,7 @@ class AsyncV1DeviceStateResource(AsyncResource):
                 "blueprint_version_number": blueprint_version_number,
             },
             page_size,
+            prefetch,
         )
 
 

@@ -140,6 +140,7 @@ class AsyncV2BlueprintsResource(AsyncResource):
         settings_ios_provisioning_profile_id: str | None = None,
         settings_ios_provisioning_profile_version_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintV2]:
         """List blueprint.
 
@@ -164,6 +165,7 @@ class AsyncV2BlueprintsResource(AsyncResource):
                 "settings_ios_provisioning_profile_version_id": settings_ios_provisioning_profile_version_id,
             },
             page_size,
+            prefetch,
         )
 
     async def create(
@@ -236,6 +238,7 @@ class AsyncV2BlueprintsResource(AsyncResource):
         settings_android_file_id: str | None = None,
         settings_android_wifi_network_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintV2]:
         """List version.
 
@@ -255,6 +258,7 @@ class AsyncV2BlueprintsResource(AsyncResource):
                 "settings_android_wifi_network_id": settings_android_wifi_network_id,
             },
             page_size,
+            prefetch,
         )
 
     async def get_version(
@@ -291,6 +295,7 @@ class AsyncV2CustomActionsResource(AsyncResource):
         created_by: int | None = None,
         updated_by: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[CustomActionRead]:
         """List custom-action.
 
@@ -310,6 +315,7 @@ class AsyncV2CustomActionsResource(AsyncResource):
                 "updated_by": updated_by,
             },
             page_size,
+            prefetch,
         )
 
     async def create_custom_action(
@@ -435,6 +441,7 @@ class AsyncV2DeviceV2Resource(AsyncResource):
         is_locked_down: bool | None = None,
         global_device_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncCursorPaginator[AndroidDeviceV2 | AppleDeviceV2 | LinuxDeviceV2 | WindowsDeviceV2]:
         """Get all devices in the tenant.
 
@@ -485,6 +492,7 @@ class AsyncV2DeviceV2Resource(AsyncResource):
                 "global_device_id": global_device_id,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -510,6 +518,7 @@ class AsyncV2DeviceHeartbeatResource(AsyncResource):
         last_seen_lt: str,
         platform: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[EsperDeviceHeartbeat]:
         """Get list of heartbeat for all devices.
 
@@ -520,6 +529,7 @@ class AsyncV2DeviceHeartbeatResource(AsyncResource):
             _table.GET_DEVICE_HEARTBEAT_LIST,
             {"last_seen_gt": last_seen_gt, "last_seen_lt": last_seen_lt, "platform": platform},
             page_size,
+            prefetch,
         )
 
 
@@ -532,6 +542,7 @@ class AsyncV2DeviceAppsResource(AsyncResource):
         *,
         app_type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceAppsResponse]:
         """Get all apps for a device in the tenant.
 
@@ -542,6 +553,7 @@ class AsyncV2DeviceAppsResource(AsyncResource):
             _table.GET_V2_DEVICES_DEVICE_APPS,
             {"device_id": device_id, "app_type": app_type},
             page_size,
+            prefetch,
         )
 
     def list_device_apps(
@@ -550,6 +562,7 @@ class AsyncV2DeviceAppsResource(AsyncResource):
         app_id: int,
         app_version_id: int,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GetV2DeviceAppsAnswerResultsItem]:
         """Get list of devices with an app by app_id or app_version_id.
 
@@ -560,6 +573,7 @@ class AsyncV2DeviceAppsResource(AsyncResource):
             _table.GET_V2_DEVICE_APPS,
             {"app_id": app_id, "app_version_id": app_version_id},
             page_size,
+            prefetch,
         )
 
 
@@ -621,13 +635,18 @@ class AsyncV2DeviceEnrollmentInEmmResource(AsyncResource):
         device_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleAccount]:
         """Return the Google account details of the EMM enrollment stored in the database for the specified device.
 
         ``GET /v2/devices/{deviceId}/google-accounts/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_V2_DEVICES_GOOGLE_ACCOUNTS, {"device_id": device_id}, page_size
+            self._client,
+            _table.GET_V2_DEVICES_GOOGLE_ACCOUNTS,
+            {"device_id": device_id},
+            page_size,
+            prefetch,
         )
 
     async def update(
@@ -683,13 +702,18 @@ class AsyncV2DeviceResource(AsyncResource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GetFoundationVersionsListAnswerResultsItem]:
         """Get all distinct foundation versions.
 
         ``GET /v2/foundationversions``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_FOUNDATION_VERSIONS_LIST, {"search": search}, page_size
+            self._client,
+            _table.GET_FOUNDATION_VERSIONS_LIST,
+            {"search": search},
+            page_size,
+            prefetch,
         )
 
     async def update_devices_devicestate(
@@ -733,6 +757,7 @@ class AsyncV2MultiOsRemoteViewerResource(AsyncResource):
         updated_at_lte: str | None = None,
         updated_at_gte: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[RemoteViewerSessionsListForTenantResponse]:
         """Get RemoteViewer Activity Feed for the tenant.
 
@@ -762,6 +787,7 @@ class AsyncV2MultiOsRemoteViewerResource(AsyncResource):
                 "updated_at_gte": updated_at_gte,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -776,6 +802,7 @@ class AsyncV2VppAppManagementResource(AsyncResource):
         apple_app_id: str | None = None,
         country_code: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[ItunesAppInfoV2]:
         """Get iOS App Info (v2).
 
@@ -791,6 +818,7 @@ class AsyncV2VppAppManagementResource(AsyncResource):
                 "country_code": country_code,
             },
             page_size,
+            prefetch,
         )
 
     async def update_preferred_region(
@@ -851,6 +879,7 @@ class AsyncV2TenantAppsResource(AsyncResource):
         package_name: str | None = None,
         app_name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TenantAppResponse]:
         """Get tenant apps for a tenant.
 
@@ -861,6 +890,7 @@ class AsyncV2TenantAppsResource(AsyncResource):
             _table.GET_V2_TENANT_APPS,
             {"platform": platform, "package_name": package_name, "app_name": app_name},
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -884,6 +914,7 @@ class AsyncV2TenantAppsResource(AsyncResource):
         app_name: str | None = None,
         legacy_format: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TenantAppVersionResponse]:
         """Get tenant app versions by app ID.
 
@@ -894,6 +925,7 @@ class AsyncV2TenantAppsResource(AsyncResource):
             _table.GET_V2_TENANT_APPS_VERSIONS,
             {"app_id": app_id, "app_name": app_name, "legacy_format": legacy_format},
             page_size,
+            prefetch,
         )
 
     async def get_version(
@@ -1005,13 +1037,14 @@ class AsyncV2AppleAppStoreResource(AsyncResource):
         *,
         title: str,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppleAppStoreApp]:
         """Search Apple App Store.
 
         ``GET /v2/appleappstore/``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.GET_V2_APPLEAPPSTORE, {"title": title}, page_size
+            self._client, _table.GET_V2_APPLEAPPSTORE, {"title": title}, page_size, prefetch
         )
 
 
@@ -1026,6 +1059,7 @@ class AsyncV2AppListResource(AsyncResource):
         app_type: str | None = None,
         legacy_format: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppInfo]:
         """Get unified list of iOS apps (IPAs and Webclips) for a tenant.
 
@@ -1041,6 +1075,7 @@ class AsyncV2AppListResource(AsyncResource):
                 "legacy_format": legacy_format,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1083,6 +1118,7 @@ class AsyncV2WebclipsResource(AsyncResource):
         label: str | None = None,
         exact_esper_name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Webclip]:
         """Get webclips for a tenant.
 
@@ -1093,6 +1129,7 @@ class AsyncV2WebclipsResource(AsyncResource):
             _table.GET_V2_WEBCLIPS,
             {"label": label, "exact_esper_name": exact_esper_name},
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -1149,6 +1186,7 @@ class AsyncV2ProvisioningProfilesResource(AsyncResource):
         team_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[ProvisioningProfileWithDownloadResponse]:
         """Get provisioning profiles for a tenant.
 
@@ -1164,6 +1202,7 @@ class AsyncV2ProvisioningProfilesResource(AsyncResource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     async def get(
@@ -1186,6 +1225,7 @@ class AsyncV2ProvisioningProfilesResource(AsyncResource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[ProvisioningProfileVersionWithDownloadResponse]:
         """Get provisioning profile versions list.
 
@@ -1196,6 +1236,7 @@ class AsyncV2ProvisioningProfilesResource(AsyncResource):
             _table.GET_V2_PROVISIONING_PROFILES_VERSIONS,
             {"id": id, "search": search},
             page_size,
+            prefetch,
         )
 
     async def get_version(
@@ -1295,6 +1336,7 @@ class AsyncV2TenantEsperAppsResource(AsyncResource):
         architecture: str | None = None,
         version_code: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[TenantEsperAppsItem]:
         """Get esper apps for a tenant.
 
@@ -1310,6 +1352,7 @@ class AsyncV2TenantEsperAppsResource(AsyncResource):
                 "version_code": version_code,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1339,13 +1382,14 @@ class AsyncV2ConvergeResource(AsyncResource):
         *,
         device_ids: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Converge]:
         """List converge action.
 
         ``GET /v2/converge``; a lazy paginator.
         """
         return AsyncPaginator(
-            self._client, _table.LIST_CONVERGES, {"device_ids": device_ids}, page_size
+            self._client, _table.LIST_CONVERGES, {"device_ids": device_ids}, page_size, prefetch
         )
 
     async def create(
@@ -1381,12 +1425,15 @@ class AsyncV2ConvergeCommandResource(AsyncResource):
         id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[ConvergeCommand]:
         """List commands fires for converge action.
 
         ``GET /v2/converge/{id}/commands``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.LIST_CONVERGE_COMMANDS, {"id": id}, page_size)
+        return AsyncPaginator(
+            self._client, _table.LIST_CONVERGE_COMMANDS, {"id": id}, page_size, prefetch
+        )
 
 
 class AsyncV2AbmProvisioningResource(AsyncResource):
@@ -1441,12 +1488,13 @@ class AsyncV2GoogleEnterpriseResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleEnterpriseDetails]:
         """Return the enrollment status of the Enterprise.
 
         ``GET /v2/emm/details/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_V2_EMM_DETAILS, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_V2_EMM_DETAILS, {}, page_size, prefetch)
 
     async def create_detail(
         self,
@@ -1490,12 +1538,13 @@ class AsyncV2GoogleEnterpriseResource(AsyncResource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[GoogleServiceAccountDetails]:
         """Return the Google Service Account of the Enterprise.
 
         ``GET /v2/emm/accounts/``; a lazy paginator.
         """
-        return AsyncPaginator(self._client, _table.GET_V2_EMM_ACCOUNTS, {}, page_size)
+        return AsyncPaginator(self._client, _table.GET_V2_EMM_ACCOUNTS, {}, page_size, prefetch)
 
     async def create_account(
         self,
@@ -1534,6 +1583,7 @@ class AsyncV2BackgroundScriptsResource(AsyncResource):
         name: str | None = None,
         always_run: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintsBackgroundScriptRead]:
         """List background-script.
 
@@ -1544,6 +1594,7 @@ class AsyncV2BackgroundScriptsResource(AsyncResource):
             _table.GET_V2_BACKGROUND_SCRIPTS,
             {"ordering": ordering, "name": name, "always_run": always_run},
             page_size,
+            prefetch,
         )
 
     async def get(

@@ -82,6 +82,7 @@ class AsyncBlueprints(AsyncResource):
         ordering: str | None = None,
         app_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintV2]:
         """Blueprints, as their latest versions: ``name`` is part of the name (any case),
         ``ordering`` fields of ``BlueprintV2`` (``"-updated_at,name"``), ``app_id`` an
@@ -89,6 +90,7 @@ class AsyncBlueprints(AsyncResource):
         return self._paged(
             v2.GET_V2_BLUEPRINTS,
             page_size,
+            prefetch,
             name=name,
             ordering=ordering,
             settings_android_app_id=app_id,
@@ -144,6 +146,7 @@ class AsyncBlueprints(AsyncResource):
         published: bool | None = None,
         version_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[BlueprintV2]:
         """The blueprint's versions, oldest first unless ``ordering`` says otherwise
         (``"-version_number,-minor_version_number"``); ``published`` keeps the published
@@ -151,6 +154,7 @@ class AsyncBlueprints(AsyncResource):
         return self._paged(
             v2.GET_V2_BLUEPRINTS_VERSIONS,
             page_size,
+            prefetch,
             blueprint_id=blueprint_id,
             ordering=ordering,
             publish=None if published is None else str(published).lower(),

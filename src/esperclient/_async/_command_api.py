@@ -74,11 +74,13 @@ class AsyncCommandApi(AsyncResource):
         schedule: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[CommandRequest]:
         """The requests matching the filters, oldest first (a lazy paginator)."""
         return self._paged(
             v0.LIST_COMMAND_REQUESTS,
             page_size,
+            prefetch,
             devices=_csv(devices),
             groups=_csv(groups),
             command=command,
@@ -103,11 +105,13 @@ class AsyncCommandApi(AsyncResource):
         state: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[CommandStatus]:
         """The per-device statuses of some requests or devices (a lazy paginator)."""
         return self._paged(
             v0.GET_COMMAND_REQUEST_STATUSES,
             page_size,
+            prefetch,
             request=_csv(request),
             device=_csv(device),
             state=state,

@@ -68,6 +68,7 @@ class AsyncDevicesV2(AsyncResource):
         search: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
         **filters: Any,
     ) -> AsyncCursorPaginator[DeviceV2]:
         """Devices matching every filter given, fetched lazily page by page (by cursor).
@@ -96,7 +97,7 @@ class AsyncDevicesV2(AsyncResource):
             "search": search,
             "ordering": ordering,
         }
-        return AsyncCursorPaginator(self._client, v2.GET_V2_DEVICES, values, page_size)
+        return AsyncCursorPaginator(self._client, v2.GET_V2_DEVICES, values, page_size, prefetch)
 
     async def get(self, device_id: str) -> DeviceV2:
         """One device, in its platform's model."""
@@ -108,13 +109,18 @@ class AsyncDevicesV2(AsyncResource):
         *,
         app_type: str | Iterable[str] | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[v2.DeviceAppsResponse]:
         """The iOS and Windows apps on a device (``app_type``: VPP, TENANT_IOS, ...).
 
         An Android device's apps are ``esper.devices.apps(device_id)``.
         """
         return self._paged(
-            v2.GET_V2_DEVICES_DEVICE_APPS, page_size, device_id=device_id, app_type=_csv(app_type)
+            v2.GET_V2_DEVICES_DEVICE_APPS,
+            page_size,
+            prefetch,
+            device_id=device_id,
+            app_type=_csv(app_type),
         )
 
     async def set_tags(self, device_id: str, tags: Iterable[str]) -> Device:
@@ -128,10 +134,12 @@ class AsyncDevicesV2(AsyncResource):
         )
 
     def tags(
-        self, *, search: str | None = None, page_size: int = PAGE_SIZE
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> AsyncPaginator[_undocumented.Tag]:
         """The enterprise's tags (their ids and names), by name; ``search``: part of the name.
 
         Not in Esper's public reference: read as Esper's own tools read it.
         """
-        return self._paged(_undocumented.LIST_TAGS, page_size, search=search, ordering="tag")
+        return self._paged(
+            _undocumented.LIST_TAGS, page_size, prefetch, search=search, ordering="tag"
+        )

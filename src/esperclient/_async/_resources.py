@@ -110,9 +110,9 @@ class AsyncResource:
         self._client = client
 
     def _paged(
-        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, **values: Any
+        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, prefetch: int, **values: Any
     ) -> AsyncPaginator[T]:
-        return AsyncPaginator(self._client, op, values, page_size)
+        return AsyncPaginator(self._client, op, values, page_size, prefetch)
 
 
 class AsyncDevices(AsyncResource):
@@ -131,11 +131,13 @@ class AsyncDevices(AsyncResource):
         search: str | None = None,
         tags: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Device]:
         """Devices matching the filters, fetched lazily page by page."""
         return self._paged(
             ops.GET_ALL_DEVICES,
             page_size,
+            prefetch,
             name=name,
             group=group,
             imei=imei,
@@ -166,12 +168,14 @@ class AsyncDevices(AsyncResource):
         whitelisted: bool | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[DeviceApp]:
         """The apps on a device."""
         flag = None if whitelisted is None else str(whitelisted).lower()
         return self._paged(
             ops.GET_DEVICE_APPS,
             page_size,
+            prefetch,
             device_id=device_id,
             package_name=package_name,
             whitelisted=flag,
@@ -190,11 +194,13 @@ class AsyncDevices(AsyncResource):
         application_name: str | None = None,
         install_state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppInstall]:
         """The install and uninstall records of a device."""
         return self._paged(
             ops.GET_APP_INSTALLS,
             page_size,
+            prefetch,
             device_id=device_id,
             package_name=package_name,
             application_name=application_name,
@@ -219,11 +225,13 @@ class AsyncApplications(AsyncResource):
         package_name: str | None = None,
         is_hidden: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[Application]:
         """Applications matching the filters."""
         return self._paged(
             ops.GET_ALL_APPLICATIONS,
             page_size,
+            prefetch,
             application_name=application_name,
             package_name=package_name,
             is_hidden=is_hidden,
@@ -254,11 +262,13 @@ class AsyncApplications(AsyncResource):
         version_code: str | None = None,
         build_number: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[AppVersion]:
         """The versions of an application."""
         return self._paged(
             ops.GET_APP_VERSIONS,
             page_size,
+            prefetch,
             application_id=application_id,
             version_code=version_code,
             build_number=build_number,
@@ -283,11 +293,13 @@ class AsyncApplications(AsyncResource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[InstallDevices]:
         """The devices that have a version installed."""
         return self._paged(
             ops.GET_INSTALL_DEVICES,
             page_size,
+            prefetch,
             application_id=application_id,
             version_id=version_id,
             search=search,
@@ -483,10 +495,10 @@ class AsyncGroups(AsyncResource):
     """Device groups and their members."""
 
     def list(
-        self, *, name: str | None = None, page_size: int = PAGE_SIZE
+        self, *, name: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> AsyncPaginator[DeviceGroup]:
         """Groups, optionally only the one called ``name``."""
-        return self._paged(ops.GET_ALL_GROUPS, page_size, name=name)
+        return self._paged(ops.GET_ALL_GROUPS, page_size, prefetch, name=name)
 
     async def get(self, group_id: str) -> DeviceGroup:
         """One group."""
@@ -586,10 +598,15 @@ class AsyncPolicies(AsyncResource):
     """Enterprise policies."""
 
     def list(
-        self, *, name: str | None = None, is_active: bool | None = None, page_size: int = PAGE_SIZE
+        self,
+        *,
+        name: str | None = None,
+        is_active: bool | None = None,
+        page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> AsyncPaginator[EnterprisePolicy]:
         """Policies matching the filters."""
-        return self._paged(ops.LIST_POLICIES, page_size, name=name, is_active=is_active)
+        return self._paged(ops.LIST_POLICIES, page_size, prefetch, name=name, is_active=is_active)
 
     async def get(self, policy_id: int) -> EnterprisePolicy:
         """One policy."""
@@ -617,10 +634,10 @@ class AsyncGeofences(AsyncResource):
     """Geofences."""
 
     def list(
-        self, *, search: str | None = None, page_size: int = PAGE_SIZE
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> AsyncPaginator[Geofence]:
         """Geofences, optionally matching ``search``."""
-        return self._paged(ops.GET_ALL_GEOFENCES, page_size, search=search)
+        return self._paged(ops.GET_ALL_GEOFENCES, page_size, prefetch, search=search)
 
     async def get(self, geofence_id: str) -> Geofence:
         """One geofence."""
@@ -645,9 +662,11 @@ class AsyncGeofences(AsyncResource):
 class AsyncSubscriptions(AsyncResource):
     """Event subscriptions (to an AWS account's SNS)."""
 
-    def list(self, *, page_size: int = PAGE_SIZE) -> AsyncPaginator[EventSubscription]:
+    def list(
+        self, *, page_size: int = PAGE_SIZE, prefetch: int = 0
+    ) -> AsyncPaginator[EventSubscription]:
         """Every subscription."""
-        return self._paged(ops.GET_ALL_SUBSCRIPTIONS, page_size)
+        return self._paged(ops.GET_ALL_SUBSCRIPTIONS, page_size, prefetch)
 
     async def get(self, subscription_id: str) -> EventSubscription:
         """One subscription."""
@@ -668,10 +687,10 @@ class AsyncContentLibrary(AsyncResource):
     """Content files."""
 
     def list(
-        self, *, search: str | None = None, page_size: int = PAGE_SIZE
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> AsyncPaginator[Content]:
         """Content, optionally matching ``search``."""
-        return self._paged(ops.GET_ALL_CONTENT, page_size, search=search)
+        return self._paged(ops.GET_ALL_CONTENT, page_size, prefetch, search=search)
 
     async def get(self, content_id: int) -> Content:
         """One content file's details."""

@@ -33,6 +33,7 @@ class FoundryFoundryBuildsResource(Resource):
         locked: bool | None = None,
         build_fingerprint_hash: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BuildV1]:
         """Get Foundry builds.
 
@@ -52,6 +53,7 @@ class FoundryFoundryBuildsResource(Resource):
                 "build_fingerprint_hash": build_fingerprint_hash,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -101,6 +103,7 @@ class FoundryFoundryDeviceModelsResource(Resource):
         device_display_name: str | None = None,
         device_foundation_major_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceModelV1]:
         """Get device models.
 
@@ -122,6 +125,7 @@ class FoundryFoundryDeviceModelsResource(Resource):
                 "device_foundation_major_number": device_foundation_major_number,
             },
             page_size,
+            prefetch,
         )
 
     def update(
@@ -150,12 +154,13 @@ class FoundryFoundryEventsResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[FoundryEventV1]:
         """Get Foundry events.
 
         ``GET /v1/foundry/events/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_V1_FOUNDRY_EVENTS, {}, page_size)
+        return Paginator(self._client, _table.GET_V1_FOUNDRY_EVENTS, {}, page_size, prefetch)
 
 
 class ApiFoundry:

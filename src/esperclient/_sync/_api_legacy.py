@@ -65,6 +65,7 @@ class LegacyApplicationResource(Resource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Application]:
         """List apps in enterprise.
 
@@ -89,6 +90,7 @@ class LegacyApplicationResource(Resource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -144,6 +146,7 @@ class LegacyApplicationResource(Resource):
         updated_on_lt: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppVersion]:
         """List App versions.
 
@@ -168,6 +171,7 @@ class LegacyApplicationResource(Resource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     def get_version(
@@ -242,6 +246,7 @@ class LegacyApplicationResource(Resource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[InstallDevices]:
         """List install devices.
 
@@ -257,6 +262,7 @@ class LegacyApplicationResource(Resource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     def upload(
@@ -295,6 +301,7 @@ class LegacyAndroidDeviceResource(Resource):
         current_blueprint_id: str | None = None,
         current_blueprint_version_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceInfo]:
         """Fetch all devices in an enterprise.
 
@@ -319,6 +326,7 @@ class LegacyAndroidDeviceResource(Resource):
                 "current_blueprint_version_id": current_blueprint_version_id,
             },
             page_size,
+            prefetch,
         )
 
     def get_device(
@@ -348,6 +356,7 @@ class LegacyAndroidDeviceResource(Resource):
         whitelisted: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceApp]:
         """List all device apps.
 
@@ -364,6 +373,7 @@ class LegacyAndroidDeviceResource(Resource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     def get_device_app(
@@ -396,6 +406,7 @@ class LegacyAndroidDeviceResource(Resource):
         application_name: str | None = None,
         install_state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppInstall]:
         """List installed apps.
 
@@ -413,6 +424,7 @@ class LegacyAndroidDeviceResource(Resource):
                 "install_state": install_state,
             },
             page_size,
+            prefetch,
         )
 
     def list_device_status(
@@ -422,6 +434,7 @@ class LegacyAndroidDeviceResource(Resource):
         enterprise_id: str | None = None,
         latest_event: int,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceStatus]:
         """Get latest device event.
 
@@ -432,6 +445,7 @@ class LegacyAndroidDeviceResource(Resource):
             _table.GET_DEVICE_EVENT,
             {"enterprise_id": enterprise_id, "device_id": device_id, "latest_event": latest_event},
             page_size,
+            prefetch,
         )
 
     def list_device_download_eventfeed(
@@ -440,6 +454,7 @@ class LegacyAndroidDeviceResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[EventFeed]:
         """Download Event Feed for Device.
 
@@ -450,6 +465,7 @@ class LegacyAndroidDeviceResource(Resource):
             _table.GET_ENTERPRISE_DEVICE_DOWNLOAD_EVENTFEED,
             {"enterprise_id": enterprise_id, "device_id": device_id},
             page_size,
+            prefetch,
         )
 
     def list_group_download_eventfeed(
@@ -458,6 +474,7 @@ class LegacyAndroidDeviceResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[V0CommandRequest]:
         """Download Event Feed for Group.
 
@@ -468,6 +485,7 @@ class LegacyAndroidDeviceResource(Resource):
             _table.GET_ENTERPRISE_GROUP_DOWNLOAD_EVENTFEED,
             {"enterprise_id": enterprise_id, "group_id": group_id},
             page_size,
+            prefetch,
         )
 
 
@@ -480,6 +498,7 @@ class LegacyDeviceGroupResource(Resource):
         enterprise_id: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceGroup]:
         """List device groups.
 
@@ -490,6 +509,7 @@ class LegacyDeviceGroupResource(Resource):
             _table.GET_ALL_GROUPS,
             {"enterprise_id": enterprise_id, "name": name},
             page_size,
+            prefetch,
         )
 
     def create(
@@ -604,13 +624,18 @@ class LegacyDeviceGroupResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GroupThumbnail]:
         """List thumbnail pics.
 
         ``GET /enterprise/{enterprise_id}/devicegroup/thumbnail/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.LIST_GROUP_THUMBNAIL, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.LIST_GROUP_THUMBNAIL,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     def get_thumbnail(
@@ -662,6 +687,7 @@ class LegacyEnterprisePolicyResource(Resource):
         created_on_gt: str | None = None,
         created_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[EnterprisePolicy]:
         """List all policies in enterprise.
 
@@ -678,6 +704,7 @@ class LegacyEnterprisePolicyResource(Resource):
                 "created_on_lt": created_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -805,12 +832,13 @@ class LegacyDailyAndCustomReportsResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Subscription]:
         """Get list of subscription reports.
 
         ``GET /enterprise/report/subscription/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_SUBSCRIPTION_REPORTS, {}, page_size)
+        return Paginator(self._client, _table.GET_SUBSCRIPTION_REPORTS, {}, page_size, prefetch)
 
     def create_subscription(
         self,
@@ -907,12 +935,13 @@ class LegacyUserResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[UserList]:
         """Get Users.
 
         ``GET /user/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_USERS, {}, page_size)
+        return Paginator(self._client, _table.GET_USERS, {}, page_size, prefetch)
 
     def get_user(
         self,
@@ -993,6 +1022,7 @@ class LegacyBlueprintDeprecatedResource(Resource):
         enterprise_id: str | None = None,
         without_details: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Blueprint]:
         """Get list of Blueprints for the group.
 
@@ -1007,6 +1037,7 @@ class LegacyBlueprintDeprecatedResource(Resource):
                 "without_details": without_details,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -1107,6 +1138,7 @@ class LegacyBlueprintDeprecatedResource(Resource):
         enterprise_id: str | None = None,
         without_details: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintRevision]:
         """Get list of Blueprint Revisions.
 
@@ -1122,6 +1154,7 @@ class LegacyBlueprintDeprecatedResource(Resource):
                 "without_details": without_details,
             },
             page_size,
+            prefetch,
         )
 
     def get_revision(

@@ -57,6 +57,7 @@ class PipelinesV0PipelinesResource(Resource):
         name: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Pipeline]:
         """Get all Pipelines for the Enterprise.
 
@@ -67,6 +68,7 @@ class PipelinesV0PipelinesResource(Resource):
             _table.GET_PIPELINES,
             {"default": default, "name": name, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def create(
@@ -129,13 +131,18 @@ class PipelinesV0StagesResource(Resource):
         pipeline_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Stage]:
         """Get all Pipeline stages.
 
         ``GET /pipelines/v0/pipelines/{pipeline_id}/stages/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_PIPELINE_STAGES, {"pipeline_id": pipeline_id}, page_size
+            self._client,
+            _table.GET_PIPELINE_STAGES,
+            {"pipeline_id": pipeline_id},
+            page_size,
+            prefetch,
         )
 
     def create_pipelines_stage(
@@ -212,6 +219,7 @@ class PipelinesV0StagesResource(Resource):
         *,
         type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TargetList]:
         """Get all Target Lists attached to the Stage.
 
@@ -222,6 +230,7 @@ class PipelinesV0StagesResource(Resource):
             _table.GET_STAGE_TARGET_LISTS,
             {"stage_id": stage_id, "type": type},
             page_size,
+            prefetch,
         )
 
     def create_stages_targetlist(
@@ -266,13 +275,18 @@ class PipelinesV0OperationListsResource(Resource):
         stage_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[OperationList]:
         """Get all Operation Lists attached to the Stage.
 
         ``GET /pipelines/v0/stages/{stage_id}/operationlists/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_STAGE_OPERATION_LISTS, {"stage_id": stage_id}, page_size
+            self._client,
+            _table.GET_STAGE_OPERATION_LISTS,
+            {"stage_id": stage_id},
+            page_size,
+            prefetch,
         )
 
     def create(
@@ -337,13 +351,18 @@ class PipelinesV0TargetListsResource(Resource):
         pipeline_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TargetList]:
         """Get all Target Lists in Pipeline.
 
         ``GET /pipelines/v0/pipelines/{pipeline_id}/targetlists/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_PIPELINE_TARGET_LISTS, {"pipeline_id": pipeline_id}, page_size
+            self._client,
+            _table.GET_PIPELINE_TARGET_LISTS,
+            {"pipeline_id": pipeline_id},
+            page_size,
+            prefetch,
         )
 
     def create(
@@ -427,6 +446,7 @@ class PipelinesV0TargetsResource(Resource):
         targetlist_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Target]:
         """Get all Targets in the Target List.
 
@@ -437,6 +457,7 @@ class PipelinesV0TargetsResource(Resource):
             _table.GET_TARGET_LIST_TARGETS,
             {"pipeline_id": pipeline_id, "targetlist_id": targetlist_id},
             page_size,
+            prefetch,
         )
 
     def create_target(
@@ -551,6 +572,7 @@ class PipelinesV0DeviceGroupsResource(Resource):
         targetlist_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TargetListDeviceGroup]:
         """Get all Device Groups in the Target List.
 
@@ -561,6 +583,7 @@ class PipelinesV0DeviceGroupsResource(Resource):
             _table.GET_TARGET_LIST_DEVICE_GROUPS,
             {"pipeline_id": pipeline_id, "targetlist_id": targetlist_id},
             page_size,
+            prefetch,
         )
 
     def create(
@@ -610,6 +633,7 @@ class PipelinesV0DeviceGroupsResource(Resource):
         device_group_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Device]:
         """Get all Devices in the device group.
 
@@ -624,6 +648,7 @@ class PipelinesV0DeviceGroupsResource(Resource):
                 "device_group_id": device_group_id,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -636,6 +661,7 @@ class PipelinesV0OperationsResource(Resource):
         *,
         operation_type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Operation]:
         """Get all Operations in the Operation List.
 
@@ -646,6 +672,7 @@ class PipelinesV0OperationsResource(Resource):
             _table.GET_OPERATION_LIST_OPERATIONS,
             {"operationlist_id": operationlist_id, "operation_type": operation_type},
             page_size,
+            prefetch,
         )
 
     def create(
@@ -733,6 +760,7 @@ class PipelinesV0PipelineRunsResource(Resource):
         pipeline_name: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[PipelineRun]:
         """Get all Runs for the Pipelines in the Enterprise.
 
@@ -743,6 +771,7 @@ class PipelinesV0PipelineRunsResource(Resource):
             _table.GET_ALL_PIPELINE_RUNS,
             {"status": status, "pipeline_name": pipeline_name, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def list_pipelines_runs(
@@ -752,6 +781,7 @@ class PipelinesV0PipelineRunsResource(Resource):
         status: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[PipelineRun]:
         """Get all Runs for the Pipeline.
 
@@ -762,6 +792,7 @@ class PipelinesV0PipelineRunsResource(Resource):
             _table.GET_PIPELINE_RUNS,
             {"pipeline_id": pipeline_id, "status": status, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def create_pipelines_run(
@@ -845,6 +876,7 @@ class PipelinesV0StageRunsResource(Resource):
         *,
         status: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[StageRun]:
         """Get all Stage Runs for the Pipeline Run.
 
@@ -855,6 +887,7 @@ class PipelinesV0StageRunsResource(Resource):
             _table.GET_PIPELINE_RUN_STAGE_RUNS,
             {"pipeline_run_id": pipeline_run_id, "status": status},
             page_size,
+            prefetch,
         )
 
     def get_runs_stagerun(
@@ -900,6 +933,7 @@ class PipelinesV0StageRunsResource(Resource):
         stage_run_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[StageRunOperation]:
         """Get all Operations for the Stage Run.
 
@@ -910,6 +944,7 @@ class PipelinesV0StageRunsResource(Resource):
             _table.GET_PIPELINE_STAGE_RUN_OPERATIONS,
             {"stage_run_id": stage_run_id},
             page_size,
+            prefetch,
         )
 
     def get_stageruns_operation(
@@ -942,6 +977,7 @@ class PipelinesV0TargetRunsResource(Resource):
         stage_run_operation_id: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TargetRun]:
         """Get all Target Runs for the Stage Run.
 
@@ -957,6 +993,7 @@ class PipelinesV0TargetRunsResource(Resource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     def create(

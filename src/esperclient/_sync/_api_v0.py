@@ -77,13 +77,18 @@ class V0ApplicationResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleEnterprise]:
         """List Google enterprises.
 
         ``GET /v0/enterprise/{enterprise_id}/emm``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_EMM_INSTANCES, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_EMM_INSTANCES,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     def get(
@@ -107,6 +112,7 @@ class V0ApplicationResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleWebToken]:
         """List webtokens.
 
@@ -117,6 +123,7 @@ class V0ApplicationResource(Resource):
             _table.GET_WEBTOKENS,
             {"enterprise_id": enterprise_id, "emm_id": emm_id},
             page_size,
+            prefetch,
         )
 
     def create_webtoken(
@@ -233,6 +240,7 @@ class V0ApplicationResource(Resource):
         created_on: str | None = None,
         updated_on: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleProduct]:
         """List Google Play applications.
 
@@ -250,6 +258,7 @@ class V0ApplicationResource(Resource):
                 "updated_on": updated_on,
             },
             page_size,
+            prefetch,
         )
 
     def create_product(
@@ -370,6 +379,7 @@ class V0ApplicationResource(Resource):
         created_on_lt: str | None = None,
         is_active: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleProductInstall]:
         """List product installations.
 
@@ -391,6 +401,7 @@ class V0ApplicationResource(Resource):
                 "is_active": is_active,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -407,6 +418,7 @@ class V0CommandsV2Resource(Resource):
         command: str | None = None,
         issued_by: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[V0CommandRequest]:
         """List command requests.
 
@@ -424,6 +436,7 @@ class V0CommandsV2Resource(Resource):
                 "issued_by": issued_by,
             },
             page_size,
+            prefetch,
         )
 
     def create_command(
@@ -449,6 +462,7 @@ class V0CommandsV2Resource(Resource):
         device: str | None = None,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[V0CommandStatus1]:
         """get status list for command request.
 
@@ -464,6 +478,7 @@ class V0CommandsV2Resource(Resource):
                 "state": state,
             },
             page_size,
+            prefetch,
         )
 
     def list_device_command_history(
@@ -473,6 +488,7 @@ class V0CommandsV2Resource(Resource):
         enterprise_id: str | None = None,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[V0CommandStatus]:
         """get command history for device.
 
@@ -483,6 +499,7 @@ class V0CommandsV2Resource(Resource):
             _table.GET_DEVICE_COMMAND_HISTORY,
             {"enterprise_id": enterprise_id, "device_id": device_id, "state": state},
             page_size,
+            prefetch,
         )
 
 
@@ -495,6 +512,7 @@ class V0ContentResource(Resource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Content]:
         """List content.
 
@@ -505,6 +523,7 @@ class V0ContentResource(Resource):
             _table.GET_ALL_CONTENT,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     def get(
@@ -646,6 +665,7 @@ class V0GeofenceResource(Resource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Geofence]:
         """List Geofences in Enterprise.
 
@@ -656,6 +676,7 @@ class V0GeofenceResource(Resource):
             _table.GET_ALL_GEOFENCES,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     def get_geofence(
@@ -755,6 +776,7 @@ class V0GeofenceResource(Resource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Geofence]:
         """List Geofences in Enterprise.
 
@@ -765,6 +787,7 @@ class V0GeofenceResource(Resource):
             _table.GET_GEOFENCE_LIST,
             {"enterprise_id": enterprise_id, "search": search},
             page_size,
+            prefetch,
         )
 
     def get_create_apply_geofence(
@@ -871,6 +894,7 @@ class V0OperationsResource(Resource):
         operation_type: str | None = None,
         group_multi: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[OperationWithStats]:
         """Get all Operations in the Tenant.
 
@@ -886,6 +910,7 @@ class V0OperationsResource(Resource):
                 "group_multi": group_multi,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -941,6 +966,7 @@ class V0DeviceOperationsResource(Resource):
         state: int | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceOperationWithStats]:
         """Get all DeviceOperations for a specific Operation.
 
@@ -951,6 +977,7 @@ class V0DeviceOperationsResource(Resource):
             _table.GET_DEVICE_OPERATIONS,
             {"operations_id": operations_id, "state": state, "ordering": ordering},
             page_size,
+            prefetch,
         )
 
     def list_devices_operations(
@@ -958,13 +985,18 @@ class V0DeviceOperationsResource(Resource):
         device_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[OperationWithStats]:
         """Get a Operations for a device.
 
         ``GET /v0/devices/{deviceId}/operations/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_V0_DEVICES_OPERATIONS, {"device_id": device_id}, page_size
+            self._client,
+            _table.GET_V0_DEVICES_OPERATIONS,
+            {"device_id": device_id},
+            page_size,
+            prefetch,
         )
 
     def get_operations_device(
@@ -1013,12 +1045,13 @@ class V0VppLicenseManagementResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[VPPLicense]:
         """Get VPP License List.
 
         ``GET /apps/v0/vpp``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_APPS_V0_VPP, {}, page_size)
+        return Paginator(self._client, _table.GET_APPS_V0_VPP, {}, page_size, prefetch)
 
     def get(
         self,
@@ -1045,6 +1078,7 @@ class V0CommandRequestResource(Resource):
         schedule: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[CommandRequest]:
         """List command requests.
 
@@ -1061,6 +1095,7 @@ class V0CommandRequestResource(Resource):
                 "exclude_internal_commands": exclude_internal_commands,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -1111,6 +1146,7 @@ class V0CommandStatusResource(Resource):
         state: str | None = None,
         exclude_internal_commands: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[CommandStatus]:
         """Get status list for command request.
 
@@ -1126,6 +1162,7 @@ class V0CommandStatusResource(Resource):
                 "exclude_internal_commands": exclude_internal_commands,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -1161,12 +1198,13 @@ class V0DepSyncRequestResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DEPSyncRequestForGetResponse]:
         """List all DEP sync requests for the tenant.
 
         ``GET /onboarding/v0/depsyncs/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.LIST_DEP_SYNC_REQUEST, {}, page_size)
+        return Paginator(self._client, _table.LIST_DEP_SYNC_REQUEST, {}, page_size, prefetch)
 
     def create(
         self,
@@ -1201,12 +1239,15 @@ class V0ApNsCertificateResource(Resource):
         *,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[APNSCertInfo]:
         """Get all APNs certificate meta data for the Tenant.
 
         ``GET /tenant/v0/apnscertificates/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.LIST_AP_NS_CERTS, {"state": state}, page_size)
+        return Paginator(
+            self._client, _table.LIST_AP_NS_CERTS, {"state": state}, page_size, prefetch
+        )
 
     def create(
         self,
@@ -1268,12 +1309,13 @@ class V0VppTokenManagementResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[VPPToken]:
         """Get all VPP tokens for the tenant.
 
         ``GET /tenant/v0/vpptokens/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_TENANT_V0_VPPTOKENS, {}, page_size)
+        return Paginator(self._client, _table.GET_TENANT_V0_VPPTOKENS, {}, page_size, prefetch)
 
     def create(
         self,
@@ -1322,12 +1364,15 @@ class V0DepTokensResource(Resource):
         *,
         state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DEPTokenGET]:
         """Get all DEP tokens.
 
         ``GET /tenant/v0/deptokens/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.LIST_DEP_TOKENS, {"state": state}, page_size)
+        return Paginator(
+            self._client, _table.LIST_DEP_TOKENS, {"state": state}, page_size, prefetch
+        )
 
     def get(
         self,
@@ -1404,12 +1449,13 @@ class V0DepProfileResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TenantDEPProfile]:
         """Get all DEP profiles for the tenant.
 
         ``GET /tenant/v0/depprofiles/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_DEP_PROFILE_LIST, {}, page_size)
+        return Paginator(self._client, _table.GET_DEP_PROFILE_LIST, {}, page_size, prefetch)
 
     def create(
         self,

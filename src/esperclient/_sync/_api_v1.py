@@ -55,13 +55,18 @@ class V1ApplicationResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GetMinAppInfoAnswerResultsItem]:
         """Gets minimum information regarding application.
 
         ``GET /v1/enterprise/{enterprise_id}/applications-minimal/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_MIN_APP_INFO, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_MIN_APP_INFO,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
 
@@ -74,6 +79,7 @@ class V1AndroidDeviceResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[EventFeed]:
         """Lists event feed for device.
 
@@ -84,6 +90,7 @@ class V1AndroidDeviceResource(Resource):
             _table.GET_EVENT_FEED,
             {"enterprise_id": enterprise_id, "device_id": device_id},
             page_size,
+            prefetch,
         )
 
 
@@ -96,6 +103,7 @@ class V1AlertsResource(Resource):
         enterprise_id: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AlertChannelsV1]:
         """List alert channels in enterprise.
 
@@ -106,6 +114,7 @@ class V1AlertsResource(Resource):
             _table.LIST_ALERT_CHANNELS,
             {"enterprise_id": enterprise_id, "name": name},
             page_size,
+            prefetch,
         )
 
     def create(
@@ -213,6 +222,7 @@ class V1AlarmsResource(Resource):
         created_on_gt: str | None = None,
         created_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AlarmRule]:
         """Get list of alarm rules.
 
@@ -230,6 +240,7 @@ class V1AlarmsResource(Resource):
                 "created_on_lt": created_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -326,6 +337,7 @@ class V1AlarmsResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AlarmHistory]:
         """Get history of alarm rule.
 
@@ -336,6 +348,7 @@ class V1AlarmsResource(Resource):
             _table.GET_ALARM_HISTORY,
             {"enterprise_id": enterprise_id, "alarm_id": alarm_id},
             page_size,
+            prefetch,
         )
 
 
@@ -351,6 +364,7 @@ class V1WallpapersResource(Resource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Wallpaper]:
         """Get list of wallpapers.
 
@@ -367,6 +381,7 @@ class V1WallpapersResource(Resource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -441,6 +456,7 @@ class V1TileIconResource(Resource):
         device_model: str | None = None,
         custom: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TileIcon]:
         """Get List of Device Tile Icons.
 
@@ -460,6 +476,7 @@ class V1TileIconResource(Resource):
                 "custom": custom,
             },
             page_size,
+            prefetch,
         )
 
     def create_tile_icon(
@@ -563,13 +580,18 @@ class V1DeviceTelemetryResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceLocations]:
         """Get list of device locations.
 
         ``GET /v1/enterprise/{enterprise_id}/report/location/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_DEVICE_LOCATIONS, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_DEVICE_LOCATIONS,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     def get_location(
@@ -637,6 +659,7 @@ class V1DeviceTelemetryResource(Resource):
         device_type: str | None = None,
         seamless_info: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceTiles]:
         """Get list of device tiles reports.
 
@@ -691,6 +714,7 @@ class V1DeviceTelemetryResource(Resource):
                 "seamless_info": seamless_info,
             },
             page_size,
+            prefetch,
         )
 
     def get_device_tile(
@@ -782,6 +806,7 @@ class V1ApplicationV1Resource(Resource):
         updated_on_gt: str | None = None,
         updated_on_lt: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[ApplicationV1]:
         """List apps in enterprise.
 
@@ -806,6 +831,7 @@ class V1ApplicationV1Resource(Resource):
                 "updated_on_lt": updated_on_lt,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -861,6 +887,7 @@ class V1ApplicationV1Resource(Resource):
         updated_on_lt: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppVersionV1]:
         """List App versions.
 
@@ -885,6 +912,7 @@ class V1ApplicationV1Resource(Resource):
                 "ordering": ordering,
             },
             page_size,
+            prefetch,
         )
 
     def get_version(
@@ -959,6 +987,7 @@ class V1ApplicationV1Resource(Resource):
         enterprise_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[InstallDevices]:
         """List install devices.
 
@@ -974,6 +1003,7 @@ class V1ApplicationV1Resource(Resource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1000,13 +1030,18 @@ class V1DirectoryRecordResource(Resource):
         *,
         enterprise_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DirectoryRecord]:
         """Get all Directory Records.
 
         ``GET /v1/enterprise/{enterprise_id}/directory_record/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_DIRECTORY_RECORDS, {"enterprise_id": enterprise_id}, page_size
+            self._client,
+            _table.GET_DIRECTORY_RECORDS,
+            {"enterprise_id": enterprise_id},
+            page_size,
+            prefetch,
         )
 
     def create(
@@ -1105,6 +1140,7 @@ class V1GeofencesResource(Resource):
         search: str | None = None,
         name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GeofenceGeofenceListResponse]:
         """List all geofences.
 
@@ -1121,6 +1157,7 @@ class V1GeofencesResource(Resource):
                 "name": name,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1146,6 +1183,7 @@ class V1DeviceStateResource(Resource):
         geofence_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GeofenceBlueprintUsageItem]:
         """Get blueprint usage statistics for a geofence.
 
@@ -1156,6 +1194,7 @@ class V1DeviceStateResource(Resource):
             _table.GEOFENCE_GET_BLUEPRINT_USAGE,
             {"geofence_id": geofence_id},
             page_size,
+            prefetch,
         )
 
     def list_devices(
@@ -1166,6 +1205,7 @@ class V1DeviceStateResource(Resource):
         blueprint_id: str | None = None,
         blueprint_version_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GeofenceDeviceListingItem]:
         """Get devices for a geofence.
 
@@ -1181,6 +1221,7 @@ class V1DeviceStateResource(Resource):
                 "blueprint_version_number": blueprint_version_number,
             },
             page_size,
+            prefetch,
         )
 
 

@@ -141,6 +141,7 @@ class V2BlueprintsResource(Resource):
         settings_ios_provisioning_profile_id: str | None = None,
         settings_ios_provisioning_profile_version_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintV2]:
         """List blueprint.
 
@@ -165,6 +166,7 @@ class V2BlueprintsResource(Resource):
                 "settings_ios_provisioning_profile_version_id": settings_ios_provisioning_profile_version_id,
             },
             page_size,
+            prefetch,
         )
 
     def create(
@@ -237,6 +239,7 @@ class V2BlueprintsResource(Resource):
         settings_android_file_id: str | None = None,
         settings_android_wifi_network_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintV2]:
         """List version.
 
@@ -256,6 +259,7 @@ class V2BlueprintsResource(Resource):
                 "settings_android_wifi_network_id": settings_android_wifi_network_id,
             },
             page_size,
+            prefetch,
         )
 
     def get_version(
@@ -292,6 +296,7 @@ class V2CustomActionsResource(Resource):
         created_by: int | None = None,
         updated_by: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[CustomActionRead]:
         """List custom-action.
 
@@ -311,6 +316,7 @@ class V2CustomActionsResource(Resource):
                 "updated_by": updated_by,
             },
             page_size,
+            prefetch,
         )
 
     def create_custom_action(
@@ -436,6 +442,7 @@ class V2DeviceV2Resource(Resource):
         is_locked_down: bool | None = None,
         global_device_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> CursorPaginator[AndroidDeviceV2 | AppleDeviceV2 | LinuxDeviceV2 | WindowsDeviceV2]:
         """Get all devices in the tenant.
 
@@ -486,6 +493,7 @@ class V2DeviceV2Resource(Resource):
                 "global_device_id": global_device_id,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -511,6 +519,7 @@ class V2DeviceHeartbeatResource(Resource):
         last_seen_lt: str,
         platform: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[EsperDeviceHeartbeat]:
         """Get list of heartbeat for all devices.
 
@@ -521,6 +530,7 @@ class V2DeviceHeartbeatResource(Resource):
             _table.GET_DEVICE_HEARTBEAT_LIST,
             {"last_seen_gt": last_seen_gt, "last_seen_lt": last_seen_lt, "platform": platform},
             page_size,
+            prefetch,
         )
 
 
@@ -533,6 +543,7 @@ class V2DeviceAppsResource(Resource):
         *,
         app_type: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceAppsResponse]:
         """Get all apps for a device in the tenant.
 
@@ -543,6 +554,7 @@ class V2DeviceAppsResource(Resource):
             _table.GET_V2_DEVICES_DEVICE_APPS,
             {"device_id": device_id, "app_type": app_type},
             page_size,
+            prefetch,
         )
 
     def list_device_apps(
@@ -551,6 +563,7 @@ class V2DeviceAppsResource(Resource):
         app_id: int,
         app_version_id: int,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GetV2DeviceAppsAnswerResultsItem]:
         """Get list of devices with an app by app_id or app_version_id.
 
@@ -561,6 +574,7 @@ class V2DeviceAppsResource(Resource):
             _table.GET_V2_DEVICE_APPS,
             {"app_id": app_id, "app_version_id": app_version_id},
             page_size,
+            prefetch,
         )
 
 
@@ -622,13 +636,18 @@ class V2DeviceEnrollmentInEmmResource(Resource):
         device_id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleAccount]:
         """Return the Google account details of the EMM enrollment stored in the database for the specified device.
 
         ``GET /v2/devices/{deviceId}/google-accounts/``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_V2_DEVICES_GOOGLE_ACCOUNTS, {"device_id": device_id}, page_size
+            self._client,
+            _table.GET_V2_DEVICES_GOOGLE_ACCOUNTS,
+            {"device_id": device_id},
+            page_size,
+            prefetch,
         )
 
     def update(
@@ -684,13 +703,18 @@ class V2DeviceResource(Resource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GetFoundationVersionsListAnswerResultsItem]:
         """Get all distinct foundation versions.
 
         ``GET /v2/foundationversions``; a lazy paginator.
         """
         return Paginator(
-            self._client, _table.GET_FOUNDATION_VERSIONS_LIST, {"search": search}, page_size
+            self._client,
+            _table.GET_FOUNDATION_VERSIONS_LIST,
+            {"search": search},
+            page_size,
+            prefetch,
         )
 
     def update_devices_devicestate(
@@ -732,6 +756,7 @@ class V2MultiOsRemoteViewerResource(Resource):
         updated_at_lte: str | None = None,
         updated_at_gte: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[RemoteViewerSessionsListForTenantResponse]:
         """Get RemoteViewer Activity Feed for the tenant.
 
@@ -761,6 +786,7 @@ class V2MultiOsRemoteViewerResource(Resource):
                 "updated_at_gte": updated_at_gte,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -775,6 +801,7 @@ class V2VppAppManagementResource(Resource):
         apple_app_id: str | None = None,
         country_code: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[ItunesAppInfoV2]:
         """Get iOS App Info (v2).
 
@@ -790,6 +817,7 @@ class V2VppAppManagementResource(Resource):
                 "country_code": country_code,
             },
             page_size,
+            prefetch,
         )
 
     def update_preferred_region(
@@ -850,6 +878,7 @@ class V2TenantAppsResource(Resource):
         package_name: str | None = None,
         app_name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TenantAppResponse]:
         """Get tenant apps for a tenant.
 
@@ -860,6 +889,7 @@ class V2TenantAppsResource(Resource):
             _table.GET_V2_TENANT_APPS,
             {"platform": platform, "package_name": package_name, "app_name": app_name},
             page_size,
+            prefetch,
         )
 
     def get(
@@ -883,6 +913,7 @@ class V2TenantAppsResource(Resource):
         app_name: str | None = None,
         legacy_format: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TenantAppVersionResponse]:
         """Get tenant app versions by app ID.
 
@@ -893,6 +924,7 @@ class V2TenantAppsResource(Resource):
             _table.GET_V2_TENANT_APPS_VERSIONS,
             {"app_id": app_id, "app_name": app_name, "legacy_format": legacy_format},
             page_size,
+            prefetch,
         )
 
     def get_version(
@@ -1004,12 +1036,15 @@ class V2AppleAppStoreResource(Resource):
         *,
         title: str,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppleAppStoreApp]:
         """Search Apple App Store.
 
         ``GET /v2/appleappstore/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_V2_APPLEAPPSTORE, {"title": title}, page_size)
+        return Paginator(
+            self._client, _table.GET_V2_APPLEAPPSTORE, {"title": title}, page_size, prefetch
+        )
 
 
 class V2AppListResource(Resource):
@@ -1023,6 +1058,7 @@ class V2AppListResource(Resource):
         app_type: str | None = None,
         legacy_format: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppInfo]:
         """Get unified list of iOS apps (IPAs and Webclips) for a tenant.
 
@@ -1038,6 +1074,7 @@ class V2AppListResource(Resource):
                 "legacy_format": legacy_format,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1080,6 +1117,7 @@ class V2WebclipsResource(Resource):
         label: str | None = None,
         exact_esper_name: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Webclip]:
         """Get webclips for a tenant.
 
@@ -1090,6 +1128,7 @@ class V2WebclipsResource(Resource):
             _table.GET_V2_WEBCLIPS,
             {"label": label, "exact_esper_name": exact_esper_name},
             page_size,
+            prefetch,
         )
 
     def get(
@@ -1144,6 +1183,7 @@ class V2ProvisioningProfilesResource(Resource):
         team_id: str | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[ProvisioningProfileWithDownloadResponse]:
         """Get provisioning profiles for a tenant.
 
@@ -1159,6 +1199,7 @@ class V2ProvisioningProfilesResource(Resource):
                 "search": search,
             },
             page_size,
+            prefetch,
         )
 
     def get(
@@ -1179,6 +1220,7 @@ class V2ProvisioningProfilesResource(Resource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[ProvisioningProfileVersionWithDownloadResponse]:
         """Get provisioning profile versions list.
 
@@ -1189,6 +1231,7 @@ class V2ProvisioningProfilesResource(Resource):
             _table.GET_V2_PROVISIONING_PROFILES_VERSIONS,
             {"id": id, "search": search},
             page_size,
+            prefetch,
         )
 
     def get_version(
@@ -1288,6 +1331,7 @@ class V2TenantEsperAppsResource(Resource):
         architecture: str | None = None,
         version_code: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[TenantEsperAppsItem]:
         """Get esper apps for a tenant.
 
@@ -1303,6 +1347,7 @@ class V2TenantEsperAppsResource(Resource):
                 "version_code": version_code,
             },
             page_size,
+            prefetch,
         )
 
 
@@ -1330,12 +1375,15 @@ class V2ConvergeResource(Resource):
         *,
         device_ids: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Converge]:
         """List converge action.
 
         ``GET /v2/converge``; a lazy paginator.
         """
-        return Paginator(self._client, _table.LIST_CONVERGES, {"device_ids": device_ids}, page_size)
+        return Paginator(
+            self._client, _table.LIST_CONVERGES, {"device_ids": device_ids}, page_size, prefetch
+        )
 
     def create(
         self,
@@ -1370,12 +1418,15 @@ class V2ConvergeCommandResource(Resource):
         id: str,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[ConvergeCommand]:
         """List commands fires for converge action.
 
         ``GET /v2/converge/{id}/commands``; a lazy paginator.
         """
-        return Paginator(self._client, _table.LIST_CONVERGE_COMMANDS, {"id": id}, page_size)
+        return Paginator(
+            self._client, _table.LIST_CONVERGE_COMMANDS, {"id": id}, page_size, prefetch
+        )
 
 
 class V2AbmProvisioningResource(Resource):
@@ -1428,12 +1479,13 @@ class V2GoogleEnterpriseResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleEnterpriseDetails]:
         """Return the enrollment status of the Enterprise.
 
         ``GET /v2/emm/details/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_V2_EMM_DETAILS, {}, page_size)
+        return Paginator(self._client, _table.GET_V2_EMM_DETAILS, {}, page_size, prefetch)
 
     def create_detail(
         self,
@@ -1475,12 +1527,13 @@ class V2GoogleEnterpriseResource(Resource):
         self,
         *,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[GoogleServiceAccountDetails]:
         """Return the Google Service Account of the Enterprise.
 
         ``GET /v2/emm/accounts/``; a lazy paginator.
         """
-        return Paginator(self._client, _table.GET_V2_EMM_ACCOUNTS, {}, page_size)
+        return Paginator(self._client, _table.GET_V2_EMM_ACCOUNTS, {}, page_size, prefetch)
 
     def create_account(
         self,
@@ -1517,6 +1570,7 @@ class V2BackgroundScriptsResource(Resource):
         name: str | None = None,
         always_run: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintsBackgroundScriptRead]:
         """List background-script.
 
@@ -1527,6 +1581,7 @@ class V2BackgroundScriptsResource(Resource):
             _table.GET_V2_BACKGROUND_SCRIPTS,
             {"ordering": ordering, "name": name, "always_run": always_run},
             page_size,
+            prefetch,
         )
 
     def get(

@@ -83,6 +83,7 @@ class Blueprints(Resource):
         ordering: str | None = None,
         app_id: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintV2]:
         """Blueprints, as their latest versions: ``name`` is part of the name (any case),
         ``ordering`` fields of ``BlueprintV2`` (``"-updated_at,name"``), ``app_id`` an
@@ -90,6 +91,7 @@ class Blueprints(Resource):
         return self._paged(
             v2.GET_V2_BLUEPRINTS,
             page_size,
+            prefetch,
             name=name,
             ordering=ordering,
             settings_android_app_id=app_id,
@@ -143,6 +145,7 @@ class Blueprints(Resource):
         published: bool | None = None,
         version_number: int | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[BlueprintV2]:
         """The blueprint's versions, oldest first unless ``ordering`` says otherwise
         (``"-version_number,-minor_version_number"``); ``published`` keeps the published
@@ -150,6 +153,7 @@ class Blueprints(Resource):
         return self._paged(
             v2.GET_V2_BLUEPRINTS_VERSIONS,
             page_size,
+            prefetch,
             blueprint_id=blueprint_id,
             ordering=ordering,
             publish=None if published is None else str(published).lower(),

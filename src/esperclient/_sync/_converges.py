@@ -28,21 +28,25 @@ class Converges(Resource):
     """Converges: their status, the commands each sent, and waiting for them to end."""
 
     def list(
-        self, *, device_ids: Sequence[str] | None = None, page_size: int = PAGE_SIZE
+        self,
+        *,
+        device_ids: Sequence[str] | None = None,
+        page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Converge]:
         """The converges (of ``device_ids``, if given), oldest first (a lazy paginator)."""
         ids = ",".join(device_ids) if device_ids else None
-        return self._paged(v2.LIST_CONVERGES, page_size, device_ids=ids)
+        return self._paged(v2.LIST_CONVERGES, page_size, prefetch, device_ids=ids)
 
     def get(self, converge_id: str) -> Converge:
         """One converge."""
         return self._client.call(v2.GET_CONVERGE, id=converge_id)
 
     def commands(
-        self, converge_id: str, *, page_size: int = PAGE_SIZE
+        self, converge_id: str, *, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> Paginator[ConvergeCommand]:
         """The commands the converge sent (their Commands API requests and states)."""
-        return self._paged(v2.LIST_CONVERGE_COMMANDS, page_size, id=converge_id)
+        return self._paged(v2.LIST_CONVERGE_COMMANDS, page_size, prefetch, id=converge_id)
 
     def wait(
         self,

@@ -69,6 +69,7 @@ class DevicesV2(Resource):
         search: str | None = None,
         ordering: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
         **filters: Any,
     ) -> CursorPaginator[DeviceV2]:
         """Devices matching every filter given, fetched lazily page by page (by cursor).
@@ -97,7 +98,7 @@ class DevicesV2(Resource):
             "search": search,
             "ordering": ordering,
         }
-        return CursorPaginator(self._client, v2.GET_V2_DEVICES, values, page_size)
+        return CursorPaginator(self._client, v2.GET_V2_DEVICES, values, page_size, prefetch)
 
     def get(self, device_id: str) -> DeviceV2:
         """One device, in its platform's model."""
@@ -109,13 +110,18 @@ class DevicesV2(Resource):
         *,
         app_type: str | Iterable[str] | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[v2.DeviceAppsResponse]:
         """The iOS and Windows apps on a device (``app_type``: VPP, TENANT_IOS, ...).
 
         An Android device's apps are ``esper.devices.apps(device_id)``.
         """
         return self._paged(
-            v2.GET_V2_DEVICES_DEVICE_APPS, page_size, device_id=device_id, app_type=_csv(app_type)
+            v2.GET_V2_DEVICES_DEVICE_APPS,
+            page_size,
+            prefetch,
+            device_id=device_id,
+            app_type=_csv(app_type),
         )
 
     def set_tags(self, device_id: str, tags: Iterable[str]) -> Device:
@@ -127,10 +133,12 @@ class DevicesV2(Resource):
         return self._client.call(_undocumented.UPDATE_DEVICE_TAGS, device_id=device_id, data=body)
 
     def tags(
-        self, *, search: str | None = None, page_size: int = PAGE_SIZE
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> Paginator[_undocumented.Tag]:
         """The enterprise's tags (their ids and names), by name; ``search``: part of the name.
 
         Not in Esper's public reference: read as Esper's own tools read it.
         """
-        return self._paged(_undocumented.LIST_TAGS, page_size, search=search, ordering="tag")
+        return self._paged(
+            _undocumented.LIST_TAGS, page_size, prefetch, search=search, ordering="tag"
+        )

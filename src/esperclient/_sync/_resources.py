@@ -111,9 +111,9 @@ class Resource:
         self._client = client
 
     def _paged(
-        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, **values: Any
+        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, prefetch: int, **values: Any
     ) -> Paginator[T]:
-        return Paginator(self._client, op, values, page_size)
+        return Paginator(self._client, op, values, page_size, prefetch)
 
 
 class Devices(Resource):
@@ -132,11 +132,13 @@ class Devices(Resource):
         search: str | None = None,
         tags: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Device]:
         """Devices matching the filters, fetched lazily page by page."""
         return self._paged(
             ops.GET_ALL_DEVICES,
             page_size,
+            prefetch,
             name=name,
             group=group,
             imei=imei,
@@ -167,12 +169,14 @@ class Devices(Resource):
         whitelisted: bool | None = None,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[DeviceApp]:
         """The apps on a device."""
         flag = None if whitelisted is None else str(whitelisted).lower()
         return self._paged(
             ops.GET_DEVICE_APPS,
             page_size,
+            prefetch,
             device_id=device_id,
             package_name=package_name,
             whitelisted=flag,
@@ -191,11 +195,13 @@ class Devices(Resource):
         application_name: str | None = None,
         install_state: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppInstall]:
         """The install and uninstall records of a device."""
         return self._paged(
             ops.GET_APP_INSTALLS,
             page_size,
+            prefetch,
             device_id=device_id,
             package_name=package_name,
             application_name=application_name,
@@ -220,11 +226,13 @@ class Applications(Resource):
         package_name: str | None = None,
         is_hidden: bool | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[Application]:
         """Applications matching the filters."""
         return self._paged(
             ops.GET_ALL_APPLICATIONS,
             page_size,
+            prefetch,
             application_name=application_name,
             package_name=package_name,
             is_hidden=is_hidden,
@@ -255,11 +263,13 @@ class Applications(Resource):
         version_code: str | None = None,
         build_number: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[AppVersion]:
         """The versions of an application."""
         return self._paged(
             ops.GET_APP_VERSIONS,
             page_size,
+            prefetch,
             application_id=application_id,
             version_code=version_code,
             build_number=build_number,
@@ -284,11 +294,13 @@ class Applications(Resource):
         *,
         search: str | None = None,
         page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[InstallDevices]:
         """The devices that have a version installed."""
         return self._paged(
             ops.GET_INSTALL_DEVICES,
             page_size,
+            prefetch,
             application_id=application_id,
             version_id=version_id,
             search=search,
@@ -482,10 +494,10 @@ class Groups(Resource):
     """Device groups and their members."""
 
     def list(
-        self, *, name: str | None = None, page_size: int = PAGE_SIZE
+        self, *, name: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
     ) -> Paginator[DeviceGroup]:
         """Groups, optionally only the one called ``name``."""
-        return self._paged(ops.GET_ALL_GROUPS, page_size, name=name)
+        return self._paged(ops.GET_ALL_GROUPS, page_size, prefetch, name=name)
 
     def get(self, group_id: str) -> DeviceGroup:
         """One group."""
@@ -579,10 +591,15 @@ class Policies(Resource):
     """Enterprise policies."""
 
     def list(
-        self, *, name: str | None = None, is_active: bool | None = None, page_size: int = PAGE_SIZE
+        self,
+        *,
+        name: str | None = None,
+        is_active: bool | None = None,
+        page_size: int = PAGE_SIZE,
+        prefetch: int = 0,
     ) -> Paginator[EnterprisePolicy]:
         """Policies matching the filters."""
-        return self._paged(ops.LIST_POLICIES, page_size, name=name, is_active=is_active)
+        return self._paged(ops.LIST_POLICIES, page_size, prefetch, name=name, is_active=is_active)
 
     def get(self, policy_id: int) -> EnterprisePolicy:
         """One policy."""
@@ -609,9 +626,11 @@ class Policies(Resource):
 class Geofences(Resource):
     """Geofences."""
 
-    def list(self, *, search: str | None = None, page_size: int = PAGE_SIZE) -> Paginator[Geofence]:
+    def list(
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
+    ) -> Paginator[Geofence]:
         """Geofences, optionally matching ``search``."""
-        return self._paged(ops.GET_ALL_GEOFENCES, page_size, search=search)
+        return self._paged(ops.GET_ALL_GEOFENCES, page_size, prefetch, search=search)
 
     def get(self, geofence_id: str) -> Geofence:
         """One geofence."""
@@ -636,9 +655,11 @@ class Geofences(Resource):
 class Subscriptions(Resource):
     """Event subscriptions (to an AWS account's SNS)."""
 
-    def list(self, *, page_size: int = PAGE_SIZE) -> Paginator[EventSubscription]:
+    def list(
+        self, *, page_size: int = PAGE_SIZE, prefetch: int = 0
+    ) -> Paginator[EventSubscription]:
         """Every subscription."""
-        return self._paged(ops.GET_ALL_SUBSCRIPTIONS, page_size)
+        return self._paged(ops.GET_ALL_SUBSCRIPTIONS, page_size, prefetch)
 
     def get(self, subscription_id: str) -> EventSubscription:
         """One subscription."""
@@ -658,9 +679,11 @@ class Subscriptions(Resource):
 class ContentLibrary(Resource):
     """Content files."""
 
-    def list(self, *, search: str | None = None, page_size: int = PAGE_SIZE) -> Paginator[Content]:
+    def list(
+        self, *, search: str | None = None, page_size: int = PAGE_SIZE, prefetch: int = 0
+    ) -> Paginator[Content]:
         """Content, optionally matching ``search``."""
-        return self._paged(ops.GET_ALL_CONTENT, page_size, search=search)
+        return self._paged(ops.GET_ALL_CONTENT, page_size, prefetch, search=search)
 
     def get(self, content_id: int) -> Content:
         """One content file's details."""
