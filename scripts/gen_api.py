@@ -789,7 +789,7 @@ class Family:
             "",
             "from esperclient._async._base_client import AsyncAPIClient",
             "from esperclient._async._pagination import AsyncCursorPaginator, AsyncPaginator",
-            "from esperclient._async._resources import PAGE_SIZE, AsyncResource",
+            "from esperclient._async._resource import PAGE_SIZE, AsyncResource",
             f"from esperclient._generated import {self.name} as _table",
             f"from esperclient._generated.{self.name} import ({', '.join(sorted(models))})",
             "from esperclient._multipart import FileInput",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esperclient._async._base_client import AsyncAPIClient
-from esperclient._async._resources import AsyncResource
+from esperclient._async._resource import AsyncResource
 from esperclient._generated import authn2 as _table
 from esperclient._generated.authn2 import (
     CustomConnectionRequest,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 
 from esperclient._async._base_client import AsyncAPIClient
-from esperclient._async._resources import AsyncResource
+from esperclient._async._resource import AsyncResource
 from esperclient._generated import authz2 as _table
 from esperclient._generated.authz2 import (
     CreateRole,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._pagination import AsyncPaginator
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._generated import legacy as _table
 from esperclient._generated.legacy import (
     AddSubscriptionBody,

@@ -7,7 +7,7 @@ from typing import Any
 
 from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._pagination import AsyncCursorPaginator, AsyncPaginator
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._generated import v2 as _table
 from esperclient._generated.v2 import (
     AndroidDeviceV2,

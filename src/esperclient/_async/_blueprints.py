@@ -14,7 +14,7 @@ from typing import Any, cast
 import msgspec
 
 from esperclient._async._pagination import AsyncPaginator
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._generated import v0, v2
 from esperclient._generated.v0 import CommandRequest, CommandScheduleArgs
 from esperclient._generated.v2 import (

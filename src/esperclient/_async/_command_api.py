@@ -14,7 +14,7 @@ import msgspec
 
 from esperclient._async._pagination import AsyncPaginator
 from esperclient._async._polling import poll_until
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._bulk import is_final
 from esperclient._exceptions import ApiStatusError
 from esperclient._generated import v0

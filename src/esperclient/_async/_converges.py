@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from esperclient._async._pagination import AsyncPaginator
 from esperclient._async._polling import poll_until
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._generated import v2
 from esperclient._generated.v2 import Converge, ConvergeCommand
 from esperclient.models import ConvergeStatus

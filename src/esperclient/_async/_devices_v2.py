@@ -13,7 +13,7 @@ from typing import Any
 
 from esperclient import _undocumented
 from esperclient._async._pagination import AsyncCursorPaginator, AsyncPaginator
-from esperclient._async._resources import PAGE_SIZE, AsyncResource
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._generated import v2
 from esperclient.models import Device, DeviceState
 

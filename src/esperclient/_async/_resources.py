@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from esperclient import _operations as ops
-from esperclient._async._base_client import AsyncAPIClient
 from esperclient._async._bulk_run import AsyncBulkRun
+from esperclient._async._command_api import AsyncCommandApi
 from esperclient._async._pagination import AsyncPaginator
 from esperclient._async._polling import poll_until
+from esperclient._async._resource import PAGE_SIZE, AsyncResource
 from esperclient._bulk import (
     BulkProgressCallback,
     BulkReport,
@@ -65,7 +66,6 @@ from esperclient.models import (
     id_from_url,
 )
 
-PAGE_SIZE = 100
 T = TypeVar("T")
 
 
@@ -101,18 +101,6 @@ async def _until_success(
             f"{what} ended {current.state!r}: {current.details or ''}", current
         )
     return current
-
-
-class AsyncResource:
-    """A part of the API, bound to the client that sends its calls."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    def _paged(
-        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, prefetch: int, **values: Any
-    ) -> AsyncPaginator[T]:
-        return AsyncPaginator(self._client, op, values, page_size, prefetch)
 
 
 class AsyncDevices(AsyncResource):
@@ -378,9 +366,6 @@ class AsyncCommands(AsyncResource):
         at a time (calls never overlap); devices still pending at the end are sent but
         not finished.
         """
-        # imported here: the Commands API resource builds on this module
-        from esperclient._async._command_api import AsyncCommandApi
-
         ids = builtins.list(device_ids)
         deadline = time.monotonic() + timeout
         bulk = AsyncBulkRun(

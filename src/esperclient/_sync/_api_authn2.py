@@ -22,7 +22,7 @@ from esperclient._generated.authn2 import (
 )
 from esperclient._settings import Timeout
 from esperclient._sync._base_client import SyncAPIClient
-from esperclient._sync._resources import Resource
+from esperclient._sync._resource import Resource
 
 
 class Authn2UserResource(Resource):

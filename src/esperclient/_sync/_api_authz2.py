@@ -20,7 +20,7 @@ from esperclient._generated.authz2 import (
 )
 from esperclient._settings import Timeout
 from esperclient._sync._base_client import SyncAPIClient
-from esperclient._sync._resources import Resource
+from esperclient._sync._resource import Resource
 
 
 class Authz2UserResource(Resource):

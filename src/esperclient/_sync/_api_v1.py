@@ -44,7 +44,7 @@ from esperclient._multipart import FileInput
 from esperclient._settings import Timeout
 from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._pagination import Paginator
-from esperclient._sync._resources import PAGE_SIZE, Resource
+from esperclient._sync._resource import PAGE_SIZE, Resource
 
 
 class V1ApplicationResource(Resource):

@@ -25,7 +25,7 @@ from esperclient._generated.v2 import (
     SettingsV2,
 )
 from esperclient._sync._pagination import Paginator
-from esperclient._sync._resources import PAGE_SIZE, Resource
+from esperclient._sync._resource import PAGE_SIZE, Resource
 
 SettingsInput = SettingsV2 | Mapping[str, Any]
 """Blueprint settings: a ``SettingsV2`` or the same as a dict (``{"android": {...}}``)."""

@@ -19,7 +19,7 @@ from esperclient._generated import v0
 from esperclient._generated.v0 import CommandRequest, CommandScheduleArgs, CommandStatus
 from esperclient._sync._pagination import Paginator
 from esperclient._sync._polling import poll_until
-from esperclient._sync._resources import PAGE_SIZE, Resource
+from esperclient._sync._resource import PAGE_SIZE, Resource
 from esperclient.models import CommandState
 
 NOT_MODIFIED = 304

@@ -15,7 +15,7 @@ from esperclient._generated import v2
 from esperclient._generated.v2 import Converge, ConvergeCommand
 from esperclient._sync._pagination import Paginator
 from esperclient._sync._polling import poll_until
-from esperclient._sync._resources import PAGE_SIZE, Resource
+from esperclient._sync._resource import PAGE_SIZE, Resource
 from esperclient.models import ConvergeStatus
 
 DEVICES_PER_CALL = 100

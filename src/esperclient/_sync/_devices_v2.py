@@ -15,7 +15,7 @@ from typing import Any
 from esperclient import _undocumented
 from esperclient._generated import v2
 from esperclient._sync._pagination import CursorPaginator, Paginator
-from esperclient._sync._resources import PAGE_SIZE, Resource
+from esperclient._sync._resource import PAGE_SIZE, Resource
 from esperclient.models import Device, DeviceState
 
 DeviceV2 = v2.AndroidDeviceV2 | v2.AppleDeviceV2 | v2.LinuxDeviceV2 | v2.WindowsDeviceV2

@@ -28,10 +28,11 @@ from esperclient._exceptions import (
     NotFoundError,
 )
 from esperclient._multipart import FileInput
-from esperclient._sync._base_client import SyncAPIClient
 from esperclient._sync._bulk_run import BulkRun
+from esperclient._sync._command_api import CommandApi
 from esperclient._sync._pagination import Paginator
 from esperclient._sync._polling import poll_until
+from esperclient._sync._resource import PAGE_SIZE, Resource
 from esperclient.models import (
     AppInstall,
     Application,
@@ -66,7 +67,6 @@ from esperclient.models import (
     id_from_url,
 )
 
-PAGE_SIZE = 100
 T = TypeVar("T")
 
 
@@ -102,18 +102,6 @@ def _until_success(
             f"{what} ended {current.state!r}: {current.details or ''}", current
         )
     return current
-
-
-class Resource:
-    """A part of the API, bound to the client that sends its calls."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def _paged(
-        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, prefetch: int, **values: Any
-    ) -> Paginator[T]:
-        return Paginator(self._client, op, values, page_size, prefetch)
 
 
 class Devices(Resource):
@@ -379,9 +367,6 @@ class Commands(Resource):
         at a time (calls never overlap); devices still pending at the end are sent but
         not finished.
         """
-        # imported here: the Commands API resource builds on this module
-        from esperclient._sync._command_api import CommandApi
-
         ids = builtins.list(device_ids)
         deadline = time.monotonic() + timeout
         bulk = BulkRun(

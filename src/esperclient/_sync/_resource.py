@@ -1,0 +1,26 @@
+# Generated from esperclient/_async/_resource.py by scripts/gen_sync.py: do not edit.
+"""What every resource of the idiomatic client builds on: its client, and its lists."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from esperclient import _operations as ops
+from esperclient._sync._base_client import SyncAPIClient
+from esperclient._sync._pagination import Paginator
+
+PAGE_SIZE = 100
+"""Items a list asks for per page unless told otherwise."""
+T = TypeVar("T")
+
+
+class Resource:
+    """A part of the API, bound to the client that sends its calls."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def _paged(
+        self, op: ops.Operation[ops.ListAnswer[T]], page_size: int, prefetch: int, **values: Any
+    ) -> Paginator[T]:
+        return Paginator(self._client, op, values, page_size, prefetch)
