@@ -23,7 +23,18 @@ from esper_emulator.settings import Settings
 from tests import postgres
 
 BACKENDS = ("sqlite", "postgres")
-"""The databases the emulator's storage suites run on (their ``backend`` parameters)."""
+"""The databases the suites that touch storage run on (their ``backend`` parameters)."""
+
+ON_EACH_BACKEND = (
+    "tests/emulator/",
+    "tests/sdk/test_commands_api.py",
+    "tests/sdk/test_converges.py",
+    "tests/sdk/test_devices_v2.py",
+    "tests/sdk/test_run_many_commands_api.py",
+    "tests/reliability/test_load.py",
+)
+"""The suites that touch storage, each in its own way: their emulators run on each of
+``BACKENDS``; every other test's on SQLite."""
 
 _POSTGRES_FOLDER = pytest.StashKey[Path]()
 _WORKER_INPUT = "esper_postgres_folder"
@@ -67,11 +78,18 @@ def postgres_cluster(request: pytest.FixtureRequest) -> postgres.Cluster:
         pytest.fail(f"PostgreSQL could not start: {error}", pytrace=False)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The suites of ``ON_EACH_BACKEND`` run once on each database."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.nodeid.startswith(
+        ON_EACH_BACKEND
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def backend() -> str:
-    """The database behind the emulators a test starts: SQLite, except in the suites that
-    touch storage, whose conftest runs them on each of ``BACKENDS``."""
-    return "sqlite"
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database behind the emulators a test starts: SQLite, or each of ``BACKENDS``."""
+    return str(getattr(request, "param", "sqlite"))
 
 
 NewDatabase = Callable[[], AbstractContextManager[str]]

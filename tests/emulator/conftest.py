@@ -12,14 +12,7 @@ from sqlalchemy import Table, func, select
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esperclient import CommandState
-from tests.conftest import BACKENDS, Tenant
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    """The emulator's suites run on SQLite and on PostgreSQL."""
-    param: str = request.param
-    return param
+from tests.conftest import Tenant
 
 
 def call(
