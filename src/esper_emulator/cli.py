@@ -121,7 +121,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--db",
         default="esper-emulator.db",
-        help="SQLite file, ':memory:', or a SQLAlchemy URL (default esper-emulator.db)",
+        help=(
+            "SQLite file, ':memory:', a postgresql:// or other SQLAlchemy URL"
+            " (default esper-emulator.db)"
+        ),
     )
     serve.add_argument("--seed", choices=["demo"], help="create the demo enterprise if missing")
     serve.add_argument("--devices", type=int, default=25, help="devices in the demo enterprise")
