@@ -11,6 +11,7 @@ address when served, so a database moves between hosts and ports.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -29,11 +30,11 @@ BASE_URL_MARK = "@@base@@"
 SCHEMA_VERSION = 6
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
-of every platform; blueprints and their versions; 6: text of any length, in code point
-order), changes: a database of another version is refused clearly. Devices v2 added the
-devices' v2 columns (alias, model, os, os_version, battery_level, last_seen,
-blueprint_info's ids and status) and the ``tags`` table. The Commands API added
-``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
+of every platform; blueprints and their versions; 6: text of any length in code point
+order, 64-bit integers), changes: a database of another version is refused clearly.
+Devices v2 added the devices' v2 columns (alias, model, os, os_version, battery_level,
+last_seen, blueprint_info's ids and status) and the ``tags`` table. The Commands API
+added ``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
 ``deadline``. Converge added ``converges`` and ``converge_commands``."""
 
 TEXT = Text().with_variant(Text(collation="C"), "postgresql")
@@ -41,11 +42,15 @@ TEXT = Text().with_variant(Text(collation="C"), "postgresql")
 value too long is the API's to refuse), ordered by code point on every database as
 SQLite orders it, whatever the locale a PostgreSQL database was made with."""
 
+INTEGER = BigInteger().with_variant(Integer, "sqlite")
+"""A 64-bit integer on every database, as SQLite's are (and its row ids, which ``pk``
+needs to count up by itself)."""
+
 metadata = MetaData()
 
 
 def _pk() -> Column[int]:
-    return Column("pk", Integer, primary_key=True, autoincrement=True)
+    return Column("pk", INTEGER, primary_key=True, autoincrement=True)
 
 
 def _enterprise() -> Column[str]:
@@ -89,13 +94,13 @@ devices = Table(
     # highest ``seq``, and the page at any offset is one index lookup away. Only Android
     # devices are in the legacy (Android's) device list: other platforms' places count
     # down from -1, out of its way.
-    Column("seq", Integer, nullable=False),
+    Column("seq", INTEGER, nullable=False),
     Column("device_name", TEXT, nullable=False),
     Column("imei", TEXT),
     Column("serial", TEXT),
     Column("brand", TEXT),
     Column("mac", TEXT),
-    Column("state", Integer, nullable=False),
+    Column("state", INTEGER, nullable=False),
     Column("is_gms", Boolean, nullable=False),
     Column("tags", TEXT, nullable=False, default=""),
     # ANDROID, APPLE, LINUX or WINDOWS: not in the legacy device (Android's) document
@@ -334,8 +339,8 @@ blueprint_versions = Table(
     Column("id", String(36), unique=True, nullable=False),  # the ``version_id``
     Column("blueprint_id", String(36), ForeignKey("blueprints.id"), nullable=False),
     _enterprise(),
-    Column("version_number", Integer, nullable=False),
-    Column("minor_version_number", Integer, nullable=False),
+    Column("version_number", INTEGER, nullable=False),
+    Column("minor_version_number", INTEGER, nullable=False),
     Column("publish", Boolean, nullable=False),
     Column("doc", LargeBinary, nullable=False),  # the ``BlueprintV2`` as of this version
     Index("ix_blueprint_versions_blueprint", "blueprint_id", "pk"),
