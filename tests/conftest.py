@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,105 @@ import esperclient
 from esper_emulator.apk import build_apk
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
+from tests import postgres
+
+BACKENDS = ("sqlite", "postgres")
+"""The databases the suites that touch storage run on (their ``backend`` parameters)."""
+
+ON_EACH_BACKEND = (
+    "tests/emulator/",
+    "tests/sdk/test_commands_api.py",
+    "tests/sdk/test_converges.py",
+    "tests/sdk/test_devices_v2.py",
+    "tests/sdk/test_run_many_commands_api.py",
+    "tests/reliability/test_load.py",
+)
+"""The suites that touch storage, each in its own way: their emulators run on each of
+``BACKENDS``; every other test's on SQLite."""
+
+_POSTGRES_FOLDER = pytest.StashKey[Path]()
+_WORKER_INPUT = "esper_postgres_folder"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process owns the folder where the session's PostgreSQL is recorded."""
+    if not hasattr(config, "workerinput"):
+        config.stash[_POSTGRES_FOLDER] = Path(tempfile.mkdtemp(prefix="esper-pg-session-"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Each pytest-xdist worker finds the session's PostgreSQL in the controller's folder."""
+    node.workerinput[_WORKER_INPUT] = str(node.config.stash[_POSTGRES_FOLDER])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controlling process stops the session's PostgreSQL, if a test started it."""
+    folder = config.stash.get(_POSTGRES_FOLDER, None)
+    if folder is not None:
+        postgres.stop_recorded(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(request: pytest.FixtureRequest) -> postgres.Cluster:
+    """The session's private PostgreSQL, shared by the pytest-xdist workers.
+
+    When it cannot start, its tests fail with the reason in CI (``CI`` set) or where
+    PostgreSQL is installed; a machine without PostgreSQL skips them.
+    """
+    config = request.config
+    worker_input = getattr(config, "workerinput", None)
+    folder = Path(worker_input[_WORKER_INPUT]) if worker_input else config.stash[_POSTGRES_FOLDER]
+    try:
+        return postgres.shared(folder)
+    except postgres.PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() in ("", "0", "false") and not postgres.installed():
+            pytest.skip(f"PostgreSQL: {error}")
+        pytest.fail(f"PostgreSQL could not start: {error}", pytrace=False)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The suites of ``ON_EACH_BACKEND`` run once on each database."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.nodeid.startswith(
+        ON_EACH_BACKEND
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database behind the emulators a test starts: SQLite, or each of ``BACKENDS``."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+NewDatabase = Callable[[], AbstractContextManager[str]]
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def new_database(
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> NewDatabase:
+    """A new empty database on ``backend`` while the block runs: its ``Settings.db``."""
+    if backend == "postgres":
+        cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+        @contextmanager
+        def on_postgres() -> Iterator[str]:
+            name = f"esper_{worker}_{next(_databases)}"
+            yield cluster.create_database(name)
+            cluster.drop_database(name)
+
+        return on_postgres
+    folder = tmp_path_factory.mktemp("emulator")
+
+    @contextmanager
+    def on_sqlite() -> Iterator[str]:
+        yield str(folder / f"esper-{next(_databases)}.db")
+
+    return on_sqlite
 
 
 @dataclass(frozen=True)
@@ -29,9 +132,8 @@ class Tenant:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    db = tmp_path_factory.mktemp("emulator") / "esper.db"
-    with EmulatorServer(Settings(db=str(db))) as running:
+def server(new_database: NewDatabase) -> Iterator[EmulatorServer]:
+    with new_database() as db, EmulatorServer(Settings(db=db)) as running:
         yield running
 
 
@@ -86,19 +188,18 @@ def make_apk(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., EmulatorServer]]:
+def start_server(new_database: NewDatabase) -> Iterator[Callable[..., EmulatorServer]]:
     """Start an emulator of the test's own with the given ``Settings`` fields; stopped after."""
-    started: list[EmulatorServer] = []
+    with ExitStack() as started:
 
-    def start(**settings: Any) -> EmulatorServer:
-        settings.setdefault("db", str(tmp_path / f"own-{len(started)}.db"))
-        running = EmulatorServer(Settings(**settings)).start()
-        started.append(running)
-        return running
+        def start(**settings: Any) -> EmulatorServer:
+            if "db" not in settings:
+                settings["db"] = started.enter_context(new_database())
+            running = EmulatorServer(Settings(**settings)).start()
+            started.callback(running.stop)
+            return running
 
-    yield start
-    for running in started:
-        running.stop()
+        yield start
 
 
 @pytest.fixture

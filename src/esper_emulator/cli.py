@@ -19,7 +19,7 @@ from types import FrameType
 from esper_emulator.emulator import Emulator
 from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
 from esper_emulator.settings import DEFAULT_FAULT_KINDS, FAULT_KINDS, SIDE_DOOR_ENV, Settings
-from esper_emulator.store.db import SchemaMismatch
+from esper_emulator.store.db import MissingDriverError, SchemaMismatch
 
 
 def _positive(text: str) -> float:
@@ -121,7 +121,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--db",
         default="esper-emulator.db",
-        help="SQLite file, ':memory:', or a SQLAlchemy URL (default esper-emulator.db)",
+        help=(
+            "SQLite file, ':memory:', a postgresql:// or other SQLAlchemy URL"
+            " (default esper-emulator.db)"
+        ),
     )
     serve.add_argument("--seed", choices=["demo"], help="create the demo enterprise if missing")
     serve.add_argument("--devices", type=int, default=25, help="devices in the demo enterprise")
@@ -192,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signum, _stop)
     try:
         emulator = Emulator(settings)
-    except SchemaMismatch as exc:
+    except (SchemaMismatch, MissingDriverError) as exc:
         print(f"esper-emulator: {exc}", file=sys.stderr)
         return 2
     sock = bind(args.host, args.port)

@@ -205,6 +205,26 @@ def test_without_the_emulator_extra_esper_emulator_says_what_to_install(tmp_path
     assert imported.stderr.splitlines()[-1] == f"esper_emulator.MissingExtraError: {needed}"
 
 
+def test_without_the_postgres_extra_a_postgresql_db_says_what_to_install(tmp_path: Path) -> None:
+    # psycopg is installed here: a sitecustomize blocks it in the child process
+    (tmp_path / "sitecustomize.py").write_text(import_blocker("psycopg"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    command = [str(SCRIPT.parent / "esper-emulator"), "serve", "--port", "0"]
+    result = subprocess.run(
+        [*command, "--db", "postgresql://localhost/esper"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "esper-emulator: the database postgresql+psycopg:// needs 'psycopg':"
+        " pip install 'esperclient[postgres]'\n"
+    )
+
+
 def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
     for name, sub in getattr(command, "commands", {}).items():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import urllib3
+from sqlalchemy import select
 from starlette.routing import Route
 
 import esperclient
@@ -236,9 +237,21 @@ def test_a_wrong_method_is_an_esper_405_naming_the_allowed_ones(tenant: Tenant) 
     esper_error(upload, 405)
 
 
+def _everything_stored(server: EmulatorServer) -> bytes:
+    """Every value of every row, and the database's files when it is SQLite's."""
+    with server.emulator.store.transaction() as store:
+        rows = [
+            row
+            for table in schema.metadata.sorted_tables
+            for row in store.conn.execute(select(table))
+        ]
+    values = (v if isinstance(v, bytes) else str(v).encode() for row in rows for v in row)
+    db = server.emulator.settings.db
+    files = [] if "://" in db else [Path(db), Path(db + "-wal")]
+    return b"".join([*values, *(f.read_bytes() for f in files if f.exists())])
+
+
 def test_keys_are_stored_only_as_hashes(server: EmulatorServer, tenant: Tenant) -> None:
-    db = Path(server.emulator.settings.db)
-    files = [db, db.with_name(db.name + "-wal")]
-    stored = b"".join(f.read_bytes() for f in files if f.exists())
+    stored = _everything_stored(server)
     assert tenant.enterprise_id.encode() in stored
     assert tenant.api_key.encode() not in stored

@@ -270,6 +270,7 @@ def test_bad_requests_are_400_naming_the_field_and_send_nothing(
     server: EmulatorServer, tenant: Tenant, other: Tenant, body: dict[str, Any], field: str
 ) -> None:
     fill = {"{d0}": tenant.device_ids[0], "{foreign}": other.device_ids[0]}
+    body = dict(body)  # the parameter is shared by each backend's run
     for key in ("devices", "groups"):
         if key in body:
             body[key] = [fill.get(value, value) for value in body[key]]

@@ -211,7 +211,7 @@ def test_ids_are_integers(tenant: Tenant) -> None:
     for content_id in ("abc", "1e3", "5a0d8b0e-1d4b-4b8e-9f0a-0a0a0a0a0a0a"):
         response = call("GET", _url(tenant, content_id), key=tenant.api_key)
         assert "content_id" in esper_error(response, 400)["errors"][0]
-    for content_id in (0, 999_999, 2**70):
+    for content_id in (0, 999_999, 2**40, 2**63 - 1, 2**70):  # past 32 bits too
         esper_error(call("GET", _url(tenant, content_id), key=tenant.api_key), 404)
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
 from esperclient import CommandRequest
-from tests.conftest import make_configuration
+from tests.conftest import NewDatabase, make_configuration
 from tests.emulator.conftest import call, json_of
 
 SUCCESS, INITIATED = "Command Success", "Command Initiated"
@@ -80,9 +81,18 @@ def test_a_restarted_server_keeps_keys_devices_apps_and_commands(
         assert hashlib.sha256(stored.read_bytes()).hexdigest() == app.versions[0].hash_string
 
 
-def test_the_clock_is_kept_across_a_restart(tmp_path: Path) -> None:
+def _plain(db: str) -> str:
+    """``db`` as users write it: a PostgreSQL URL without its driver."""
+    return db.replace("postgresql+psycopg://", "postgresql://")
+
+
+def test_the_clock_is_kept_across_a_restart(new_database: NewDatabase) -> None:
     """Time the side door moved on stays moved on: pending commands keep their schedule."""
-    settings = {"db": str(tmp_path / "clock.db"), "latency_ms": 60_000}
+    with new_database() as db:
+        _clock_kept({"db": _plain(db), "latency_ms": 60_000})
+
+
+def _clock_kept(settings: dict[str, Any]) -> None:
     with EmulatorServer(Settings(**settings)) as first:
         created = json_of(
             call("POST", f"{first.url}/_emulator/enterprises", json={"devices": 1}), 201
@@ -117,13 +127,13 @@ def _hardware_ids(server: EmulatorServer, devices: int) -> list[tuple[str, ...]]
     ]
 
 
-def test_devices_made_after_a_restart_are_new_devices(tmp_path: Path) -> None:
+def test_devices_made_after_a_restart_are_new_devices(new_database: NewDatabase) -> None:
     """IMEIs, MACs and serials stay unique in a database, however often it is reopened."""
-    db = str(tmp_path / "fleet.db")
-    with EmulatorServer(Settings(db=db)) as first:
-        before = _hardware_ids(first, 5)
-    with EmulatorServer(Settings(db=db)) as second:
-        after = _hardware_ids(second, 5)
+    with new_database() as db:
+        with EmulatorServer(Settings(db=db)) as first:
+            before = _hardware_ids(first, 5)
+        with EmulatorServer(Settings(db=db)) as second:
+            after = _hardware_ids(second, 5)
     for column in zip(*(before + after), strict=True):
         assert len(set(column)) == len(column)
 

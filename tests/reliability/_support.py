@@ -31,8 +31,10 @@ from typing import Any, TypeVar
 import msgspec
 import pytest
 import urllib3
+from sqlalchemy import create_engine
 
 import esperclient
+from esper_emulator.store.db import database_url
 from esperclient import _settings
 from esperclient._retry import RetryPolicy
 
@@ -180,8 +182,8 @@ class Served:
         return self.log.read_text(errors="replace")
 
 
-def serve(db: Path, *, devices: int, latency_ms: float, workdir: Path) -> Served:
-    """Start the emulator's command line on ``db`` (the demo tenant made once per file).
+def serve(db: str | Path, *, devices: int, latency_ms: float, workdir: Path) -> Served:
+    """Start the emulator's command line on ``db`` (the demo tenant made once per database).
 
     It writes its credentials file once it listens; the key and the enterprise stay the
     same across restarts on one file, the port does not (``--port 0``).
@@ -234,8 +236,15 @@ def integrity(db: Path) -> str:
         conn.close()
 
 
-def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Rows of a read-only query on the file."""
+def query(db: str | Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query on the file, or on the database of a URL."""
+    if "://" in str(db):
+        engine = create_engine(database_url(str(db)))
+        try:
+            with engine.connect() as url_conn:
+                return [tuple(row) for row in url_conn.exec_driver_sql(sql, params)]
+        finally:
+            engine.dispose()
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
         return list(conn.execute(sql, params))

@@ -1,14 +1,15 @@
 """50 clients at once against the real emulator: 5,000 requests, no 5xx, counts that add up.
 
 The emulator runs as ``python -m esper_emulator serve`` (its own process) on a SQLite
-file. 50 threads start together, each with a client of its own (25 ``Esper``, 25 drop-in
-``ApiClient``) and exactly 100 requests to make, without retries (a 5xx or a broken
-connection would surface as an error, never be hidden by a retry): 40% reads (devices,
-pages of devices, groups, apps, versions, install lists, its own commands) and 60%
-writes (commands and app installs to devices of its own, adding and removing its devices
-in five shared groups, v0 command requests, groups created and deleted).
+file, then on a PostgreSQL database. 50 threads start together, each with a client of
+its own (25 ``Esper``, 25 drop-in ``ApiClient``) and exactly 100 requests to make,
+without retries (a 5xx or a broken connection would surface as an error, never be hidden
+by a retry): 40% reads (devices, pages of devices, groups, apps, versions, install lists,
+its own commands) and 60% writes (commands and app installs to devices of its own,
+adding and removing its devices in five shared groups, v0 command requests, groups
+created and deleted).
 
-Afterwards, read through the API and from the database file:
+Afterwards, read through the API and from the database:
 
 - every request succeeded;
 - each group's ``device_count`` equals its membership, which equals what the clients'
@@ -17,7 +18,7 @@ Afterwards, read through the API and from the database file:
 - each app version's ``installed_count`` and its list of install devices equal the
   devices the clients installed it on;
 - the commands on the server are exactly the clients' (by kind, all final), and so are
-  the v0 requests; the file passes ``PRAGMA integrity_check`` after a clean stop.
+  the v0 requests; a SQLite file passes ``PRAGMA integrity_check`` after a clean stop.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from esperclient import (
     DeviceGroupUpdate,
     V0CommandRequest,
 )
+from tests.conftest import NewDatabase
 from tests.reliability._support import (
     Served,
     drop_in_configuration,
@@ -62,7 +64,7 @@ APPS = 3
 @dataclass
 class Setup:
     served: Served
-    db: Path
+    db: str
     devices: list[str]
     online: list[str]
     groups: list[str]  # the shared groups, empty at the start
@@ -293,7 +295,7 @@ def step(ops: EsperOps | DropInOps, setup: Setup, client: Client, rng: random.Ra
         ops.delete_group(group_id)
 
 
-def prepare(served: Served, db: Path, make_apk: Callable[..., Path]) -> Setup:
+def prepare(served: Served, db: str, make_apk: Callable[..., Path]) -> Setup:
     """Three apps and five empty shared groups, made before the load; the starting state."""
     with esperclient.Esper(
         host=served.host, api_key=served.api_key, enterprise_id=served.enterprise_id
@@ -373,9 +375,16 @@ def check_commands(setup: Setup, clients: list[Client]) -> int:
 
 @pytest.mark.slow
 def test_fifty_clients_five_thousand_requests_no_5xx_and_counts_add_up(
-    tmp_path: Path, make_apk: Callable[..., Path]
+    tmp_path: Path, make_apk: Callable[..., Path], new_database: NewDatabase, backend: str
 ) -> None:
-    db = tmp_path / "load.db"
+    with new_database() as db:
+        load_and_check(db, tmp_path, make_apk)
+        if backend == "sqlite":
+            assert integrity(Path(db)) == "ok"
+
+
+def load_and_check(db: str, tmp_path: Path, make_apk: Callable[..., Path]) -> None:
+    """Fifty clients' requests to an emulator on ``db``, then every count checked."""
     served = serve(db, devices=DEVICES, latency_ms=0, workdir=tmp_path)
     try:
         setup = prepare(served, db, make_apk)
@@ -401,7 +410,6 @@ def test_fifty_clients_five_thousand_requests_no_5xx_and_counts_add_up(
     finally:
         status = served.stop()
     assert status == 0, served.output()
-    assert integrity(db) == "ok"
     print(
         f"\n{CLIENTS} clients, {CLIENTS * REQUESTS} requests, 0 errors; {commands} commands, "
         f"{sum(c.requests_made for c in done)} v0 requests, {installs} installs, "

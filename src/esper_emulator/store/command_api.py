@@ -12,7 +12,7 @@ import msgspec
 from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store
+from esper_emulator.store.db import Page, Store, holds
 from esperclient._generated.v0 import CommandScheduleArgs
 from esperclient.models import CommandState
 
@@ -94,7 +94,7 @@ def page(
         reached = select(_c.api_request_id).where(_c.device_id.in_(devices))
         where.append(_r.id.in_(reached))
     if groups is not None:
-        named = [func.instr(_r.doc, f'"{group_id}"'.encode()) > 0 for group_id in groups]
+        named = [holds(_r.doc, f'"{group_id}"'.encode()) for group_id in groups]
         where.append(or_(*named))
     return store.page(schema.command_api_requests, where, limit, offset)
 

@@ -33,7 +33,7 @@ _DUE_PKS = union(
 _DUE = (
     select(schema.commands)
     .where(_c.pk.in_(_DUE_PKS))
-    .order_by(_c.due_at, _c.pk)
+    .order_by(_c.due_at.asc().nulls_first(), _c.pk)  # a deadline's due_at may be NULL
     .limit(bindparam("limit"))
 )
 _NEXT_DUE = select(func.min(_c.due_at))

@@ -22,7 +22,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    FunctionElement,
     Insert,
+    Integer,
     Row,
     Table,
     Update,
@@ -36,7 +38,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from esper_emulator.store import schema
 from esper_emulator.store.schema import SCHEMA_VERSION, metadata
@@ -68,8 +72,15 @@ class Page:
     docs: list[bytes]
 
 
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 def database_url(db: str) -> str:
-    """A SQLAlchemy URL for ``db``: a URL as is, else a SQLite file path or ``:memory:``."""
+    """A SQLAlchemy URL for ``db``: a URL as is (PostgreSQL's plain ones through psycopg 3),
+    else a SQLite file path or ``:memory:``."""
+    for scheme in _POSTGRES_SCHEMES:
+        if db.startswith(scheme):
+            return "postgresql+psycopg://" + db.removeprefix(scheme)
     return db if "://" in db else f"sqlite:///{db}"
 
 
@@ -88,12 +99,30 @@ def create_store_engine(db: str) -> Engine:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url)
+        engine = _engine_of_url(url)
     with engine.begin() as conn:
         _check_schema(conn, fresh=not inspect(conn).has_table(schema.meta.name))
         metadata.create_all(conn)
         _stamp_schema(conn)
     return engine
+
+
+POSTGRES_INSTALL = "pip install 'esperclient[postgres]'"
+"""How to install the PostgreSQL driver the emulator uses (the ``postgres`` extra)."""
+
+
+class MissingDriverError(RuntimeError):
+    """The database URL names a driver that is not installed; the message says which."""
+
+
+def _engine_of_url(url: str) -> Engine:
+    try:
+        return create_engine(url)
+    except ModuleNotFoundError as exc:
+        install = POSTGRES_INSTALL if url.startswith("postgres") else f"install {exc.name!r}"
+        raise MissingDriverError(
+            f"the database {url.split('://')[0]}:// needs {exc.name!r}: {install}"
+        ) from exc
 
 
 class SchemaMismatch(RuntimeError):
@@ -127,6 +156,30 @@ def like_escape(text: str) -> str:
 def contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     """``column`` holds ``text`` (taken literally) anywhere, in any case."""
     return column.ilike(f"%{like_escape(text)}%", escape="\\")
+
+
+class _Position(FunctionElement[int]):
+    """Where the second argument first occurs in the first (from 1; 0: nowhere)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_Position)
+def _instr(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"instr({haystack}, {needle})"
+
+
+@compiles(_Position, "postgresql")
+def _position(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"position({needle} in {haystack})"
+
+
+def holds(column: ColumnElement[Any], part: str | bytes) -> ColumnElement[bool]:
+    """``column`` (text or bytes) holds ``part`` anywhere, in its case."""
+    return _Position(column, part) > 0
 
 
 def chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Store, contains
+from esper_emulator.store.db import Store, contains, holds
 
 _d = schema.devices.c
 _m = schema.group_members.c
@@ -84,7 +84,7 @@ class DeviceQuery:
             members = select(_m.device_id).where(_m.group_id.in_(group_ids))
             where.append(_d.id.in_(members))
         if self.tag_names is not None:
-            tagged = (func.instr(_d.tags, f",{name},") > 0 for name in self.tag_names)
+            tagged = (holds(_d.tags, f",{name},") for name in self.tag_names)
             where.append(or_(_nothing(), *tagged))  # a tag's whole name, in its case
         if self.search:
             where.append(or_(*(contains(column, self.search) for column in _SEARCHED)))

@@ -11,6 +11,7 @@ address when served, so a database moves between hosts and ports.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -26,21 +27,30 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
-of every platform; blueprints and their versions), changes: a database of another
-version is refused clearly. Devices v2 added the devices' v2 columns (alias, model, os,
-os_version, battery_level, last_seen, blueprint_info's ids and status) and the ``tags``
-table. The Commands API added ``command_api_requests`` and the ``commands``
-columns ``api_request_id`` and ``deadline``. Converge added ``converges`` and
-``converge_commands``."""
+of every platform; blueprints and their versions; 6: text of any length in code point
+order, 64-bit integers), changes: a database of another version is refused clearly.
+Devices v2 added the devices' v2 columns (alias, model, os, os_version, battery_level,
+last_seen, blueprint_info's ids and status) and the ``tags`` table. The Commands API
+added ``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
+``deadline``. Converge added ``converges`` and ``converge_commands``."""
+
+TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+"""Text of any length (PostgreSQL enforces a VARCHAR's length, SQLite never does: a
+value too long is the API's to refuse), ordered by code point on every database as
+SQLite orders it, whatever the locale a PostgreSQL database was made with."""
+
+INTEGER = BigInteger().with_variant(Integer, "sqlite")
+"""A 64-bit integer on every database, as SQLite's are (and its row ids, which ``pk``
+needs to count up by itself)."""
 
 metadata = MetaData()
 
 
 def _pk() -> Column[int]:
-    return Column("pk", Integer, primary_key=True, autoincrement=True)
+    return Column("pk", INTEGER, primary_key=True, autoincrement=True)
 
 
 def _enterprise() -> Column[str]:
@@ -50,8 +60,8 @@ def _enterprise() -> Column[str]:
 meta = Table(
     "meta",
     metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
+    Column("key", TEXT, primary_key=True),
+    Column("value", TEXT, nullable=False),
 )
 
 enterprises = Table(
@@ -59,7 +69,7 @@ enterprises = Table(
     metadata,
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
-    Column("name", String(255), nullable=False),
+    Column("name", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -67,7 +77,7 @@ tokens = Table(
     "tokens",
     metadata,
     _pk(),
-    Column("token_hash", String(64), unique=True, nullable=False),
+    Column("token_hash", TEXT, unique=True, nullable=False),
     _enterprise(),
     Column("expires_at", Float, nullable=False),
     Column("doc", LargeBinary, nullable=False),
@@ -84,29 +94,29 @@ devices = Table(
     # highest ``seq``, and the page at any offset is one index lookup away. Only Android
     # devices are in the legacy (Android's) device list: other platforms' places count
     # down from -1, out of its way.
-    Column("seq", Integer, nullable=False),
-    Column("device_name", String(255), nullable=False),
-    Column("imei", String(32)),
-    Column("serial", String(64)),
-    Column("brand", String(64)),
-    Column("mac", String(32)),
-    Column("state", Integer, nullable=False),
+    Column("seq", INTEGER, nullable=False),
+    Column("device_name", TEXT, nullable=False),
+    Column("imei", TEXT),
+    Column("serial", TEXT),
+    Column("brand", TEXT),
+    Column("mac", TEXT),
+    Column("state", INTEGER, nullable=False),
     Column("is_gms", Boolean, nullable=False),
-    Column("tags", Text, nullable=False, default=""),
+    Column("tags", TEXT, nullable=False, default=""),
     # ANDROID, APPLE, LINUX or WINDOWS: not in the legacy device (Android's) document
-    Column("platform", String(16), nullable=False, default="ANDROID"),
+    Column("platform", TEXT, nullable=False, default="ANDROID"),
     # Devices v2's filters and orderings, derived from ``doc`` (see ``device_columns``)
-    Column("alias", String(255)),
-    Column("model", String(64)),
-    Column("os", String(16), nullable=False, default="Android"),
-    Column("os_version", String(32)),
+    Column("alias", TEXT),
+    Column("model", TEXT),
+    Column("os", TEXT, nullable=False, default="Android"),
+    Column("os_version", TEXT),
     Column("last_seen", Float),
     # Reported by the device only, so not in ``doc``; blueprint_info is set by converge
     Column("battery_level", Float),
     Column("assigned_blueprint_id", String(36)),
     Column("current_blueprint_id", String(36)),
     Column("current_blueprint_version_id", String(36)),
-    Column("blueprint_upgrade_status", String(32)),
+    Column("blueprint_upgrade_status", TEXT),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
     Index("ix_devices_enterprise_state", "enterprise_id", "state"),
@@ -123,7 +133,7 @@ tags = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("tag", String(255), nullable=False),
+    Column("tag", TEXT, nullable=False),
     Index("ix_tags_enterprise_tag", "enterprise_id", "tag", unique=True),
 )
 """The enterprise's device tags; a device's ``doc`` names its tags, v2 shows their ids."""
@@ -134,7 +144,7 @@ device_groups = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("name", String(255), nullable=False),
+    Column("name", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -152,8 +162,8 @@ applications = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("package_name", String(255), nullable=False),
-    Column("application_name", String(255), nullable=False),
+    Column("package_name", TEXT, nullable=False),
+    Column("application_name", TEXT, nullable=False),
     Column("is_hidden", Boolean, nullable=False),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_applications_enterprise_package", "enterprise_id", "package_name", unique=True),
@@ -166,9 +176,9 @@ app_versions = Table(
     Column("id", String(36), unique=True, nullable=False),
     Column("application_id", String(36), ForeignKey("applications.id"), nullable=False),
     _enterprise(),
-    Column("version_code", String(50), nullable=False),
-    Column("build_number", String(100)),
-    Column("file_path", Text, nullable=False),
+    Column("version_code", TEXT, nullable=False),
+    Column("build_number", TEXT),
+    Column("file_path", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_app_versions_application", "application_id", "pk"),
 )
@@ -179,7 +189,7 @@ device_apps = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
-    Column("package_name", String(255), nullable=False),
+    Column("package_name", TEXT, nullable=False),
     Column("app_version_id", String(36)),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_device_apps_device_package", "device_id", "package_name", unique=True),
@@ -192,7 +202,7 @@ commands = Table(
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
     Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
-    Column("state", String(32), nullable=False),
+    Column("state", TEXT, nullable=False),
     Column("due_at", Float),
     Column("group_command_id", String(36)),
     Column("request_id", String(36)),
@@ -217,9 +227,9 @@ app_installs = Table(
     _enterprise(),
     Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
     Column("app_version_id", String(36)),
-    Column("package_name", String(255), nullable=False),
-    Column("application_name", String(255), nullable=False),
-    Column("install_state", String(32), nullable=False),
+    Column("package_name", TEXT, nullable=False),
+    Column("application_name", TEXT, nullable=False),
+    Column("install_state", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
     Index("ix_app_installs_device", "device_id", "pk"),
 )
@@ -241,7 +251,7 @@ group_commands = Table(
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
     Column("group_id", String(36), nullable=False),
-    Column("state", String(32), nullable=False),
+    Column("state", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -251,10 +261,10 @@ command_requests = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("command_type", String(16), nullable=False),
-    Column("device_type", String(16), nullable=False),
-    Column("command", String(64), nullable=False),
-    Column("issued_by", String(255)),
+    Column("command_type", TEXT, nullable=False),
+    Column("device_type", TEXT, nullable=False),
+    Column("command", TEXT, nullable=False),
+    Column("issued_by", TEXT),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -264,8 +274,8 @@ command_api_requests = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("command", String(64), nullable=False),
-    Column("schedule", String(16), nullable=False),
+    Column("command", TEXT, nullable=False),
+    Column("schedule", TEXT, nullable=False),
     # made by the emulator itself (e.g. for a converge), not by a user's request
     Column("internal", Boolean, nullable=False, default=False),
     Column("doc", LargeBinary, nullable=False),
@@ -277,7 +287,7 @@ policies = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("name", String(255), nullable=False),
+    Column("name", TEXT, nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
@@ -288,7 +298,7 @@ geofences = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("name", String(255), nullable=False),
+    Column("name", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -306,9 +316,9 @@ contents = Table(
     metadata,
     _pk(),
     _enterprise(),
-    Column("name", String(255), nullable=False),
-    Column("search_text", Text, nullable=False, default=""),
-    Column("file_path", Text, nullable=False),
+    Column("name", TEXT, nullable=False),
+    Column("search_text", TEXT, nullable=False, default=""),
+    Column("file_path", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),
 )
 
@@ -318,7 +328,7 @@ blueprints = Table(
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
-    Column("name", String(255), nullable=False),
+    Column("name", TEXT, nullable=False),
     Column("doc", LargeBinary, nullable=False),  # its latest version's ``BlueprintV2``
 )
 
@@ -329,8 +339,8 @@ blueprint_versions = Table(
     Column("id", String(36), unique=True, nullable=False),  # the ``version_id``
     Column("blueprint_id", String(36), ForeignKey("blueprints.id"), nullable=False),
     _enterprise(),
-    Column("version_number", Integer, nullable=False),
-    Column("minor_version_number", Integer, nullable=False),
+    Column("version_number", INTEGER, nullable=False),
+    Column("minor_version_number", INTEGER, nullable=False),
     Column("publish", Boolean, nullable=False),
     Column("doc", LargeBinary, nullable=False),  # the ``BlueprintV2`` as of this version
     Index("ix_blueprint_versions_blueprint", "blueprint_id", "pk"),
@@ -343,7 +353,7 @@ converges = Table(
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
     Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", TEXT, nullable=False),
     # when its next step (QUEUED to PROCESSING, PROCESSING to IN_PROGRESS) is due
     Column("due_at", Float),
     Column("doc", LargeBinary, nullable=False),  # the ``Converge``
