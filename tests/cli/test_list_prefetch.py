@@ -16,23 +16,35 @@ from esper_emulator.server import EmulatorServer
 from esperclient.rest import RESTClientObject
 from tests.cli.conftest import run_esper
 from tests.conftest import Tenant, new_tenant
-from tests.sdk.test_prefetch import DEVICES, PAGE, slow_server  # noqa: F401  (the fixture)
+from tests.sdk.test_prefetch import DEADLINE, DEVICES, PAGE, slow_server  # noqa: F401  (the fixture)
 
 
 class Flight:
-    """The list requests sent and the most in flight at once."""
+    """The list requests sent and the most in flight at once.
+
+    With ``gate`` set, a request after the first is held until ``gate`` are in flight or
+    all ``pages`` were asked for, so the most in flight does not depend on how fast the
+    emulator answers.
+    """
 
     def __init__(self) -> None:
         self.now = 0
         self.most = 0
         self.sent = 0
-        self._lock = threading.Lock()
+        self.gate = 0
+        self.pages = 0
+        self._lock = threading.Condition()
 
     def enter(self) -> None:
         with self._lock:
             self.now += 1
             self.sent += 1
             self.most = max(self.most, self.now)
+            self._lock.notify_all()
+            self._lock.wait_for(lambda: not self._held(), timeout=DEADLINE)
+
+    def _held(self) -> bool:
+        return 1 < self.sent < self.pages and self.now < self.gate
 
     def leave(self) -> None:
         with self._lock:
@@ -70,11 +82,12 @@ def test_devices_list_asks_for_pages_ahead_and_prints_every_row_in_order(
     with esperclient.Esper() as esper:
         expected = [d.id for d in esper.devices.list(page_size=PAGE)]
     flight.most = flight.sent = 0
+    flight.gate, flight.pages = PREFETCH, DEVICES // PAGE
     result = run_esper("devices", "list", "--page-size", str(PAGE), "-o", "json")
     assert result.code == 0, result.stderr
     assert [row["id"] for row in result.json()] == expected
     assert flight.sent == DEVICES // PAGE
-    assert 2 <= flight.most <= PREFETCH
+    assert flight.most == PREFETCH
 
 
 def test_a_limit_within_one_page_costs_one_request(slow_env: Tenant, flight: Flight) -> None:
