@@ -49,7 +49,9 @@ from esper_emulator.store import blueprints as blueprints_db
 from esper_emulator.validation import NULL_CHARACTERS
 from esperclient._generated.v2 import BlueprintCreate, BlueprintV2, BlueprintV2Put, SettingsV2
 
-APPLY_POLICIES = ("ALWAYS APPLY", "IGNORE", "PROVISION ONLY")
+ALWAYS_APPLY = "ALWAYS APPLY"
+PROVISION_ONLY = "PROVISION ONLY"
+APPLY_POLICIES = (ALWAYS_APPLY, "IGNORE", PROVISION_ONLY)
 DRIFT_POLICIES = ("IGNORE", "LOG ONLY", "MINOR", "MAJOR", "CRITICAL")
 APP_CHOICES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "android": {

@@ -53,6 +53,7 @@ import msgspec
 
 from esper_emulator.errors import ApiError, bad_request, not_found
 from esper_emulator.services import schedules
+from esper_emulator.services.blueprints import ALWAYS_APPLY, PROVISION_ONLY
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.command_api import CommandApi, NewRequest, shown_state
 from esper_emulator.services.fleet import Fleet
@@ -461,8 +462,8 @@ def _applies(section: Any, with_provision: bool) -> bool:
     """Whether a settings section is given and its ``apply_policy`` applies it now."""
     if not isinstance(section, dict) or not section:
         return False
-    policy = section.get("apply_policy") or "ALWAYS APPLY"
-    return policy == "ALWAYS APPLY" or (policy == "PROVISION ONLY" and with_provision)
+    policy = section.get("apply_policy") or ALWAYS_APPLY
+    return policy == ALWAYS_APPLY or (policy == PROVISION_ONLY and with_provision)
 
 
 def _app_commands(
