@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -74,7 +75,13 @@ def page(
         where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
     if tags:
         where.append(contains(_d.tags, tags))
-    return store.page(schema.devices, where, limit, offset)
+    total = store.conn.execute(select(func.count()).select_from(schema.devices).where(*where))
+    count = total.scalar_one()
+    if count <= offset:
+        return Page(count, [])
+    # by place (the order of age here): each filter's index ends with it, so no sort
+    docs = select(_d.doc).where(*where).order_by(_d.seq).limit(limit).offset(offset)
+    return Page(count, list(store.conn.execute(docs).scalars()))
 
 
 # The whole fleet's count and pages: built once, they are the hottest queries there are.
@@ -102,6 +109,12 @@ def count(store: Store, enterprise_id: str) -> int:
     return max(highest or 0, 0)
 
 
+def count_all(store: Store, enterprise_id: str) -> int:
+    """How many devices, of every platform, the enterprise has (its highest ``all_seq``)."""
+    query = select(func.max(_d.all_seq)).where(_d.enterprise_id == enterprise_id)
+    return store.conn.execute(query).scalar() or 0
+
+
 def lowest_place(store: Store, enterprise_id: str) -> int:
     """The lowest ``seq`` of the enterprise's devices (0 when it has none below 0)."""
     query = select(func.min(_d.seq)).where(_d.enterprise_id == enterprise_id)
@@ -109,8 +122,12 @@ def lowest_place(store: Store, enterprise_id: str) -> int:
 
 
 def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert devices: each row its ``id``, ``enterprise_id``, ``seq`` and columns."""
-    store.insert_many(schema.devices, rows)
+    """Insert devices in bulk: each row its ``id``, ``enterprise_id``, places (``seq``,
+    ``all_seq``) and columns, every row with the same columns in the same order."""
+    if rows:
+        columns = list(rows[0])
+        values = operator.itemgetter(*columns)
+        store.bulk_insert(schema.devices, columns, [values(row) for row in rows])
 
 
 def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:

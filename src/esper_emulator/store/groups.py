@@ -108,8 +108,8 @@ def member_counts(store: Store, enterprise_id: str) -> dict[str, int]:
 
 def add_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:
     """Make ``device_ids`` (none of them a member yet) members of the group, in this order."""
-    rows = [{"group_id": group_id, "device_id": device_id} for device_id in device_ids]
-    store.insert_many(schema.group_members, rows)
+    rows = [(group_id, device_id) for device_id in device_ids]
+    store.bulk_insert(schema.group_members, ("group_id", "device_id"), rows)
 
 
 def remove_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:

@@ -27,13 +27,15 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions; 6: text of any length in code point
-order, 64-bit integers), changes: a database of another version is refused clearly.
-Devices v2 added the devices' v2 columns (alias, model, os, os_version, battery_level,
-last_seen, blueprint_info's ids and status) and the ``tags`` table. The Commands API
+order, 64-bit integers; 7: each device's place among all of its enterprise's devices,
+and the device lists' indexes in the order the lists are served in), changes: a
+database of another version is refused clearly. Devices v2 added the devices' v2
+columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
+and status) and the ``tags`` table. The Commands API
 added ``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
 ``deadline``. Converge added ``converges`` and ``converge_commands``."""
 
@@ -95,6 +97,9 @@ devices = Table(
     # devices are in the legacy (Android's) device list: other platforms' places count
     # down from -1, out of its way.
     Column("seq", INTEGER, nullable=False),
+    # The device's place among all of its enterprise's devices, of every platform (1, 2,
+    # ...): dense as ``seq`` is, it serves the Devices v2 list by age, and its count.
+    Column("all_seq", INTEGER, nullable=False),
     Column("device_name", TEXT, nullable=False),
     Column("imei", TEXT),
     Column("serial", TEXT),
@@ -118,13 +123,17 @@ devices = Table(
     Column("current_blueprint_version_id", String(36)),
     Column("blueprint_upgrade_status", TEXT),
     Column("doc", LargeBinary, nullable=False),
-    Index("ix_devices_enterprise_name", "enterprise_id", "device_name"),
-    Index("ix_devices_enterprise_state", "enterprise_id", "state"),
-    Index("ix_devices_enterprise_platform", "enterprise_id", "platform"),
+    # Each filter's index ends with the order its list is served in (``seq``: the legacy
+    # list; ``all_seq``: Devices v2), so a page reads the index in order, never sorts.
+    Index("ix_devices_enterprise_seq", "enterprise_id", "seq", unique=True),
+    Index("ix_devices_enterprise_all_seq", "enterprise_id", "all_seq", unique=True),
+    Index("ix_devices_enterprise_name", "enterprise_id", "device_name", "seq"),
+    Index("ix_devices_enterprise_state", "enterprise_id", "state", "seq"),
+    Index("ix_devices_enterprise_state_all", "enterprise_id", "state", "all_seq"),
+    Index("ix_devices_enterprise_platform", "enterprise_id", "platform", "all_seq"),
     Index("ix_devices_enterprise_last_seen", "enterprise_id", "last_seen"),
     Index("ix_devices_assigned_blueprint", "assigned_blueprint_id"),
     Index("ix_devices_current_blueprint", "current_blueprint_id"),
-    Index("ix_devices_enterprise_seq", "enterprise_id", "seq", unique=True),
 )
 
 tags = Table(
