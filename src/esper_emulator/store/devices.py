@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, StoredById, chunks, contains
+from esperclient.models import DevicePlatform
 
 _d = schema.devices.c
 _m = schema.group_members.c
+_n = schema.device_counts.c
 
 
 _DOC = select(_d.doc).where(_d.id == bindparam("id"), _d.enterprise_id == bindparam("enterprise"))
@@ -75,8 +79,11 @@ def page(
         where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
     if tags:
         where.append(contains(_d.tags, tags))
-    total = store.conn.execute(select(func.count()).select_from(schema.devices).where(*where))
-    count = total.scalar_one()
+    if state is not None and all(value is None for value in filters if value is not state):
+        count = counted(store, enterprise_id, [state], [DevicePlatform.ANDROID])
+    else:
+        total = select(func.count()).select_from(schema.devices).where(*where)
+        count = store.conn.execute(total).scalar_one()
     if count <= offset:
         return Page(count, [])
     # by place (the order of age here): each filter's index ends with it, so no sort
@@ -122,12 +129,40 @@ def lowest_place(store: Store, enterprise_id: str) -> int:
 
 
 def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert devices in bulk: each row its ``id``, ``enterprise_id``, places (``seq``,
-    ``all_seq``) and columns, every row with the same columns in the same order."""
-    if rows:
-        columns = list(rows[0])
-        values = operator.itemgetter(*columns)
-        store.bulk_insert(schema.devices, columns, [values(row) for row in rows])
+    """Insert devices in bulk, and count them: each row its ``id``, ``enterprise_id``,
+    places (``seq``, ``all_seq``) and columns, every row with the same columns in the
+    same order."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    values = operator.itemgetter(*columns)
+    store.bulk_insert(schema.devices, columns, [values(row) for row in rows])
+    kinds = Counter((row["enterprise_id"], row["platform"], row["state"]) for row in rows)
+    dialect = postgresql if store.engine.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(schema.device_counts)
+    more = upsert.on_conflict_do_update(
+        index_elements=[_n.enterprise_id, _n.platform, _n.state],
+        set_={"devices": _n.devices + upsert.excluded.devices},
+    )
+    store.conn.execute(
+        more,
+        [
+            {"enterprise_id": enterprise, "platform": platform, "state": state, "devices": n}
+            for (enterprise, platform, state), n in kinds.items()
+        ],
+    )
+
+
+def counted(
+    store: Store, enterprise_id: str, states: Collection[int], platforms: Collection[str] = ()
+) -> int:
+    """How many of the enterprise's devices are in any of ``states`` (and of any of
+    ``platforms``, if given), from the counts kept beside the devices."""
+    where = [_n.enterprise_id == enterprise_id, _n.state.in_(states)]
+    if platforms:
+        where.append(_n.platform.in_(platforms))
+    total = select(func.coalesce(func.sum(_n.devices), 0)).where(*where)
+    return int(store.conn.execute(total).scalar_one())
 
 
 def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:

@@ -5,7 +5,7 @@ pages never repeat or skip a device however the fleet changes between them)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
@@ -71,6 +71,11 @@ class DeviceQuery:
     def is_everything(self) -> bool:
         """Whether the query has no filter: it holds the enterprise's whole fleet."""
         return len(self.where("")) == 1
+
+    @property
+    def by_state_only(self) -> bool:
+        """Whether states (and platforms) are the query's only filters."""
+        return bool(self.states) and replace(self, states=(), platforms=()).is_everything
 
     def where(self, enterprise_id: str) -> list[ColumnElement[bool]]:
         """The query's conditions."""
@@ -153,9 +158,12 @@ class Order:
 
 
 def count(store: Store, enterprise_id: str, query: DeviceQuery) -> int:
-    """How many devices match (the whole fleet's count is its highest ``all_seq``)."""
+    """How many devices match (the whole fleet's count is its highest ``all_seq``; by
+    state, the counts kept beside the devices)."""
     if query.is_everything:
         return devices_db.count_all(store, enterprise_id)
+    if query.by_state_only:
+        return devices_db.counted(store, enterprise_id, query.states, query.platforms)
     counted = select(func.count()).select_from(schema.devices).where(*query.where(enterprise_id))
     return store.conn.execute(counted).scalar_one()
 

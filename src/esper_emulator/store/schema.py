@@ -11,6 +11,7 @@ address when served, so a database moves between hosts and ports.
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 
 BASE_URL_MARK = "@@base@@"
@@ -32,7 +34,8 @@ SCHEMA_VERSION = 7
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions; 6: text of any length in code point
 order, 64-bit integers; 7: each device's place among all of its enterprise's devices,
-and the device lists' indexes in the order the lists are served in), changes: a
+the device lists' indexes in the order the lists are served in, the devices counted by
+platform and state), changes: a
 database of another version is refused clearly. Devices v2 added the devices' v2
 columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
 and status) and the ``tags`` table. The Commands API
@@ -134,6 +137,51 @@ devices = Table(
     Index("ix_devices_enterprise_last_seen", "enterprise_id", "last_seen"),
     Index("ix_devices_assigned_blueprint", "assigned_blueprint_id"),
     Index("ix_devices_current_blueprint", "current_blueprint_id"),
+)
+
+device_counts = Table(
+    "device_counts",
+    metadata,
+    Column("enterprise_id", String(36), primary_key=True),
+    Column("platform", TEXT, primary_key=True),
+    Column("state", INTEGER, primary_key=True),
+    Column("devices", INTEGER, nullable=False),
+)
+"""How many devices each enterprise has of each platform in each state: a list filtered
+by state alone is counted here, not by reading every matching device. New devices are
+counted by the store as it adds them (``devices.add``); a device's change of state by
+the trigger below, whatever statement makes it."""
+
+_COUNT_STATE_CHANGE = """
+    UPDATE device_counts SET devices = devices - 1
+    WHERE enterprise_id = OLD.enterprise_id AND platform = OLD.platform AND state = OLD.state;
+    INSERT INTO device_counts (enterprise_id, platform, state, devices)
+    VALUES (NEW.enterprise_id, NEW.platform, NEW.state, 1)
+    ON CONFLICT (enterprise_id, platform, state)
+    DO UPDATE SET devices = device_counts.devices + 1;
+"""
+
+
+def _after_devices(statement: str, dialect: str) -> None:
+    """Run ``statement`` when the ``devices`` table is created on a ``dialect`` database."""
+    ddl = DDL(statement)  # type: ignore[no-untyped-call]
+    event.listen(devices, "after_create", ddl.execute_if(dialect=dialect))
+
+
+_after_devices(
+    "CREATE TRIGGER devices_count_state AFTER UPDATE OF state ON devices"
+    f" WHEN OLD.state IS NOT NEW.state BEGIN {_COUNT_STATE_CHANGE} END",
+    "sqlite",
+)
+_after_devices(
+    "CREATE FUNCTION devices_count_state() RETURNS trigger LANGUAGE plpgsql AS"
+    f" $$ BEGIN {_COUNT_STATE_CHANGE} RETURN NULL; END $$",
+    "postgresql",
+)
+_after_devices(
+    "CREATE TRIGGER devices_count_state AFTER UPDATE OF state ON devices FOR EACH ROW"
+    " WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION devices_count_state()",
+    "postgresql",
 )
 
 tags = Table(
