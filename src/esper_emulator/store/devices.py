@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, StoredById, chunks, contains
 from esperclient.models import DevicePlatform
@@ -79,8 +80,11 @@ def page(
         where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
     if tags:
         where.append(contains(_d.tags, tags))
-    if state is not None and all(value is None for value in filters if value is not state):
+    given = [value for value in filters if value is not None]
+    if state is not None and given == [state]:
         count = counted(store, enterprise_id, [state], [DevicePlatform.ANDROID])
+    elif group is not None and given == [group]:
+        count = _in_group(store, enterprise_id, group)
     else:
         total = select(func.count()).select_from(schema.devices).where(*where)
         count = store.conn.execute(total).scalar_one()
@@ -151,6 +155,18 @@ def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
             for (enterprise, platform, state), n in kinds.items()
         ],
     )
+
+
+def _in_group(store: Store, enterprise_id: str, group_id: str) -> int:
+    """How many of the enterprise's Android devices are in the group: its count of members,
+    less those of other platforms (their places, below 0, are one index range)."""
+    others = (
+        select(func.count())
+        .select_from(schema.devices.join(schema.group_members, _m.device_id == _d.id))
+        .where(_d.enterprise_id == enterprise_id, _d.seq < 0, _m.group_id == group_id)
+    )
+    total = groups_db.members(store, enterprise_id, [group_id])
+    return total - int(store.conn.execute(others).scalar_one())
 
 
 def counted(

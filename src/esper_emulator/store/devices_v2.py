@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
 
 from esper_emulator.store import devices as devices_db
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store, contains, holds
 
@@ -159,11 +160,13 @@ class Order:
 
 def count(store: Store, enterprise_id: str, query: DeviceQuery) -> int:
     """How many devices match (the whole fleet's count is its highest ``all_seq``; by
-    state, the counts kept beside the devices)."""
+    state, or by one set of groups, the counts kept beside the devices and groups)."""
     if query.is_everything:
         return devices_db.count_all(store, enterprise_id)
     if query.by_state_only:
         return devices_db.counted(store, enterprise_id, query.states, query.platforms)
+    if len(query.group_sets) == 1 and replace(query, group_sets=()).is_everything:
+        return groups_db.members(store, enterprise_id, query.group_sets[0])
     counted = select(func.count()).select_from(schema.devices).where(*query.where(enterprise_id))
     return store.conn.execute(counted).scalar_one()
 

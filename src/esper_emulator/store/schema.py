@@ -35,7 +35,7 @@ group; 4: each device in one group, install states stored as their values; 5: de
 of every platform; blueprints and their versions; 6: text of any length in code point
 order, 64-bit integers; 7: each device's place among all of its enterprise's devices,
 the device lists' indexes in the order the lists are served in, the devices counted by
-platform and state), changes: a
+platform and state, and by group), changes: a
 database of another version is refused clearly. Devices v2 added the devices' v2
 columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
 and status) and the ``tags`` table. The Commands API
@@ -202,6 +202,8 @@ device_groups = Table(
     Column("id", String(36), unique=True, nullable=False),
     _enterprise(),
     Column("name", TEXT, nullable=False),
+    # how many devices are in it (each device is in one group), kept as they join and leave
+    Column("members", INTEGER, nullable=False, default=0),
     Column("doc", LargeBinary, nullable=False),
 )
 
