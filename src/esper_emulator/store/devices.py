@@ -75,7 +75,7 @@ def page(
     if brand is not None:
         where.append(func.lower(_d.brand) == brand.lower())
     if group is not None:
-        where.append(_d.id.in_(select(_m.device_id).where(_m.group_id == group)))
+        where.append(in_groups([group]))
     if search:
         where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
     if tags:
@@ -155,6 +155,13 @@ def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
             for (enterprise, platform, state), n in kinds.items()
         ],
     )
+
+
+def in_groups(group_ids: Sequence[str]) -> ColumnElement[bool]:
+    """The device is in one of ``group_ids``: looked up for each device read in the list's
+    order (a page stops at its last device), never by gathering every member first."""
+    member = select(_m.device_id).where(_m.group_id.in_(group_ids), _m.device_id == _d.id)
+    return member.exists()
 
 
 def _in_group(store: Store, enterprise_id: str, group_id: str) -> int:

@@ -94,8 +94,7 @@ class DeviceQuery:
             if value is not None:
                 where.append(column == value)
         for group_ids in self.group_sets:
-            members = select(_m.device_id).where(_m.group_id.in_(group_ids))
-            where.append(_d.id.in_(members))
+            where.append(devices_db.in_groups(group_ids))
         if self.tag_names is not None:
             tagged = (holds(_d.tags, f",{name},") for name in self.tag_names)
             where.append(or_(_nothing(), *tagged))  # a tag's whole name, in its case
