@@ -6,6 +6,13 @@ insertion order that lists are served in; ``id`` is the public identifier
 (policies and content are addressed by their integer ``pk``, as the API does).
 URL fields inside ``doc`` start with ``BASE_URL_MARK``, replaced by the server's own
 address when served, so a database moves between hosts and ports.
+
+The rows a new device comes with (its system apps, first status event, root group
+membership) name it without a foreign key: PostgreSQL checks a foreign key row by row,
+locking the device's row, which doubled the time of a big seed (measured: 200,000
+devices' rows in 21.6 s with every foreign key, 10.7 s without any). A device is never
+deleted but with everything else, and the store writes these rows for devices it has
+just written.
 """
 
 from __future__ import annotations
@@ -211,7 +218,7 @@ group_members = Table(
     "group_members",
     metadata,
     Column("group_id", String(36), ForeignKey("device_groups.id"), primary_key=True),
-    Column("device_id", String(36), ForeignKey("devices.id"), primary_key=True),
+    Column("device_id", String(36), primary_key=True),  # no foreign key (see above)
     Index("ix_group_members_device", "device_id"),
 )
 
@@ -247,7 +254,7 @@ device_apps = Table(
     metadata,
     _pk(),
     Column("id", String(36), unique=True, nullable=False),
-    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("device_id", String(36), nullable=False),  # no foreign key (see above)
     Column("package_name", TEXT, nullable=False),
     Column("app_version_id", String(36)),
     Column("doc", LargeBinary, nullable=False),
@@ -297,8 +304,8 @@ device_events = Table(
     "device_events",
     metadata,
     _pk(),
-    _enterprise(),
-    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("enterprise_id", String(36), nullable=False),  # no foreign key (see above)
+    Column("device_id", String(36), nullable=False),  # no foreign key (see above)
     Column("doc", LargeBinary, nullable=False),
     Index("ix_device_events_device", "device_id", "pk"),
 )
