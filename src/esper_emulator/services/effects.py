@@ -53,7 +53,7 @@ Effects, as seen through the API (``softwareInfo``, ``hardwareInfo``, ``networkI
 
 No command is state-only. Arguments come from ``command_args`` and, for a v0 request,
 its raw arguments kept on the command row; a missing or malformed one fails the command
-(never the queue). ``enrolled`` is what a newly seeded device reports at once: its
+(never the queue). ``Enrollment`` makes what a newly seeded device reports at once: its
 system apps and first status event.
 """
 
@@ -679,7 +679,7 @@ def _wipe_apps(target: Target) -> int:
 
 
 SYSTEM_APPS = 3
-"""How many preinstalled apps a new device has (``enrolled`` takes an id for each)."""
+"""How many preinstalled apps a new device has (``Enrollment.reports`` takes an id for each)."""
 
 
 def _system_apps(device: Device, when: datetime, app_ids: Sequence[str]) -> list[DeviceApp]:
