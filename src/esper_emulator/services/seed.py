@@ -235,6 +235,8 @@ class Seeder:
             tags.update(rows.tags)
         tags_db.ensure(self.store, enterprise_id, sorted(tags))
         groups.refresh(enterprise_id)
+        if count >= SEED_BATCH:
+            devices_db.analyze(self.store)
         return ids
 
     def _rows(self, made: _Made, numbers: range, place: int, all_place: int) -> _Rows:

@@ -316,6 +316,14 @@ class Store:
             finally:
                 cursor.close()
 
+    def analyze(self, *tables: Table) -> None:
+        """Gather PostgreSQL's planner statistics of ``tables`` now, as autovacuum would
+        only a minute or so after a big insert: till then the planner plans for the tables
+        as they were. (SQLite plans without statistics.)"""
+        if self.engine.dialect.name == "postgresql":
+            for table in tables:
+                self.conn.exec_driver_sql(f"ANALYZE {table.name}")
+
     def update(self, table: Table, *where: ColumnElement[bool], **values: Any) -> int:
         """Update the rows matching every condition of ``where``; returns how many matched."""
         return self.conn.execute(update(table).where(*where).values(**values)).rowcount

@@ -176,6 +176,11 @@ def _in_group(store: Store, enterprise_id: str, group_id: str) -> int:
     return total - int(store.conn.execute(others).scalar_one())
 
 
+def analyze(store: Store) -> None:
+    """Bring the planner's statistics of the devices and their groups up to date."""
+    store.analyze(schema.devices, schema.group_members)
+
+
 def counted(
     store: Store, enterprise_id: str, states: Collection[int], platforms: Collection[str] = ()
 ) -> int:
