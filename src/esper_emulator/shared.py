@@ -126,8 +126,7 @@ class Shared(Alone):
 
     def refresh(self) -> None:
         """Read what any worker may have changed, in one round trip."""
-        with self.store.transaction(read_only=True):
-            seen = shared_db.snapshot(self.store)
+        seen = shared_db.snapshot(self.store)
         emulator = self.emulator
         emulator.clock.offset = seen.clock_offset
         emulator.fleet.fail_next = seen.fail_next

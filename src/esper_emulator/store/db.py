@@ -26,6 +26,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Row,
+    Select,
     Table,
     Update,
     bindparam,
@@ -39,6 +40,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -209,6 +211,12 @@ WRITER_LOCK = 0x45535045  # "ESPE"
 _TAKE_WRITER_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
+@functools.cache
+def _literal_sql(statement: Select[Any], dialect: Dialect) -> str:
+    """``statement`` as SQL text with its values written in (compiled once)."""
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 class Store:
     """One database: its transactions and the generic row operations."""
 
@@ -257,6 +265,33 @@ class Store:
                     yield self
                 finally:
                     self._conn = self._owner = None
+        finally:
+            self._lock.release()
+
+    def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
+        """The one row ``statement`` reads, on its own: in this thread's open transaction
+        if there is one; else, on PostgreSQL, in autocommit (one round trip, where a
+        transaction takes three)."""
+        if not self.shared or (self._conn is not None and self._owner == threading.get_ident()):
+            with self.transaction(read_only=True):
+                return tuple(self.conn.execute(statement).one())
+        sql = _literal_sql(statement, self.engine.dialect)
+        with self._held_alone() as raw:
+            found: tuple[Any, ...] = raw.execute(sql).fetchone()
+        return found
+
+    @contextmanager
+    def _held_alone(self) -> Iterator[Any]:
+        """The held connection's driver connection in autocommit, while no transaction is open."""
+        if not self._lock.acquire(timeout=self.lock_timeout):
+            raise RuntimeError(f"the store stayed busy for {self.lock_timeout} s")
+        try:
+            raw: Any = self._connection().connection.driver_connection
+            raw.autocommit = True
+            try:
+                yield raw
+            finally:
+                raw.autocommit = False
         finally:
             self._lock.release()
 

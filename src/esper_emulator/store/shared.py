@@ -59,9 +59,7 @@ _SNAPSHOT = select(
 def snapshot(store: Store) -> Snapshot:
     """The clock offset, the fault settings, ``fail_next_commands``, the count of
     commands ended elsewhere and the earliest due times of commands and converges."""
-    offset, faults, fail_next, ended, due, deadline, converge_due = store.conn.execute(
-        _SNAPSHOT
-    ).one()
+    offset, faults, fail_next, ended, due, deadline, converge_due = store.read_alone(_SNAPSHOT)
     command_due = min((t for t in (due, deadline) if t is not None), default=None)
     return Snapshot(
         float(offset or 0.0), faults, int(fail_next or 0), ended, command_due, converge_due
