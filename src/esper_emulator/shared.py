@@ -135,8 +135,7 @@ class Shared(Alone):
         if seen.faults is not None and seen.faults != self._faults_seen:
             self._apply_faults(seen.faults)
         if seen.ended != self._ended_seen:
-            if self._ended_seen is not None:
-                emulator.fleet.ended_elsewhere()
+            emulator.fleet.look_again()
             self._ended_seen = seen.ended
 
     def _apply_faults(self, stored: str) -> None:

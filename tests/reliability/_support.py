@@ -193,7 +193,7 @@ class Served:
 
 def fresh(method: str, url: str, body: Any = None, **headers: str) -> urllib3.BaseHTTPResponse:
     """One request over a connection of its own, so that any worker may take it."""
-    return urllib3.request(
+    return _FRESH.request(
         method,
         url,
         json=body,
@@ -201,6 +201,10 @@ def fresh(method: str, url: str, body: Any = None, **headers: str) -> urllib3.Ba
         timeout=30.0,
         retries=False,
     )
+
+
+_FRESH = urllib3.PoolManager(maxsize=64)
+"""Requests of ``fresh``: each closes its connection, threads may send them at once."""
 
 
 class Harness(Protocol):

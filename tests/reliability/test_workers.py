@@ -5,7 +5,8 @@ session's PostgreSQL; requests go over connections of their own, so that either 
 may take each. Whatever worker a request lands on, it sees and changes the same state:
 a side-door change made through one holds on the other, a command ends once with its
 effect applied once, a key over the rate limit is refused wherever its requests go,
-and killing a worker loses nothing that was acknowledged. On SQLite, one process.
+and killing a worker loses nothing that was acknowledged. Underneath, writers take
+turns on one lock, and a read-only transaction cannot write. On SQLite, one process.
 """
 
 from __future__ import annotations
@@ -15,13 +16,22 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 import pytest
+import sqlalchemy
 import urllib3
 
 from esper_emulator.cli import SEVERAL_WORKERS, main
+from esper_emulator.server import EmulatorServer
+from esper_emulator.settings import Settings
+from esper_emulator.store import Store, create_store_engine
+from esper_emulator.store.db import WRITER_LOCK
+from esperclient.models import ConvergeStatus
+from tests.emulator.conftest import call, json_of
+from tests.emulator.test_converge import LATENCY, SCREEN, Rig
 from tests.reliability._support import Workers, fresh, guarded, query, workers
 
 
@@ -44,6 +54,73 @@ def events_per_command(db: str, enterprise_id: str) -> Counter[str]:
     rows = query(db, "SELECT doc FROM device_events WHERE enterprise_id = %s", enterprise_id)
     data = (msgspec.json.decode(msgspec.json.decode(bytes(doc))["data"]) for (doc,) in rows)
     return Counter(event["command_id"] for event in data if "command_id" in event)
+
+
+def test_on_postgresql_writers_take_turns_and_a_read_only_transaction_cannot_write(
+    postgres_database: str,
+) -> None:
+    first, second = (Store(create_store_engine(postgres_database)) for _ in range(2))
+    entered = threading.Event()
+
+    def write_second() -> None:
+        with second.transaction():
+            entered.set()
+
+    try:
+        with first.transaction():
+            waiter = threading.Thread(target=write_second, daemon=True)
+            waiter.start()
+            deadline = time.monotonic() + 60
+            while not waiting_for_writer_lock(postgres_database):
+                assert time.monotonic() < deadline, "the second writer never asked for the lock"
+                time.sleep(0.05)
+            assert not entered.is_set()
+        waiter.join(60)
+        assert entered.is_set()
+        with (
+            pytest.raises(sqlalchemy.exc.InternalError, match="read-only transaction"),
+            first.transaction(read_only=True),
+        ):
+            first.meta_set("written", "in a read-only transaction")
+    finally:
+        first.close()
+        second.close()
+
+
+def waiting_for_writer_lock(db: str) -> bool:
+    """Whether a transaction waits for the writer lock another one holds."""
+    rows = query(
+        db,
+        "SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+        WRITER_LOCK,
+    )
+    return sorted(granted for (granted,) in rows) == [False, True]
+
+
+def test_a_command_cancelled_on_one_worker_ends_its_converge_on_another(
+    postgres_database: str, make_apk: Callable[..., Path]
+) -> None:
+    # Two emulators in this process over one database stand for two workers: the test
+    # drives each one's requests, which worker would take them is then no matter of chance.
+    settings = Settings(db=postgres_database, latency_ms=LATENCY * 1000)
+    with EmulatorServer(settings) as first, EmulatorServer(settings) as second:
+        rig = Rig(first, make_apk())
+        device = rig.ids[1]
+        rig.online(device, False)
+        rig.push(rig.blueprint(**SCREEN), [device])
+        [converge] = rig.converges(device)
+        rig.advance()
+        rig.advance()
+        [sent] = rig.commands(converge["id"])
+        [status] = rig.esper.commands_api.statuses(request=sent["command_request_id"])
+        on_second = f"{second.host}/v2/converge/{converge['id']}"
+        assert json_of(call("GET", on_second, key=rig.tenant.api_key))["content"]["status"] == (
+            ConvergeStatus.IN_PROGRESS
+        )
+        rig.esper.commands_api.cancel(str(status.id), reason="not today")
+        done = json_of(call("GET", on_second, key=rig.tenant.api_key))["content"]
+        assert (done["status"], done["reason"]) == (ConvergeStatus.FAILURE, "not today")
+        rig.esper.close()
 
 
 def test_several_workers_need_postgresql(

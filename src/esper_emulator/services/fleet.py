@@ -367,8 +367,13 @@ class Fleet:
     def ended_elsewhere(self) -> None:
         """Note that a command was ended outside the clock (cancelled): the followers
         look at the commands again on the next ``advance``, before the next request."""
-        self._ended_elsewhere = True
+        self.look_again()
         self.on_ended_elsewhere()
+
+    def look_again(self) -> None:
+        """Let the followers look at the commands on the next ``advance`` (another
+        worker ended one outside the clock)."""
+        self._ended_elsewhere = True
 
     def _apply_due(self) -> bool:
         """Apply the due state changes; whether there were any."""
