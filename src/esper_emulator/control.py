@@ -39,7 +39,8 @@ it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
   ``rate_limited`` (429s sent: the rate limit's and the ``throttle`` faults'), ``delayed``
   and ``latency_ms_total`` (added latency), ``faults`` (injected, by kind) and
   ``faults_by_method``, and ``commands``: the device commands in the database,
-  ``total``, ``by_state``, ``most_per_device`` and ``injected_failures``.
+  ``total``, ``by_state``, ``most_per_device`` and ``injected_failures``. With several
+  workers, the sum of theirs, each counted up to the moment it was asked.
 
 A body that does not fit is a 400 in the Esper error body, naming the field. Every
 answer names the process that gave it in ``X-Emulator-Pid`` (one of the workers, with

@@ -198,17 +198,16 @@ def test_commands_from_many_connections_end_once_each(
                 runner.join()
             return [command for made in done for command in made]
 
-        sent = guarded(load, 240, "commands from 8 clients")
-        assert None not in sent and len(set(sent)) == threads * each
+        sent: list[str | None] = []
+        deadline = time.monotonic() + 120
+        while workers_that_counted(w, db, "requests") < 2:  # the kernel spreads connections
+            assert time.monotonic() < deadline, "one worker took every request"
+            sent += guarded(load, 240, "commands from 8 clients")
+        assert None not in sent and len(set(sent)) == len(sent)
         _, counted = w.side_door("GET", "/stats")
-        assert counted["commands"]["by_state"] == {"Command Success": threads * each}
-        assert counted["requests"] == threads * each
+        assert counted["commands"]["by_state"] == {"Command Success": len(sent)}
+        assert counted["requests"] == len(sent)
         assert events_per_command(db, creds.enterprise_id) == Counter(dict.fromkeys(sent, 1))
-        served = [
-            msgspec.json.decode(bytes(c))["requests"]
-            for (c,) in query(db, "SELECT counters FROM workers")
-        ]
-        assert sorted(served, reverse=True)[:2] != [threads * each, 0], "one worker served all"
 
 
 def test_a_key_over_the_rate_limit_is_refused_on_every_worker(
@@ -219,16 +218,26 @@ def test_a_key_over_the_rate_limit_is_refused_on_every_worker(
         w.side_door("POST", "/rate-limit", {"rate": 0.001})  # one request, then one in 1,000 s
         served = w.served
         url = f"{w.host}/enterprise/{served.enterprise_id}/device/"
-        statuses = Counter(
-            fresh("GET", url, Authorization=f"Bearer {served.api_key}").status for _ in range(30)
-        )
-        assert statuses == {200: 1, 429: 29}
+        statuses: Counter[int] = Counter()
+        deadline = time.monotonic() + 60
+        # in rounds until both workers refused the key (which takes a connection is
+        # the kernel's choice)
+        while workers_that_counted(w, db, "rate_limited") < 2:
+            assert time.monotonic() < deadline, "one worker took every request"
+            statuses.update(
+                fresh("GET", url, Authorization=f"Bearer {served.api_key}").status
+                for _ in range(10)
+            )
+        assert statuses[200] == 1 and set(statuses) == {200, 429}
         _, counted = w.side_door("GET", "/stats")
-        assert (counted["requests"], counted["rate_limited"]) == (30, 29)
-        per_worker = [
-            msgspec.json.decode(bytes(c)) for (c,) in query(db, "SELECT counters FROM workers")
-        ]
-        assert sum(1 for c in per_worker if c["rate_limited"] > 0) >= 2, per_worker
+        assert (counted["requests"], counted["rate_limited"]) == (statuses.total(), statuses[429])
+
+
+def workers_that_counted(w: Workers, db: str, counter: str) -> int:
+    """How many workers counted some ``counter`` (once /stats made each write its own)."""
+    w.side_door("GET", "/stats")
+    rows = query(db, "SELECT counters FROM workers")
+    return sum(1 for (raw,) in rows if msgspec.json.decode(bytes(raw))[counter] > 0)
 
 
 def test_a_worker_killed_mid_load_loses_no_acknowledged_write(
