@@ -130,6 +130,19 @@ def test_reset_deletes_everything(
     assert len(_devices(own, again)) == 1
 
 
+def test_a_reset_database_serves_again_after_a_restart(
+    start_server: Callable[..., EmulatorServer], new_database: Callable[..., Any]
+) -> None:
+    with new_database() as db:
+        first = start_server(db=db)
+        json_of(_post(first, "/enterprises", {"devices": 1}), 201)
+        assert json_of(_post(first, "/reset")) == {"status": "reset"}
+        first.stop()
+        again = start_server(db=db)  # the schema's version outlived the reset
+        created = json_of(_post(again, "/enterprises", {"devices": 2}), 201)
+        assert len(_devices(again, created)) == 2
+
+
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [

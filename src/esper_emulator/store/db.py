@@ -128,6 +128,10 @@ def _engine_of_url(url: str) -> Engine:
         ) from exc
 
 
+_VERSION = "schema_version"
+"""The ``meta`` key of the schema's version, which outlives a reset."""
+
+
 class SchemaMismatch(RuntimeError):
     """The database was made by an emulator with other tables."""
 
@@ -135,9 +139,7 @@ class SchemaMismatch(RuntimeError):
 def _check_schema(conn: Connection, fresh: bool) -> None:
     if fresh:
         return
-    found = conn.execute(
-        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-    ).scalar()
+    found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == _VERSION)).scalar()
     if found != str(SCHEMA_VERSION):
         raise SchemaMismatch(
             f"this database was made by an emulator with another schema ({found or 'unversioned'},"
@@ -147,8 +149,8 @@ def _check_schema(conn: Connection, fresh: bool) -> None:
 
 def _stamp_schema(conn: Connection) -> None:
     m = schema.meta.c
-    if conn.execute(select(m.value).where(m.key == "schema_version")).scalar() is None:
-        conn.execute(insert(schema.meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+    if conn.execute(select(m.value).where(m.key == _VERSION)).scalar() is None:
+        conn.execute(insert(schema.meta).values(key=_VERSION, value=str(SCHEMA_VERSION)))
 
 
 def like_escape(text: str) -> str:
@@ -392,7 +394,10 @@ class Store:
             self.update(schema.meta, schema.meta.c.key == key, value=value)
 
     def wipe(self) -> None:
-        """Delete every row of every table but those of ``schema.KEPT_ON_RESET``."""
+        """Delete every row of every table but those of ``schema.KEPT_ON_RESET`` and the
+        schema's version."""
         for table in reversed(metadata.sorted_tables):
-            if table not in schema.KEPT_ON_RESET:
+            if table is schema.meta:
+                self.delete(table, table.c.key != _VERSION)
+            elif table not in schema.KEPT_ON_RESET:
                 self.conn.execute(table.delete())
