@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -38,13 +40,29 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "Internal server error.", headers={"Connection": "close"})
 
 
-def create_app(settings: Settings | None = None, emulator: Emulator | None = None) -> Starlette:
+def _closing(emulator: Emulator) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        emulator.close()
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None,
+    emulator: Emulator | None = None,
+    *,
+    close_at_shutdown: bool = False,
+) -> Starlette:
     """The ASGI app; ``app.state.emulator`` holds its state.
 
     Every route under ``/api`` authenticates its caller; the ``/_emulator`` side door is
     served only when ``Settings.control`` is true (``None`` counts as closed here).
+    With ``close_at_shutdown``, the server's lifespan shutdown closes the emulator.
     """
     emulator = emulator or Emulator(settings or Settings())
+    emulator.shared.join()
     served = api_routes()
     routes: list[Any] = list(served)
     if emulator.settings.control:
@@ -52,13 +70,19 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(FaultMiddleware, faults=emulator.faults, enveloped=enveloped_paths(served))
+            Middleware(
+                FaultMiddleware,
+                faults=emulator.faults,
+                enveloped=enveloped_paths(served),
+                refresh=emulator.shared.refresh,
+            )
         ],
         exception_handlers={
             HTTPException: _http_error,
             ClientDisconnect: _client_gone,
             Exception: _server_error,
         },
+        lifespan=_closing(emulator) if close_at_shutdown else None,
     )
     app.state.emulator = emulator
     return app

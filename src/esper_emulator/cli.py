@@ -3,6 +3,10 @@
 It binds 127.0.0.1 unless ``--host`` says otherwise, and keeps the ``/_emulator`` side
 door closed unless ``--control`` opens it; a side door on an address other than
 loopback also needs ``--control-token`` (or ``ESPER_EMULATOR_CONTROL_TOKEN``).
+
+``--workers N`` serves from N processes over one PostgreSQL database (see
+``esper_emulator.shared``): this process prepares the database (its tables, the demo
+enterprise, the settings given) and then supervises them.
 """
 
 from __future__ import annotations
@@ -14,18 +18,34 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from esper_emulator.emulator import Emulator
-from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
+from esper_emulator.server import (
+    base_url,
+    bind,
+    serve_workers,
+    uvicorn_server,
+    write_credentials,
+)
 from esper_emulator.settings import DEFAULT_FAULT_KINDS, FAULT_KINDS, SIDE_DOOR_ENV, Settings
-from esper_emulator.store.db import MissingDriverError, SchemaMismatch
+from esper_emulator.store.db import MissingDriverError, SchemaMismatch, database_url
+
+SEVERAL_WORKERS = "several workers share one database: --workers needs a postgresql:// --db"
 
 
 def _positive(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
     return value
 
 
@@ -100,6 +120,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
     """The emulator's ``Settings`` from the parsed ``serve`` arguments."""
     return Settings(
         db=args.db,
+        files_dir=args.files_dir or Path(),
         latency_ms=args.latency_ms,
         control=args.control and not args.no_control,
         control_token=args.control_token or os.environ.get(SIDE_DOOR_ENV) or None,
@@ -125,6 +146,19 @@ def parser() -> argparse.ArgumentParser:
             "SQLite file, ':memory:', a postgresql:// or other SQLAlchemy URL"
             " (default esper-emulator.db)"
         ),
+    )
+    serve.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="processes serving requests (default 1); more than 1 needs a postgresql:// --db",
+    )
+    serve.add_argument(
+        "--files-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder of uploaded files (default: next to a file --db, else a new temp folder)",
     )
     serve.add_argument("--seed", choices=["demo"], help="create the demo enterprise if missing")
     serve.add_argument("--devices", type=int, default=25, help="devices in the demo enterprise")
@@ -182,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     (re-raising the signal to this handler) the database is closed and the exit status is 0.
     """
     args = parser().parse_args(argv)
+    if args.workers > 1 and not database_url(args.db).startswith("postgresql"):
+        print(f"esper-emulator: {SEVERAL_WORKERS}", file=sys.stderr)
+        return 2
     settings = settings_of(args)
     if settings.control and not settings.control_token and not is_loopback(args.host):
         print(
@@ -207,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.control:
         guarded = " (needs X-Emulator-Token)" if settings.control_token else ""
         print(f"  side door:     {base_url(sock)}/_emulator{guarded}", flush=True)
+    if args.workers > 1:
+        print(f"  workers:       {args.workers}  (uploads: {settings.files_dir})", flush=True)
     if args.seed == "demo":
         with emulator.store.transaction():
             creds = emulator.seeder.demo(args.devices)
@@ -220,6 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.credentials:
         print("--credentials needs --seed demo", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        emulator.close()
+        return 0 if serve_workers(settings, sock, args.workers) else 1
     try:
         uvicorn_server(emulator).run(sockets=[sock])
     finally:

@@ -8,7 +8,8 @@ other than loopback needs one); the in-process ``EmulatorServer`` used by tests 
 it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
 ``Settings.max_json_bytes`` (413 beyond).
 
-- ``GET  /_emulator/health``: ``{"status": "ok"}``.
+- ``GET  /_emulator/health``: ``{"status": "ok", "pid": ...}``, the process that
+  answered (one of the workers, with ``--workers``).
 - ``POST /_emulator/enterprises`` ``{"name": ..., "devices": N}``: a new enterprise with
   N devices and an API key: ``{"enterprise_id", "api_key", "device_ids"}``.
 - ``POST /_emulator/enterprises/{id}/devices`` ``{"count": N, "online_ratio": 0.7}``:
@@ -39,14 +40,18 @@ it unless ``Settings(control=False)``. Bodies are JSON (415 otherwise), at most
   ``rate_limited`` (429s sent: the rate limit's and the ``throttle`` faults'), ``delayed``
   and ``latency_ms_total`` (added latency), ``faults`` (injected, by kind) and
   ``faults_by_method``, and ``commands``: the device commands in the database,
-  ``total``, ``by_state``, ``most_per_device`` and ``injected_failures``.
+  ``total``, ``by_state``, ``most_per_device`` and ``injected_failures``. With several
+  workers, the sum of theirs, each counted up to the moment it was asked.
 
-A body that does not fit is a 400 in the Esper error body, naming the field.
+A body that does not fit is a 400 in the Esper error body, naming the field. Every
+answer names the process that gave it in ``X-Emulator-Pid`` (one of the workers, with
+``--workers``).
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -145,6 +150,8 @@ def _json(value: Any, status: int = 200) -> Response:
 
 
 Action = Callable[["Emulator", Request], Awaitable[Response]]
+WORKER_HEADER = "X-Emulator-Pid"
+"""The header of every side-door answer that names the process (worker) that gave it."""
 
 
 def _route(path: str, action: Action, method: str = "POST", token: str | None = None) -> Route:
@@ -152,15 +159,19 @@ def _route(path: str, action: Action, method: str = "POST", token: str | None = 
         try:
             if token is not None:
                 _check_token(request, token)
-            return await action(request.app.state.emulator, request)
+            emulator: Emulator = request.app.state.emulator
+            emulator.shared.refresh()
+            answer = await action(emulator, request)
         except ApiError as exc:
-            return exc.response()
+            answer = exc.response()
+        answer.headers[WORKER_HEADER] = str(os.getpid())
+        return answer
 
     return Route(path, endpoint, methods=[method])
 
 
 async def health(emulator: Emulator, request: Request) -> Response:
-    return _json({"status": "ok"})
+    return _json({"status": "ok", "pid": os.getpid()})
 
 
 async def new_enterprise(emulator: Emulator, request: Request) -> Response:
@@ -214,16 +225,19 @@ async def faults(emulator: Emulator, request: Request) -> Response:
 async def change_faults(emulator: Emulator, request: Request) -> Response:
     body: FaultChange = await _read(request, FaultChange)
     state = emulator.faults
-    if body.rate is not UNSET:
-        state.rate = body.rate
-    if body.latency_ms is not UNSET:
-        state.latency_ms = body.latency_ms
-    if body.kinds is not UNSET:
-        state.set_kinds(body.kinds)
-    if body.seed is not UNSET:
-        state.reseed(body.seed)
-    if body.fail_next_commands is not UNSET:
-        emulator.fleet.fail_next = body.fail_next_commands
+    with emulator.store.transaction():
+        emulator.shared.refresh()  # under the writer lock: no other change is lost
+        if body.rate is not UNSET:
+            state.rate = body.rate
+        if body.latency_ms is not UNSET:
+            state.latency_ms = body.latency_ms
+        if body.kinds is not UNSET:
+            state.set_kinds(body.kinds)
+        if body.seed is not UNSET:
+            state.reseed(body.seed)
+        if body.fail_next_commands is not UNSET:
+            emulator.fleet.fail_next = body.fail_next_commands
+        emulator.shared.publish(reseeded=body.seed is not UNSET)
     return _json(_faults(emulator))
 
 
@@ -233,22 +247,26 @@ async def rate_limit(emulator: Emulator, request: Request) -> Response:
 
 async def change_rate_limit(emulator: Emulator, request: Request) -> Response:
     body: RateLimit = await _read(request, RateLimit)
-    emulator.faults.limiter.rate = body.rate
+    with emulator.store.transaction():
+        emulator.shared.refresh()
+        emulator.faults.limiter.rate = body.rate
+        emulator.shared.publish()
     return _json({"rate": body.rate})
 
 
 async def stats(emulator: Emulator, request: Request) -> Response:
     emulator.fleet.advance()
-    with emulator.store.transaction():
+    with emulator.store.transaction(read_only=True):
         by_state = commands_db.count_by_state(emulator.store)
         most = commands_db.most_per_device(emulator.store)
+        injected = emulator.fleet.injected_failures()
     commands = {
         "total": sum(by_state.values()),
         "by_state": by_state,
         "most_per_device": most,
-        "injected_failures": emulator.fleet.injected_failures,
+        "injected_failures": injected,
     }
-    return _json({**emulator.faults.counters.as_dict(), "commands": commands})
+    return _json({**await emulator.shared.counters(), "commands": commands})
 
 
 ACTIONS: list[tuple[str, Action, str]] = [

@@ -20,9 +20,9 @@ from esper_emulator.services.policies import Policies
 from esper_emulator.services.seed import Seeder
 from esper_emulator.services.subscriptions import Subscriptions
 from esper_emulator.settings import Settings
+from esper_emulator.shared import Alone, Shared
 from esper_emulator.store import Store, create_store_engine
-
-CLOCK_OFFSET = "clock_offset"
+from esper_emulator.store.shared import CLOCK_OFFSET
 
 
 class Emulator:
@@ -30,9 +30,13 @@ class Emulator:
 
     ``faults`` is what the ``/api`` requests meet on the way in (rate limit, latency,
     injected faults) and what was counted; ``fleet.fail_next`` dooms the next commands.
+
+    On PostgreSQL, where several processes may serve one database, ``shared`` keeps
+    that state in the database (see ``esper_emulator.shared``). The first process
+    stores the settings it was given; a worker that ``joins`` takes those in force.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, joins: bool = False) -> None:
         self.settings = settings
         self.store = Store(create_store_engine(settings.db))
         with self.store.transaction():
@@ -55,12 +59,18 @@ class Emulator:
         self.converges = Converges(self.store, self.clock, self.fleet, self.command_api)
         self.faults = Faults(settings)
         self.fleet.fail_next = settings.fail_next_commands
+        self.shared = Shared(self) if self.store.shared else Alone(self)
+        if joins:
+            self.shared.refresh()
+        else:
+            self.shared.prime()
 
     def advance_clock(self, seconds: float) -> None:
         """Move simulated time forward (kept in the database) and apply what fell due."""
         with self.store.transaction():
-            self.store.meta_set(CLOCK_OFFSET, repr(self.clock.offset + seconds))
-        self.clock.advance(seconds)
+            offset = float(self.store.meta_get(CLOCK_OFFSET) or 0.0) + seconds
+            self.store.meta_set(CLOCK_OFFSET, repr(offset))
+        self.clock.offset = offset
         self.fleet.advance()
 
     def reset(self) -> None:
@@ -72,4 +82,5 @@ class Emulator:
 
     def close(self) -> None:
         """Release the database."""
+        self.shared.close()
         self.store.close()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import math
 import random
 import socket
@@ -46,6 +47,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esper_emulator.errors import error_response
 from esper_emulator.settings import FAULT_KINDS, Settings
+from esper_emulator.store import Store
+from esper_emulator.store import shared as shared_db
 
 CONNECTION = "esper_emulator.connection"
 CLOSE_TIMEOUT = 1.0
@@ -115,6 +118,37 @@ class RateLimiter:
         return (1.0 - tokens) / rate
 
 
+class SharedRateLimiter(RateLimiter):
+    """``RateLimiter`` with its buckets in the database, shared by the workers serving it.
+
+    A bucket is a row per key (its SHA-256, never the key), spent in one atomic
+    statement; none is read or written while no rate is set.
+    """
+
+    def __init__(self, store: Store, rate: float | None) -> None:
+        super().__init__(rate)
+        self._store = store
+
+    @RateLimiter.rate.setter  # type: ignore[attr-defined,untyped-decorator]
+    def rate(self, value: float | None) -> None:
+        self._rate = value
+        with self._store.transaction():
+            shared_db.clear_buckets(self._store)
+
+    def follow(self, rate: float | None) -> None:
+        """Take the rate another worker set (it cleared the buckets)."""
+        self._rate = rate
+
+    def take(self, key: bytes) -> float:
+        """``RateLimiter.take``, on the key's row."""
+        rate = self._rate
+        if rate is None:
+            return 0.0
+        key_hash = hashlib.sha256(key).hexdigest()
+        with self._store.engine.begin() as conn:
+            return shared_db.take_token(conn, key_hash, rate, time.time())
+
+
 @dataclass
 class Counters:
     """What the middleware did, since the emulator started."""
@@ -131,6 +165,19 @@ class Counters:
         self.faults[kind] += 1
         by_kind = self.faults_by_method.setdefault(method, dict.fromkeys(FAULT_KINDS, 0))
         by_kind[kind] += 1
+
+    def add(self, counted: dict[str, Any]) -> None:
+        """Add counters given as ``as_dict`` gives them (another worker's)."""
+        self.requests += counted["requests"]
+        self.rate_limited += counted["rate_limited"]
+        self.delayed += counted["delayed"]
+        self.latency_ms_total += counted["latency_ms_total"]
+        for kind, n in counted["faults"].items():
+            self.faults[kind] = self.faults.get(kind, 0) + n
+        for method, kinds in counted["faults_by_method"].items():
+            by_kind = self.faults_by_method.setdefault(method, dict.fromkeys(FAULT_KINDS, 0))
+            for kind, n in kinds.items():
+                by_kind[kind] = by_kind.get(kind, 0) + n
 
     def as_dict(self) -> dict[str, Any]:
         """The counters as JSON-ready values."""
@@ -154,13 +201,20 @@ class Faults:
         self.limiter = RateLimiter(settings.rate_limit)
         self.counters = Counters()
         self.seed = 0
+        self.worker = 1
+        """Which of the workers serving one database this process is (see ``reseed``)."""
         self.random = random.Random()  # noqa: S311  (fault draws, not secrets)
         self.reseed(settings.fault_seed)
 
     def reseed(self, seed: int | None) -> None:
-        """Restart the draws from ``seed`` (a fresh random one when ``None``, reported)."""
+        """Restart the draws from ``seed`` (a fresh random one when ``None``, reported).
+
+        Worker 1 (the only one, unless several share a database) draws from
+        ``random.Random(seed)``; worker ``k`` from one seeded with ``(seed, k)``.
+        """
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
-        self.random = random.Random(self.seed)  # noqa: S311  (fault draws, not secrets)
+        source = self.seed if self.worker == 1 else f"{self.seed}/{self.worker}"
+        self.random = random.Random(source)  # noqa: S311  (fault draws, not secrets)
 
     def set_kinds(self, kinds: Sequence[str]) -> None:
         """Which faults may be drawn (kept in a fixed order, so draws repeat)."""
@@ -206,8 +260,10 @@ def _header(scope: Scope, name: bytes) -> bytes:
 
 
 def _is_api(scope: Scope) -> bool:
+    if scope["type"] != "http":
+        return False
     path: str = scope["path"]
-    return scope["type"] == "http" and (path == "/api" or path.startswith("/api/"))
+    return path == "/api" or path.startswith("/api/")
 
 
 def too_many_requests(wait: float, *, enveloped: bool = False) -> Response:
@@ -239,15 +295,19 @@ class FaultMiddleware:
         app: ASGIApp,
         faults: Faults,
         enveloped: Callable[[Scope], bool] = lambda scope: False,
+        refresh: Callable[[], None] = lambda: None,
     ) -> None:
         self.app = app
         self.faults = faults
         self.enveloped = enveloped
+        self.refresh = refresh
+        """Called first on each ``/api`` request: what other workers changed is read."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _is_api(scope):
             await self.app(scope, receive, send)
             return
+        self.refresh()
         faults = self.faults
         faults.counters.requests += 1
         await faults.delay()

@@ -11,7 +11,8 @@ it can name nothing), then, for an operation that takes a JSON body, the body's 
 has changed nothing.
 
 A handler is a plain function (most are): ``serve`` runs it in one store transaction,
-opened once the request's JSON body has been read, so all of its writes land or none do.
+opened once the request's JSON body has been read, so all of its writes land or none do
+(a read-only one for a GET: see ``Store.transaction``).
 It answers a stored document (bytes) or a model, which ``serve`` encodes.
 A handler that must await (an upload received, a file removed only once the delete has
 committed) is a coroutine function instead and opens its own transactions, never across
@@ -229,7 +230,7 @@ def base_url(request: Request) -> bytes:
 
 def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
     """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
-    with emulator.store.transaction():
+    with emulator.store.transaction(read_only=True):
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
     path = {name: canonical_id(raw) for name, raw in request.path_params.items()}
     if "enterprise_id" in path:
@@ -241,14 +242,15 @@ def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
     return call
 
 
-def _runner(handler: Handler | AsyncHandler) -> AsyncHandler:
-    """``handler`` as a coroutine function: a plain one runs in one store transaction."""
+def _runner(handler: Handler | AsyncHandler, read_only: bool) -> AsyncHandler:
+    """``handler`` as a coroutine function: a plain one runs in one store transaction
+    (``read_only`` for an operation that only reads)."""
     if inspect.iscoroutinefunction(handler):
         return cast(AsyncHandler, handler)
     plain = cast(Handler, handler)
 
     async def run(call: Call) -> Answer:
-        with call.emulator.store.transaction():
+        with call.emulator.store.transaction(read_only=read_only):
             return plain(call)
 
     return run
@@ -282,15 +284,16 @@ def _enveloped(op: Operation[Any], status: int, answer: bytes) -> bytes:
     return head[:-1] + b',"content":' + answer + b"}"
 
 
-def serve(op: Operation[Any], handler: Handler | AsyncHandler) -> Route:
+def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool = False) -> Route:
     """The Starlette route that serves ``op`` with ``handler``.
 
-    A plain function runs in one store transaction; a coroutine function runs as it is.
+    A plain function runs in one store transaction (read-only for a GET, unless it
+    ``writes``: keeps what it found changed); a coroutine function runs as it is.
     The answer of an operation of Esper's newer services is wrapped in their envelope,
     ``{"code", "message", "content"}``, and so are its errors.
     """
     takes_json = bool(op.in_("body"))
-    run = _runner(handler)
+    run = _runner(handler, read_only=op.method == "GET" and not writes)
     wrap = op.envelope == "content"
     enveloped = enveloped_errors(op)
     as_text = text_errors(op)

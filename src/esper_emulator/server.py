@@ -13,7 +13,10 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from starlette.applications import Starlette
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors import Multiprocess
 
 from esper_emulator.app import create_app
 from esper_emulator.emulator import Emulator
@@ -94,6 +97,39 @@ def uvicorn_server(emulator: Emulator) -> uvicorn.Server:
         http=FaultableProtocol,
     )
     return uvicorn.Server(config)
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerApp:
+    """The app of one worker process, made in that process (uvicorn pickles this)."""
+
+    settings: Settings
+
+    def __call__(self) -> Starlette:
+        """A worker's app over the database the first process prepared."""
+        emulator = Emulator(self.settings, joins=True)
+        return create_app(emulator=emulator, close_at_shutdown=True)
+
+
+def serve_workers(settings: Settings, sock: socket.socket, workers: int) -> bool:
+    """Serve on ``sock`` from ``workers`` processes until SIGTERM or SIGINT; whether
+    they started (a worker that cannot start stops them all).
+
+    uvicorn's supervisor starts them, each with its own ``WorkerApp``, and starts a new
+    one in place of a worker that dies.
+    """
+    config = uvicorn.Config(
+        WorkerApp(settings),
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http=FaultableProtocol,
+    )
+    supervisor = Multiprocess(config, sockets=[sock])
+    supervisor.run()
+    return all(process.exitcode != STARTUP_FAILURE for process in supervisor.processes)
 
 
 class EmulatorServer:

@@ -39,7 +39,7 @@ def _devices(server: EmulatorServer, created: dict[str, Any]) -> list[esperclien
 
 
 def test_health(own: EmulatorServer) -> None:
-    assert json_of(call("GET", f"{own.url}/_emulator/health")) == {"status": "ok"}
+    assert json_of(call("GET", f"{own.url}/_emulator/health"))["status"] == "ok"
 
 
 def test_a_new_enterprise_comes_with_devices_and_a_working_key(own: EmulatorServer) -> None:
@@ -128,6 +128,19 @@ def test_reset_deletes_everything(
     assert json_of(_post(own, "/clock/advance", {"seconds": 1})) == {"offset_seconds": 1}
     again = json_of(_post(own, "/enterprises", {"devices": 1}), 201)
     assert len(_devices(own, again)) == 1
+
+
+def test_a_reset_database_serves_again_after_a_restart(
+    start_server: Callable[..., EmulatorServer], new_database: Callable[..., Any]
+) -> None:
+    with new_database() as db:
+        first = start_server(db=db)
+        json_of(_post(first, "/enterprises", {"devices": 1}), 201)
+        assert json_of(_post(first, "/reset")) == {"status": "reset"}
+        first.stop()
+        again = start_server(db=db)  # the schema's version outlived the reset
+        created = json_of(_post(again, "/enterprises", {"devices": 2}), 201)
+        assert len(_devices(again, created)) == 2
 
 
 @pytest.mark.parametrize(

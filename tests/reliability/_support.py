@@ -26,7 +26,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 import pytest
@@ -34,6 +34,10 @@ import urllib3
 from sqlalchemy import create_engine
 
 import esperclient
+from esper_emulator.control import WORKER_HEADER
+from esper_emulator.emulator import Emulator
+from esper_emulator.services.seed import Credentials
+from esper_emulator.settings import Settings
 from esper_emulator.store.db import database_url
 from esperclient import _settings
 from esperclient._retry import RetryPolicy
@@ -181,12 +185,117 @@ class Served:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    @property
+    def url(self) -> str:
+        """``http://host:port``, where the side door is."""
+        return self.host.removesuffix("/api")
 
-def serve(db: str | Path, *, devices: int, latency_ms: float, workdir: Path) -> Served:
+
+def fresh(method: str, url: str, body: Any = None, **headers: str) -> urllib3.BaseHTTPResponse:
+    """One request over a connection of its own, so that any worker may take it."""
+    return _FRESH.request(
+        method,
+        url,
+        json=body,
+        headers={"Connection": "close", **headers},
+        timeout=30.0,
+        retries=False,
+    )
+
+
+_FRESH = urllib3.PoolManager(maxsize=64)
+"""Requests of ``fresh``: each closes its connection, threads may send them at once."""
+
+
+class Harness(Protocol):
+    """What a test needs of a running emulator: ``EmulatorServer``, or ``Workers``."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def emulator(self) -> Emulator: ...
+    def create_enterprise(
+        self, name: str = ..., devices: int = ..., online_ratio: float = ...
+    ) -> Credentials: ...
+
+
+@dataclass
+class Workers:
+    """``serve --workers N --control`` on a PostgreSQL database, and an ``Emulator`` of
+    the test's own on that database (it serves nothing) to seed and read it."""
+
+    served: Served
+    emulator: Emulator
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def host(self) -> str:
+        return self.served.host
+
+    def create_enterprise(
+        self, name: str = "Test Enterprise", devices: int = 0, online_ratio: float = 0.7
+    ) -> Credentials:
+        """A new enterprise with ``devices`` devices, as ``EmulatorServer`` makes one."""
+        with self.emulator.store.transaction():
+            enterprise_id = self.emulator.seeder.enterprise(name)
+            self.emulator.seeder.devices(enterprise_id, devices, online_ratio)
+            return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
+
+    def side_door(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """A side-door call over a fresh connection: the answering pid and the JSON."""
+        answer = fresh(method, f"{self.url}/_emulator{path}", body)
+        assert answer.status in (200, 201), answer.data
+        return int(answer.headers[WORKER_HEADER]), msgspec.json.decode(answer.data)
+
+    def until_each_worker(self, method: str, path: str, body: Any = None) -> dict[int, Any]:
+        """The side door's answer from each of the two workers (or more), asked over
+        fresh connections until two pids have answered (60 s at most)."""
+        answers: dict[int, Any] = {}
+        deadline = time.monotonic() + 60
+        while len(answers) < 2:
+            assert time.monotonic() < deadline, f"one worker answered {path}: {answers}"
+            pid, answer = self.side_door(method, path, body)
+            answers[pid] = answer
+        return answers
+
+
+@contextmanager
+def workers(
+    db: str, workdir: Path, *, count: int = 2, latency_ms: float = 0.0, devices: int = 5
+) -> Iterator[Workers]:
+    """``count`` workers serving ``db`` (PostgreSQL) while the block runs; stopped after,
+    cleanly (the exit status 0 checked)."""
+    served = serve(
+        db, devices=devices, latency_ms=latency_ms, workdir=workdir, workers=count, control=True
+    )
+    emulator = Emulator(Settings(db=db, latency_ms=latency_ms), joins=True)
+    try:
+        yield Workers(served, emulator)
+    finally:
+        emulator.close()
+        status = served.stop()
+    assert status == 0, served.output()
+
+
+def serve(
+    db: str | Path,
+    *,
+    devices: int,
+    latency_ms: float,
+    workdir: Path,
+    workers: int = 1,
+    control: bool = False,
+) -> Served:
     """Start the emulator's command line on ``db`` (the demo tenant made once per database).
 
     It writes its credentials file once it listens; the key and the enterprise stay the
-    same across restarts on one file, the port does not (``--port 0``).
+    same across restarts on one file, the port does not (``--port 0``). ``workers``
+    processes serve (more than one on a PostgreSQL ``db``); ``control`` opens the side door.
     """
     runs = sorted(workdir.glob("serve-*.log"))
     log = workdir / f"serve-{len(runs)}.log"
@@ -208,6 +317,9 @@ def serve(db: str | Path, *, devices: int, latency_ms: float, workdir: Path) -> 
         str(credentials),
         "--latency-ms",
         str(latency_ms),
+        "--workers",
+        str(workers),
+        *(["--control"] if control else []),
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)

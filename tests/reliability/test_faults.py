@@ -22,7 +22,9 @@ acknowledged write is there as answered, and the writes whose answer was lost ra
 when the server says it cut their answer off: the POSTs that ran unseen are exactly the
 dropped POSTs, the PATCHes that ran unseen exactly the dropped PATCHes. Each bulk report
 holds one outcome per device and counted each device once. The whole run sits in a guard
-that fails the test rather than hang it. Nothing is timed.
+that fails the test rather than hang it. Nothing is timed. The run is made once more
+on two workers over one PostgreSQL database (``serve --workers 2``): the same checks hold
+whichever worker each request lands on.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import schema
 from tests.reliability._support import (
+    Harness,
     aw,
     collect,
     drive,
@@ -52,6 +55,7 @@ from tests.reliability._support import (
     retry_waits,
     set_faults,
     stats,
+    workers,
 )
 
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])
@@ -73,7 +77,7 @@ Job = Callable[[Any], Coroutine[Any, Any, Any]]
 
 @dataclass
 class Tenant:
-    server: EmulatorServer
+    server: Harness
     enterprise_id: str
     api_key: str
     stable: list[str]
@@ -179,7 +183,7 @@ def read_truth(
         )
 
 
-def prepare(server: EmulatorServer, make_apk: Callable[..., Path]) -> tuple[Tenant, Truth]:
+def prepare(server: Harness, make_apk: Callable[..., Path]) -> tuple[Tenant, Truth]:
     """An enterprise of online devices, a stable group, three apps, and the truth."""
     creds = server.create_enterprise(devices=DEVICES, online_ratio=1.0)
     c = schema.devices.c
@@ -446,7 +450,7 @@ def the_run(mode: str, tenant: Tenant, truth: Truth, record: Record) -> None:
 # what the server holds
 
 
-def commands_on_server(server: EmulatorServer, enterprise_id: str) -> dict[str, list[Any]]:
+def commands_on_server(server: Harness, enterprise_id: str) -> dict[str, list[Any]]:
     """Each device's commands: ``(id, request_id, state)`` each."""
     c = schema.commands.c
     found: dict[str, list[Any]] = {}
@@ -467,7 +471,7 @@ class ServerGroup:
     device_count: int
 
 
-def groups_on_server(server: EmulatorServer, enterprise_id: str) -> list[ServerGroup]:
+def groups_on_server(server: Harness, enterprise_id: str) -> list[ServerGroup]:
     """The enterprise's groups with their members (the membership table, not the doc)."""
     g, m = schema.device_groups.c, schema.group_members.c
     groups: list[ServerGroup] = []
@@ -632,7 +636,19 @@ def check_slow_phase(record: Record, on_server: dict[str, list[Any]]) -> int:
 def test_five_thousand_mixed_calls_through_faults_read_right_and_write_once(
     mode: str, start_server: Callable[..., EmulatorServer], make_apk: Callable[..., Path]
 ) -> None:
-    server = start_server()
+    run_and_check(mode, start_server(), make_apk)
+
+
+@pytest.mark.slow
+def test_five_thousand_mixed_calls_through_faults_on_two_workers_over_postgresql(
+    postgres_database: str, tmp_path: Path, make_apk: Callable[..., Path]
+) -> None:
+    with workers(postgres_database, tmp_path, count=2) as server:
+        run_and_check("sync", server, make_apk)
+
+
+def run_and_check(mode: str, server: Harness, make_apk: Callable[..., Path]) -> None:
+    """The run of the module's text on ``server``, then every check."""
     tenant, truth = prepare(server, make_apk)
     record = Record()
     with retry_waits(backoff=0.001, max_backoff=0.25):

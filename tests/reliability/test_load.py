@@ -1,13 +1,14 @@
 """50 clients at once against the real emulator: 5,000 requests, no 5xx, counts that add up.
 
 The emulator runs as ``python -m esper_emulator serve`` (its own process) on a SQLite
-file, then on a PostgreSQL database. 50 threads start together, each with a client of
-its own (25 ``Esper``, 25 drop-in ``ApiClient``) and exactly 100 requests to make,
-without retries (a 5xx or a broken connection would surface as an error, never be hidden
-by a retry): 40% reads (devices, pages of devices, groups, apps, versions, install lists,
-its own commands) and 60% writes (commands and app installs to devices of its own,
-adding and removing its devices in five shared groups, v0 command requests, groups
-created and deleted).
+file, then with two workers (``--workers 2``) on a PostgreSQL database: whichever worker
+each request lands on, the tallies must come out exact. 50 threads start together, each
+with a client of its own (25 ``Esper``, 25 drop-in ``ApiClient``) and exactly 100
+requests to make, without retries (a 5xx or a broken connection would surface as an
+error, never be hidden by a retry): 40% reads (devices, pages of devices, groups, apps,
+versions, install lists, its own commands) and 60% writes (commands and app installs to
+devices of its own, adding and removing its devices in five shared groups, v0 command
+requests, groups created and deleted).
 
 Afterwards, read through the API and from the database:
 
@@ -378,14 +379,17 @@ def test_fifty_clients_five_thousand_requests_no_5xx_and_counts_add_up(
     tmp_path: Path, make_apk: Callable[..., Path], new_database: NewDatabase, backend: str
 ) -> None:
     with new_database() as db:
-        load_and_check(db, tmp_path, make_apk)
+        load_and_check(db, tmp_path, make_apk, workers=2 if backend == "postgres" else 1)
         if backend == "sqlite":
             assert integrity(Path(db)) == "ok"
 
 
-def load_and_check(db: str, tmp_path: Path, make_apk: Callable[..., Path]) -> None:
-    """Fifty clients' requests to an emulator on ``db``, then every count checked."""
-    served = serve(db, devices=DEVICES, latency_ms=0, workdir=tmp_path)
+def load_and_check(
+    db: str, tmp_path: Path, make_apk: Callable[..., Path], workers: int = 1
+) -> None:
+    """Fifty clients' requests to an emulator on ``db`` (served by ``workers``
+    processes), then every count checked."""
+    served = serve(db, devices=DEVICES, latency_ms=0, workdir=tmp_path, workers=workers)
     try:
         setup = prepare(served, db, make_apk)
         own = [setup.online[n::CLIENTS] for n in range(CLIENTS)]

@@ -75,5 +75,5 @@ ROUTES = [
     serve(PARTIAL_UPDATE_GROUP, partial_update_group),
     serve(DELETE_GROUP, delete_group),
     serve(RUN_GROUP_COMMAND, run_group_command),
-    serve(GET_GROUP_COMMAND, get_group_command),
+    serve(GET_GROUP_COMMAND, get_group_command, writes=True),  # keeps its state brought up to date
 ]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 
 class Clock:
-    """Seconds since the epoch; ``advance`` moves simulated time forward."""
+    """Seconds since the epoch, ``offset`` ahead of real time (``Emulator.advance_clock``)."""
 
     def __init__(self, offset: float = 0.0) -> None:
         self.offset = offset
@@ -24,7 +24,3 @@ class Clock:
     def at(seconds: float) -> datetime:
         """``seconds`` since the epoch as an aware UTC datetime."""
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
-
-    def advance(self, seconds: float) -> None:
-        """Move simulated time forward by ``seconds``."""
-        self.offset += seconds

@@ -307,6 +307,10 @@ class Converges:
 
     # the clock
 
+    def expect(self, due: float | None) -> None:
+        """The earliest converge step due, as another worker may have queued it."""
+        self._next_due = due
+
     def advance(self, fleet_changed: bool) -> bool:
         """Take every converge through the steps due; whether any sent commands."""
         now = self.clock.now()

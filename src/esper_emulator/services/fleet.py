@@ -41,6 +41,7 @@ from esper_emulator.store import command_api as command_api_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import reports as reports_db
+from esper_emulator.store import shared as shared_db
 from esperclient._generated.v0 import CommandScheduleArgs
 from esperclient.models import (
     AppVersion,
@@ -96,7 +97,8 @@ class Fleet:
 
     ``fail_next`` (a fault for tests) dooms that many of the next commands queued: each
     ends in ``Command Failure`` with the details ``injected failure``, its effect not
-    applied. ``injected_failures`` counts those that ended so.
+    applied. ``injected_failures`` counts those that ended so. On a database other
+    processes share, ``fail_next`` is read from it (see ``esper_emulator.shared``).
     """
 
     def __init__(self, store: Store, clock: Clock, latency: float = 0.0) -> None:
@@ -105,8 +107,8 @@ class Fleet:
         self.latency = latency
         self._next_due: float | None = 0.0
         self.fail_next = 0
-        self.injected_failures = 0
-        self._doomed: set[str] = set()
+        self.on_ended_elsewhere: Callable[[], None] = lambda: None
+        """Told when a command ends outside the clock (another worker must notice)."""
         self.followers: list[Callable[[bool], bool]] = []
         """What moves on after each ``advance`` (told whether commands changed); each
         answers whether it sent new commands."""
@@ -283,9 +285,7 @@ class Fleet:
             device=device_url(enterprise_id, device.id),
             group_command=group_command_url,
         )
-        if self.fail_next > 0:
-            self.fail_next -= 1
-            self._doomed.add(str(command.id))
+        doomed = self._doom()
         now_s = self.clock.now()
         due = now_s + self.latency if device.status == ONLINE else None
         deadline = None
@@ -307,10 +307,33 @@ class Fleet:
             args=None if v0_args is None else msgspec.json.encode(v0_args),
             api_request_id=api_request_id,
             deadline=deadline,
+            doomed=doomed,
         )
         if due is not None and (self._next_due is None or due < self._next_due):
             self._next_due = due
         return command
+
+    def _doom(self) -> bool:
+        """Whether the command being queued is doomed: one of ``fail_next`` is spent."""
+        if self.fail_next <= 0:
+            return False
+        if self.store.shared:  # another worker may have spent some: the database counts
+            left = int(shared_db.get(self.store, shared_db.FAIL_NEXT) or 0)
+            if left <= 0:
+                self.fail_next = 0
+                return False
+            self.fail_next = left
+            shared_db.put(self.store, shared_db.FAIL_NEXT, str(left - 1))
+        self.fail_next -= 1
+        return True
+
+    def injected_failures(self) -> int:
+        """How many doomed commands ended in their injected failure."""
+        return commands_db.injected_failures(self.store, CommandState.FAILURE)
+
+    def expect(self, due: float | None) -> None:
+        """The earliest command state change due, as another worker may have queued it."""
+        self._next_due = due
 
     def command(self, enterprise_id: str, device_id: str, command_id: str) -> bytes:
         """A command of the device, or a 404."""
@@ -344,6 +367,12 @@ class Fleet:
     def ended_elsewhere(self) -> None:
         """Note that a command was ended outside the clock (cancelled): the followers
         look at the commands again on the next ``advance``, before the next request."""
+        self.look_again()
+        self.on_ended_elsewhere()
+
+    def look_again(self) -> None:
+        """Let the followers look at the commands on the next ``advance`` (another
+        worker ended one outside the clock)."""
         self._ended_elsewhere = True
 
     def _apply_due(self) -> bool:
@@ -444,7 +473,7 @@ class Fleet:
         args = effects.arguments(command, row.args)
         target = effects.Target(self.store, row.enterprise_id, device, command, args, when)
         try:
-            result = self._carry_out(target)
+            result = self._carry_out(target, doomed=row.doomed)
         except effects.CommandFailed as failed:
             command.details = result = failed.details
             state = CommandState.FAILURE
@@ -458,11 +487,9 @@ class Fleet:
         )
         return state
 
-    def _carry_out(self, target: effects.Target) -> str:
+    def _carry_out(self, target: effects.Target, *, doomed: bool) -> str:
         """The command's effect on its device, unless it was doomed to fail."""
-        if target.command.id in self._doomed:
-            self._doomed.discard(target.command.id)
-            self.injected_failures += 1
+        if doomed:
             raise effects.CommandFailed(INJECTED_FAILURE)
         return commands.carry_out(target)
 

@@ -113,6 +113,12 @@ def most_per_device(store: Store) -> int:
     return int(store.conn.execute(select(func.max(per_device.c.n))).scalar() or 0)
 
 
+def injected_failures(store: Store, state: str) -> int:
+    """How many doomed commands ended in ``state`` (their failure)."""
+    query = select(func.count()).where(_c.doomed, _c.state == state)
+    return int(store.conn.execute(query).scalar_one())
+
+
 def add(
     store: Store,
     enterprise_id: str,
@@ -127,12 +133,14 @@ def add(
     args: bytes | None = None,
     api_request_id: str | None = None,
     deadline: float | None = None,
+    doomed: bool = False,
 ) -> None:
     """Insert a device command, due at ``due_at`` (``None``: it waits).
 
     ``group_command_id``, ``request_id`` or ``api_request_id`` link it to what fanned
     it out; ``args`` are the raw ``command_args`` (JSON) of a v0 or Commands API
-    request; past ``deadline`` a command not final times out.
+    request; past ``deadline`` a command not final times out; a ``doomed`` one fails
+    (``fail_next_commands``).
     """
     store.insert(
         schema.commands,
@@ -147,6 +155,7 @@ def add(
         api_request_id=api_request_id,
         deadline=deadline,
         doc=doc,
+        doomed=doomed,
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Row,
+    Select,
     Table,
     Update,
     bindparam,
@@ -36,8 +37,10 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -125,6 +128,10 @@ def _engine_of_url(url: str) -> Engine:
         ) from exc
 
 
+_VERSION = "schema_version"
+"""The ``meta`` key of the schema's version, which outlives a reset."""
+
+
 class SchemaMismatch(RuntimeError):
     """The database was made by an emulator with other tables."""
 
@@ -132,9 +139,7 @@ class SchemaMismatch(RuntimeError):
 def _check_schema(conn: Connection, fresh: bool) -> None:
     if fresh:
         return
-    found = conn.execute(
-        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-    ).scalar()
+    found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == _VERSION)).scalar()
     if found != str(SCHEMA_VERSION):
         raise SchemaMismatch(
             f"this database was made by an emulator with another schema ({found or 'unversioned'},"
@@ -144,8 +149,8 @@ def _check_schema(conn: Connection, fresh: bool) -> None:
 
 def _stamp_schema(conn: Connection) -> None:
     m = schema.meta.c
-    if conn.execute(select(m.value).where(m.key == "schema_version")).scalar() is None:
-        conn.execute(insert(schema.meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+    if conn.execute(select(m.value).where(m.key == _VERSION)).scalar() is None:
+        conn.execute(insert(schema.meta).values(key=_VERSION, value=str(SCHEMA_VERSION)))
 
 
 def like_escape(text: str) -> str:
@@ -203,6 +208,17 @@ def _update_by(table: Table, key: str, columns: frozenset[str]) -> Update:
     return update(table).where(table.c[key] == bindparam("_key")).values(values)
 
 
+WRITER_LOCK = 0x45535045  # "ESPE"
+"""The PostgreSQL advisory lock a transaction that may write holds until it ends."""
+_TAKE_WRITER_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+@functools.cache
+def _literal_sql(statement: Select[Any], dialect: Dialect) -> str:
+    """``statement`` as SQL text with its values written in (compiled once)."""
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 def _copy(driver: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """``rows`` into ``table`` by one binary ``COPY`` on a psycopg 3 connection."""
     names = ", ".join(columns)
@@ -222,18 +238,27 @@ class Store:
     def __init__(self, engine: Engine, lock_timeout: float = 30.0) -> None:
         self.engine = engine
         self.lock_timeout = lock_timeout
+        self.shared = engine.dialect.name == "postgresql"
+        """Whether other processes may use the database at the same time (PostgreSQL):
+        then writers take turns (see ``transaction``)."""
         self._conn: Connection | None = None
         self._held: Connection | None = None
         self._lock = threading.RLock()
         self._owner: int | None = None
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, *, read_only: bool = False) -> Iterator[Store]:
         """Run the body in one transaction: all of its writes land, or none.
 
         A nested call joins the transaction already open on this thread; another
         thread waits for it to end, for ``lock_timeout`` seconds at most (a transaction
         held open while its own thread waits for a request would otherwise hang both).
+
+        On PostgreSQL, where several processes may serve one database, writers take
+        turns as SQLite's single writer does: a transaction that may write first takes
+        ``WRITER_LOCK``, held until it ends, so what it reads stays true until it
+        commits. A ``read_only`` one takes no lock and runs ``READ ONLY``: a write in it
+        fails loudly instead of racing.
         """
         if not self._lock.acquire(timeout=self.lock_timeout):
             raise RuntimeError(
@@ -245,12 +270,43 @@ class Store:
                 yield self
                 return
             conn = self._connection()
+            if self.shared:
+                conn.connection.driver_connection.read_only = read_only  # type: ignore[union-attr]
             with conn.begin():
+                if self.shared and not read_only:
+                    conn.execute(_TAKE_WRITER_LOCK)
                 self._conn, self._owner = conn, threading.get_ident()
                 try:
                     yield self
                 finally:
                     self._conn = self._owner = None
+        finally:
+            self._lock.release()
+
+    def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
+        """The one row ``statement`` reads, on its own: in this thread's open transaction
+        if there is one; else, on PostgreSQL, in autocommit (one round trip, where a
+        transaction takes three)."""
+        if not self.shared or (self._conn is not None and self._owner == threading.get_ident()):
+            with self.transaction(read_only=True):
+                return tuple(self.conn.execute(statement).one())
+        sql = _literal_sql(statement, self.engine.dialect)
+        with self._held_alone() as raw:
+            found: tuple[Any, ...] = raw.execute(sql).fetchone()
+        return found
+
+    @contextmanager
+    def _held_alone(self) -> Iterator[Any]:
+        """The held connection's driver connection in autocommit, while no transaction is open."""
+        if not self._lock.acquire(timeout=self.lock_timeout):
+            raise RuntimeError(f"the store stayed busy for {self.lock_timeout} s")
+        try:
+            raw: Any = self._connection().connection.driver_connection
+            raw.autocommit = True
+            try:
+                yield raw
+            finally:
+                raw.autocommit = False
         finally:
             self._lock.release()
 
@@ -382,6 +438,10 @@ class Store:
             self.update(schema.meta, schema.meta.c.key == key, value=value)
 
     def wipe(self) -> None:
-        """Delete every row of every table."""
+        """Delete every row of every table but those of ``schema.KEPT_ON_RESET`` and the
+        schema's version."""
         for table in reversed(metadata.sorted_tables):
-            self.conn.execute(table.delete())
+            if table is schema.meta:
+                self.delete(table, table.c.key != _VERSION)
+            elif table not in schema.KEPT_ON_RESET:
+                self.conn.execute(table.delete())

@@ -38,16 +38,17 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions; 6: text of any length in code point
-order, 64-bit integers; 7: each device's place among all of its enterprise's devices,
-the device lists' indexes in the order the lists are served in, the devices counted by
-platform and state, and by group), changes: a
-database of another version is refused clearly. Devices v2 added the devices' v2
-columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
-and status) and the ``tags`` table. The Commands API
+order, 64-bit integers; 7: what workers share: doomed commands, the fault settings,
+rate-limit buckets, each worker's counters; 8: each device's place among all of its
+enterprise's devices, the device lists' indexes in the order the lists are served in,
+the devices counted by platform and state, and by group), changes: a database of
+another version is refused clearly. Devices v2 added the devices' v2 columns (alias,
+model, os, os_version, battery_level, last_seen, blueprint_info's ids and status) and
+the ``tags`` table. The Commands API
 added ``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
 ``deadline``. Converge added ``converges`` and ``converge_commands``."""
 
@@ -289,6 +290,7 @@ commands = Table(
     Column("api_request_id", String(36)),
     Column("deadline", Float),
     Column("doc", LargeBinary, nullable=False),
+    Column("doomed", Boolean, nullable=False, default=False),  # to fail: ``fail_next_commands``
     Index("ix_commands_due", "due_at"),
     Index("ix_commands_deadline", "deadline"),
     Index("ix_commands_api_request", "api_request_id", "pk"),
@@ -448,3 +450,37 @@ converge_commands = Table(
     Column("request_id", String(36), nullable=False),
     Index("ix_converge_commands_converge", "converge_id", "pk"),
 )
+
+# What the workers serving one database share (see ``esper_emulator.shared``); a reset
+# of the emulator's data leaves these tables as they are.
+
+shared_state = Table(
+    "shared_state",
+    metadata,
+    Column("key", TEXT, primary_key=True),
+    Column("value", TEXT, nullable=False),
+)
+"""The fault settings, ``fail_next_commands`` and the like, by name."""
+
+rate_buckets = Table(
+    "rate_buckets",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),  # sha256 of the API key, never the key
+    Column("tokens", Float, nullable=False),
+    Column("at", Float, nullable=False),  # when ``tokens`` was counted, in epoch seconds
+    Column("spent", Boolean, nullable=False),  # whether the last request took a token
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", INTEGER, primary_key=True, autoincrement=True),
+    Column("pid", Integer, nullable=False),
+    Column("serving", Boolean, nullable=False),
+    Column("counters", LargeBinary, nullable=False),  # its ``faults.Counters`` as JSON
+    Column("answered", Float, nullable=False),  # the latest ask for counters it answered
+)
+"""Each worker process, and what its ``FaultMiddleware`` counted."""
+
+KEPT_ON_RESET = (shared_state, rate_buckets, workers)
+"""The tables a reset of the emulator's data leaves as they are."""
