@@ -11,7 +11,7 @@ from typing import Any
 
 import urllib3
 
-SIDE_DOOR_MAX = 10_000  # devices per side-door call (esper_emulator.control.MAX_DEVICES)
+from esper_emulator.control import MAX_DEVICES as SIDE_DOOR_MAX
 
 
 @dataclass
@@ -42,11 +42,11 @@ class Emulator:
     (its stats written to FILE when it stops), to see where the server's time goes.
     """
 
-    def __init__(self, python: Path, workdir: Path, devices: int) -> None:
+    def __init__(self, python: Path, workdir: Path, devices: int, db: str | None = None) -> None:
         self.python = python
         self.devices = devices
         self.credentials = workdir / "credentials.json"
-        self.db = workdir / "bench.db"
+        self.db = db or str(workdir / "bench.db")
         self.log = workdir / "emulator.log"
         self.http = urllib3.PoolManager()
         self.port = 0
@@ -59,7 +59,7 @@ class Emulator:
             str(self.python), *prefix, "-m", "esper_emulator", "serve",
             "--host", "127.0.0.1",
             "--port", str(self.port),
-            "--db", str(self.db),
+            "--db", self.db,
             "--seed", "demo",
             "--devices", str(self.devices),
             "--latency-ms", "0",

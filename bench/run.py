@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import bulk, cli_listing, fanout, imports, listing, memory, serving, single
+from bench import bulk, cli_listing, fanout, imports, listing, memory, million, serving, single
 from bench.emulator import Emulator
 from bench.harness import ROOT, Context, log
 from bench.report import Row, machine, markdown, section, write_json, write_readme
@@ -41,6 +41,7 @@ FAMILIES: dict[str, Family] = {
         ctx, ctx.fleet_of("bulk", bulk.DEVICES, 1.0), min(ctx.rounds, FEWER_ROUNDS)
     ),
     "cli": cli_listing.run,
+    "million": million.run,
 }
 
 NOTES = [

@@ -21,19 +21,10 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
 SYSTEM_PACKAGES = [effects.AGENT_PACKAGE, "com.android.settings", "com.android.chrome"]
 
 
-def provision(server: EmulatorServer, tenant: Tenant) -> None:
-    """What the seeder does for new devices: system apps and a first status event."""
-    with server.emulator.store.transaction() as store:
-        effects.provision(
-            store, tenant.enterprise_id, tenant.device_ids, server.emulator.clock.utcnow()
-        )
-
-
 @pytest.fixture
 def devices(
     server: EmulatorServer, tenant: Tenant, api_client: esperclient.ApiClient
 ) -> esperclient.DeviceApi:
-    provision(server, tenant)
     return esperclient.DeviceApi(api_client)
 
 
@@ -88,10 +79,9 @@ def test_a_seeded_device_has_its_system_apps(
     assert by_id == page.results[2]
 
 
-def test_provisioning_twice_changes_nothing(
-    server: EmulatorServer, devices: esperclient.DeviceApi, tenant: Tenant
+def test_a_seeded_device_has_its_system_apps_and_one_event(
+    devices: esperclient.DeviceApi, tenant: Tenant
 ) -> None:
-    provision(server, tenant)
     assert devices.get_device_apps(tenant.enterprise_id, tenant.device_ids[1]).count == 3
     assert devices.get_device_event(tenant.enterprise_id, tenant.device_ids[1], 0).count == 1
 

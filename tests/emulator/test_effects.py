@@ -88,10 +88,6 @@ class OneDevice:
 
 @pytest.fixture
 def fleet(server: EmulatorServer, tenant: Tenant, api_client: esperclient.ApiClient) -> OneDevice:
-    with server.emulator.store.transaction() as store:
-        effects.provision(
-            store, tenant.enterprise_id, tenant.device_ids, server.emulator.clock.utcnow()
-        )
     side_door = tenant.host.removesuffix("/api") + "/_emulator"
     url = f"{side_door}/enterprises/{tenant.enterprise_id}/devices/{tenant.device_ids[0]}/online"
     json_of(call("POST", url, json={"online": True}))

@@ -53,14 +53,14 @@ Effects, as seen through the API (``softwareInfo``, ``hardwareInfo``, ``networkI
 
 No command is state-only. Arguments come from ``command_args`` and, for a v0 request,
 its raw arguments kept on the command row; a missing or malformed one fails the command
-(never the queue). ``provision`` gives newly seeded devices their system apps and first
-status event.
+(never the queue). ``Enrollment`` makes what a newly seeded device reports at once: its
+system apps and first status event.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -70,7 +70,6 @@ import msgspec
 from esper_emulator.services.urls import device_url, enterprise_url
 from esper_emulator.store import Row, Store
 from esper_emulator.store import apps as apps_db
-from esper_emulator.store import devices as devices_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
 from esper_emulator.store.reports import NewApp, StoredApp
@@ -679,7 +678,11 @@ def _wipe_apps(target: Target) -> int:
 # what a seeded device starts with
 
 
-def _system_apps(device: Device, when: datetime) -> list[DeviceApp]:
+SYSTEM_APPS = 3
+"""How many preinstalled apps a new device has (``Enrollment.reports`` takes an id for each)."""
+
+
+def _system_apps(device: Device, when: datetime, app_ids: Sequence[str]) -> list[DeviceApp]:
     """The preinstalled apps of ``device``: the Esper Agent, Settings and Chrome."""
     software = device.software_info if isinstance(device.software_info, dict) else {}
     agent = str(software.get("esperClientVersionName") or LATEST_DPC_VERSION)
@@ -692,7 +695,7 @@ def _system_apps(device: Device, when: datetime) -> list[DeviceApp]:
     )
     return [
         DeviceApp.construct(
-            id=str(uuid.uuid4()),
+            id=app_id,
             permissions=[],
             app_name=name,
             package_name=package,
@@ -706,29 +709,61 @@ def _system_apps(device: Device, when: datetime) -> list[DeviceApp]:
             is_active=True,
             device=device.id,
         )
-        for package, name, code, version_name, whitelisted, clearable in specs
+        for app_id, (package, name, code, version_name, whitelisted, clearable) in zip(
+            app_ids, specs, strict=True
+        )
     ]
 
 
-def provision(store: Store, enterprise_id: str, device_ids: Iterable[str], when: datetime) -> None:
-    """Give new devices their system apps and a first status event (once: skips the rest).
+_APP_ID = "@@app-id@@"
+_DEVICE_ID = "@@device-id@@"
 
-    Call it, in the transaction that created them, for devices the seeder made.
-    """
-    ids = list(device_ids)
-    with_apps = reports_db.with_apps(store, ids)
-    with_events = reports_db.with_events(store, ids)
-    apps: list[NewApp] = []
-    events: list[tuple[str, bytes]] = []
-    for row in devices_db.rows(store, ids, enterprise_id):
-        device_id, device = row.id, msgspec.json.decode(row.doc, type=Device)
-        if device_id not in with_apps:
-            apps += [_new_app(device_id, app) for app in _system_apps(device, when)]
-        if device_id not in with_events:
+
+def _put(doc: bytes, app_id: bytes, device_id: bytes) -> bytes:
+    """``doc`` with the ids put where their marks are."""
+    return doc.replace(b"@@app-id@@", app_id).replace(b"@@device-id@@", device_id)
+
+
+class Enrollment:
+    """What new devices of an enterprise report at once, all at ``when``: their system
+    apps and first status event. These docs differ between devices only by the ids in
+    them, so each kind is encoded once, with marks where the ids go (an id is plain
+    ASCII, encoded as it is), and each device's docs are copies with its ids put in."""
+
+    def __init__(self, enterprise_id: str, when: datetime) -> None:
+        self.enterprise_id = enterprise_id
+        self.when = when
+        self._apps: dict[tuple[Any, ...], list[tuple[str, bytes]]] = {}
+        self._events: dict[int | None, bytes] = {}
+
+    def reports(self, device: Device, app_ids: Sequence[str]) -> tuple[list[NewApp], bytes]:
+        """``device``'s system apps (with ``app_ids``, one for each of ``SYSTEM_APPS``) and
+        the ``doc`` of its first status event."""
+        device_id = device.id
+        assert device_id is not None
+        mark = device_id.encode()
+        apps = [
+            NewApp(app_id, device_id, package, None, _put(doc, app_id.encode(), mark))
+            for app_id, (package, doc) in zip(app_ids, self._app_docs(device), strict=True)
+        ]
+        return apps, _put(self._event_doc(device), b"", mark)
+
+    def _app_docs(self, device: Device) -> list[tuple[str, bytes]]:
+        software = device.software_info if isinstance(device.software_info, dict) else {}
+        versions = ("esperClientVersionName", "androidVersion", "sdkVersion")
+        key = (*(software.get(name) for name in versions), device.api_level)
+        if key not in self._apps:
+            marked = msgspec.structs.replace(device, id=_DEVICE_ID)
+            apps = _system_apps(marked, self.when, [_APP_ID] * SYSTEM_APPS)
+            self._apps[key] = [(str(app.package_name), msgspec.json.encode(app)) for app in apps]
+        return self._apps[key]
+
+    def _event_doc(self, device: Device) -> bytes:
+        if device.status not in self._events:
             data = {"event": "ENROLLED", "status": device.status}
-            events.append((device_id, _event(enterprise_id, device_id, data, when)))
-    reports_db.add_apps(store, apps)
-    reports_db.add_events(store, enterprise_id, events)
+            doc = _event(self.enterprise_id, _DEVICE_ID, data, self.when)
+            self._events[device.status] = doc
+        return self._events[device.status]
 
 
 def _new_app(device_id: str, app: DeviceApp) -> NewApp:

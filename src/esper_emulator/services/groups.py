@@ -213,7 +213,7 @@ class Groups:
     def create(self, enterprise_id: str, body: DeviceGroupUpdate) -> DeviceGroup:
         """A new group (with ``device_ids`` as its members); returns the ``DeviceGroup``."""
         parent_id = self._parent(enterprise_id, body.parent) if body.parent else None
-        parent_id = parent_id or self._root_id(enterprise_id)
+        parent_id = parent_id or self.root_id(enterprise_id)
         name = self._free_name(enterprise_id, body.name, None, parent_id)
         members = self._devices(enterprise_id, body.device_ids or [])
         return self.group(enterprise_id, self.insert(enterprise_id, name, members, parent_id))
@@ -230,7 +230,7 @@ class Groups:
         Without ``parent_id`` the group goes under the root group, if there is one yet.
         """
         group_id = str(uuid.uuid4())
-        parent_id = parent_id or self._root_id(enterprise_id)
+        parent_id = parent_id or self.root_id(enterprise_id)
         doc = DeviceGroup.construct(
             id=group_id,
             name=name,
@@ -244,21 +244,17 @@ class Groups:
         groups_db.add(self.store, enterprise_id, group_id, name, msgspec.json.encode(doc))
         self._place(group_id, device_ids)
         refresh_device_groups(self.store, enterprise_id, device_ids)
-        self._refresh_groups(enterprise_id)
+        self.refresh(enterprise_id)
         return group_id
 
     def create_root(self, enterprise_id: str) -> str:
         """Give a new enterprise its root group; returns its id."""
         return self.insert(enterprise_id, ROOT_GROUP, [])
 
-    def join_root(self, enterprise_id: str, device_ids: Sequence[str]) -> None:
-        """Put new devices, in no group yet, in the enterprise's root group."""
-        root_id = self._root_id(enterprise_id)
-        if root_id is None:
-            return
+    def join_root(self, root_id: str, device_ids: Sequence[str]) -> None:
+        """Put new devices, in no group yet and their docs already listing the root group
+        ``root_id``, in it; ``refresh`` the groups after the last of them."""
         groups_db.add_members(self.store, root_id, device_ids)
-        refresh_device_groups(self.store, enterprise_id, device_ids)
-        self._refresh_groups(enterprise_id)
 
     def update(
         self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None
@@ -284,7 +280,7 @@ class Groups:
         groups_db.save(self.store, group_id, name, msgspec.json.encode(group))
         if members is not None:
             self._change_members(enterprise_id, group_id, parent_id, members, action)
-        self._refresh_groups(enterprise_id)
+        self.refresh(enterprise_id)
         return self.group(enterprise_id, group_id)
 
     def delete(self, enterprise_id: str, group_id: str) -> None:
@@ -304,11 +300,12 @@ class Groups:
         groups_db.delete(self.store, group_id)
         self._place(_parent_id_of(group), members)
         refresh_device_groups(self.store, enterprise_id, members)
-        self._refresh_groups(enterprise_id)
+        self.refresh(enterprise_id)
 
     # checks
 
-    def _root_id(self, enterprise_id: str) -> str | None:
+    def root_id(self, enterprise_id: str) -> str | None:
+        """The id of the enterprise's root group (``None`` while it has none)."""
         root = groups_db.named(self.store, enterprise_id, ROOT_GROUP)
         return str(root.id) if root is not None else None
 
@@ -398,7 +395,7 @@ class Groups:
             nodes[row.id] = _Node(row.doc, group, _parent_id_of(group))
         return nodes
 
-    def _refresh_groups(self, enterprise_id: str) -> None:
+    def refresh(self, enterprise_id: str) -> None:
         """Rewrite ``device_count``, ``children_count`` and ``path`` of every group."""
         tree = self._tree(enterprise_id)
         counts = groups_db.member_counts(self.store, enterprise_id)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -13,12 +17,17 @@ from esper_emulator.services.auth import Auth
 from esper_emulator.services.clock import Clock
 from esper_emulator.services.fleet import OFFLINE, ONLINE, OS_PLATFORMS, device_columns
 from esper_emulator.services.groups import Groups
-from esper_emulator.services.urls import device_url, enterprise_url
+from esper_emulator.services.ids import new_ids
+from esper_emulator.services.urls import device_url, enterprise_url, group_url
 from esper_emulator.store import Store
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import enterprises as enterprises_db
+from esper_emulator.store import reports as reports_db
 from esper_emulator.store import tags as tags_db
+from esper_emulator.store.reports import NewApp
 from esperclient.models import Device, EmmDevice, EnterpriseV1, GoogleEMM
+
+T = TypeVar("T")
 
 DEMO_NAME = "Demo Enterprise"
 DEMO_ALIAS_RATIO = 0.6
@@ -66,6 +75,75 @@ def _luhn_digit(digits: str) -> str:
         n = int(ch) * (2 if i % 2 == 0 else 1)
         total += n - 9 if n > 9 else n
     return str((10 - total % 10) % 10)
+
+
+class _Draws:
+    """A stream of random draws made from one SHAKE-128 hash of a key, with the methods of
+    ``random.Random`` the seeder uses: a device needs a few dozen draws, and seeding a
+    ``random.Random`` for each would cost more than all of them."""
+
+    _SIZE = 192
+
+    def __init__(self, key: str) -> None:
+        self._hash = hashlib.shake_128(key.encode())
+        self._bytes = self._hash.digest(self._SIZE)
+        self._at = 0
+
+    def _int(self, size: int) -> int:
+        """The next ``size`` bytes as an integer (a longer digest starts with a shorter one)."""
+        start, self._at = self._at, self._at + size
+        if self._at > len(self._bytes):
+            self._bytes = self._hash.digest(2 * self._at)
+        return int.from_bytes(self._bytes[start : self._at], "big")
+
+    def random(self) -> float:
+        """A float in [0, 1)."""
+        return self._int(7) / 2**56
+
+    def getrandbits(self, bits: int) -> int:
+        """An integer of ``bits`` random bits."""
+        return self._int((bits + 7) // 8) >> (-bits % 8)
+
+    def randrange(self, start: int, stop: int | None = None) -> int:
+        """An integer in [start, stop) (in [0, start) without ``stop``)."""
+        low, high = (0, start) if stop is None else (start, stop)
+        return low + self._int(8) % (high - low)
+
+    def choice(self, items: Sequence[T]) -> T:
+        """One of ``items``."""
+        return items[self.randrange(len(items))]
+
+
+SEED_BATCH = 5_000
+"""Devices built and written at a time: a call of any size holds one batch's rows."""
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What every device of one ``Seeder.devices`` call shares."""
+
+    enterprise_id: str
+    root_id: str | None
+    when: datetime
+    online_ratio: float
+    alias_ratio: float
+    os: str
+
+    @property
+    def groups(self) -> list[str]:
+        """A new device's ``groups``: the root group, which it joins."""
+        return [] if self.root_id is None else [group_url(self.enterprise_id, self.root_id)]
+
+
+@dataclass
+class _Rows:
+    """A batch of new devices: their ids, and the rows to write for them."""
+
+    ids: list[str]
+    devices: list[dict[str, Any]]
+    apps: list[NewApp]
+    events: list[tuple[str, bytes]]
+    tags: set[str]
 
 
 class Seeder:
@@ -126,54 +204,80 @@ class Seeder:
 
         ``alias_ratio`` of them have an alias; the others have none, as a device only
         gets one when someone names it. ``os`` is their operating system (a key of
-        ``OS_PLATFORMS``): Android devices only are in the legacy device list.
+        ``OS_PLATFORMS``): Android devices only are in the legacy device list. They join
+        the root group, with their system apps and first status event, written in
+        batches of ``SEED_BATCH`` devices (the caller's transaction holds them all).
         """
-        rows, ids = [], []
+        if os not in OS_PLATFORMS:
+            raise ValueError(f"No such operating system: {os!r}")
+        groups = Groups(self.store, self.clock)
+        root_id = groups.root_id(enterprise_id)
+        made = _Made(enterprise_id, root_id, self.clock.utcnow(), online_ratio, alias_ratio, os)
+        first = devices_db.last_pk(self.store) + 1
+        place = (
+            devices_db.count(self.store, enterprise_id)
+            if os == "Android"
+            else devices_db.lowest_place(self.store, enterprise_id)
+        )
+        all_place = devices_db.count_all(self.store, enterprise_id)
+        ids: list[str] = []
         tags: set[str] = set()
-        start = devices_db.last_pk(self.store)
-        android = os == "Android"
-        place = devices_db.count(self.store, enterprise_id) if android else None
-        lowest = None if android else devices_db.lowest_place(self.store, enterprise_id)
-        for n in range(start + 1, start + count + 1):
-            r = random.Random(f"{self.seed}:device:{n}")  # noqa: S311  (simulated devices)
-            online = r.random() < online_ratio
-            device = (
-                self._device(enterprise_id, n, r, online)
-                if android
-                else self._other_device(enterprise_id, n, r, online, os)
-            )
-            assert device.id is not None
-            if random.Random(f"{self.seed}:alias:{n}").random() >= alias_ratio:  # noqa: S311
+        for start in range(0, count, SEED_BATCH):
+            size = min(SEED_BATCH, count - start)
+            numbers = range(first + start, first + start + size)
+            rows = self._rows(made, numbers, place, all_place + start)
+            place += size if os == "Android" else -size
+            devices_db.add(self.store, rows.devices)
+            reports_db.add_enrolled(self.store, enterprise_id, rows.apps, rows.events)
+            if root_id is not None:
+                groups.join_root(root_id, rows.ids)
+            ids += rows.ids
+            tags.update(rows.tags)
+        tags_db.ensure(self.store, enterprise_id, sorted(tags))
+        groups.refresh(enterprise_id)
+        if count >= SEED_BATCH:
+            devices_db.analyze(self.store)
+        return ids
+
+    def _rows(self, made: _Made, numbers: range, place: int, all_place: int) -> _Rows:
+        """The rows of the devices ``numbers`` (each draws from a random stream of its own),
+        after the enterprise's ``place`` (Android: its highest ``seq``, others: its lowest)
+        and ``all_place`` (its highest ``all_seq``)."""
+        ids = new_ids.take(len(numbers))
+        app_ids = new_ids.take(len(numbers) * effects.SYSTEM_APPS)
+        rows = _Rows(ids, [], [], [], set())
+        enrollment = effects.Enrollment(made.enterprise_id, made.when)
+        android = made.os == "Android"
+        build = self._device if android else self._other_device
+        for k, (n, device_id) in enumerate(zip(numbers, ids, strict=True)):
+            r = _Draws(f"{self.seed}:device:{n}")
+            device = build(made, n, r, r.random() < made.online_ratio, device_id)
+            if _Draws(f"{self.seed}:alias:{n}").random() >= made.alias_ratio:
                 device.alias_name = None
-            ids.append(device.id)
-            tags.update(device.tags or [])
-            if place is not None:
-                place += 1
-            else:
-                lowest = (lowest or 0) - 1
-            battery = float(random.Random(f"{self.seed}:battery:{n}").randrange(5, 101))  # noqa: S311
-            rows.append(
+            battery = float(_Draws(f"{self.seed}:battery:{n}").randrange(5, 101))
+            rows.devices.append(
                 {
-                    "id": device.id,
-                    "enterprise_id": enterprise_id,
-                    "seq": place if place is not None else lowest,
+                    "id": device_id,
+                    "enterprise_id": made.enterprise_id,
+                    "seq": place + k + 1 if android else place - k - 1,
+                    "all_seq": all_place + k + 1,
                     "battery_level": battery,
                     **device_columns(device),
                 }
             )
-        devices_db.add(self.store, rows)
-        tags_db.ensure(self.store, enterprise_id, sorted(tags))
-        effects.provision(self.store, enterprise_id, ids, self.clock.utcnow())
-        Groups(self.store, self.clock).join_root(enterprise_id, ids)
-        return ids
+            mine = app_ids[k * effects.SYSTEM_APPS : (k + 1) * effects.SYSTEM_APPS]
+            apps, event = enrollment.reports(device, mine)
+            rows.apps += apps
+            rows.events.append((device_id, event))
+            rows.tags.update(device.tags or [])
+        return rows
 
-    def _device(self, enterprise_id: str, n: int, r: random.Random, online: bool) -> Device:
+    def _device(self, made: _Made, n: int, r: _Draws, online: bool, device_id: str) -> Device:
+        enterprise_id, now = made.enterprise_id, made.when
         key, brand, model, product = r.choice(_HARDWARE)
         android, api_level = r.choice(_ANDROID)
-        device_id = str(uuid.uuid4())
         imei_body = f"35{r.randrange(10**12):012d}"
-        mac = ":".join(f"{r.randrange(256):02x}" for _ in range(6))
-        now = self.clock.utcnow()
+        mac = r.getrandbits(48).to_bytes(6, "big").hex(":")
         status = ONLINE if online else OFFLINE
         name = f"{r.choice(_SITES)}-{n:04d}"
         return Device(
@@ -190,7 +294,7 @@ class Seeder:
             enterprise=enterprise_url(enterprise_id),
             policy=None,
             user=None,
-            groups=[],
+            groups=made.groups,
             tags=[key, name.split("-")[0].lower()],
             api_level=api_level,
             template_name=None,
@@ -233,16 +337,11 @@ class Seeder:
             is_active=True,
         )
 
-    def _other_device(
-        self, enterprise_id: str, n: int, r: random.Random, online: bool, os: str
-    ) -> Device:
+    def _other_device(self, made: _Made, n: int, r: _Draws, online: bool, device_id: str) -> Device:
         """A device of another platform than Android, as the legacy device object holds it."""
-        if os not in OS_PLATFORMS:
-            raise ValueError(f"No such operating system: {os!r}")
+        enterprise_id, now, os = made.enterprise_id, made.when, made.os
         brand, model, product = r.choice(_OTHER_HARDWARE[os])
-        device_id = str(uuid.uuid4())
-        mac = ":".join(f"{r.randrange(256):02x}" for _ in range(6))
-        now = self.clock.utcnow()
+        mac = r.getrandbits(48).to_bytes(6, "big").hex(":")
         status = ONLINE if online else OFFLINE
         name = f"{os}-{n:04d}"
         return Device(
@@ -253,7 +352,7 @@ class Seeder:
             status=status,
             state=status,
             enterprise=enterprise_url(enterprise_id),
-            groups=[],
+            groups=made.groups,
             tags=[os.lower()],
             software_info={"os": os, "osVersion": r.choice(_OTHER_VERSIONS[os])},
             hardware_info={

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, StoredById, chunks, contains
+from esperclient.models import DevicePlatform
 
 _d = schema.devices.c
 _m = schema.group_members.c
+_n = schema.device_counts.c
 
 
 _DOC = select(_d.doc).where(_d.id == bindparam("id"), _d.enterprise_id == bindparam("enterprise"))
@@ -69,12 +75,24 @@ def page(
     if brand is not None:
         where.append(func.lower(_d.brand) == brand.lower())
     if group is not None:
-        where.append(_d.id.in_(select(_m.device_id).where(_m.group_id == group)))
+        where.append(in_groups([group]))
     if search:
         where.append(or_(*(contains(c, search) for c in (_d.device_name, _d.imei, _d.mac))))
     if tags:
         where.append(contains(_d.tags, tags))
-    return store.page(schema.devices, where, limit, offset)
+    given = [value for value in filters if value is not None]
+    if state is not None and given == [state]:
+        count = counted(store, enterprise_id, [state], [DevicePlatform.ANDROID])
+    elif group is not None and given == [group]:
+        count = _in_group(store, enterprise_id, group)
+    else:
+        total = select(func.count()).select_from(schema.devices).where(*where)
+        count = store.conn.execute(total).scalar_one()
+    if count <= offset:
+        return Page(count, [])
+    # by place (the order of age here): each filter's index ends with it, so no sort
+    docs = select(_d.doc).where(*where).order_by(_d.seq).limit(limit).offset(offset)
+    return Page(count, list(store.conn.execute(docs).scalars()))
 
 
 # The whole fleet's count and pages: built once, they are the hottest queries there are.
@@ -102,6 +120,12 @@ def count(store: Store, enterprise_id: str) -> int:
     return max(highest or 0, 0)
 
 
+def count_all(store: Store, enterprise_id: str) -> int:
+    """How many devices, of every platform, the enterprise has (its highest ``all_seq``)."""
+    query = select(func.max(_d.all_seq)).where(_d.enterprise_id == enterprise_id)
+    return store.conn.execute(query).scalar() or 0
+
+
 def lowest_place(store: Store, enterprise_id: str) -> int:
     """The lowest ``seq`` of the enterprise's devices (0 when it has none below 0)."""
     query = select(func.min(_d.seq)).where(_d.enterprise_id == enterprise_id)
@@ -109,8 +133,64 @@ def lowest_place(store: Store, enterprise_id: str) -> int:
 
 
 def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert devices: each row its ``id``, ``enterprise_id``, ``seq`` and columns."""
-    store.insert_many(schema.devices, rows)
+    """Insert devices in bulk, and count them: each row its ``id``, ``enterprise_id``,
+    places (``seq``, ``all_seq``) and columns, every row with the same columns in the
+    same order."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    values = operator.itemgetter(*columns)
+    store.bulk_insert(schema.devices, columns, [values(row) for row in rows])
+    kinds = Counter((row["enterprise_id"], row["platform"], row["state"]) for row in rows)
+    dialect = postgresql if store.engine.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(schema.device_counts)
+    more = upsert.on_conflict_do_update(
+        index_elements=[_n.enterprise_id, _n.platform, _n.state],
+        set_={"devices": _n.devices + upsert.excluded.devices},
+    )
+    store.conn.execute(
+        more,
+        [
+            {"enterprise_id": enterprise, "platform": platform, "state": state, "devices": n}
+            for (enterprise, platform, state), n in kinds.items()
+        ],
+    )
+
+
+def in_groups(group_ids: Sequence[str]) -> ColumnElement[bool]:
+    """The device is in one of ``group_ids``: looked up for each device read in the list's
+    order (a page stops at its last device), never by gathering every member first."""
+    member = select(_m.device_id).where(_m.group_id.in_(group_ids), _m.device_id == _d.id)
+    return member.exists()
+
+
+def _in_group(store: Store, enterprise_id: str, group_id: str) -> int:
+    """How many of the enterprise's Android devices are in the group: its count of members,
+    less those of other platforms (their places, below 0, are one index range)."""
+    others = (
+        select(func.count())
+        .select_from(schema.devices.join(schema.group_members, _m.device_id == _d.id))
+        .where(_d.enterprise_id == enterprise_id, _d.seq < 0, _m.group_id == group_id)
+    )
+    total = groups_db.members(store, enterprise_id, [group_id])
+    return total - int(store.conn.execute(others).scalar_one())
+
+
+def analyze(store: Store) -> None:
+    """Bring the planner's statistics of the devices and their groups up to date."""
+    store.analyze(schema.devices, schema.group_members)
+
+
+def counted(
+    store: Store, enterprise_id: str, states: Collection[int], platforms: Collection[str] = ()
+) -> int:
+    """How many of the enterprise's devices are in any of ``states`` (and of any of
+    ``platforms``, if given), from the counts kept beside the devices."""
+    where = [_n.enterprise_id == enterprise_id, _n.state.in_(states)]
+    if platforms:
+        where.append(_n.platform.in_(platforms))
+    total = select(func.coalesce(func.sum(_n.devices), 0)).where(*where)
+    return int(store.conn.execute(total).scalar_one())
 
 
 def save(store: Store, device_id: str, columns: Mapping[str, Any]) -> None:

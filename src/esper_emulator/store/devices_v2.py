@@ -5,19 +5,22 @@ pages never repeat or skip a device however the fleet changes between them)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
 
+from esper_emulator.store import devices as devices_db
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store, contains, holds
 
 _d = schema.devices.c
 _m = schema.group_members.c
 
-BY_AGE: ColumnElement[Any] = _d.pk
-"""Devices by age, oldest first: the order of a list that names none."""
+BY_AGE: ColumnElement[Any] = _d.all_seq
+"""Devices by age, oldest first: the order of a list that names none (a device's place
+in its enterprise, unique there, so it needs no tie-break)."""
 ORDERINGS: dict[str, ColumnElement[Any]] = {
     "name": _d.device_name,
     "alias": func.coalesce(_d.alias, ""),
@@ -65,6 +68,16 @@ class DeviceQuery:
     blueprint_version_not: str | None = None
     """A blueprint version the device must not be at."""
 
+    @property
+    def is_everything(self) -> bool:
+        """Whether the query has no filter: it holds the enterprise's whole fleet."""
+        return len(self.where("")) == 1
+
+    @property
+    def by_state_only(self) -> bool:
+        """Whether states (and platforms) are the query's only filters."""
+        return bool(self.states) and replace(self, states=(), platforms=()).is_everything
+
     def where(self, enterprise_id: str) -> list[ColumnElement[bool]]:
         """The query's conditions."""
         where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
@@ -81,8 +94,7 @@ class DeviceQuery:
             if value is not None:
                 where.append(column == value)
         for group_ids in self.group_sets:
-            members = select(_m.device_id).where(_m.group_id.in_(group_ids))
-            where.append(_d.id.in_(members))
+            where.append(devices_db.in_groups(group_ids))
         if self.tag_names is not None:
             tagged = (holds(_d.tags, f",{name},") for name in self.tag_names)
             where.append(or_(_nothing(), *tagged))  # a tag's whole name, in its case
@@ -131,18 +143,29 @@ class Order:
     def by(self, backwards: bool = False) -> list[ColumnElement[Any]]:
         """The ORDER BY terms (reversed when reading backwards)."""
         down = self.descending != backwards
-        return [self.key.desc(), _d.pk.desc()] if down else [self.key, _d.pk]
+        terms = [self.key] if self.key is BY_AGE else [self.key, _d.pk]
+        return [term.desc() for term in terms] if down else terms
 
     def after(self, value: Any, pk: int, backwards: bool = False) -> ColumnElement[bool]:
         """Rows that come after ``(value, pk)`` (before it, when reading backwards)."""
         down = self.descending != backwards
+        if self.key is BY_AGE:
+            beyond: ColumnElement[bool] = _d.all_seq < value if down else _d.all_seq > value
+            return beyond
         if down:
             return or_(self.key < value, and_(self.key == value, _d.pk < pk))
         return or_(self.key > value, and_(self.key == value, _d.pk > pk))
 
 
 def count(store: Store, enterprise_id: str, query: DeviceQuery) -> int:
-    """How many devices match."""
+    """How many devices match (the whole fleet's count is its highest ``all_seq``; by
+    state, or by one set of groups, the counts kept beside the devices and groups)."""
+    if query.is_everything:
+        return devices_db.count_all(store, enterprise_id)
+    if query.by_state_only:
+        return devices_db.counted(store, enterprise_id, query.states, query.platforms)
+    if len(query.group_sets) == 1 and replace(query, group_sets=()).is_everything:
+        return groups_db.members(store, enterprise_id, query.group_sets[0])
     counted = select(func.count()).select_from(schema.devices).where(*query.where(enterprise_id))
     return store.conn.execute(counted).scalar_one()
 
@@ -150,14 +173,19 @@ def count(store: Store, enterprise_id: str, query: DeviceQuery) -> int:
 def offset_rows(
     store: Store, enterprise_id: str, query: DeviceQuery, order: Order, limit: int, offset: int
 ) -> list[Row[Any]]:
-    """The matching rows from ``offset``, at most ``limit``."""
-    selected = (
-        select(*_COLUMNS)
-        .where(*query.where(enterprise_id))
-        .order_by(*order.by())
-        .limit(limit)
-        .offset(offset)
-    )
+    """The matching rows from ``offset``, at most ``limit``.
+
+    The whole fleet by age is read from its place on (``all_seq``: places are dense), as
+    fast at offset 990,000 as at 0.
+    """
+    where = query.where(enterprise_id)
+    if query.is_everything and order.key is BY_AGE:
+        if order.descending:
+            where.append(_d.all_seq <= devices_db.count_all(store, enterprise_id) - offset)
+        else:
+            where.append(_d.all_seq > offset)
+        offset = 0
+    selected = select(*_COLUMNS).where(*where).order_by(*order.by()).limit(limit).offset(offset)
     return _rows(store, selected)
 
 

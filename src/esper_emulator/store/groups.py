@@ -97,19 +97,31 @@ def memberships(store: Store, device_ids: Sequence[str]) -> list[tuple[str, str]
 
 def member_counts(store: Store, enterprise_id: str) -> dict[str, int]:
     """How many members each group of the enterprise has (groups with any)."""
-    query = (
-        select(_m.group_id, func.count())
-        .join(schema.device_groups, _g.id == _m.group_id)
-        .where(_g.enterprise_id == enterprise_id)
-        .group_by(_m.group_id)
-    )
+    query = select(_g.id, _g.members).where(_g.enterprise_id == enterprise_id, _g.members > 0)
     return {group_id: total for group_id, total in store.conn.execute(query)}
+
+
+def members(store: Store, enterprise_id: str, group_ids: Sequence[str]) -> int:
+    """How many devices are in any of the enterprise's ``group_ids`` (each device is in
+    one group), from the counts kept on the groups."""
+    total = select(func.coalesce(func.sum(_g.members), 0)).where(
+        _g.enterprise_id == enterprise_id, _g.id.in_(group_ids)
+    )
+    return int(store.conn.execute(total).scalar_one())
 
 
 def add_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:
     """Make ``device_ids`` (none of them a member yet) members of the group, in this order."""
-    rows = [{"group_id": group_id, "device_id": device_id} for device_id in device_ids]
-    store.insert_many(schema.group_members, rows)
+    rows = [(group_id, device_id) for device_id in device_ids]
+    store.bulk_insert(schema.group_members, ("group_id", "device_id"), rows)
+    _count(store, {group_id: len(rows)})
+
+
+def _count(store: Store, joined: dict[str, int]) -> None:
+    """Add to each group's count of members the number that ``joined`` it (or left: < 0)."""
+    for group_id, change in joined.items():
+        if change:
+            store.update(schema.device_groups, _g.id == group_id, members=_g.members + change)
 
 
 def remove_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:
@@ -124,4 +136,7 @@ def remove_from_others(store: Store, keep: Iterable[str], device_ids: Iterable[s
 
 def _remove(store: Store, which: ColumnElement[bool], device_ids: Iterable[str]) -> None:
     for ids in chunks(sorted(device_ids)):
-        store.delete(schema.group_members, which, _m.device_id.in_(ids))
+        where = (which, _m.device_id.in_(ids))
+        leaving = select(_m.group_id, func.count()).where(*where).group_by(_m.group_id)
+        _count(store, {group_id: -n for group_id, n in store.conn.execute(leaving)})
+        store.delete(schema.group_members, *where)

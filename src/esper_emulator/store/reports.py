@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, Stored, chunks
+from esper_emulator.store.db import Page, Store, Stored
 
 _a = schema.device_apps.c
 _i = schema.app_installs.c
@@ -156,14 +156,20 @@ def add_event(store: Store, enterprise_id: str, device_id: str, doc: bytes) -> N
     store.insert(schema.device_events, enterprise_id=enterprise_id, device_id=device_id, doc=doc)
 
 
-def add_events(store: Store, enterprise_id: str, events: Iterable[tuple[str, bytes]]) -> None:
-    """Insert status events of the enterprise's devices: each its ``device_id`` and ``doc``."""
-    store.insert_many(
+def add_enrolled(
+    store: Store, enterprise_id: str, apps: Sequence[NewApp], events: Sequence[tuple[str, bytes]]
+) -> None:
+    """Insert what new devices of the enterprise report at once, in bulk: their apps, and
+    their status events (each its ``device_id`` and ``doc``)."""
+    store.bulk_insert(
+        schema.device_apps,
+        ("id", "device_id", "package_name", "app_version_id", "doc"),
+        [(a.id, a.device_id, a.package_name, a.app_version_id, a.doc) for a in apps],
+    )
+    store.bulk_insert(
         schema.device_events,
-        [
-            {"enterprise_id": enterprise_id, "device_id": device_id, "doc": doc}
-            for device_id, doc in events
-        ],
+        ("enterprise_id", "device_id", "doc"),
+        [(enterprise_id, device_id, doc) for device_id, doc in events],
     )
 
 
@@ -172,22 +178,3 @@ def events(store: Store, device_id: str, latest_only: bool) -> list[tuple[int, b
     query = select(_e.pk, _e.doc).where(_e.device_id == device_id).order_by(_e.pk.desc())
     rows = store.conn.execute(query.limit(1) if latest_only else query)
     return [(pk, doc) for pk, doc in rows]
-
-
-def with_apps(store: Store, device_ids: Sequence[str]) -> set[str]:
-    """Those of ``device_ids`` that have any app."""
-    return _having(store, schema.device_apps, device_ids)
-
-
-def with_events(store: Store, device_ids: Sequence[str]) -> set[str]:
-    """Those of ``device_ids`` that have any event."""
-    return _having(store, schema.device_events, device_ids)
-
-
-def _having(store: Store, table: Table, device_ids: Sequence[str]) -> set[str]:
-    """Those of ``device_ids`` that have a row in ``table``."""
-    found: set[str] = set()
-    for ids in chunks(device_ids):
-        query = select(table.c.device_id).where(table.c.device_id.in_(ids))
-        found.update(store.conn.execute(query).scalars())
-    return found

@@ -1,0 +1,175 @@
+"""The device lists' page queries read an index in the list's order: none sorts its
+matches, on either database, so a page costs the same at any size of fleet.
+
+Each list is requested over HTTP; the queries the emulator ran for it are caught on
+their way to the database, and each page query (the one with a ``LIMIT``) is explained
+there. SQLite must not build a temporary B-tree for its ``ORDER BY``; PostgreSQL's plan
+must hold no Sort node, asked with sorts and sequential scans priced out (a small table
+is otherwise cheaper to sort than to read in index order, which a big one is not): a
+Sort left in that plan means that no index serves the order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import event
+
+from esper_emulator.server import EmulatorServer
+from esper_emulator.settings import Settings
+from tests.conftest import NewDatabase, Tenant, new_tenant
+from tests.emulator.conftest import call, json_of
+
+ANDROID = 60
+OTHERS = 5
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """An emulator's enterprise with Android devices and a few others, a group of some."""
+
+    server: EmulatorServer
+    tenant: Tenant
+    group_id: str
+    name: str
+    """The name of one of its devices."""
+
+
+@pytest.fixture(scope="module")
+def fleet(new_database: NewDatabase) -> Iterator[Fleet]:
+    with new_database() as db, EmulatorServer(Settings(db=db)) as server:
+        tenant = new_tenant(server, devices=ANDROID)
+        emulator = server.emulator
+        with emulator.store.transaction():
+            emulator.seeder.devices(tenant.enterprise_id, OTHERS, os="Windows")
+            group_id = emulator.seeder.group(tenant.enterprise_id, "Front", tenant.device_ids[::3])
+        if emulator.store.engine.dialect.name == "postgresql":
+            # the statistics autovacuum gathers soon after a big insert
+            with emulator.store.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE devices")
+        url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/?limit=1"
+        name = json_of(call("GET", url, key=tenant.api_key))["results"][0]["device_name"]
+        yield Fleet(server, tenant, group_id, name)
+
+
+@contextmanager
+def page_queries(server: EmulatorServer) -> Iterator[list[tuple[str, Any]]]:
+    """The page queries (``SELECT ... LIMIT``) of the devices table run while the block does."""
+    caught: list[tuple[str, Any]] = []
+    engine = server.emulator.store.engine
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        flat = " ".join(statement.split())
+        if flat.startswith("SELECT") and "FROM devices" in flat and "LIMIT" in flat:
+            caught.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        yield caught
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a query's plan does: its sorting steps, and what its indexes are searched by."""
+
+    sorts: list[str]
+    index_conditions: str
+
+
+def plan(server: EmulatorServer, statement: str, parameters: Any) -> Plan:
+    """The plan of the query, as the emulator's database makes it."""
+    store = server.emulator.store
+    with store.transaction():
+        conn = store.conn
+        if conn.dialect.name == "sqlite":
+            steps = [
+                row[3]
+                for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            ]
+            searched = " ".join(step for step in steps if "USING" in step and "INDEX" in step)
+            return Plan([step for step in steps if "FOR ORDER BY" in step], searched)
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        explained = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        found = explained.scalar_one()
+        nodes = list(_nodes((json.loads(found) if isinstance(found, str) else found)[0]["Plan"]))
+        return Plan(
+            [node["Node Type"] for node in nodes if "Sort" in node["Node Type"]],
+            " ".join(node.get("Index Cond", "") for node in nodes),
+        )
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+LISTS = {
+    "legacy offset 0": "seq",
+    "legacy far offset": "seq",
+    "legacy name": "device_name",
+    "legacy state": None,
+    "legacy group": None,
+    "legacy search": None,
+    "v2 offset 0": "all_seq",
+    "v2 far offset": "all_seq",
+    "v2 newest first": "all_seq",
+    "v2 state": None,
+    "v2 platform": None,
+    "v2 group": None,
+    "v2 search": None,
+    "v2 cursor": None,
+}
+"""Each list checked, and the column an index must be searched by: the place, for the
+whole fleet's pages (any offset is one index lookup away), or a filter that picks few
+devices. A filter that keeps most may as well read the place's index and skip the rest."""
+
+
+def _lists(fleet: Fleet) -> dict[str, str]:
+    tenant, group_id, name = fleet.tenant, fleet.group_id, fleet.name
+    legacy = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/?"
+    v2 = f"{tenant.host}/v2/devices/?"
+    return {
+        "legacy offset 0": legacy + urlencode({"limit": 20}),
+        "legacy far offset": legacy + urlencode({"limit": 20, "offset": ANDROID - 10}),
+        "legacy name": legacy + urlencode({"limit": 20, "name": name}),
+        "legacy state": legacy + urlencode({"limit": 20, "state": 1}),
+        "legacy group": legacy + urlencode({"limit": 20, "group": group_id}),
+        "legacy search": legacy + urlencode({"limit": 20, "search": "lobby"}),
+        "v2 offset 0": v2 + urlencode({"limit": 20}),
+        "v2 far offset": v2 + urlencode({"limit": 20, "offset": ANDROID}),
+        "v2 newest first": v2 + urlencode({"limit": 20, "ordering": "-created_at"}),
+        "v2 state": v2 + urlencode({"limit": 20, "state": 1}),
+        "v2 platform": v2 + urlencode({"limit": 20, "platform": "WINDOWS"}),
+        "v2 group": v2 + urlencode({"limit": 20, "group_multi": group_id}),
+        "v2 search": v2 + urlencode({"limit": 20, "search": "lobby"}),
+        "v2 cursor": v2 + urlencode({"limit": 20, "cursor": "start"}),
+    }
+
+
+def test_every_list_is_checked(fleet: Fleet) -> None:
+    assert tuple(_lists(fleet)) == tuple(LISTS)
+
+
+@pytest.mark.parametrize("case", LISTS)
+def test_device_list_pages_read_an_index_in_order(fleet: Fleet, case: str) -> None:
+    with page_queries(fleet.server) as caught:
+        page = json_of(call("GET", _lists(fleet)[case], key=fleet.tenant.api_key))
+    assert (page.get("content") or page)["results"], "the list is empty: nothing was checked"
+    assert caught, "the list ran no page query"
+    for statement, parameters in caught:
+        found = plan(fleet.server, statement, parameters)
+        assert found.sorts == [], statement
+        searched_by = LISTS[case]
+        if searched_by is not None:
+            assert re.search(rf"\b{searched_by}\b", found.index_conditions), found
