@@ -33,16 +33,27 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import msgspec
 from sqlalchemy.exc import SQLAlchemyError
 
-from esper_emulator.faults import Counters, SharedRateLimiter
+from esper_emulator.faults import Counters, Faults, SharedRateLimiter
+from esper_emulator.services.clock import Clock
+from esper_emulator.services.converge import Converges
+from esper_emulator.services.fleet import Fleet
+from esper_emulator.store import Store
 from esper_emulator.store import shared as shared_db
 
-if TYPE_CHECKING:
-    from esper_emulator.emulator import Emulator
+
+class Emulator(Protocol):
+    """The parts of an ``esper_emulator.emulator.Emulator`` that its processes share."""
+
+    store: Store
+    clock: Clock
+    fleet: Fleet
+    converges: Converges
+    faults: Faults
 
 FLUSH_EVERY = 0.1
 """Seconds between two writes of a worker's counters (when they changed)."""
