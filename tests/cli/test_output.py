@@ -110,11 +110,12 @@ def test_a_show_in_json_is_one_pretty_object(env: Tenant) -> None:
 
 
 def requested_pages(*args: str) -> list[tuple[int, int]]:
-    """``(limit, offset)`` of each device page ``esper --verbose ARGS`` asked for."""
+    """``(limit, offset)`` of each device page ``esper --verbose ARGS`` asked for, in
+    order (pages fetched ahead are logged as they come back, in any order)."""
     result = CliRunner().invoke(app, ["--verbose", *args])
     assert result.exit_code == 0, result.output
     found = re.findall(r"GET \S+/device/\?limit=(\d+)&offset=(\d+)", result.stderr)
-    return [(int(limit), int(offset)) for limit, offset in found]
+    return sorted((int(limit), int(offset)) for limit, offset in found)
 
 
 def test_page_size_sets_the_page_size_a_list_asks_for(
