@@ -42,8 +42,11 @@ class Emulator:
     (its stats written to FILE when it stops), to see where the server's time goes.
     """
 
-    def __init__(self, python: Path, workdir: Path, devices: int, db: str | None = None) -> None:
+    def __init__(
+        self, python: Path, workdir: Path, devices: int, db: str | None = None, workers: int = 1
+    ) -> None:
         self.python = python
+        self.workers = workers
         self.devices = devices
         self.credentials = workdir / "credentials.json"
         self.db = db or str(workdir / "bench.db")
@@ -65,6 +68,7 @@ class Emulator:
             "--latency-ms", "0",
             "--credentials", str(self.credentials),
             "--control",
+            "--workers", str(self.workers),
         ]  # fmt: skip
         self._log = self.log.open("a")
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)

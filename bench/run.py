@@ -13,7 +13,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import bulk, cli_listing, fanout, imports, listing, memory, million, serving, single
+from bench import (
+    bulk,
+    cli_listing,
+    fanout,
+    imports,
+    listing,
+    memory,
+    million,
+    serving,
+    single,
+    workers,
+)
 from bench.emulator import Emulator
 from bench.harness import ROOT, Context, log
 from bench.report import Row, machine, markdown, section, write_json, write_readme
@@ -42,6 +53,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "cli": cli_listing.run,
     "million": million.run,
+    "workers": workers.run,
 }
 
 NOTES = [

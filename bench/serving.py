@@ -39,7 +39,9 @@ def _load(ctx: Context, method: str, urls: list[str], fleet: Fleet, **cfg: Any) 
     return ctx.work(ctx.ours, "load.load", config)
 
 
-def _list(ctx: Context, tool: str | None, fleet: Fleet, offset: int) -> Result:
+def page_load(ctx: Context, tool: str | None, fleet: Fleet, offset: int) -> Result:
+    """``CONNECTIONS`` clients asking for the page at ``offset`` for ``SECONDS``: wrk when
+    there is one (``tool``), else the aiohttp load generator."""
     url = _list_url(fleet, offset)
     if tool:
         return dict(wrk.run(tool, url, _headers(fleet), CONNECTIONS, SECONDS))
@@ -58,7 +60,7 @@ def lists(ctx: Context, big: Fleet) -> list[Row]:
     samples: dict[str, list[Result]] = {case: [] for case in cases}
     for n in range(ctx.rounds):
         for case, (fleet, offset) in cases.items():
-            result = _list(ctx, tool, fleet, offset)
+            result = page_load(ctx, tool, fleet, offset)
             assert result["errors"] == 0, result
             samples[case].append(result)
         log(f"  emulator list: round {n + 1}/{ctx.rounds} done")
@@ -91,7 +93,7 @@ def lists(ctx: Context, big: Fleet) -> list[Row]:
     for row, (fleet, offset) in zip(rows[:2], cases.values(), strict=False):
         if not row.met:
             row.profile = ctx.profile_server(
-                f"emulator-list-{offset}", functools.partial(_list, ctx, tool, fleet, offset)
+                f"emulator-list-{offset}", functools.partial(page_load, ctx, tool, fleet, offset)
             )
     return rows
 

@@ -40,7 +40,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -213,12 +212,6 @@ WRITER_LOCK = 0x45535045  # "ESPE"
 _TAKE_WRITER_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
-@functools.cache
-def _literal_sql(statement: Select[Any], dialect: Dialect) -> str:
-    """``statement`` as SQL text with its values written in (compiled once)."""
-    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-
 def _copy(driver: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """``rows`` into ``table`` by one binary ``COPY`` on a psycopg 3 connection."""
     names = ", ".join(columns)
@@ -243,6 +236,7 @@ class Store:
         then writers take turns (see ``transaction``)."""
         self._conn: Connection | None = None
         self._held: Connection | None = None
+        self._reading: Connection | None = None
         self._lock = threading.RLock()
         self._owner: int | None = None
 
@@ -257,8 +251,11 @@ class Store:
         On PostgreSQL, where several processes may serve one database, writers take
         turns as SQLite's single writer does: a transaction that may write first takes
         ``WRITER_LOCK``, held until it ends, so what it reads stays true until it
-        commits. A ``read_only`` one takes no lock and runs ``READ ONLY``: a write in it
-        fails loudly instead of racing.
+        commits. A ``read_only`` one takes no lock: it runs on a connection of its own in
+        autocommit, whose session is read-only, so a write in it fails loudly instead of
+        racing. Each statement then reads what is committed when it starts, as it would
+        in a transaction at PostgreSQL's READ COMMITTED, without a BEGIN and a COMMIT
+        each costing a round trip.
         """
         if not self._lock.acquire(timeout=self.lock_timeout):
             raise RuntimeError(
@@ -269,9 +266,7 @@ class Store:
             if self._conn is not None:
                 yield self
                 return
-            conn = self._connection()
-            if self.shared:
-                conn.connection.driver_connection.read_only = read_only  # type: ignore[union-attr]
+            conn = self._reader() if self.shared and read_only else self._connection()
             with conn.begin():
                 if self.shared and not read_only:
                     conn.execute(_TAKE_WRITER_LOCK)
@@ -284,31 +279,9 @@ class Store:
             self._lock.release()
 
     def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
-        """The one row ``statement`` reads, on its own: in this thread's open transaction
-        if there is one; else, on PostgreSQL, in autocommit (one round trip, where a
-        transaction takes three)."""
-        if not self.shared or (self._conn is not None and self._owner == threading.get_ident()):
-            with self.transaction(read_only=True):
-                return tuple(self.conn.execute(statement).one())
-        sql = _literal_sql(statement, self.engine.dialect)
-        with self._held_alone() as raw:
-            found: tuple[Any, ...] = raw.execute(sql).fetchone()
-        return found
-
-    @contextmanager
-    def _held_alone(self) -> Iterator[Any]:
-        """The held connection's driver connection in autocommit, while no transaction is open."""
-        if not self._lock.acquire(timeout=self.lock_timeout):
-            raise RuntimeError(f"the store stayed busy for {self.lock_timeout} s")
-        try:
-            raw: Any = self._connection().connection.driver_connection
-            raw.autocommit = True
-            try:
-                yield raw
-            finally:
-                raw.autocommit = False
-        finally:
-            self._lock.release()
+        """The one row ``statement`` reads (on PostgreSQL, one round trip)."""
+        with self.transaction(read_only=True):
+            return tuple(self.conn.execute(statement).one())
 
     @property
     def conn(self) -> Connection:
@@ -324,12 +297,22 @@ class Store:
             self._held = self.engine.connect()
         return self._held
 
+    def _reader(self) -> Connection:
+        """The connection of read-only transactions on PostgreSQL: autocommit, read-only."""
+        if self._reading is None or self._reading.closed:
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("SET default_transaction_read_only = on")
+            conn.commit()  # SQLAlchemy's own bookkeeping: autocommit committed it already
+            self._reading = conn
+        return self._reading
+
     def close(self) -> None:
         """Release the database."""
         with self._lock:
-            if self._held is not None:
-                self._held.close()
-                self._held = None
+            for held in (self._held, self._reading):
+                if held is not None:
+                    held.close()
+            self._held = self._reading = None
         self.engine.dispose()
 
     # generic
