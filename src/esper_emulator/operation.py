@@ -226,8 +226,11 @@ def _query_items(request: Request) -> list[tuple[str, str]]:
 
 def base_url(request: Request) -> bytes:
     """The server's own address as the client sees it, e.g. ``http://127.0.0.1:8000``."""
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return f"{request.url.scheme}://{host}".encode()
+    host = request.headers.get("host")
+    if not host:
+        return f"{request.url.scheme}://{request.url.hostname}:{request.url.port}".encode()
+    # the scheme as the request's URL gives it, without parsing that URL for each answer
+    return f"{request.scope.get('scheme', 'http')}://{host}".encode()
 
 
 def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
