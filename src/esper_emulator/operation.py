@@ -39,8 +39,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -224,8 +226,11 @@ def _query_items(request: Request) -> list[tuple[str, str]]:
 
 def base_url(request: Request) -> bytes:
     """The server's own address as the client sees it, e.g. ``http://127.0.0.1:8000``."""
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return f"{request.url.scheme}://{host}".encode()
+    host = request.headers.get("host")
+    if not host:
+        return f"{request.url.scheme}://{request.url.hostname}:{request.url.port}".encode()
+    # the scheme as the request's URL gives it, without parsing that URL for each answer
+    return f"{request.scope.get('scheme', 'http')}://{host}".encode()
 
 
 def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
@@ -316,7 +321,7 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
         body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)
         if wrap:
             body = _enveloped(op, op.status, body)
-        body = body.replace(_BASE, base_url(request))
+        body = base_url(request).join(body.split(_BASE))  # replace() scans twice
         return Response(body, status_code=op.status, media_type="application/json")
 
     endpoint.__name__ = op.name
@@ -339,19 +344,37 @@ def page_body(
     ``previous_key`` is ``"prev"`` for the lists of Esper's device service.
     """
     limit, offset = call["limit"], call["offset"]
-    url = call.request.url
-    next_url = (
-        str(url.include_query_params(limit=limit, offset=offset + limit))
-        if offset + limit < count
-        else None
-    )
+    link = _page_link(call.request.url)
+    next_url = link(limit, offset + limit) if offset + limit < count else None
     if offset <= 0:
         previous_url = None
     elif offset - limit <= 0:
-        previous_url = str(url.include_query_params(limit=limit).remove_query_params("offset"))
+        previous_url = link(limit, None)
     else:
-        previous_url = str(url.include_query_params(limit=limit, offset=offset - limit))
+        previous_url = link(limit, offset - limit)
     return _list_body(count, next_url, previous_url, docs, previous_key)
+
+
+def _page_link(url: URL) -> Callable[[int, int | None], str]:
+    """The link to another page of ``url``'s list: ``link(limit, offset)`` (no offset:
+    the first page).
+
+    As Starlette's ``include_query_params`` writes it (the other parameters first, in
+    their order, then ``limit`` and ``offset``), with the query read once for both links.
+    """
+    query = parse_qsl(url.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in query if name not in ("limit", "offset")]
+    stem = f"{url.replace(query='')}?"
+
+    def link(limit: int, offset: int | None) -> str:
+        paging = (
+            [("limit", str(limit))]
+            if offset is None
+            else [("limit", str(limit)), ("offset", str(offset))]
+        )
+        return stem + urlencode([*kept, *paging])
+
+    return link
 
 
 def list_body(docs: list[bytes]) -> bytes:

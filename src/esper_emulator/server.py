@@ -15,7 +15,7 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 from uvicorn.config import STARTUP_FAILURE
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from esper_emulator.app import create_app
@@ -65,10 +65,11 @@ def write_credentials(path: str | os.PathLike[str], host: str, creds: Credential
         raise
 
 
-class FaultableProtocol(H11Protocol):
+class FaultableProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol, giving each request a handle on its connection.
 
-    The handle (a ``faults.Connection``, in ``scope["state"]``) is how injected faults
+    It runs on httptools, uvicorn's faster parser (h11 served ~15% fewer list pages a
+    second). The handle (a ``faults.Connection``, in ``scope["state"]``) is how injected faults
     close or reset a connection, which ASGI has no message for.
     """
 

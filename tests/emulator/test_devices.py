@@ -100,6 +100,16 @@ def test_following_next_visits_every_device_once(tenant: Tenant) -> None:
     assert seen == tenant.device_ids
 
 
+def test_links_keep_the_other_parameters_first_in_their_order(tenant: Tenant) -> None:
+    """Each link is the request's query with ``limit`` and ``offset`` moved to its end."""
+    url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/"
+    middle = json_of(call("GET", f"{url}?offset=4&name=&search=&limit=2", key=tenant.api_key))
+    assert middle["next"] == f"{url}?name=&search=&limit=2&offset=6"
+    assert middle["previous"] == f"{url}?name=&search=&limit=2&offset=2"
+    second = json_of(call("GET", f"{url}?offset=2&limit=2&name=", key=tenant.api_key))
+    assert second["previous"] == f"{url}?name=&limit=2"
+
+
 def test_following_previous_from_the_end_visits_every_device_once(tenant: Tenant) -> None:
     seen: list[str] = []
     link: str | None = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/?limit=4&offset=28"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from esper_emulator.server import EmulatorServer, bind, write_credentials
 from esper_emulator.services.seed import Credentials
@@ -49,6 +50,13 @@ async def _nodelay_of_an_accepted_connection() -> int:
 def test_connections_are_served_without_nagle_delays() -> None:
     """With Nagle on, each response body waits ~40 ms for the ACK of its headers."""
     assert asyncio.run(_nodelay_of_an_accepted_connection()) != 0
+
+
+def test_requests_are_parsed_by_httptools(server: EmulatorServer) -> None:
+    """uvicorn's httptools parser: h11 served ~15% fewer list pages a second."""
+    protocol = server._server.config.http
+    assert isinstance(protocol, type)
+    assert issubclass(protocol, HttpToolsProtocol)
 
 
 def test_helpers_on_other_threads_and_requests_share_the_store_safely(

@@ -7,6 +7,7 @@ client returns and passes the sync client's answers through.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -174,6 +175,59 @@ def test_run_many_reports_every_device_exactly_once(mode: str, tenant: Tenant) -
         assert [o.device_id for o in held.outcomes] == offline and offline
         assert {o.status for o in held.outcomes} == {"pending"}
         assert waiting[-1] == esperclient.BulkProgress(len(offline), 0, len(offline))
+
+    run(mode, tenant, scenario)
+
+
+class _SendingClock:
+    """The bulk run's clock: each command sent takes a second; a sleep passes its time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+        self.sent = 0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def on_progress(self, progress: esperclient.BulkProgress) -> None:
+        if progress.sent > self.sent:
+            self.sent, self.now = progress.sent, self.now + 1.0
+
+
+@MODES
+def test_run_many_reads_each_command_again_a_poll_interval_after_it_was_sent(
+    mode: str, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sent at 1, 2 and 3 s with reads 2 s apart: the first is read again at once, at 3 s,
+    the others at 4 and 5 s; not all of them 2 s after the last was sent."""
+    clock = _SendingClock()
+    bulk_run = importlib.import_module(f"esperclient._{mode}._bulk_run")
+    monkeypatch.setattr(bulk_run, "time", clock)
+    sleep = "sleep" if mode == "sync" else "async_sleep"
+    monkeypatch.setattr(bulk_run, sleep, getattr(clock, sleep))
+
+    async def scenario(esper: Any) -> None:
+        online = [d.id for d in await collect(esper.devices.list(state=1))][:3]
+        report = await aw(
+            esper.commands.run_many(
+                online,
+                "REBOOT",
+                via="device",
+                concurrency=1,
+                poll_interval=2.0,
+                on_progress=clock.on_progress,
+            )
+        )
+        assert report.ok and len(report.succeeded) == 3
+        assert clock.slept == [0.0, 1.0, 1.0]
 
     run(mode, tenant, scenario)
 

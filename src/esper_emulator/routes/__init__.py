@@ -107,8 +107,18 @@ class PathRoute(Route):
 
     enveloped = False
 
+    def __init__(self, path: str, endpoint: Endpoint, methods: list[str]) -> None:
+        super().__init__(path, endpoint, methods=methods)
+        self._slashes = path.count("/")
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """Starlette's match, the method left out."""
+        """Starlette's match, the method left out.
+
+        A path with another number of segments is passed over without a regex: no
+        parameter of an API path takes a slash, and each request meets most routes.
+        """
+        if not scope.get("root_path") and scope["path"].count("/") != self._slashes:
+            return Match.NONE, {}
         match, child = super().matches(scope)
         return (Match.FULL if match is Match.PARTIAL else match), child
 

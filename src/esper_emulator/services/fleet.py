@@ -110,8 +110,8 @@ class Fleet:
         self.on_ended_elsewhere: Callable[[], None] = lambda: None
         """Told when a command ends outside the clock (another worker must notice)."""
         self.followers: list[Callable[[bool], bool]] = []
-        """What moves on after each ``advance`` (told whether commands changed); each
-        answers whether it sent new commands."""
+        """What moves on after each ``advance`` (told whether Commands API commands
+        changed: what they follow); each answers whether it sent new commands."""
         self._schedules: dict[str, tuple[str, CommandScheduleArgs | None]] = {}
         """Each Commands API request's schedule, read once per ``advance``."""
         self._ended_elsewhere = False
@@ -376,11 +376,12 @@ class Fleet:
         self._ended_elsewhere = True
 
     def _apply_due(self) -> bool:
-        """Apply the due state changes; whether there were any."""
+        """Apply the due state changes; whether any Commands API command changed."""
         now = self.clock.now()
         if self._next_due is None or self._next_due > now:
             return False
         self._schedules.clear()
+        api_changed = False
         with self.store.transaction():
             while True:
                 rows = commands_db.due(self.store, now, DUE_BATCH)
@@ -389,10 +390,11 @@ class Fleet:
                         self._catch_up(row, now)
                     else:
                         self._catch_up_api(row, now)
+                        api_changed = True
                 if len(rows) < DUE_BATCH:
                     break
             self._next_due = commands_db.next_due(self.store)
-        return True
+        return api_changed
 
     def _catch_up(self, row: Any, now: float) -> None:
         """Take one command through every step due by ``now``, each as of its own time.

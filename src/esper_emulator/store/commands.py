@@ -36,8 +36,11 @@ _DUE = (
     .order_by(_c.due_at.asc().nulls_first(), _c.pk)  # a deadline's due_at may be NULL
     .limit(bindparam("limit"))
 )
-_NEXT_DUE = select(func.min(_c.due_at))
-_NEXT_DEADLINE = select(func.min(_c.deadline))
+# one statement, two index lookups (a query of both MINs would scan the table)
+_NEXT_DUE = select(
+    select(func.min(_c.due_at)).scalar_subquery(),
+    select(func.min(_c.deadline)).scalar_subquery(),
+)
 
 
 def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> bytes | None:
@@ -57,8 +60,7 @@ def due(store: Store, now: float, limit: int = 1000) -> list[Row[Any]]:
 
 def next_due(store: Store) -> float | None:
     """When the earliest pending command state change (or deadline) is due."""
-    due_at: float | None = store.conn.execute(_NEXT_DUE).scalar()
-    deadline: float | None = store.conn.execute(_NEXT_DEADLINE).scalar()
+    due_at, deadline = store.conn.execute(_NEXT_DUE).one()
     return min((t for t in (due_at, deadline) if t is not None), default=None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, Stored, chunks
@@ -75,10 +75,13 @@ def next_due(store: Store) -> float | None:
     return found
 
 
+_RUNNING = select(schema.converges).where(_g.status == bindparam("status")).order_by(_g.pk)
+
+
 def running(store: Store, status: str) -> list[Row[Any]]:
-    """Every converge in ``status`` (their commands out), oldest first."""
-    query = select(schema.converges).where(_g.status == status).order_by(_g.pk)
-    return list(store.conn.execute(query))
+    """Every converge in ``status`` (their commands out), oldest first (asked after every
+    change of a command: built once)."""
+    return list(store.conn.execute(_RUNNING, {"status": status}))
 
 
 def add_command(store: Store, converge_id: str, request_id: str) -> None:

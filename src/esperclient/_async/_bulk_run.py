@@ -32,7 +32,7 @@ from esperclient._bulk import (
     is_final,
     outcome_of,
 )
-from esperclient._concurrency import AsyncReader, async_map
+from esperclient._concurrency import AsyncReader, async_map, async_sleep
 from esperclient._exceptions import ApiException, BadRequestError, WaitTimeoutError
 from esperclient._generated.v0 import CommandRequest, CommandStatus
 from esperclient.models import (
@@ -121,8 +121,20 @@ class AsyncBulkRun:
         self.tracker = tracker
 
     async def by_device(self, ids: list[str], *, wait: bool, deadline: float) -> list[Outcome]:
-        """One call per device, then each pending command read again in rounds."""
-        outcomes = await self._send_each(ids)
+        """One call per device, then each pending command read again in rounds.
+
+        Each command is read again ``poll_interval`` after it was last read (sent, at
+        first), as ``wait`` reads one: when sending took longer than that, the first
+        commands sent are read again as soon as the last is sent.
+        """
+        read_at = [0.0] * len(ids)
+
+        async def send(index: int) -> Outcome:
+            outcome = await self._send_one(ids[index])
+            read_at[index] = time.monotonic()
+            return outcome
+
+        outcomes = await async_map(send, range(len(ids)), self.concurrency)
         if not wait:
             return outcomes
 
@@ -130,13 +142,16 @@ class AsyncBulkRun:
             pending = [i for i, o in enumerate(outcomes) if o.status == "pending"]
 
             async def reread(index: int) -> None:
+                due = min(read_at[index] + self.poll_interval, deadline)
+                await async_sleep(max(0.0, due - time.monotonic()))
                 outcomes[index] = await self._reread(outcomes[index])
+                read_at[index] = time.monotonic()
 
             await async_map(reread, pending, self.concurrency)
             return sum(o.status == "pending" for o in outcomes)
 
         pending = sum(o.status == "pending" for o in outcomes)
-        await self._rounds(reread_pending, pending, deadline)
+        await self._rounds(reread_pending, pending, deadline, poll_interval=0.0)
         return outcomes
 
     async def by_request(self, ids: list[str], *, wait: bool, deadline: float) -> list[Outcome]:
@@ -186,27 +201,34 @@ class AsyncBulkRun:
             await self._rounds(reread_all, waiting, deadline)
         return [found[device_id] for device_id in ids]
 
-    async def _rounds(self, reread: AsyncReader[int], waiting: int, deadline: float) -> None:
-        """Call ``reread()`` (how many are still waiting) until none wait or time is up."""
+    async def _rounds(
+        self,
+        reread: AsyncReader[int],
+        waiting: int,
+        deadline: float,
+        poll_interval: float | None = None,
+    ) -> None:
+        """Call ``reread()`` (how many are still waiting) until none wait or time is up,
+        ``poll_interval`` apart (``self.poll_interval`` unless given)."""
         with contextlib.suppress(WaitTimeoutError):  # those still running stay pending
             await poll_until(
                 reread,
                 lambda count: count == 0,
                 first=waiting,
                 timeout=deadline - time.monotonic(),
-                poll_interval=self.poll_interval,
+                poll_interval=self.poll_interval if poll_interval is None else poll_interval,
                 describe=str,
             )
 
     async def _send_each(self, ids: list[str]) -> list[Outcome]:
-        async def send(device_id: str) -> Outcome:
-            try:
-                sent = await self.commands.run(device_id, self.command, **self.args)
-            except ApiException as exc:
-                return self.tracker.send(Outcome(device_id, "error", error=exc))
-            return self.tracker.send(outcome_of(device_id, sent))
+        return await async_map(self._send_one, ids, self.concurrency)
 
-        return await async_map(send, ids, self.concurrency)
+    async def _send_one(self, device_id: str) -> Outcome:
+        try:
+            sent = await self.commands.run(device_id, self.command, **self.args)
+        except ApiException as exc:
+            return self.tracker.send(Outcome(device_id, "error", error=exc))
+        return self.tracker.send(outcome_of(device_id, sent))
 
     async def _send_request(self, batch: list[str], sent: list[V0CommandRequest]) -> list[Outcome]:
         """Send one v0 request for ``batch`` (noted in ``sent``); each device's outcome."""

@@ -359,7 +359,8 @@ class AsyncCommands(AsyncResource):
         command is sent twice unless it provably did not arrive: a request refused as
         invalid goes device by device when the device API takes the command). With
         ``wait``, commands are polled in rounds until all are final or ``timeout`` has
-        passed; those still running stay ``pending``.
+        passed (by device, each ``poll_interval`` after it was last read, or sent);
+        those still running stay ``pending``.
 
         ``on_progress(progress)`` gets a ``BulkProgress`` each time a device's command
         is sent and each time one finishes, so ``sent`` and ``finished`` each go up one

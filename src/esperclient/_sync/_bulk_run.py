@@ -31,7 +31,7 @@ from esperclient._bulk import (
     is_final,
     outcome_of,
 )
-from esperclient._concurrency import Reader, thread_map
+from esperclient._concurrency import Reader, sleep, thread_map
 from esperclient._exceptions import ApiException, BadRequestError, WaitTimeoutError
 from esperclient._generated.v0 import CommandRequest, CommandStatus
 from esperclient._sync._pagination import Paginator
@@ -122,8 +122,20 @@ class BulkRun:
         self.tracker = tracker
 
     def by_device(self, ids: list[str], *, wait: bool, deadline: float) -> list[Outcome]:
-        """One call per device, then each pending command read again in rounds."""
-        outcomes = self._send_each(ids)
+        """One call per device, then each pending command read again in rounds.
+
+        Each command is read again ``poll_interval`` after it was last read (sent, at
+        first), as ``wait`` reads one: when sending took longer than that, the first
+        commands sent are read again as soon as the last is sent.
+        """
+        read_at = [0.0] * len(ids)
+
+        def send(index: int) -> Outcome:
+            outcome = self._send_one(ids[index])
+            read_at[index] = time.monotonic()
+            return outcome
+
+        outcomes = thread_map(send, range(len(ids)), self.concurrency)
         if not wait:
             return outcomes
 
@@ -131,13 +143,16 @@ class BulkRun:
             pending = [i for i, o in enumerate(outcomes) if o.status == "pending"]
 
             def reread(index: int) -> None:
+                due = min(read_at[index] + self.poll_interval, deadline)
+                sleep(max(0.0, due - time.monotonic()))
                 outcomes[index] = self._reread(outcomes[index])
+                read_at[index] = time.monotonic()
 
             thread_map(reread, pending, self.concurrency)
             return sum(o.status == "pending" for o in outcomes)
 
         pending = sum(o.status == "pending" for o in outcomes)
-        self._rounds(reread_pending, pending, deadline)
+        self._rounds(reread_pending, pending, deadline, poll_interval=0.0)
         return outcomes
 
     def by_request(self, ids: list[str], *, wait: bool, deadline: float) -> list[Outcome]:
@@ -187,27 +202,34 @@ class BulkRun:
             self._rounds(reread_all, waiting, deadline)
         return [found[device_id] for device_id in ids]
 
-    def _rounds(self, reread: Reader[int], waiting: int, deadline: float) -> None:
-        """Call ``reread()`` (how many are still waiting) until none wait or time is up."""
+    def _rounds(
+        self,
+        reread: Reader[int],
+        waiting: int,
+        deadline: float,
+        poll_interval: float | None = None,
+    ) -> None:
+        """Call ``reread()`` (how many are still waiting) until none wait or time is up,
+        ``poll_interval`` apart (``self.poll_interval`` unless given)."""
         with contextlib.suppress(WaitTimeoutError):  # those still running stay pending
             poll_until(
                 reread,
                 lambda count: count == 0,
                 first=waiting,
                 timeout=deadline - time.monotonic(),
-                poll_interval=self.poll_interval,
+                poll_interval=self.poll_interval if poll_interval is None else poll_interval,
                 describe=str,
             )
 
     def _send_each(self, ids: list[str]) -> list[Outcome]:
-        def send(device_id: str) -> Outcome:
-            try:
-                sent = self.commands.run(device_id, self.command, **self.args)
-            except ApiException as exc:
-                return self.tracker.send(Outcome(device_id, "error", error=exc))
-            return self.tracker.send(outcome_of(device_id, sent))
+        return thread_map(self._send_one, ids, self.concurrency)
 
-        return thread_map(send, ids, self.concurrency)
+    def _send_one(self, device_id: str) -> Outcome:
+        try:
+            sent = self.commands.run(device_id, self.command, **self.args)
+        except ApiException as exc:
+            return self.tracker.send(Outcome(device_id, "error", error=exc))
+        return self.tracker.send(outcome_of(device_id, sent))
 
     def _send_request(self, batch: list[str], sent: list[V0CommandRequest]) -> list[Outcome]:
         """Send one v0 request for ``batch`` (noted in ``sent``); each device's outcome."""
