@@ -59,10 +59,10 @@ def page(
     in any case; ``group`` keeps that group's members; ``search`` (a part of the name,
     IMEI or MAC address) and ``tags`` (a part of the tags) match in any case.
     """
-    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id, _d.seq > 0]
     filters = (name, imei, serial, state, is_gms, brand, group, search, tags)
     if all(value is None for value in filters):
         return _fleet_page(store, enterprise_id, limit, offset)
+    where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id, _d.seq > 0]
     for column, value in (
         (_d.device_name, name),
         (_d.imei, imei),
