@@ -291,3 +291,13 @@ def _without_search_index(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iter
     finally:
         with store.transaction():
             index_search(store.conn)
+
+
+def test_a_search_finds_devices_seeded_after_others(searched_fleet: Fleet) -> None:
+    fleet, emulator = searched_fleet, searched_fleet.server.emulator
+    with emulator.store.transaction():
+        [device_id] = emulator.seeder.devices(fleet.tenant.enterprise_id, 1)
+    url = f"{fleet.tenant.host}/enterprise/{fleet.tenant.enterprise_id}/device/{device_id}/"
+    name = json_of(call("GET", url, key=fleet.tenant.api_key))["device_name"]
+    for kind_url in _search_urls(fleet, name.upper()).values():
+        assert device_id in _found(fleet, kind_url)[1]

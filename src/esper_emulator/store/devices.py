@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -229,6 +230,22 @@ def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
             for (enterprise, platform, state), n in kinds.items()
         ],
     )
+
+
+@contextmanager
+def adding_many(store: Store) -> Iterator[None]:
+    """Add many devices in the block, in the caller's transaction: on SQLite, their
+    searched text is indexed after, in one statement (ten times as fast as a row at a time
+    by the trigger, which is away while the block runs: no other connection sees it go,
+    as the transaction changes it back before it ends)."""
+    if store.shared:
+        yield
+        return
+    first = last_pk(store) + 1
+    store.conn.exec_driver_sql(f"DROP TRIGGER {schema.SEARCH_INSERT_TRIGGER}")
+    yield
+    store.conn.exec_driver_sql(schema.SEARCH_INDEX_FROM, (first,))
+    store.conn.exec_driver_sql(schema.SEARCH_INSERT_TRIGGER_DDL)
 
 
 def in_groups(group_ids: Sequence[str]) -> ColumnElement[bool]:
