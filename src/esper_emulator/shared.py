@@ -55,7 +55,6 @@ class Emulator(Protocol):
     converges: Converges
     faults: Faults
 
-
 FLUSH_EVERY = 0.1
 """Seconds between two writes of a worker's counters (when they changed)."""
 STATS_WAIT = 5.0

@@ -13,6 +13,7 @@ Sort left in that plan means that no index serves the order.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,13 +22,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import SEARCH_INDEX, Store, index_search
+from tests import postgres
 from tests.conftest import NewDatabase, Tenant, new_tenant
 from tests.emulator.conftest import call, json_of
 
@@ -301,3 +303,30 @@ def test_a_search_finds_devices_seeded_after_others(searched_fleet: Fleet) -> No
     name = json_of(call("GET", url, key=fleet.tenant.api_key))["device_name"]
     for kind_url in _search_urls(fleet, name.upper()).values():
         assert device_id in _found(fleet, kind_url)[1]
+
+
+def test_without_pg_trgm_a_search_reads_every_device_and_the_log_says_so(
+    postgres_cluster: postgres.Cluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    cluster, name, role = postgres_cluster, "esper_no_trgm", "esper_plain"
+    owner_url = cluster.create_database(name)
+    admin = create_engine(owner_url)
+    try:
+        with admin.begin() as conn:  # a user who may make tables, not extensions
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+            conn.exec_driver_sql(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}")
+        url = owner_url.replace(f"{postgres.SUPERUSER}@", f"{role}@")
+        with caplog.at_level(logging.WARNING), EmulatorServer(Settings(db=url)) as server:
+            tenant = new_tenant(server, devices=5)
+            fleet = Fleet(server, tenant, "", "")
+            device_url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/"
+            device = json_of(call("GET", device_url, key=tenant.api_key))["results"][0]
+            for url_of_kind in _search_urls(fleet, device["device_name"].lower()).values():
+                assert _found(fleet, url_of_kind)[1] == [device["id"]]
+        warnings = [r.getMessage() for r in caplog.records if "pg_trgm" in r.getMessage()]
+        assert len(warnings) == 1, warnings
+    finally:
+        admin.dispose()
+        cluster.drop_database(name)
+        with create_engine(cluster.url("postgres")).begin() as conn:
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")

@@ -122,8 +122,9 @@ _log = logging.getLogger("esper_emulator")
 
 
 def index_search(conn: Connection) -> None:
-    """Make ``SEARCH_INDEX`` if ``pg_trgm`` is there or can be had; else say once that
-    searches read every device (the database's user may not create extensions)."""
+    """Make the trigram indexes of the searched columns if ``pg_trgm`` is there or can be
+    had; else say once that searches read every device (the database's user may not
+    create extensions)."""
     try:
         with conn.begin_nested():
             conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
