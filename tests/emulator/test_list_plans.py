@@ -1,5 +1,6 @@
 """The device lists' page queries read an index in the list's order: none sorts its
-matches, on either database, so a page costs the same at any size of fleet.
+matches, on either database, so a page costs the same at any size of fleet. A search
+reads the devices its text's trigrams pick from their index instead (and sorts those).
 
 Each list is requested over HTTP; the queries the emulator ran for it are caught on
 their way to the database, and each page query (the one with a ``LIMIT``) is explained
@@ -12,6 +13,7 @@ Sort left in that plan means that no index serves the order.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +22,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
+from esper_emulator.store import devices as devices_db
+from esper_emulator.store import schema
+from esper_emulator.store.db import SEARCH_INDEX, Store, index_search
+from tests import postgres
 from tests.conftest import NewDatabase, Tenant, new_tenant
 from tests.emulator.conftest import call, json_of
 
@@ -120,14 +126,12 @@ LISTS = {
     "legacy name": "device_name",
     "legacy state": None,
     "legacy group": None,
-    "legacy search": None,
     "v2 offset 0": "all_seq",
     "v2 far offset": "all_seq",
     "v2 newest first": "all_seq",
     "v2 state": None,
     "v2 platform": None,
     "v2 group": None,
-    "v2 search": None,
     "v2 cursor": None,
 }
 """Each list checked, and the column an index must be searched by: the place, for the
@@ -145,14 +149,12 @@ def _lists(fleet: Fleet) -> dict[str, str]:
         "legacy name": legacy + urlencode({"limit": 20, "name": name}),
         "legacy state": legacy + urlencode({"limit": 20, "state": 1}),
         "legacy group": legacy + urlencode({"limit": 20, "group": group_id}),
-        "legacy search": legacy + urlencode({"limit": 20, "search": "lobby"}),
         "v2 offset 0": v2 + urlencode({"limit": 20}),
         "v2 far offset": v2 + urlencode({"limit": 20, "offset": ANDROID}),
         "v2 newest first": v2 + urlencode({"limit": 20, "ordering": "-created_at"}),
         "v2 state": v2 + urlencode({"limit": 20, "state": 1}),
         "v2 platform": v2 + urlencode({"limit": 20, "platform": "WINDOWS"}),
         "v2 group": v2 + urlencode({"limit": 20, "group_multi": group_id}),
-        "v2 search": v2 + urlencode({"limit": 20, "search": "lobby"}),
         "v2 cursor": v2 + urlencode({"limit": 20, "cursor": "start"}),
     }
 
@@ -173,3 +175,158 @@ def test_device_list_pages_read_an_index_in_order(fleet: Fleet, case: str) -> No
         searched_by = LISTS[case]
         if searched_by is not None:
             assert re.search(rf"\b{searched_by}\b", found.index_conditions), found
+
+
+def _search_urls(fleet: Fleet, text: str) -> dict[str, str]:
+    tenant = fleet.tenant
+    return {
+        "legacy": f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/?"
+        + urlencode({"limit": 100, "search": text}),
+        "v2": f"{tenant.host}/v2/devices/?" + urlencode({"limit": 100, "search": text}),
+    }
+
+
+def _uses_search_index(server: EmulatorServer, statement: str, parameters: Any) -> bool:
+    store = server.emulator.store
+    with store.transaction():
+        conn = store.conn
+        if conn.dialect.name == "sqlite":
+            explained = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [row[3] for row in explained]
+            return any("devices_search VIRTUAL TABLE INDEX" in step for step in steps) and any(
+                "devices USING INTEGER PRIMARY KEY" in step for step in steps
+            )
+        explained = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        found = explained.scalar_one()
+        nodes = _nodes((json.loads(found) if isinstance(found, str) else found)[0]["Plan"])
+        return any(node.get("Index Name", "").startswith(SEARCH_INDEX) for node in nodes)
+
+
+SEARCHED_FLEET = 5_000
+"""Devices enough that PostgreSQL's planner, with their statistics, reads a few of them
+by an index rather than all of them (a small table is cheaper to read whole)."""
+
+
+@pytest.fixture(scope="module")
+def searched_fleet(new_database: NewDatabase) -> Iterator[Fleet]:
+    with new_database() as db, EmulatorServer(Settings(db=db)) as server:
+        tenant = new_tenant(server, devices=SEARCHED_FLEET)
+        with server.emulator.store.transaction():
+            devices_db.analyze(server.emulator.store)
+        yield Fleet(server, tenant, "", "")
+
+
+@pytest.mark.parametrize("kind", ["legacy", "v2"])
+def test_a_search_reads_the_devices_its_trigrams_pick(searched_fleet: Fleet, kind: str) -> None:
+    fleet = searched_fleet
+    url = _search_urls(fleet, "obby-001")[kind]  # a part of a few devices' names
+    with page_queries(fleet.server) as caught:
+        page = json_of(call("GET", url, key=fleet.tenant.api_key))
+    assert (page.get("content") or page)["results"], "the list is empty: nothing was checked"
+    assert caught, "the list ran no page query"
+    for statement, parameters in caught:
+        assert _uses_search_index(fleet.server, statement, parameters), statement
+
+
+RENAMED = ["Café_50%-Ünit", 'Quote"d-Ünit', "lobby_50%", "LOBBY\\x"]
+"""Names given to some devices of the fleet (by an update: the index follows it)."""
+TERMS = [
+    "lobby",
+    "LoBbY-00",
+    "obby-0001",
+    "ob",
+    "50%",
+    "_50",
+    "%",
+    "_",
+    "é_5",
+    "CAFÉ",
+    "café",
+    "ünit",
+    "ÜNIT",
+    'e"d',
+    "\\x",
+    "y\\",
+    "nothing-like-it",
+]
+"""Search texts: mixed case, LIKE's wildcards, non-ASCII, a quote, too short for trigrams."""
+
+
+@pytest.fixture(scope="module")
+def renamed(fleet: Fleet) -> Fleet:
+    store = fleet.server.emulator.store
+    with store.transaction():
+        for device_id, name in zip(fleet.tenant.device_ids[-len(RENAMED) :], RENAMED, strict=True):
+            devices_db.save(store, device_id, {"device_name": name})
+    return fleet
+
+
+def _found(fleet: Fleet, url: str) -> tuple[int, list[str]]:
+    page = json_of(call("GET", url, key=fleet.tenant.api_key))
+    page = page.get("content") or page
+    return page["count"], [device["id"] for device in page["results"]]
+
+
+@pytest.mark.parametrize("text", TERMS)
+def test_a_search_finds_what_it_found_without_the_index(
+    renamed: Fleet, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls = _search_urls(renamed, text)
+    indexed = {kind: _found(renamed, url) for kind, url in urls.items()}
+    with _without_search_index(renamed.server.emulator.store, monkeypatch):
+        scanned = {kind: _found(renamed, url) for kind, url in urls.items()}
+    assert indexed == scanned
+
+
+@contextmanager
+def _without_search_index(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """SQLite: no FTS5 candidates; PostgreSQL: no trigram indexes (made again after)."""
+    monkeypatch.setattr(store, "_search_index", False)
+    if not store.shared:
+        yield
+        return
+    with store.transaction():
+        for name in schema.SEARCHED:
+            store.conn.exec_driver_sql(f"DROP INDEX {SEARCH_INDEX}{name}")
+    try:
+        yield
+    finally:
+        with store.transaction():
+            index_search(store.conn)
+
+
+def test_a_search_finds_devices_seeded_after_others(searched_fleet: Fleet) -> None:
+    fleet, emulator = searched_fleet, searched_fleet.server.emulator
+    with emulator.store.transaction():
+        [device_id] = emulator.seeder.devices(fleet.tenant.enterprise_id, 1)
+    url = f"{fleet.tenant.host}/enterprise/{fleet.tenant.enterprise_id}/device/{device_id}/"
+    name = json_of(call("GET", url, key=fleet.tenant.api_key))["device_name"]
+    for kind_url in _search_urls(fleet, name.upper()).values():
+        assert device_id in _found(fleet, kind_url)[1]
+
+
+def test_without_pg_trgm_a_search_reads_every_device_and_the_log_says_so(
+    postgres_cluster: postgres.Cluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    cluster, name, role = postgres_cluster, "esper_no_trgm", "esper_plain"
+    owner_url = cluster.create_database(name)
+    admin = create_engine(owner_url)
+    try:
+        with admin.begin() as conn:  # a user who may make tables, not extensions
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+            conn.exec_driver_sql(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}")
+        url = owner_url.replace(f"{postgres.SUPERUSER}@", f"{role}@")
+        with caplog.at_level(logging.WARNING), EmulatorServer(Settings(db=url)) as server:
+            tenant = new_tenant(server, devices=5)
+            fleet = Fleet(server, tenant, "", "")
+            device_url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/"
+            device = json_of(call("GET", device_url, key=tenant.api_key))["results"][0]
+            for url_of_kind in _search_urls(fleet, device["device_name"].lower()).values():
+                assert _found(fleet, url_of_kind)[1] == [device["id"]]
+        warnings = [r.getMessage() for r in caplog.records if "pg_trgm" in r.getMessage()]
+        assert len(warnings) == 1, warnings
+    finally:
+        admin.dispose()
+        cluster.drop_database(name)
+        with create_engine(cluster.url("postgres")).begin() as conn:
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")

@@ -222,17 +222,18 @@ class Seeder:
         all_place = devices_db.count_all(self.store, enterprise_id)
         ids: list[str] = []
         tags: set[str] = set()
-        for start in range(0, count, SEED_BATCH):
-            size = min(SEED_BATCH, count - start)
-            numbers = range(first + start, first + start + size)
-            rows = self._rows(made, numbers, place, all_place + start)
-            place += size if os == "Android" else -size
-            devices_db.add(self.store, rows.devices)
-            reports_db.add_enrolled(self.store, enterprise_id, rows.apps, rows.events)
-            if root_id is not None:
-                groups.join_root(root_id, rows.ids)
-            ids += rows.ids
-            tags.update(rows.tags)
+        with devices_db.adding_many(self.store):
+            for start in range(0, count, SEED_BATCH):
+                size = min(SEED_BATCH, count - start)
+                numbers = range(first + start, first + start + size)
+                rows = self._rows(made, numbers, place, all_place + start)
+                place += size if os == "Android" else -size
+                devices_db.add(self.store, rows.devices)
+                reports_db.add_enrolled(self.store, enterprise_id, rows.apps, rows.events)
+                if root_id is not None:
+                    groups.join_root(root_id, rows.ids)
+                ids += rows.ids
+                tags.update(rows.tags)
         tags_db.ensure(self.store, enterprise_id, sorted(tags))
         groups.refresh(enterprise_id)
         if count >= SEED_BATCH:

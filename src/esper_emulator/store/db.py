@@ -12,6 +12,7 @@ too: a lock lets one thread's transaction run at a time.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -106,7 +108,36 @@ def create_store_engine(db: str) -> Engine:
         _check_schema(conn, fresh=not inspect(conn).has_table(schema.meta.name))
         metadata.create_all(conn)
         _stamp_schema(conn)
+        if engine.dialect.name == "postgresql":
+            index_search(conn)
     return engine
+
+
+SEARCH_INDEX = "ix_devices_search_"
+"""The start of the names of PostgreSQL's trigram indexes, one per searched column (the
+column's name follows): a search's ``ILIKE`` on each is a bitmap scan of its index."""
+
+_log = logging.getLogger("esper_emulator")
+
+
+def index_search(conn: Connection) -> None:
+    """Make the trigram indexes of the searched columns if ``pg_trgm`` is there or can be
+    had; else say once that searches read every device (the database's user may not
+    create extensions)."""
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DBAPIError as error:
+        _log.warning(
+            "searches of devices read every device: no pg_trgm extension (%s)",
+            str(error.orig).strip(),
+        )
+        return
+    for name in schema.SEARCHED:
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX}{name} ON devices"
+            f" USING gin ({name} gin_trgm_ops)"
+        )
 
 
 POSTGRES_INSTALL = "pip install 'esperclient[postgres]'"
@@ -237,6 +268,7 @@ class Store:
         self._conn: Connection | None = None
         self._held: Connection | None = None
         self._reading: Connection | None = None
+        self._search_index = not self.shared
         self._lock = threading.RLock()
         self._owner: int | None = None
 
@@ -282,6 +314,12 @@ class Store:
         """The one row ``statement`` reads (on PostgreSQL, one round trip)."""
         with self.transaction(read_only=True):
             return tuple(self.conn.execute(statement).one())
+
+    @property
+    def has_search_index(self) -> bool:
+        """Whether searches of devices have a trigram index to pick their candidates from:
+        SQLite's FTS5 table. (PostgreSQL's trigram indexes serve a search's own condition.)"""
+        return self._search_index
 
     @property
     def conn(self) -> Connection:

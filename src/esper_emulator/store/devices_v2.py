@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, sel
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
-from esper_emulator.store.db import Store, contains, holds
+from esper_emulator.store.db import Store, holds
 
 _d = schema.devices.c
 _m = schema.group_members.c
@@ -44,7 +44,7 @@ ORDERINGS: dict[str, ColumnElement[Any]] = {
 }
 """What each of the spec's ``ordering`` fields orders by (``-`` before it: descending)."""
 
-_SEARCHED = (_d.device_name, _d.alias, _d.serial, _d.imei, _d.mac, _d.brand, _d.model)
+_SEARCHED = [schema.devices.c[name] for name in schema.SEARCHED]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ class DeviceQuery:
         """Whether states (and platforms) are the query's only filters."""
         return bool(self.states) and replace(self, states=(), platforms=()).is_everything
 
-    def where(self, enterprise_id: str) -> list[ColumnElement[bool]]:
-        """The query's conditions."""
-        where: list[ColumnElement[bool]] = [_d.enterprise_id == enterprise_id]
+    def where(self, enterprise_id: str, narrowed: bool = False) -> list[ColumnElement[bool]]:
+        """The query's conditions (``narrowed``: see ``devices.of_enterprise``)."""
+        where = [devices_db.of_enterprise(enterprise_id, narrowed)]
         if self.states:
             where.append(_d.state.in_(self.states))
         if self.platforms:
@@ -99,7 +99,7 @@ class DeviceQuery:
             tagged = (holds(_d.tags, f",{name},") for name in self.tag_names)
             where.append(or_(_nothing(), *tagged))  # a tag's whole name, in its case
         if self.search:
-            where.append(or_(*(contains(column, self.search) for column in _SEARCHED)))
+            where.append(devices_db.searched(_SEARCHED, self.search))
         if self.battery_gte is not None:
             where.append(_d.battery_level >= self.battery_gte)
         if self.battery_lte is not None:
@@ -110,6 +110,11 @@ class DeviceQuery:
             version = _d.current_blueprint_version_id
             where.append(or_(version.is_(None), version != self.blueprint_version_not))
         return where
+
+    def conditions(self, store: Store, enterprise_id: str) -> list[ColumnElement[bool]]:
+        """The query's conditions, and the trigram index's pick of a search's candidates."""
+        narrowed = devices_db.search_candidates(store, _SEARCHED, self.search or "")
+        return self.where(enterprise_id, bool(narrowed)) + narrowed
 
 
 def _nothing() -> ColumnElement[bool]:
@@ -166,7 +171,8 @@ def count(store: Store, enterprise_id: str, query: DeviceQuery) -> int:
         return devices_db.counted(store, enterprise_id, query.states, query.platforms)
     if len(query.group_sets) == 1 and replace(query, group_sets=()).is_everything:
         return groups_db.members(store, enterprise_id, query.group_sets[0])
-    counted = select(func.count()).select_from(schema.devices).where(*query.where(enterprise_id))
+    counted = select(func.count()).select_from(schema.devices)
+    counted = counted.where(*query.conditions(store, enterprise_id))
     return store.conn.execute(counted).scalar_one()
 
 
@@ -178,7 +184,7 @@ def offset_rows(
     The whole fleet by age is read from its place on (``all_seq``: places are dense), as
     fast at offset 990,000 as at 0.
     """
-    where = query.where(enterprise_id)
+    where = query.conditions(store, enterprise_id)
     if query.is_everything and order.key is BY_AGE:
         if order.descending:
             where.append(_d.all_seq <= devices_db.count_all(store, enterprise_id) - offset)
@@ -204,7 +210,7 @@ def keyset_rows(
 ) -> list[Row[Any]]:
     """Up to ``limit`` matching rows after ``start`` (``(order value, pk)``; ``None``: the
     first), or before it when ``backwards``; each with its order value last, in list order."""
-    where = query.where(enterprise_id)
+    where = query.conditions(store, enterprise_id)
     if start is not None:
         where.append(order.after(*start, backwards=backwards))
     selected = (

@@ -38,14 +38,15 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions; 6: text of any length in code point
 order, 64-bit integers; 7: what workers share: doomed commands, the fault settings,
 rate-limit buckets, each worker's counters; 8: each device's place among all of its
 enterprise's devices, the device lists' indexes in the order the lists are served in,
-the devices counted by platform and state, and by group), changes: a database of
+the devices counted by platform and state, and by group; 9: the trigram index of the
+devices' searched columns), changes: a database of
 another version is refused clearly. Devices v2 added the devices' v2 columns (alias,
 model, os, os_version, battery_level, last_seen, blueprint_info's ids and status) and
 the ``tags`` table. The Commands API
@@ -202,6 +203,53 @@ _after_devices(
     "CREATE TRIGGER devices_count_state AFTER UPDATE OF state ON devices FOR EACH ROW"
     " WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION devices_count_state()",
     "postgresql",
+)
+
+SEARCHED = ("device_name", "alias", "serial", "imei", "mac", "brand", "model")
+"""The devices' columns a list's ``search`` looks in (each list in some of them), indexed
+by their trigrams: SQLite's ``devices_search`` table, PostgreSQL's ``ix_devices_search_*``
+(made by ``db.create_store_engine`` where ``pg_trgm`` can be had)."""
+
+SEARCH_TABLE = "devices_search"
+"""SQLite's FTS5 table of the searched columns' trigrams, kept in step by triggers."""
+
+_searched = ", ".join(SEARCHED)
+_new = ", ".join(f"NEW.{name}" for name in SEARCHED)
+_old = ", ".join(f"OLD.{name}" for name in SEARCHED)
+_UNINDEX = (
+    f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, {_searched})"  # noqa: S608
+    f" VALUES ('delete', OLD.pk, {_old});"
+)
+_INDEX = f"INSERT INTO {SEARCH_TABLE} (rowid, {_searched}) VALUES (NEW.pk, {_new});"  # noqa: S608
+
+# The table reads the searched text from ``devices`` (external content), storing only its
+# trigrams; a trigger must remove a row's trigrams with the very values it indexed.
+_after_devices(
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5({_searched},"
+    " content='devices', content_rowid='pk', tokenize='trigram')",
+    "sqlite",
+)
+SEARCH_INSERT_TRIGGER = "devices_search_insert"
+"""The trigger that indexes each new device's searched text: a big insert goes faster
+without it, indexing its rows after in one statement (``SEARCH_INDEX_FROM``)."""
+SEARCH_INSERT_TRIGGER_DDL = (
+    f"CREATE TRIGGER {SEARCH_INSERT_TRIGGER} AFTER INSERT ON devices BEGIN {_INDEX} END"
+)
+SEARCH_INDEX_FROM = (
+    f"INSERT INTO {SEARCH_TABLE} (rowid, {_searched})"  # noqa: S608
+    f" SELECT pk, {_searched} FROM devices WHERE pk >= ?"
+)
+"""Index the searched text of the devices from a ``pk`` on."""
+_after_devices(SEARCH_INSERT_TRIGGER_DDL, "sqlite")
+_after_devices(
+    f"CREATE TRIGGER devices_search_delete AFTER DELETE ON devices BEGIN {_UNINDEX} END",
+    "sqlite",
+)
+_changed = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in SEARCHED)
+_after_devices(
+    f"CREATE TRIGGER devices_search_update AFTER UPDATE OF {_searched} ON devices"
+    f" WHEN {_changed} BEGIN {_UNINDEX} {_INDEX} END",
+    "sqlite",
 )
 
 tags = Table(
