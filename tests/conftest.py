@@ -22,6 +22,10 @@ from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
 from tests import postgres
 
+HTTP_TIMEOUT = 120.0
+"""Seconds a raw request of a test may wait for its answer: far more than any takes, even
+on a busy machine (``urllib3.request`` waits 3 s unless told)."""
+
 BACKENDS = ("sqlite", "postgres")
 """The databases the suites that touch storage run on (their ``backend`` parameters)."""
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import esperclient
 from esper_cli.app import app
 from esper_emulator.server import EmulatorServer
-from tests.conftest import Tenant
+from tests.conftest import HTTP_TIMEOUT, Tenant
 
 ESPER_VARIABLES = (
     "ESPER_HOST",
@@ -103,7 +103,12 @@ def offline_devices(sdk: esperclient.Esper) -> list[esperclient.Device]:
 def side_door(server: EmulatorServer, path: str, body: dict[str, Any]) -> Any:
     """POST to the emulator's ``/_emulator`` control routes."""
     response = urllib3.request(
-        "POST", f"{server.url}/_emulator{path}", json=body, retries=False, redirect=False
+        "POST",
+        f"{server.url}/_emulator{path}",
+        json=body,
+        retries=False,
+        redirect=False,
+        timeout=HTTP_TIMEOUT,
     )
     assert response.status == 200, response.data
     return response.json()

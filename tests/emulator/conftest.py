@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, select
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esperclient import CommandState
-from tests.conftest import Tenant
+from tests.conftest import HTTP_TIMEOUT, Tenant
 
 
 def call(
@@ -31,7 +31,9 @@ def call(
     if json is not None:
         body = msgspec.json.encode(json)
         sent.setdefault("Content-Type", "application/json")
-    return urllib3.request(method, url, headers=sent, body=body, redirect=False, retries=False)
+    return urllib3.request(
+        method, url, headers=sent, body=body, redirect=False, retries=False, timeout=HTTP_TIMEOUT
+    )
 
 
 def esper_error(response: urllib3.BaseHTTPResponse, status: int) -> dict[str, Any]:

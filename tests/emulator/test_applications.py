@@ -15,7 +15,7 @@ import urllib3
 import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import schema
-from tests.conftest import Tenant, make_configuration
+from tests.conftest import HTTP_TIMEOUT, Tenant, make_configuration
 from tests.emulator.conftest import call, count, esper_error, json_of
 
 MakeApk = Callable[..., Path]
@@ -49,7 +49,9 @@ def _post_file(
 ) -> urllib3.BaseHTTPResponse:
     fields = {field: (name, data, "application/octet-stream")}
     headers = {"Authorization": f"Bearer {tenant.api_key}"}
-    return urllib3.request("POST", _upload_url(tenant), fields=fields, headers=headers)
+    return urllib3.request(
+        "POST", _upload_url(tenant), fields=fields, headers=headers, timeout=HTTP_TIMEOUT
+    )
 
 
 # uploads
@@ -220,6 +222,7 @@ def test_two_files_are_400(tenant: Tenant, make_apk: MakeApk) -> None:
         _upload_url(tenant),
         fields=fields,
         headers={"Authorization": f"Bearer {tenant.api_key}"},
+        timeout=HTTP_TIMEOUT,
     )
     esper_error(response, 400)
 

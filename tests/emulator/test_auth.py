@@ -16,7 +16,7 @@ import esperclient
 from esper_emulator.app import create_app
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import schema
-from tests.conftest import Tenant, make_configuration
+from tests.conftest import HTTP_TIMEOUT, Tenant, make_configuration
 from tests.emulator.conftest import api_error, call, count, esper_error, json_of
 
 Probe = tuple[str, str]  # (method, path template)
@@ -82,7 +82,7 @@ def _send(method: str, url: str, key: str | None, apk: Path) -> urllib3.BaseHTTP
             "app_file": (apk.name, apk.read_bytes(), "application/vnd.android.package-archive")
         }
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return urllib3.request(method, url, fields=fields, headers=headers)
+        return urllib3.request(method, url, fields=fields, headers=headers, timeout=HTTP_TIMEOUT)
     if method == "POST":
         return call(method, url, key=key, json={"command": "REBOOT"})
     return call(method, url, key=key)

@@ -9,7 +9,7 @@ from typing import Any
 import urllib3
 
 from esper_emulator.services import urls
-from tests.conftest import Tenant
+from tests.conftest import HTTP_TIMEOUT, Tenant
 from tests.emulator.conftest import call, json_of
 
 
@@ -30,7 +30,9 @@ def _post(tenant: Tenant, path: str, **fields: Any) -> Any:
 def _upload(tenant: Tenant, url: str, field: str, name: str, data: bytes, status: int) -> Any:
     headers = {"Authorization": f"Bearer {tenant.api_key}"}
     fields = {field: (name, data, "application/octet-stream")}
-    return json_of(urllib3.request("POST", url, fields=fields, headers=headers), status)
+    return json_of(
+        urllib3.request("POST", url, fields=fields, headers=headers, timeout=HTTP_TIMEOUT), status
+    )
 
 
 def test_device_enterprise_and_group_urls_answer_what_they_name(tenant: Tenant) -> None:

@@ -20,7 +20,7 @@ import esperclient
 from esper_emulator.server import EmulatorServer
 from esper_emulator.services.seed import Credentials
 from esper_emulator.store import schema
-from tests.conftest import Tenant, make_configuration
+from tests.conftest import HTTP_TIMEOUT, Tenant, make_configuration
 from tests.reliability._support import retry_waits
 from tests.sdk.test_esper import MODES, aw, run
 
@@ -67,7 +67,7 @@ def device_ids(server: EmulatorServer, creds: Credentials) -> list[str]:
 
 def stats(server: EmulatorServer) -> dict[str, Any]:
     """What the emulator counted (``GET /_emulator/stats``)."""
-    answer = urllib3.request("GET", f"{server.url}/_emulator/stats")
+    answer = urllib3.request("GET", f"{server.url}/_emulator/stats", timeout=HTTP_TIMEOUT)
     assert answer.status == 200
     result: dict[str, Any] = msgspec.json.decode(answer.data)
     return result
