@@ -144,11 +144,8 @@ def server(new_database: NewDatabase) -> Iterator[EmulatorServer]:
 def new_tenant(server: EmulatorServer, name: str = "Test Enterprise", devices: int = 30) -> Tenant:
     """A new enterprise of ``server`` with ``devices`` devices and its own key."""
     with server.emulator.store.transaction():
-        seeder = server.emulator.seeder
-        enterprise_id = seeder.enterprise(name)
-        device_ids = seeder.devices(enterprise_id, devices)
-        key = server.emulator.auth.issue(enterprise_id)
-    return Tenant(server.host, enterprise_id, key, device_ids)
+        made = server.emulator.seeder.tenant(name, devices)
+    return Tenant(server.host, made.enterprise_id, made.api_key, made.device_ids)
 
 
 @pytest.fixture

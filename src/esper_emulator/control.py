@@ -177,10 +177,15 @@ async def health(emulator: Emulator, request: Request) -> Response:
 async def new_enterprise(emulator: Emulator, request: Request) -> Response:
     body: NewEnterprise = await _read(request, NewEnterprise)
     with emulator.store.transaction():
-        enterprise_id = emulator.seeder.enterprise(body.name)
-        device_ids = emulator.seeder.devices(enterprise_id, body.devices)
-        key = emulator.auth.issue(enterprise_id)
-    return _json({"enterprise_id": enterprise_id, "api_key": key, "device_ids": device_ids}, 201)
+        made = emulator.seeder.tenant(body.name, body.devices)
+    return _json(
+        {
+            "enterprise_id": made.enterprise_id,
+            "api_key": made.api_key,
+            "device_ids": made.device_ids,
+        },
+        201,
+    )
 
 
 async def new_devices(emulator: Emulator, request: Request) -> Response:

@@ -195,9 +195,7 @@ class EmulatorServer:
     ) -> Credentials:
         """A new enterprise with ``devices`` devices (``online_ratio`` of them online)."""
         with self.emulator.store.transaction():
-            enterprise_id = self.emulator.seeder.enterprise(name)
-            self.emulator.seeder.devices(enterprise_id, devices, online_ratio)
-            return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
+            return self.emulator.seeder.tenant(name, devices, online_ratio)
 
     def issue_key(self, enterprise_id: str, lifetime: float = TOKEN_LIFETIME) -> str:
         """A new API key of ``enterprise_id`` that expires ``lifetime`` seconds from now.

@@ -77,11 +77,8 @@ def count(server: EmulatorServer, table: Table, **equal: object) -> int:
 def make_tenant(server: EmulatorServer, devices: int = 3, name: str = "Other") -> Tenant:
     """Another enterprise of ``server`` with its own key and devices."""
     with server.emulator.store.transaction():
-        seeder = server.emulator.seeder
-        enterprise_id = seeder.enterprise(name)
-        device_ids = seeder.devices(enterprise_id, devices)
-        key = server.emulator.auth.issue(enterprise_id)
-    return Tenant(server.host, enterprise_id, key, device_ids)
+        made = server.emulator.seeder.tenant(name, devices)
+    return Tenant(server.host, made.enterprise_id, made.api_key, made.device_ids)
 
 
 @pytest.fixture

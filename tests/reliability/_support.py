@@ -242,9 +242,7 @@ class Workers:
     ) -> Credentials:
         """A new enterprise with ``devices`` devices, as ``EmulatorServer`` makes one."""
         with self.emulator.store.transaction():
-            enterprise_id = self.emulator.seeder.enterprise(name)
-            self.emulator.seeder.devices(enterprise_id, devices, online_ratio)
-            return Credentials(enterprise_id, self.emulator.auth.issue(enterprise_id))
+            return self.emulator.seeder.tenant(name, devices, online_ratio)
 
     def side_door(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A side-door call over a fresh connection: the answering pid and the JSON."""

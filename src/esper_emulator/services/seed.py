@@ -69,6 +69,13 @@ class Credentials:
     api_key: str
 
 
+@dataclass(frozen=True)
+class Tenant(Credentials):
+    """A new enterprise's credentials and the ids of the devices it was made with."""
+
+    device_ids: list[str]
+
+
 def _luhn_digit(digits: str) -> str:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -382,6 +389,13 @@ class Seeder:
             third = len(members) // 3
             parent_id = self.group(enterprise_id, name, members[third:])
             self.group(enterprise_id, child, members[:third], parent_id)
+
+    def tenant(self, name: str, devices: int = 0, online_ratio: float = 0.7) -> Tenant:
+        """A new enterprise with ``devices`` devices (``online_ratio`` of them online) and a
+        key of its own."""
+        enterprise_id = self.enterprise(name)
+        device_ids = self.devices(enterprise_id, devices, online_ratio)
+        return Tenant(enterprise_id, self.auth.issue(enterprise_id), device_ids)
 
     def demo(self, device_count: int) -> Credentials:
         """The demo enterprise: created on first use, the same one (and key) after.
