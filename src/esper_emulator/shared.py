@@ -58,8 +58,9 @@ class Emulator(Protocol):
 
 FLUSH_EVERY = 0.1
 """Seconds between two writes of a worker's counters (when they changed)."""
-STATS_WAIT = 5.0
-"""The longest ``/stats`` waits for the other workers' counters (a hung worker's)."""
+STATS_WAIT = 30.0
+"""The longest ``/stats`` waits for a live worker's counters (a worker busy on a long
+request, or starved of CPU, still answers within it; a dead one is not waited for)."""
 
 
 class FaultSettings(msgspec.Struct, frozen=True):
