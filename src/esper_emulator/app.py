@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -40,26 +38,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "Internal server error.", headers={"Connection": "close"})
 
 
-def _closing(emulator: Emulator) -> Any:
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        emulator.close()
-
-    return lifespan
-
-
 def create_app(
     settings: Settings | None = None,
     emulator: Emulator | None = None,
-    *,
-    close_at_shutdown: bool = False,
 ) -> Starlette:
     """The ASGI app; ``app.state.emulator`` holds its state.
 
     Every route under ``/api`` authenticates its caller; the ``/_emulator`` side door is
     served only when ``Settings.control`` is true (``None`` counts as closed here).
-    With ``close_at_shutdown``, the server's lifespan shutdown closes the emulator.
     """
     emulator = emulator or Emulator(settings or Settings())
     emulator.shared.join()
@@ -82,7 +68,6 @@ def create_app(
             ClientDisconnect: _client_gone,
             Exception: _server_error,
         },
-        lifespan=_closing(emulator) if close_at_shutdown else None,
     )
     app.state.emulator = emulator
     return app

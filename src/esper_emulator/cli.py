@@ -17,22 +17,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
 from esper_emulator.emulator import Emulator
-from esper_emulator.server import (
-    base_url,
-    bind,
-    serve_workers,
-    uvicorn_server,
-    write_credentials,
-)
+from esper_emulator.server import base_url, bind, uvicorn_server, write_credentials
 from esper_emulator.settings import DEFAULT_FAULT_KINDS, FAULT_KINDS, SIDE_DOOR_ENV, Settings
 from esper_emulator.store.db import MissingDriverError, SchemaMismatch, database_url
+from esper_emulator.workers import can_share_port, reserve, serve_workers
 
 SEVERAL_WORKERS = "several workers share one database: --workers needs a postgresql:// --db"
+NO_SHARED_PORT = "--workers needs SO_REUSEPORT, which this system does not have"
 
 
 def _positive(text: str) -> float:
@@ -205,6 +201,39 @@ def describe_faults(emulator: Emulator) -> str | None:
     return "  faults:        " + "; ".join(parts) if parts else None
 
 
+def _announcement(
+    args: argparse.Namespace, settings: Settings, emulator: Emulator, url: str
+) -> Callable[[], None]:
+    """What to say once the emulator listens: its address, and the demo's credentials
+    (seeded now)."""
+    creds = None
+    if args.seed == "demo":
+        with emulator.store.transaction():
+            creds = emulator.seeder.demo(args.devices)
+    described = describe_faults(emulator)
+    host = url + "/api"
+
+    def announce() -> None:
+        print(f"Esper API emulator serving {host}  (database: {args.db})", flush=True)
+        if described:
+            print(described, flush=True)
+        if settings.control:
+            guarded = " (needs X-Emulator-Token)" if settings.control_token else ""
+            print(f"  side door:     {url}/_emulator{guarded}", flush=True)
+        if args.workers > 1:
+            print(f"  workers:       {args.workers}  (uploads: {settings.files_dir})", flush=True)
+        if creds is not None:
+            print(
+                f"  host:          {host}\n  enterprise_id: {creds.enterprise_id}\n"
+                f"  api_key:       {creds.api_key}",
+                flush=True,
+            )
+            if args.credentials:
+                write_credentials(args.credentials, host, creds)
+
+    return announce
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
@@ -216,8 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     (re-raising the signal to this handler) the database is closed and the exit status is 0.
     """
     args = parser().parse_args(argv)
+    if args.credentials and args.seed != "demo":
+        print("--credentials needs --seed demo", file=sys.stderr)
+        return 2
     if args.workers > 1 and not database_url(args.db).startswith("postgresql"):
         print(f"esper-emulator: {SEVERAL_WORKERS}", file=sys.stderr)
+        return 2
+    if args.workers > 1 and not can_share_port():
+        print(f"esper-emulator: {NO_SHARED_PORT}", file=sys.stderr)
         return 2
     settings = settings_of(args)
     if settings.control and not settings.control_token and not is_loopback(args.host):
@@ -235,33 +270,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SchemaMismatch, MissingDriverError) as exc:
         print(f"esper-emulator: {exc}", file=sys.stderr)
         return 2
-    sock = bind(args.host, args.port)
-    host = base_url(sock) + "/api"
-    print(f"Esper API emulator serving {host}  (database: {args.db})", flush=True)
-    described = describe_faults(emulator)
-    if described:
-        print(described, flush=True)
-    if settings.control:
-        guarded = " (needs X-Emulator-Token)" if settings.control_token else ""
-        print(f"  side door:     {base_url(sock)}/_emulator{guarded}", flush=True)
-    if args.workers > 1:
-        print(f"  workers:       {args.workers}  (uploads: {settings.files_dir})", flush=True)
-    if args.seed == "demo":
-        with emulator.store.transaction():
-            creds = emulator.seeder.demo(args.devices)
-        print(
-            f"  host:          {host}\n  enterprise_id: {creds.enterprise_id}\n"
-            f"  api_key:       {creds.api_key}",
-            flush=True,
-        )
-        if args.credentials:
-            write_credentials(args.credentials, host, creds)
-    elif args.credentials:
-        print("--credentials needs --seed demo", file=sys.stderr)
-        return 2
-    if args.workers > 1:
+    several = args.workers > 1
+    sock = reserve(args.host, args.port) if several else bind(args.host, args.port)
+    announce = _announcement(args, settings, emulator, base_url(sock))
+    if several:
         emulator.close()
-        return 0 if serve_workers(settings, sock, args.workers) else 1
+        try:
+            return 0 if serve_workers(settings, sock, args.workers, announce) else 1
+        finally:
+            sock.close()
+    announce()
     try:
         uvicorn_server(emulator).run(sockets=[sock])
     finally:

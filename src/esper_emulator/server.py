@@ -13,10 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
-from starlette.applications import Starlette
-from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.supervisors import Multiprocess
 
 from esper_emulator.app import create_app
 from esper_emulator.emulator import Emulator
@@ -26,8 +23,11 @@ from esper_emulator.services.seed import Credentials
 from esper_emulator.settings import Settings
 
 
-def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening TCP socket (``port=0`` picks a free port).
+def bind(
+    host: str = "127.0.0.1", port: int = 0, *, listen: bool = True, reuse_port: bool = False
+) -> socket.socket:
+    """A listening TCP socket (``port=0`` picks a free port); with ``reuse_port``, one of
+    several on the address (``SO_REUSEPORT``).
 
     It is made with ``IPPROTO_TCP`` spelled out: asyncio turns Nagle's algorithm off only
     on connections whose socket says it is TCP, and with Nagle on, every response body
@@ -36,8 +36,11 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(2048)
+    if listen:
+        sock.listen(2048)
     return sock
 
 
@@ -98,39 +101,6 @@ def uvicorn_server(emulator: Emulator) -> uvicorn.Server:
         http=FaultableProtocol,
     )
     return uvicorn.Server(config)
-
-
-@dataclasses.dataclass(frozen=True)
-class WorkerApp:
-    """The app of one worker process, made in that process (uvicorn pickles this)."""
-
-    settings: Settings
-
-    def __call__(self) -> Starlette:
-        """A worker's app over the database the first process prepared."""
-        emulator = Emulator(self.settings, joins=True)
-        return create_app(emulator=emulator, close_at_shutdown=True)
-
-
-def serve_workers(settings: Settings, sock: socket.socket, workers: int) -> bool:
-    """Serve on ``sock`` from ``workers`` processes until SIGTERM or SIGINT; whether
-    they started (a worker that cannot start stops them all).
-
-    uvicorn's supervisor starts them, each with its own ``WorkerApp``, and starts a new
-    one in place of a worker that dies.
-    """
-    config = uvicorn.Config(
-        WorkerApp(settings),
-        factory=True,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        http=FaultableProtocol,
-    )
-    supervisor = Multiprocess(config, sockets=[sock])
-    supervisor.run()
-    return all(process.exitcode != STARTUP_FAILURE for process in supervisor.processes)
 
 
 class EmulatorServer:

@@ -11,6 +11,7 @@ turns on one lock, and a read-only transaction cannot write. On SQLite, one proc
 
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import threading
@@ -25,11 +26,13 @@ import sqlalchemy
 import urllib3
 
 from esper_emulator.cli import SEVERAL_WORKERS, main
+from esper_emulator.control import WORKER_HEADER
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
 from esper_emulator.store import Store, create_store_engine
 from esper_emulator.store.db import WRITER_LOCK
 from esperclient.models import ConvergeStatus
+from tests.conftest import HTTP_TIMEOUT
 from tests.emulator.conftest import call, json_of
 from tests.emulator.test_converge import LATENCY, SCREEN, Rig
 from tests.reliability._support import Workers, fresh, guarded, query, workers
@@ -167,6 +170,32 @@ def test_both_workers_serve_and_a_side_door_change_holds_on_each(
         assert {
             a["fail_next_commands"] for a in w.until_each_worker("GET", "/faults").values()
         } == {0}
+
+
+def test_connections_opened_at_once_are_shared_by_the_workers(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    # Each worker listens on a socket of its own (SO_REUSEPORT), so the kernel spreads
+    # connections by a hash of their addresses: a worker takes fewer than 5 of 50 about
+    # once in two billion runs. On one shared socket, the first worker to wake took most.
+    with workers(postgres_database, tmp_path) as w:
+        host, port = urllib3.util.parse_url(w.url).host, urllib3.util.parse_url(w.url).port
+        connections = [
+            http.client.HTTPConnection(host, port, timeout=HTTP_TIMEOUT) for _ in range(50)
+        ]
+        try:
+            for connection in connections:
+                connection.connect()
+            served: Counter[int] = Counter()
+            for connection in connections:
+                connection.request("GET", "/_emulator/health")
+                answer = connection.getresponse()
+                answer.read()
+                served[int(answer.headers[WORKER_HEADER])] += 1
+        finally:
+            for connection in connections:
+                connection.close()
+        assert len(served) == 2 and min(served.values()) >= 5, served
 
 
 def test_commands_from_many_connections_end_once_each(
