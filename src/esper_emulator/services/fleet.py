@@ -8,7 +8,8 @@ logged as a ``DeviceStatus`` event. A command to an offline device waits, queued
 until the device comes online; a device that goes offline before acknowledging a
 command holds it the same way. State changes happen on the emulator's own clock, each
 at the time it was due (however far the clock jumped), and are applied before every
-request is served.
+request is served; one sent to a single online device without latency, due as it is
+queued, is carried out by the request that sends it (``run_command``).
 
 A Commands API command (one with an ``api_request_id``) goes further through the
 same machine: Acknowledged, then "Command In Progress" one latency later, then its
