@@ -240,6 +240,24 @@ def test_a_command_to_an_offline_device_waits_until_it_comes_online(
     assert device.status == device.state == 1
 
 
+def test_without_latency_a_command_is_carried_out_as_it_is_queued(
+    tenant: Tenant, api_client: esperclient.ApiClient, commands: esperclient.CommandsApi
+) -> None:
+    """Due at once, it is done before the next request: taking the device offline (the
+    side door, which catches nothing up) comes after it."""
+    device_id = tenant.device_ids[0]
+    _set_online(tenant, device_id, True)
+    command = commands.run_command(
+        tenant.enterprise_id, device_id, CommandRequest(command="REBOOT")
+    )
+    assert command.state == INITIATED
+    _set_online(tenant, device_id, False)
+    done = commands.get_command(command.id, device_id, tenant.enterprise_id)
+    assert (done.state, done.action) == (SUCCESS, "success")
+    device = esperclient.DeviceApi(api_client).get_device_by_id(tenant.enterprise_id, device_id)
+    assert device.software_info.get("lastRebootOn") is not None
+
+
 @pytest.fixture
 def slow(start_server: Callable[..., EmulatorServer]) -> tuple[EmulatorServer, Tenant]:
     """An emulator whose devices take LATENCY_S (on its clock) for each command step."""

@@ -63,6 +63,11 @@ class OneDevice:
     def device(self) -> esperclient.Device:
         return self.devices.get_device_by_id(self.tenant.enterprise_id, self.device_id)
 
+    def listed(self, **filters: Any) -> list[str]:
+        """The ids of the tenant's devices the device list gives with ``filters``."""
+        page = self.devices.get_all_devices(self.tenant.enterprise_id, limit=100, **filters)
+        return [device.id for device in page.results]
+
     def packages(self) -> dict[str, esperclient.DeviceApp]:
         page = self.devices.get_device_apps(self.tenant.enterprise_id, self.device_id, limit=100)
         return {app.package_name: app for app in page.results}
@@ -309,11 +314,13 @@ def test_wipe_resets_the_device(fleet: OneDevice, make_apk: Callable[..., Path])
         assert fleet.run(command, **args).state == SUCCESS
     before = fleet.device()
     assert before.tags and before.alias_name
+    assert fleet.device_id in fleet.listed(tags=before.tags[0])
 
     done = fleet.run("WIPE", wipe_external_storage=True)
     assert done.state == SUCCESS
     device = fleet.device()
     assert device.tags == [] and device.alias_name is None and device.status == 1
+    assert fleet.device_id not in fleet.listed(tags=before.tags[0])  # the filter follows
     assert "lockedOn" not in device.software_info
     assert "brightnessScale" not in device.displays["0"]
     assert "gpsState" not in device.hardware_info

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy
+from sqlalchemy import select
+
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import Stored, schema
 from esper_emulator.store import apps as apps_db
@@ -205,3 +209,24 @@ def test_commands_past_their_deadline_come_first_among_the_due(
         due = [row.id for row in commands_db.due(store, now=-2.0)]
         store.delete(schema.commands, schema.commands.c.id.in_(["due", "late"]))
     assert due == ["late", "due"]
+
+
+def test_a_write_on_the_drivers_cursor_keeps_the_schemas_defaults_and_sqlalchemys_errors(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    """``Store.insert`` runs on the driver's cursor: a column left out still gets its
+    default, a refused write is SQLAlchemy's error and leaves the transaction's writes out."""
+    store = server.emulator.store
+    with store.transaction():
+        groups_db.add(store, tenant.enterprise_id, "g-kept", "Kept", b"{}")
+        members = store.first(
+            select(schema.device_groups.c.members).where(schema.device_groups.c.id == "g-kept"),
+            {},
+        )
+    assert members == (0,)
+    with pytest.raises(sqlalchemy.exc.IntegrityError), store.transaction():
+        groups_db.add(store, tenant.enterprise_id, "g-new", "New", b"{}")
+        groups_db.add(store, tenant.enterprise_id, "g-kept", "Again", b"{}")
+    with store.transaction(read_only=True):
+        ids = {row.id for row in groups_db.rows(store, tenant.enterprise_id)}
+    assert "g-kept" in ids and "g-new" not in ids

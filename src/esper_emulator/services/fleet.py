@@ -8,7 +8,8 @@ logged as a ``DeviceStatus`` event. A command to an offline device waits, queued
 until the device comes online; a device that goes offline before acknowledging a
 command holds it the same way. State changes happen on the emulator's own clock, each
 at the time it was due (however far the clock jumped), and are applied before every
-request is served.
+request is served; one sent to a single online device without latency, due as it is
+queued, is carried out by the request that sends it (``run_command``).
 
 A Commands API command (one with an ``api_request_id``) goes further through the
 same machine: Acknowledged, then "Command In Progress" one latency later, then its
@@ -92,6 +93,16 @@ class AppFilters:
         return not self.search or self.search.lower() in (app.app_name or "").lower()
 
 
+@dataclass(frozen=True)
+class _Queued:
+    """A command being queued, as carrying it out reads its row."""
+
+    enterprise_id: str
+    device_id: str
+    args: bytes | None
+    doomed: bool
+
+
 class Fleet:
     """Devices and their commands.
 
@@ -146,10 +157,17 @@ class Fleet:
             tags=given("tags"),
         )
 
-    def save_device(self, device: Device) -> None:
-        """Write a changed device back, its filter columns included."""
+    def save_device(self, device: Device, since: dict[str, Any] | None = None) -> None:
+        """Write a changed device back: its ``doc`` and its filter columns, only those that
+        changed ``since`` when given (``filter_columns`` of the device before the change).
+
+        A column written unchanged still rewrites its indexes.
+        """
         assert device.id is not None
-        devices_db.save(self.store, device.id, device_columns(device))
+        columns = filter_columns(device)
+        if since is not None:
+            columns = {name: value for name, value in columns.items() if since[name] != value}
+        devices_db.save(self.store, device.id, {**columns, "doc": msgspec.json.encode(device)})
 
     def set_online(self, enterprise_id: str, device_id: str, online: bool) -> Device:
         """Bring a device online (its queued commands start) or take it offline (they wait)."""
@@ -243,7 +261,7 @@ class Fleet:
         ):
             self._app_version(enterprise_id, request)
         return msgspec.json.encode(
-            self.enqueue(enterprise_id, device, spec.name, request.command_args)
+            self.enqueue(enterprise_id, device, spec.name, request.command_args, settle=True)
         )
 
     def enqueue(
@@ -259,6 +277,7 @@ class Fleet:
         group_command_url: str | None = None,
         api_request_id: str | None = None,
         hold_until: float | None = None,
+        settle: bool = False,
     ) -> DeviceCommand:
         """Queue an (already validated) command for ``device``; it starts when online.
 
@@ -269,6 +288,10 @@ class Fleet:
         over ``command_args``. A Commands API command is held "Command Scheduled" until
         ``hold_until`` when given, else delivered now to an online device (its timeout
         starts).
+
+        With ``settle``, a command due at once (no latency, an online device) is carried
+        out here, in the request's own transaction, as the next request would have done
+        (each step at the time it was due); the command returned is still the one queued.
         """
         assert device.id is not None
         now = self.clock.utcnow()
@@ -294,17 +317,23 @@ class Fleet:
             due = hold_until
         elif api_request_id is not None and due is not None:
             deadline = now_s + _timeout(command)
+        args = None if v0_args is None else msgspec.json.encode(v0_args)
+        state, stored = str(command.state), command
+        if settle and api_request_id is None and due is not None and due <= now_s:
+            stored = msgspec.structs.replace(command)
+            queued = _Queued(enterprise_id, device.id, args, doomed)
+            state, due = self._steps(queued, stored, state, due, now_s, device)
         commands_db.add(
             self.store,
             enterprise_id,
             device.id,
             str(command.id),
-            state=str(command.state),
+            state=state,
             due_at=due,
-            doc=msgspec.json.encode(command),
+            doc=msgspec.json.encode(stored),
             group_command_id=group_command_id,
             request_id=request_id,
-            args=None if v0_args is None else msgspec.json.encode(v0_args),
+            args=args,
             api_request_id=api_request_id,
             deadline=deadline,
             doomed=doomed,
@@ -402,17 +431,30 @@ class Fleet:
         The command is written once, in the state it reached.
         """
         command = msgspec.json.decode(row.doc, type=DeviceCommand)
-        state, due = row.state, row.due_at
+        state, due = self._steps(row, command, row.state, row.due_at, now)
+        commands_db.save(self.store, row.pk, state, due, msgspec.json.encode(command))
+
+    def _steps(
+        self,
+        row: Any,
+        command: DeviceCommand,
+        state: str,
+        due: float | None,
+        now: float,
+        device: Device | None = None,
+    ) -> tuple[str, float | None]:
+        """Take ``command`` (changed in place) from ``state`` through every step due by
+        ``now``; the state it reached and when its next step is due."""
         while due is not None and due <= now:
             when = self.clock.at(due)
             if state == CommandState.INITIATED:
                 state, due = CommandState.ACKNOWLEDGED, due + self.latency
             else:
-                state, due = self._apply(row, command, when), None
+                state, due = self._apply(row, command, when, device), None
             command.state = state
             command.action = _ACTION[state]
             command.updated_on = when
-        commands_db.save(self.store, row.pk, state, due, msgspec.json.encode(command))
+        return state, due
 
     def _catch_up_api(self, row: Any, now: float) -> None:
         """``_catch_up`` for a Commands API command: its schedule, steps and deadline."""
@@ -469,10 +511,15 @@ class Fleet:
             return None
         return schedules.read(args)
 
-    def _apply(self, row: Any, command: DeviceCommand, when: datetime) -> str:
-        """Carry out a finishing command on its device; its final state (and event)."""
-        device = self.device(row.enterprise_id, row.device_id)
+    def _apply(
+        self, row: Any, command: DeviceCommand, when: datetime, device: Device | None = None
+    ) -> str:
+        """Carry out a finishing command on its ``device`` (read when not given); its
+        final state (and event)."""
+        if device is None:
+            device = self.device(row.enterprise_id, row.device_id)
         args = effects.arguments(command, row.args)
+        before = filter_columns(device)
         target = effects.Target(self.store, row.enterprise_id, device, command, args, when)
         try:
             result = self._carry_out(target, doomed=row.doomed)
@@ -481,7 +528,7 @@ class Fleet:
             state = CommandState.FAILURE
         else:
             device.updated_on = when
-            self.save_device(device)
+            self.save_device(device, since=before)
             state = CommandState.SUCCESS
         data = {"command": command.command, "command_id": command.id, "state": state}
         effects.log_event(
@@ -519,7 +566,12 @@ def _timeout(command: DeviceCommand) -> float:
 
 
 def device_columns(device: Device) -> dict[str, Any]:
-    """The filter columns and ``doc`` of a device row, all derived from the device.
+    """The filter columns and ``doc`` of a device row, all derived from the device."""
+    return {**filter_columns(device), "doc": msgspec.json.encode(device)}
+
+
+def filter_columns(device: Device) -> dict[str, Any]:
+    """The filter columns of a device row, derived from the device.
 
     A device's operating system is its ``softwareInfo.os`` (Android when not given, as
     in the legacy, Android-only, device object), its version ``osVersion`` (or
@@ -545,5 +597,4 @@ def device_columns(device: Device) -> dict[str, Any]:
         "platform": OS_PLATFORMS[os_name],
         "os_version": software.get("osVersion") or software.get("androidVersion"),
         "last_seen": device.updated_on.timestamp() if device.updated_on else None,
-        "doc": msgspec.json.encode(device),
     }

@@ -49,8 +49,8 @@ def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> by
     Not one sent through the Commands API: that API shows its own.
     """
     values = {"id": command_id, "device": device_id, "enterprise": enterprise_id}
-    found: bytes | None = store.conn.execute(_DOC, values).scalar()
-    return found
+    row = store.first(_DOC, values)
+    return None if row is None else bytes(row[0])
 
 
 def due(store: Store, now: float, limit: int = 1000) -> list[Row[Any]]:

@@ -6,7 +6,8 @@ SQLAlchemy 2 Core; nothing outside ``store`` writes SQL.
 SQLite is the default (a file, or ``:memory:``); any SQLAlchemy URL works. Requests use
 the store on the server's event-loop thread, one short transaction at a time (never across
 an ``await``); code on other threads (``EmulatorServer`` helpers, test fixtures) may use it
-too: a lock lets one thread's transaction run at a time.
+too: a lock lets one thread's transaction run at a time. The single-row statements every
+request makes run on the driver's own cursor, compiled once (``Store.run``, ``Store.first``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ClauseElement,
     ColumnElement,
     Connection,
     Engine,
@@ -41,6 +43,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
@@ -233,9 +236,59 @@ def _insert_into(table: Table) -> Insert:
 
 
 @functools.cache
+def _insert_of(table: Table, columns: frozenset[str]) -> Insert:
+    return insert(table).values({name: bindparam(name) for name in sorted(columns)})
+
+
+@functools.cache
+def _defaults(table: Table) -> dict[str, Any]:
+    """The value of each column of ``table`` that has a default (the schema's are all
+    plain values), for an insert that leaves it out."""
+    defaults: dict[str, Any] = {}
+    for column in table.c:
+        if column.default is not None:
+            if not column.default.is_scalar:
+                raise TypeError(f"{column}: an insert fills in plain defaults only")
+            defaults[column.name] = column.default.arg  # type: ignore[attr-defined]
+    return defaults
+
+
+@functools.cache
 def _update_by(table: Table, key: str, columns: frozenset[str]) -> Update:
     values: dict[str, Any] = {name: bindparam(name) for name in sorted(columns)}
     return update(table).where(table.c[key] == bindparam("_key")).values(values)
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A statement compiled once for the driver: its SQL, the order of its parameters
+    (for a positional paramstyle) and the conversions SQLAlchemy makes of their values."""
+
+    compiled: SQLCompiler
+    names: tuple[str, ...] | None
+    processors: Mapping[str, Callable[[Any], Any]]
+    """Only those of single values: no statement run so takes a list of them."""
+
+    @classmethod
+    def of(cls, statement: ClauseElement, dialect: Dialect) -> _Plain:
+        compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError(f"not a statement: {statement!r}")
+        names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        processors = {
+            name: process
+            for name, process in compiled._bind_processors.items()
+            if callable(process)
+        }
+        return cls(compiled, names, processors)
+
+    def arguments(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+        """``values`` as the driver takes them for this statement."""
+        params = self.compiled.construct_params(dict(values))
+        for name, process in self.processors.items():
+            if name in params:
+                params[name] = process(params[name])
+        return params if self.names is None else [params[name] for name in self.names]
 
 
 WRITER_LOCK = 0x45535045  # "ESPE"
@@ -271,6 +324,7 @@ class Store:
         self._search_index = not self.shared
         self._lock = threading.RLock()
         self._owner: int | None = None
+        self._plain: dict[ClauseElement, _Plain] = {}
 
     @contextmanager
     def transaction(self, *, read_only: bool = False) -> Iterator[Store]:
@@ -355,9 +409,55 @@ class Store:
 
     # generic
 
+    def run(self, statement: ClauseElement, values: Mapping[str, Any]) -> int:
+        """Run a write ``statement`` built once (``values`` for its bound parameters) on
+        the driver's own cursor; how many rows it changed.
+
+        SQLAlchemy's execution costs three times what SQLite's takes for a statement
+        of one row: the statements every request makes go past it, compiled once.
+        """
+        cursor = self._driver_execute(statement, values)
+        try:
+            changed: int = cursor.rowcount
+        finally:
+            cursor.close()
+        return changed
+
+    def first(self, statement: ClauseElement, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row a ``statement`` built once reads, as ``run`` runs it: its values
+        as the driver gives them (a ``Boolean`` is 0 or 1 on SQLite), or ``None``."""
+        cursor = self._driver_execute(statement, values)
+        try:
+            row: tuple[Any, ...] | None = cursor.fetchone()
+        finally:
+            cursor.close()
+        return row
+
+    def _driver_execute(self, statement: ClauseElement, values: Mapping[str, Any]) -> Any:
+        plain = self._plain.get(statement)
+        if plain is None:
+            plain = self._plain[statement] = _Plain.of(statement, self.engine.dialect)
+        conn = self.conn
+        driver = conn.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the store's connection is closed")
+        sql, arguments = plain.compiled.string, plain.arguments(values)
+        dialect = self.engine.dialect
+        try:
+            return driver.execute(sql, arguments)
+        except dialect.loaded_dbapi.Error as error:
+            # what SQLAlchemy's execution would have done: the connection dropped when
+            # the database is gone, the driver's error raised as SQLAlchemy's
+            if dialect.is_disconnect(error, driver, None):
+                conn.invalidate(error)
+            raise DBAPIError.instance(
+                sql, arguments, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
+
     def insert(self, table: Table, **values: Any) -> None:
         """Insert one row."""
-        self.conn.execute(_insert_into(table), values)
+        row = {**_defaults(table), **values}
+        self.run(_insert_of(table, frozenset(row)), row)
 
     def insert_pk(self, table: Table, **values: Any) -> int:
         """Insert one row; its new ``pk``."""
@@ -407,11 +507,11 @@ class Store:
 
     def update_row(self, table: Table, pk: int, **values: Any) -> None:
         """Update the row whose ``pk`` is given."""
-        self.conn.execute(_update_by(table, "pk", frozenset(values)), {"_key": pk, **values})
+        self.run(_update_by(table, "pk", frozenset(values)), {"_key": pk, **values})
 
     def update_by_id(self, table: Table, row_id: str, **values: Any) -> None:
         """Update the row whose public ``id`` is given."""
-        self.conn.execute(_update_by(table, "id", frozenset(values)), {"_key": row_id, **values})
+        self.run(_update_by(table, "id", frozenset(values)), {"_key": row_id, **values})
 
     def delete(self, table: Table, *where: ColumnElement[bool]) -> int:
         """Delete the rows matching every condition of ``where``; returns how many there were."""
