@@ -37,15 +37,15 @@ def update(store: Store, enterprise_id: str, name: str | None, doc: bytes) -> No
     store.update(schema.enterprises, _enterprise.id == enterprise_id, name=name, doc=doc)
 
 
-_TOKEN = select(schema.tokens).where(_token.token_hash == bindparam("token_hash"))
+_TOKEN = select(
+    _token.pk, _token.doc, _token.token_hash, _token.enterprise_id, _token.expires_at
+).where(_token.token_hash == bindparam("token_hash"))
 
 
 def token(store: Store, token_hash: str) -> StoredToken | None:
-    """The token of a key's hash, or ``None`` (every request asks: built once)."""
-    row = store.conn.execute(_TOKEN, {"token_hash": token_hash}).first()
-    if row is None:
-        return None
-    return StoredToken(row.pk, row.doc, row.token_hash, row.enterprise_id, row.expires_at)
+    """The token of a key's hash, or ``None`` (every request asks: built once, driven)."""
+    found = store.driven(_TOKEN, {"token_hash": token_hash})
+    return StoredToken(*found[0]) if found else None
 
 
 def add_token(
