@@ -72,6 +72,7 @@ _BASE = BASE_URL_MARK.encode()
 _TRUE = {"true", "True", "1"}
 
 _FALSE = {"false", "False", "0"}
+_PAGING = ("limit", "offset")
 
 
 @dataclass
@@ -360,19 +361,16 @@ def _page_link(url: URL) -> Callable[[int, int | None], str]:
     the first page).
 
     As Starlette's ``include_query_params`` writes it (the other parameters first, in
-    their order, then ``limit`` and ``offset``), with the query read once for both links.
+    their order, then ``limit`` and ``offset``), with the query read and the other
+    parameters encoded once for both links.
     """
     query = parse_qsl(url.query, keep_blank_values=True)
-    kept = [(name, value) for name, value in query if name not in ("limit", "offset")]
-    stem = f"{url.replace(query='')}?"
+    kept = urlencode([(name, value) for name, value in query if name not in _PAGING])
+    stem = f"{url.replace(query='')}?{kept}{'&' if kept else ''}"
 
     def link(limit: int, offset: int | None) -> str:
-        paging = (
-            [("limit", str(limit))]
-            if offset is None
-            else [("limit", str(limit)), ("offset", str(offset))]
-        )
-        return stem + urlencode([*kept, *paging])
+        # urlencode's own text for these integers: nothing in them is quoted
+        return f"{stem}limit={limit}" if offset is None else f"{stem}limit={limit}&offset={offset}"
 
     return link
 
@@ -390,4 +388,12 @@ def _list_body(
     previous_key: str = "previous",
 ) -> bytes:
     head = msgspec.json.encode({"count": count, "next": next_url, previous_key: previous_url})
-    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"
+    opening = head[:-1] + b',"results":['
+    if not docs:
+        return opening + b"]}"
+    # one join of the documents, the list's opening and end stuck to the first and last:
+    # a page is large, and each copy of it costs (the more when it is fresh memory)
+    parts = list(docs)
+    parts[0] = opening + parts[0]
+    parts[-1] += b"]}"
+    return b",".join(parts)
