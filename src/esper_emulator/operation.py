@@ -72,6 +72,7 @@ _BASE = BASE_URL_MARK.encode()
 _TRUE = {"true", "True", "1"}
 
 _FALSE = {"false", "False", "0"}
+_PAGING = ("limit", "offset")
 
 
 @dataclass
@@ -175,8 +176,20 @@ def _parse(param: Param, raw: str) -> Any:
     return raw
 
 
-def _query(op: Operation[Any], request: Request) -> dict[str, Any]:
-    allowed = {p.key: p for p in op.in_("query")}
+@dataclass(frozen=True)
+class _Takes:
+    """What an operation takes, looked up once: its path parameters, and its query
+    parameters by their name on the wire."""
+
+    path: tuple[Param, ...]
+    query: dict[str, Param]
+
+    @classmethod
+    def of(cls, op: Operation[Any]) -> _Takes:
+        return cls(op.in_("path"), {param.key: param for param in op.in_("query")})
+
+
+def _query(op: Operation[Any], allowed: dict[str, Param], request: Request) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, raw in _query_items(request):
         param = allowed.get(name)
@@ -216,9 +229,11 @@ def canonical_id(raw: str) -> str:
 
 def _query_items(request: Request) -> list[tuple[str, str]]:
     """The query's (name, value) pairs, within Django's bounds on their number and length."""
-    if len(request.scope.get("query_string", b"")) > MAX_QUERY_BYTES:
+    query: bytes = request.scope.get("query_string", b"")
+    if len(query) > MAX_QUERY_BYTES:
         raise ApiError(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
-    items = request.query_params.multi_items()
+    # as Starlette's request.query_params reads it, without building that mapping
+    items = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
     if len(items) > MAX_QUERY_FIELDS:
         raise ApiError(400, TOO_MANY_FIELDS)
     return items
@@ -233,7 +248,7 @@ def base_url(request: Request) -> bytes:
     return f"{request.scope.get('scheme', 'http')}://{host}".encode()
 
 
-def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
+def _accept(op: Operation[Any], takes: _Takes, emulator: Emulator, request: Request) -> Call:
     """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
     with emulator.store.transaction(read_only=True):
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
@@ -241,9 +256,9 @@ def _accept(op: Operation[Any], emulator: Emulator, request: Request) -> Call:
     if "enterprise_id" in path:
         emulator.auth.check_enterprise(enterprise_id, path["enterprise_id"])
     call = Call(op, request, emulator, enterprise_id, token)
-    for param in op.in_("path"):
+    for param in takes.path:
         call.params[param.name] = _parse(param, path[param.key])
-    call.params.update(_query(op, request))
+    call.params.update(_query(op, takes.query, request))
     return call
 
 
@@ -297,6 +312,7 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
     The answer of an operation of Esper's newer services is wrapped in their envelope,
     ``{"code", "message", "content"}``, and so are its errors.
     """
+    takes = _Takes.of(op)
     takes_json = bool(op.in_("body"))
     run = _runner(handler, read_only=op.method == "GET" and not writes)
     wrap = op.envelope == "content"
@@ -307,7 +323,7 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
         emulator: Emulator = request.app.state.emulator
         try:
             emulator.fleet.advance()
-            call = _accept(op, emulator, request)
+            call = _accept(op, takes, emulator, request)
             if takes_json:
                 call.request = await read_json(request, emulator.settings.max_json_bytes)
                 call.raw_body = await call.request.body()
@@ -360,19 +376,16 @@ def _page_link(url: URL) -> Callable[[int, int | None], str]:
     the first page).
 
     As Starlette's ``include_query_params`` writes it (the other parameters first, in
-    their order, then ``limit`` and ``offset``), with the query read once for both links.
+    their order, then ``limit`` and ``offset``), with the query read and the other
+    parameters encoded once for both links.
     """
     query = parse_qsl(url.query, keep_blank_values=True)
-    kept = [(name, value) for name, value in query if name not in ("limit", "offset")]
-    stem = f"{url.replace(query='')}?"
+    kept = urlencode([(name, value) for name, value in query if name not in _PAGING])
+    stem = f"{url.replace(query='')}?{kept}{'&' if kept else ''}"
 
     def link(limit: int, offset: int | None) -> str:
-        paging = (
-            [("limit", str(limit))]
-            if offset is None
-            else [("limit", str(limit)), ("offset", str(offset))]
-        )
-        return stem + urlencode([*kept, *paging])
+        # urlencode's own text for these integers: nothing in them is quoted
+        return f"{stem}limit={limit}" if offset is None else f"{stem}limit={limit}&offset={offset}"
 
     return link
 
@@ -390,4 +403,12 @@ def _list_body(
     previous_key: str = "previous",
 ) -> bytes:
     head = msgspec.json.encode({"count": count, "next": next_url, previous_key: previous_url})
-    return head[:-1] + b',"results":[' + b",".join(docs) + b"]}"
+    opening = head[:-1] + b',"results":['
+    if not docs:
+        return opening + b"]}"
+    # one join of the documents, the list's opening and end stuck to the first and last:
+    # a page is large, and each copy of it costs (the more when it is fresh memory)
+    parts = list(docs)
+    parts[0] = opening + parts[0]
+    parts[-1] += b"]}"
+    return b",".join(parts)

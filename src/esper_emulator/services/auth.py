@@ -100,8 +100,9 @@ class Auth:
         if scheme.lower() != "bearer" or not key.strip():
             raise not_authenticated("Invalid Authorization header: expected 'Bearer <API key>'.")
         key = key.strip()
-        row = enterprises_db.token(self.store, _hash(key))
-        if row is None or not hmac.compare_digest(row.token_hash, _hash(key)):
+        key_hash = _hash(key)
+        row = enterprises_db.token(self.store, key_hash)
+        if row is None or not hmac.compare_digest(row.token_hash, key_hash):
             raise not_authenticated("Invalid token.")
         if row.expires_at <= self.clock.now():
             raise not_authenticated("Token has expired.")

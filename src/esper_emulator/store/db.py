@@ -7,7 +7,8 @@ SQLite is the default (a file, or ``:memory:``); any SQLAlchemy URL works. Reque
 the store on the server's event-loop thread, one short transaction at a time (never across
 an ``await``); code on other threads (``EmulatorServer`` helpers, test fixtures) may use it
 too: a lock lets one thread's transaction run at a time. The single-row statements every
-request makes run on the driver's own cursor, compiled once (``Store.run``, ``Store.first``).
+request makes run on the driver's own cursor, compiled once (``Store.run``, ``Store.first``,
+``Store.rows``).
 """
 
 from __future__ import annotations
@@ -274,6 +275,8 @@ class _Plain:
         compiled = statement.compile(dialect=dialect)
         if not isinstance(compiled, SQLCompiler):
             raise TypeError(f"not a statement: {statement!r}")
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("a statement run on the driver renders no values when run")
         names = tuple(compiled.positiontup or ()) if compiled.positional else None
         processors = {
             name: process
@@ -428,16 +431,28 @@ class Store:
         as the driver gives them (a ``Boolean`` is 0 or 1 on SQLite), or ``None``."""
         cursor = self._driver_execute(statement, values)
         try:
-            row: tuple[Any, ...] | None = cursor.fetchone()
+            row = cursor.fetchone()
         finally:
             cursor.close()
-        return row
+        return None if row is None else tuple(row)
+
+    def rows(self, statement: ClauseElement, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row a ``statement`` built once reads, as ``first`` reads one."""
+        cursor = self._driver_execute(statement, values)
+        try:
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def _driver_execute(self, statement: ClauseElement, values: Mapping[str, Any]) -> Any:
+        """The cursor of ``statement`` run on the driver, or through SQLAlchemy when
+        something listens to the engine's statements (a test reading query plans)."""
+        conn = self.conn
+        if self._watched():
+            return conn.execute(statement, values)  # type: ignore[call-overload]
         plain = self._plain.get(statement)
         if plain is None:
             plain = self._plain[statement] = _Plain.of(statement, self.engine.dialect)
-        conn = self.conn
         driver = conn.connection.driver_connection
         if driver is None:
             raise RuntimeError("the store's connection is closed")
@@ -453,6 +468,11 @@ class Store:
             raise DBAPIError.instance(
                 sql, arguments, error, dialect.loaded_dbapi.Error, dialect=dialect
             ) from error
+
+    def _watched(self) -> bool:
+        """Whether something listens to the statements run on the engine."""
+        dispatch = self.engine.dispatch
+        return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
 
     def insert(self, table: Table, **values: Any) -> None:
         """Insert one row."""

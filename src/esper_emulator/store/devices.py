@@ -173,7 +173,7 @@ def _candidates(store: Store, columns: Sequence[Column[Any]], text: str) -> Colu
 # The whole fleet's count and pages: built once, they are the hottest queries there are.
 _FLEET_COUNT = select(func.max(_d.seq)).where(_d.enterprise_id == bindparam("enterprise_id"))
 _FLEET_PAGE = (
-    select(_d.doc)
+    select(_d.doc, _FLEET_COUNT.scalar_subquery())
     .where(_d.enterprise_id == bindparam("enterprise_id"), _d.seq > bindparam("offset"))
     .order_by(_d.seq)
     .limit(bindparam("limit"))
@@ -181,12 +181,13 @@ _FLEET_PAGE = (
 
 
 def _fleet_page(store: Store, enterprise_id: str, limit: int, offset: int) -> Page:
-    """A page of the whole fleet, by place: as fast at offset 90,000 as at 0."""
-    total = count(store, enterprise_id)
-    if total <= offset:
-        return Page(total, [])
+    """A page of the whole fleet, by place: as fast at offset 90,000 as at 0; with its
+    count, in the same statement (read once, before the first row)."""
     values = {"enterprise_id": enterprise_id, "offset": offset, "limit": limit}
-    return Page(total, list(store.conn.execute(_FLEET_PAGE, values).scalars().all()))
+    found = store.rows(_FLEET_PAGE, values)
+    if not found:
+        return Page(count(store, enterprise_id), [])
+    return Page(found[0][1], [doc for doc, _ in found])
 
 
 def count(store: Store, enterprise_id: str) -> int:
