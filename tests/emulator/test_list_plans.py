@@ -1,6 +1,7 @@
 """The device lists' page queries read an index in the list's order: none sorts its
 matches, on either database, so a page costs the same at any size of fleet. A search
-reads the devices its text's trigrams pick from their index instead (and sorts those).
+reads the devices its text's trigrams pick from their index instead (and sorts those, but
+for the legacy list on SQLite, whose candidates come in its order).
 
 Each list is requested over HTTP; the queries the emulator ran for it are caught on
 their way to the database, and each page query (the one with a ``LIMIT``) is explained
