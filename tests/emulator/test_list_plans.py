@@ -1,6 +1,7 @@
 """The device lists' page queries read an index in the list's order: none sorts its
 matches, on either database, so a page costs the same at any size of fleet. A search
-reads the devices its text's trigrams pick from their index instead (and sorts those).
+reads the devices its text's trigrams pick from their index instead (and sorts those, but
+for the legacy list on SQLite, whose candidates come in its order).
 
 Each list is requested over HTTP; the queries the emulator ran for it are caught on
 their way to the database, and each page query (the one with a ``LIMIT``) is explained
@@ -18,12 +19,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import create_engine, event
 
+from esper_emulator.emulator import Emulator
 from esper_emulator.server import EmulatorServer
 from esper_emulator.settings import Settings
 from esper_emulator.store import devices as devices_db
@@ -216,6 +219,26 @@ def searched_fleet(new_database: NewDatabase) -> Iterator[Fleet]:
         yield Fleet(server, tenant, "", "")
 
 
+BIG_INSERT = 20_000
+"""Devices whose trigrams are several times FTS5's default 1 MB of index data held in
+memory, past which it writes out a segment of its own."""
+
+
+def test_sqlite_indexes_the_devices_of_one_call_in_one_segment(tmp_path: Path) -> None:
+    """A search looks its trigrams up in each segment of the FTS5 index: a big insert in
+    one makes them few, and costs less than segments written and merged along the way."""
+    emulator = Emulator(Settings(db=str(tmp_path / "big.db")))
+    try:
+        with emulator.store.transaction():
+            emulator.seeder.tenant("Big", BIG_INSERT)
+            segments = emulator.store.conn.exec_driver_sql(
+                f"SELECT count(DISTINCT segid) FROM {schema.SEARCH_TABLE}_idx"
+            ).scalar()
+    finally:
+        emulator.store.close()
+    assert segments == 1
+
+
 @pytest.mark.parametrize("kind", ["legacy", "v2"])
 def test_a_search_reads_the_devices_its_trigrams_pick(searched_fleet: Fleet, kind: str) -> None:
     fleet = searched_fleet
@@ -224,12 +247,25 @@ def test_a_search_reads_the_devices_its_trigrams_pick(searched_fleet: Fleet, kin
         page = json_of(call("GET", url, key=fleet.tenant.api_key))
     assert (page.get("content") or page)["results"], "the list is empty: nothing was checked"
     assert caught, "the list ran no page query"
+    in_order = kind == "legacy" and not fleet.server.emulator.store.shared
     for statement, parameters in caught:
         assert _uses_search_index(fleet.server, statement, parameters), statement
+        if in_order:
+            # SQLite's candidates come in the legacy list's order: a page stops at its last
+            assert plan(fleet.server, statement, parameters).sorts == [], statement
 
 
-RENAMED = ["Café_50%-Ünit", 'Quote"d-Ünit', "lobby_50%", "LOBBY\\x"]
-"""Names given to some devices of the fleet (by an update: the index follows it)."""
+RENAMED = [
+    {"device_name": "Café_50%-Ünit"},
+    {"device_name": 'Quote"d-Ünit'},
+    {"device_name": "lobby_50%"},
+    {"device_name": "LOBBY\\x"},
+    {"device_name": "Edge-Left", "alias": "Right-Edge"},
+]
+"""Names (and an alias) given to some devices of the fleet (by an update: the index
+follows it)."""
+ACROSS_COLUMNS = ["left\nright", "leftright", "left right"]
+"""Texts that run from one device's name into its alias: in neither column."""
 TERMS = [
     "lobby",
     "LoBbY-00",
@@ -248,16 +284,21 @@ TERMS = [
     "\\x",
     "y\\",
     "nothing-like-it",
+    "edge-left",
+    *ACROSS_COLUMNS,
 ]
-"""Search texts: mixed case, LIKE's wildcards, non-ASCII, a quote, too short for trigrams."""
+"""Search texts: mixed case, LIKE's wildcards, non-ASCII, a quote, too short for trigrams,
+across two columns."""
 
 
 @pytest.fixture(scope="module")
 def renamed(fleet: Fleet) -> Fleet:
     store = fleet.server.emulator.store
     with store.transaction():
-        for device_id, name in zip(fleet.tenant.device_ids[-len(RENAMED) :], RENAMED, strict=True):
-            devices_db.save(store, device_id, {"device_name": name})
+        for device_id, columns in zip(
+            fleet.tenant.device_ids[-len(RENAMED) :], RENAMED, strict=True
+        ):
+            devices_db.save(store, device_id, columns)
     return fleet
 
 
@@ -276,6 +317,16 @@ def test_a_search_finds_what_it_found_without_the_index(
     with _without_search_index(renamed.server.emulator.store, monkeypatch):
         scanned = {kind: _found(renamed, url) for kind, url in urls.items()}
     assert indexed == scanned
+
+
+@pytest.mark.parametrize("text", ACROSS_COLUMNS)
+def test_a_search_finds_no_text_across_two_columns(renamed: Fleet, text: str) -> None:
+    urls = _search_urls(renamed, text)
+    assert _found(renamed, _search_urls(renamed, "EDGE-LEFT")["v2"])[0] == 1
+    assert {kind: _found(renamed, url) for kind, url in urls.items()} == {
+        "legacy": (0, []),
+        "v2": (0, []),
+    }
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ClauseElement,
     ColumnElement,
     Connection,
@@ -192,9 +193,19 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def containing(text: str) -> str:
+    """The pattern (for ``like``) of ``text``, taken literally, anywhere."""
+    return f"%{like_escape(text)}%"
+
+
+def like(column: ColumnElement[Any], pattern: str | BindParameter[str]) -> ColumnElement[bool]:
+    """``column`` matches ``pattern`` (escape character ``\\``) in any case."""
+    return column.ilike(pattern, escape="\\")
+
+
 def contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     """``column`` holds ``text`` (taken literally) anywhere, in any case."""
-    return column.ilike(f"%{like_escape(text)}%", escape="\\")
+    return like(column, containing(text))
 
 
 class _Position(FunctionElement[int]):

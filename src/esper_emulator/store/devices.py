@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -9,9 +10,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     FunctionElement,
+    Select,
     bindparam,
     func,
     literal,
@@ -26,7 +29,16 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
-from esper_emulator.store.db import SEARCH_INDEX, Page, Store, StoredById, chunks, contains
+from esper_emulator.store.db import (
+    SEARCH_INDEX,
+    Page,
+    Store,
+    StoredById,
+    chunks,
+    containing,
+    contains,
+    like,
+)
 from esperclient.models import DevicePlatform
 
 _d = schema.devices.c
@@ -73,47 +85,114 @@ def page(
     in any case; ``group`` keeps that group's members; ``search`` (a part of the name,
     IMEI or MAC address) and ``tags`` (a part of the tags) match in any case.
     """
-    filters = (name, imei, serial, state, is_gms, brand, group, search, tags)
-    if all(value is None for value in filters):
+    given = {
+        key: value
+        for key, value in (
+            ("name", name),
+            ("imei", imei),
+            ("serial", serial),
+            ("state", state),
+            ("is_gms", is_gms),
+            ("brand", brand),
+            ("group", group),
+            ("search", search),
+            ("tags", tags),
+        )
+        if value is not None
+    }
+    if not given:
         return _fleet_page(store, enterprise_id, limit, offset)
-    searched_columns = (_d.device_name, _d.imei, _d.mac)
-    candidates = search_candidates(store, searched_columns, search) if search else []
-    where = [of_enterprise(enterprise_id, bool(candidates)), _d.seq > 0, *candidates]
-    for column, value in (
-        (_d.device_name, name),
-        (_d.imei, imei),
-        (_d.serial, serial),
-        (_d.state, state),
-        (_d.is_gms, is_gms),
-    ):
-        if value is not None:
-            where.append(column == value)
-    if brand is not None:
-        where.append(func.lower(_d.brand) == brand.lower())
-    if group is not None:
-        where.append(in_groups([group]))
-    if search:
-        where.append(searched(searched_columns, search))
-    if tags:
-        where.append(contains(_d.tags, tags))
-    given = [value for value in filters if value is not None]
-    if state is not None and given == [state]:
+    values = _bound(given)
+    narrowed = narrows(store, search or "")
+    total, docs = _legacy_queries(frozenset(values), narrowed)
+    if narrowed:
+        values["match"] = _fts_query(LEGACY_SEARCHED, search or "")
+    values["enterprise_id"] = enterprise_id
+    if state is not None and list(given) == ["state"]:
         count = counted(store, enterprise_id, [state], [DevicePlatform.ANDROID])
-    elif group is not None and given == [group]:
+    elif group is not None and list(given) == ["group"]:
         count = _in_group(store, enterprise_id, group)
     else:
-        total = select(func.count()).select_from(schema.devices).where(*where)
-        count = store.conn.execute(total).scalar_one()
+        count = store.conn.execute(total, values).scalar_one()
     if count <= offset:
         return Page(count, [])
-    # by place (the order of age here): each filter's index ends with it, so no sort
-    docs = select(_d.doc).where(*where).order_by(_d.seq).limit(limit).offset(offset)
-    return Page(count, list(store.conn.execute(docs).scalars()))
+    values |= {"limit": limit, "offset": offset}
+    return Page(count, list(store.conn.execute(docs, values).scalars()))
+
+
+LEGACY_SEARCHED = (_d.device_name, _d.imei, _d.mac)
+"""The columns the legacy list's ``search`` looks in."""
+
+_EXACT: dict[str, Column[Any]] = {
+    "name": _d.device_name,
+    "imei": _d.imei,
+    "serial": _d.serial,
+    "state": _d.state,
+    "is_gms": _d.is_gms,
+}
+"""The legacy list's filters that match their column exactly."""
+
+
+def _bound(given: dict[str, Any]) -> dict[str, Any]:
+    """The values the legacy list's queries bind for the filters ``given`` (``search`` and
+    ``tags`` as patterns; either one empty is no filter)."""
+    values = {key: value for key, value in given.items() if key in _EXACT or key == "group"}
+    if "brand" in given:
+        values["brand"] = given["brand"].lower()
+    for key in ("search", "tags"):
+        if given.get(key):
+            values[key] = containing(given[key])
+    return values
+
+
+@functools.cache
+def _legacy_queries(keys: frozenset[str], narrowed: bool) -> tuple[Select[int], Select[bytes]]:
+    """The legacy list's count and page queries with the filters ``keys``, their values
+    bound by those names (see ``_bound``), the enterprise's as ``enterprise_id``; when
+    ``narrowed``, the search's candidates picked by the trigram index (the FTS5 query
+    bound as ``match``). Built once for each set of filters: building a query costs more
+    than running it."""
+    where = [of_enterprise(bindparam("enterprise_id"), narrowed), _d.seq > 0]
+    where += [_filter(key) for key in sorted(keys)]
+    if narrowed:
+        fts_query: BindParameter[str] = bindparam("match")
+        where.append(_candidates(LEGACY_SEARCHED, fts_query))
+    total = select(func.count()).select_from(schema.devices).where(*where)
+    # by place (the order of age here): each filter's index ends with it, so no sort; the
+    # FTS5 candidates of a search come by ``pk``, which places count up with
+    order = _d.pk if narrowed else _d.seq
+    docs = (
+        select(_d.doc)
+        .where(*where)
+        .order_by(order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return total, docs
+
+
+def _filter(key: str) -> ColumnElement[bool]:
+    """The condition of the legacy list's filter ``key``, its value bound by that name."""
+    value: BindParameter[Any] = bindparam(key)
+    if key in _EXACT:
+        return _EXACT[key] == value
+    if key == "brand":
+        return func.lower(_d.brand) == value
+    if key == "group":
+        return in_groups([value])
+    if key == "tags":
+        return like(_d.tags, value)
+    return or_(*(like(column, value) for column in LEGACY_SEARCHED))
 
 
 TRIGRAM = 3
 """The fewest characters a search's text must have for the trigram index to narrow it
 down; a shorter one is looked for in every device."""
+
+
+def narrows(store: Store, text: str) -> bool:
+    """Whether the trigram index picks the candidates of a search for ``text``."""
+    return len(text) >= TRIGRAM and store.has_search_index
 
 
 def searched(columns: Sequence[Column[Any]], text: str) -> ColumnElement[bool]:
@@ -127,12 +206,14 @@ def search_candidates(
     """The condition, if any, by which the trigram index (see ``schema.SEARCHED``) picks the
     devices that may match ``searched(columns, text)``: with it beside that condition, a
     search reads those devices only, and the answer is the same."""
-    if len(text) < TRIGRAM or not store.has_search_index:
+    if not narrows(store, text):
         return []
-    return [_candidates(store, columns, text)]
+    return [_candidates(columns, _fts_query(columns, text))]
 
 
-def of_enterprise(enterprise_id: str, narrowed: bool = False) -> ColumnElement[bool]:
+def of_enterprise(
+    enterprise_id: str | BindParameter[str], narrowed: bool = False
+) -> ColumnElement[bool]:
     """The device is the enterprise's. When ``narrowed`` (a search the trigram index picks
     candidates for), SQLite may not read an index of the enterprise's devices for it (each
     begins with ``enterprise_id``): it looks up the candidates instead, by ``pk``."""
@@ -160,13 +241,21 @@ def _as_is(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.clauses, **kw)
 
 
-def _candidates(store: Store, columns: Sequence[Column[Any]], text: str) -> ColumnElement[bool]:
-    """The devices whose FTS5 trigrams may hold ``text`` in one of ``columns``: a superset of
-    the matches, as FTS5 folds case more widely than SQLite's ``LIKE`` does."""
+def _fts_query(columns: Sequence[Column[Any]], text: str) -> str:
+    """The FTS5 query of the devices whose trigrams may hold ``text`` in one of ``columns``."""
     names = " ".join(column.name for column in columns)
     phrase = text.replace('"', '""')
+    return f'{{{names}}} : "{phrase}"'
+
+
+def _candidates(
+    columns: Sequence[Column[Any]], fts_query: str | BindParameter[str]
+) -> ColumnElement[bool]:
+    """The devices whose FTS5 trigrams may hold a text in one of ``columns`` (those that
+    ``fts_query`` finds): a superset of the matches, as FTS5 folds case more widely than
+    SQLite's ``LIKE`` does."""
     indexed = table(schema.SEARCH_TABLE)
-    match = literal_column(schema.SEARCH_TABLE).match(f'{{{names}}} : "{phrase}"')
+    match = literal_column(schema.SEARCH_TABLE).match(fts_query)
     return _d.pk.in_(select(literal_column("rowid")).select_from(indexed).where(match))
 
 
@@ -249,7 +338,7 @@ def adding_many(store: Store) -> Iterator[None]:
     store.conn.exec_driver_sql(schema.SEARCH_INSERT_TRIGGER_DDL)
 
 
-def in_groups(group_ids: Sequence[str]) -> ColumnElement[bool]:
+def in_groups(group_ids: Sequence[str | BindParameter[str]]) -> ColumnElement[bool]:
     """The device is in one of ``group_ids``: looked up for each device read in the list's
     order (a page stops at its last device), never by gathering every member first."""
     member = select(_m.device_id).where(_m.group_id.in_(group_ids), _m.device_id == _d.id)
