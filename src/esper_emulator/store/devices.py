@@ -27,7 +27,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import (
     SEARCH_INDEX,
@@ -113,11 +112,11 @@ def page(
     elif group is not None and list(given) == ["group"]:
         count = _in_group(store, enterprise_id, group)
     else:
-        count = store.conn.execute(total, values).scalar_one()
+        (count,) = store.first(total, values) or (0,)
     if count <= offset:
         return Page(count, [])
     values |= {"limit": limit, "offset": offset}
-    return Page(count, list(store.conn.execute(docs, values).scalars()))
+    return Page(count, [bytes(doc) for (doc,) in store.rows(docs, values)])
 
 
 LEGACY_SEARCHED = (_d.device_name, _d.imei, _d.mac)
@@ -345,16 +344,29 @@ def in_groups(group_ids: Sequence[str | BindParameter[str]]) -> ColumnElement[bo
     return member.exists()
 
 
+_GROUP_COUNT = select(
+    select(func.coalesce(func.sum(schema.device_groups.c.members), 0))
+    .where(
+        schema.device_groups.c.enterprise_id == bindparam("enterprise_id"),
+        schema.device_groups.c.id == bindparam("group_id"),
+    )
+    .scalar_subquery()
+    - select(func.count())
+    .select_from(schema.devices.join(schema.group_members, _m.device_id == _d.id))
+    .where(
+        _d.enterprise_id == bindparam("enterprise_id"),
+        _d.seq < 0,
+        _m.group_id == bindparam("group_id"),
+    )
+    .scalar_subquery()
+)
+
+
 def _in_group(store: Store, enterprise_id: str, group_id: str) -> int:
     """How many of the enterprise's Android devices are in the group: its count of members,
     less those of other platforms (their places, below 0, are one index range)."""
-    others = (
-        select(func.count())
-        .select_from(schema.devices.join(schema.group_members, _m.device_id == _d.id))
-        .where(_d.enterprise_id == enterprise_id, _d.seq < 0, _m.group_id == group_id)
-    )
-    total = groups_db.members(store, enterprise_id, [group_id])
-    return total - int(store.conn.execute(others).scalar_one())
+    found = store.first(_GROUP_COUNT, {"enterprise_id": enterprise_id, "group_id": group_id})
+    return int(found[0]) if found else 0
 
 
 def analyze(store: Store) -> None:
