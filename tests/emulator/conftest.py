@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import msgspec
 import pytest
 import urllib3
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, event, func, select
 
 import esperclient
 from esper_emulator.server import EmulatorServer
@@ -58,6 +60,23 @@ def api_error(response: urllib3.BaseHTTPResponse, status: int) -> dict[str, Any]
     assert set(body) == {"code", "message", "content"} and body["code"] == status
     assert isinstance(body["message"], str) and body["message"]
     return body
+
+
+@contextmanager
+def statements_run(server: EmulatorServer) -> Iterator[list[tuple[str, Any]]]:
+    """The statements run on the emulator's database while the block runs (each on one
+    line), with their parameters."""
+    caught: list[tuple[str, Any]] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        caught.append((" ".join(statement.split()), parameters))
+
+    engine = server.emulator.store.engine
+    event.listen(engine, "before_cursor_execute", catch)
+    try:
+        yield caught
+    finally:
+        event.remove(engine, "before_cursor_execute", catch)
 
 
 def json_of(response: urllib3.BaseHTTPResponse, status: int = 200) -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 
 from esper_emulator.emulator import Emulator
 from esper_emulator.server import EmulatorServer
@@ -34,7 +34,7 @@ from esper_emulator.store import schema
 from esper_emulator.store.db import SEARCH_INDEX, Store, index_search
 from tests import postgres
 from tests.conftest import NewDatabase, Tenant, new_tenant
-from tests.emulator.conftest import call, json_of
+from tests.emulator.conftest import call, json_of, statements_run
 
 ANDROID = 60
 OTHERS = 5
@@ -68,22 +68,13 @@ def fleet(new_database: NewDatabase) -> Iterator[Fleet]:
         yield Fleet(server, tenant, group_id, name)
 
 
-@contextmanager
-def page_queries(server: EmulatorServer) -> Iterator[list[tuple[str, Any]]]:
-    """The page queries (``SELECT ... LIMIT``) of the devices table run while the block does."""
-    caught: list[tuple[str, Any]] = []
-    engine = server.emulator.store.engine
-
-    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        flat = " ".join(statement.split())
-        if flat.startswith("SELECT") and "FROM devices" in flat and "LIMIT" in flat:
-            caught.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", catch)
-    try:
-        yield caught
-    finally:
-        event.remove(engine, "before_cursor_execute", catch)
+def page_queries(run: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The page queries (``SELECT ... LIMIT``) of the devices table among statements ``run``."""
+    return [
+        (statement, parameters)
+        for statement, parameters in run
+        if statement.startswith("SELECT") and "FROM devices" in statement and "LIMIT" in statement
+    ]
 
 
 @dataclass(frozen=True)
@@ -168,8 +159,9 @@ def test_every_list_is_checked(fleet: Fleet) -> None:
 
 @pytest.mark.parametrize("case", LISTS)
 def test_device_list_pages_read_an_index_in_order(fleet: Fleet, case: str) -> None:
-    with page_queries(fleet.server) as caught:
+    with statements_run(fleet.server) as run:
         page = json_of(call("GET", _lists(fleet)[case], key=fleet.tenant.api_key))
+    caught = page_queries(run)
     assert (page.get("content") or page)["results"], "the list is empty: nothing was checked"
     assert caught, "the list ran no page query"
     for statement, parameters in caught:
@@ -243,8 +235,9 @@ def test_sqlite_indexes_the_devices_of_one_call_in_one_segment(tmp_path: Path) -
 def test_a_search_reads_the_devices_its_trigrams_pick(searched_fleet: Fleet, kind: str) -> None:
     fleet = searched_fleet
     url = _search_urls(fleet, "obby-001")[kind]  # a part of a few devices' names
-    with page_queries(fleet.server) as caught:
+    with statements_run(fleet.server) as run:
         page = json_of(call("GET", url, key=fleet.tenant.api_key))
+    caught = page_queries(run)
     assert (page.get("content") or page)["results"], "the list is empty: nothing was checked"
     assert caught, "the list ran no page query"
     in_order = kind == "legacy" and not fleet.server.emulator.store.shared

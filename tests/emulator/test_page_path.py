@@ -4,36 +4,16 @@ would and reports its errors as SQLAlchemy does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import bindparam, event, literal_column, select, table
+from sqlalchemy import bindparam, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import schema
 from tests.conftest import Tenant
-from tests.emulator.conftest import call, json_of
+from tests.emulator.conftest import call, json_of, statements_run
 
 _d = schema.devices.c
-
-
-@contextmanager
-def statements(server: EmulatorServer) -> Iterator[list[str]]:
-    """The statements run on the emulator's database while the block runs."""
-    caught: list[str] = []
-
-    def catch(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        caught.append(" ".join(statement.split()))
-
-    engine = server.emulator.store.engine
-    event.listen(engine, "before_cursor_execute", catch)
-    try:
-        yield caught
-    finally:
-        event.remove(engine, "before_cursor_execute", catch)
 
 
 def _fleet_url(tenant: Tenant, **query: int) -> str:
@@ -44,11 +24,11 @@ def _fleet_url(tenant: Tenant, **query: int) -> str:
 def test_a_page_of_the_whole_fleet_is_read_with_its_count_in_one_statement(
     server: EmulatorServer, tenant: Tenant
 ) -> None:
-    with statements(server) as caught:
+    with statements_run(server) as caught:
         page = json_of(call("GET", _fleet_url(tenant, limit=5, offset=2), key=tenant.api_key))
     assert page["count"] == len(tenant.device_ids)
     assert [device["id"] for device in page["results"]] == tenant.device_ids[2:7]
-    assert len([statement for statement in caught if "FROM devices" in statement]) == 1
+    assert len([statement for statement, _ in caught if "FROM devices" in statement]) == 1
 
 
 def test_a_page_past_the_end_of_the_fleet_still_has_its_count(

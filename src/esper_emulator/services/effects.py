@@ -721,7 +721,7 @@ _DEVICE_ID = "@@device-id@@"
 
 def _put(doc: bytes, app_id: bytes, device_id: bytes) -> bytes:
     """``doc`` with the ids put where their marks are."""
-    return doc.replace(b"@@app-id@@", app_id).replace(b"@@device-id@@", device_id)
+    return doc.replace(_APP_ID.encode(), app_id).replace(_DEVICE_ID.encode(), device_id)
 
 
 class Enrollment:

@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import (
     SEARCH_INDEX,
@@ -345,12 +346,7 @@ def in_groups(group_ids: Sequence[str | BindParameter[str]]) -> ColumnElement[bo
 
 
 _GROUP_COUNT = select(
-    select(func.coalesce(func.sum(schema.device_groups.c.members), 0))
-    .where(
-        schema.device_groups.c.enterprise_id == bindparam("enterprise_id"),
-        schema.device_groups.c.id == bindparam("group_id"),
-    )
-    .scalar_subquery()
+    groups_db.members_total(bindparam("enterprise_id"), [bindparam("group_id")]).scalar_subquery()
     - select(func.count())
     .select_from(schema.devices.join(schema.group_members, _m.device_id == _d.id))
     .where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, func, select
 
 from esper_emulator.store import schema
 from esper_emulator.store.db import Page, Store, StoredById, chunks
@@ -101,13 +101,19 @@ def member_counts(store: Store, enterprise_id: str) -> dict[str, int]:
     return {group_id: total for group_id, total in store.conn.execute(query)}
 
 
-def members(store: Store, enterprise_id: str, group_ids: Sequence[str]) -> int:
-    """How many devices are in any of the enterprise's ``group_ids`` (each device is in
-    one group), from the counts kept on the groups."""
-    total = select(func.coalesce(func.sum(_g.members), 0)).where(
+def members_total(
+    enterprise_id: str | BindParameter[str], group_ids: Sequence[str | BindParameter[str]]
+) -> Select[int]:
+    """The query of how many devices are in any of the enterprise's ``group_ids`` (each
+    device is in one group), from the counts kept on the groups."""
+    return select(func.coalesce(func.sum(_g.members), 0)).where(
         _g.enterprise_id == enterprise_id, _g.id.in_(group_ids)
     )
-    return int(store.conn.execute(total).scalar_one())
+
+
+def members(store: Store, enterprise_id: str, group_ids: Sequence[str]) -> int:
+    """How many devices are in any of the enterprise's ``group_ids`` (``members_total``)."""
+    return int(store.conn.execute(members_total(enterprise_id, group_ids)).scalar_one())
 
 
 def add_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:

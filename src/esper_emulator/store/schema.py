@@ -47,11 +47,11 @@ rate-limit buckets, each worker's counters; 8: each device's place among all of 
 enterprise's devices, the device lists' indexes in the order the lists are served in,
 the devices counted by platform and state, and by group; 9: the trigram index of the
 devices' searched columns; 10: SQLite's written in one piece per big insert), changes:
-a database of another version is refused clearly. Devices v2 added the devices' v2 columns (alias,
-model, os, os_version, battery_level, last_seen, blueprint_info's ids and status) and
-the ``tags`` table. The Commands API
-added ``command_api_requests`` and the ``commands`` columns ``api_request_id`` and
-``deadline``. Converge added ``converges`` and ``converge_commands``."""
+a database of another version is refused clearly. Devices v2 added the devices' v2
+columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
+and status) and the ``tags`` table. The Commands API added ``command_api_requests`` and
+the ``commands`` columns ``api_request_id`` and ``deadline``. Converge added
+``converges`` and ``converge_commands``."""
 
 TEXT = Text().with_variant(Text(collation="C"), "postgresql")
 """Text of any length (PostgreSQL enforces a VARCHAR's length, SQLite never does: a
