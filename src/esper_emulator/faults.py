@@ -246,6 +246,8 @@ class Faults:
 
     def throttle(self, scope: Scope) -> float:
         """0.0 when the request's API key may go on, else the seconds it must wait (counted)."""
+        if self.limiter.rate is None:
+            return 0.0
         wait = self.limiter.take(_header(scope, b"authorization"))
         if wait > 0:
             self.counters.rate_limited += 1

@@ -4,10 +4,18 @@ would and reports its errors as SQLAlchemy does."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import bindparam, literal_column, select, table
-from sqlalchemy.exc import DBAPIError
+import threading
+import uuid
+from urllib.parse import parse_qsl, quote
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import bindparam, event, literal_column, select, table
+from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import URL
+
+from esper_emulator.operation import _pairs, _uuid_text
 from esper_emulator.server import EmulatorServer
 from esper_emulator.store import schema
 from tests.conftest import Tenant
@@ -74,3 +82,56 @@ def test_a_statement_that_renders_values_when_run_cannot_run_on_the_driver(
     store = server.emulator.store
     with pytest.raises(ValueError, match="renders no values"), store.transaction():
         store.rows(statement, {"ids": ["a", "b"]})
+
+
+def test_the_key_and_the_page_are_read_in_one_transaction(
+    server: EmulatorServer, tenant: Tenant
+) -> None:
+    """A GET's key lookup and its handler share a transaction: each one costs as much as
+    a statement."""
+    begun: list[object] = []
+
+    def note(conn: object) -> None:
+        if threading.current_thread() is server._thread:  # not the counters' writer
+            begun.append(conn)
+
+    engine = server.emulator.store.engine
+    json_of(call("GET", _fleet_url(tenant, limit=5), key=tenant.api_key))  # what was due
+    event.listen(engine, "begin", note)
+    try:
+        page = json_of(call("GET", _fleet_url(tenant, limit=5), key=tenant.api_key))
+    finally:
+        event.remove(engine, "begin", note)
+    assert len(page["results"]) == 5
+    shared = 1 if server.emulator.store.shared else 0  # reading what other workers changed
+    assert len(begun) == 1 + shared
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["name=a+b&offset=4&search=%C3%A9&limit=2", "search=\u00e9t\u00e9&limit=2&offset=4&name="],
+    ids=["escaped", "raw-utf8"],
+)
+def test_links_of_an_escaped_query_are_starlettes(tenant: Tenant, query: str) -> None:
+    """The links are what Starlette's ``include_query_params`` writes on the request's URL,
+    whether the query is read by hand (nothing escaped) or not."""
+    url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/"
+    page = json_of(call("GET", f"{url}?{query}", key=tenant.api_key))
+    sent = URL(f"{url}?{quote(query, safe='=&%+')}")
+    assert page["previous"] == str(sent.include_query_params(limit=2, offset=2))
+
+
+@given(st.text(alphabet="ab=&%+ 2\u00e9\x00", max_size=30))
+def test_a_query_is_read_as_parse_qsl_reads_it(query: str) -> None:
+    assert _pairs(query) == parse_qsl(query, keep_blank_values=True)
+
+
+@given(st.one_of(st.uuids().map(str), st.uuids().map(lambda u: u.hex), st.text(max_size=40)))
+def test_an_id_is_read_as_uuid_reads_it(raw: str) -> None:
+    try:
+        expected = str(uuid.UUID(raw))
+    except ValueError:
+        with pytest.raises(ValueError):
+            _uuid_text(raw)
+    else:
+        assert _uuid_text(raw) == expected
