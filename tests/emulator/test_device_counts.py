@@ -4,6 +4,7 @@ every device joining or leaving a group, on either database."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -105,7 +106,9 @@ def test_a_fleet_made_in_several_batches_is_whole_and_counted(
 ) -> None:
     # batches of 5: on PostgreSQL each is made while the one before is written
     monkeypatch.setattr(seed, "SEED_BATCH", 5)
+    usual = sys.getswitchinterval()
     tenant = new_tenant(server, devices=ANDROID)
+    assert sys.getswitchinterval() == usual  # shortened while the batches were made
     emulator = server.emulator
     with emulator.store.transaction():
         root = emulator.groups.root_id(tenant.enterprise_id)
