@@ -4,15 +4,20 @@ every device joining or leaving a group, on either database."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from urllib.parse import urlencode
 
+import pytest
+
 from esper_emulator.server import EmulatorServer
+from esper_emulator.services import effects, seed
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
+from esper_emulator.store import schema
 from esperclient import DeviceState
 from tests.conftest import Tenant, new_tenant
-from tests.emulator.conftest import call, json_of
+from tests.emulator.conftest import call, count, json_of
 
 ANDROID = 12
 WINDOWS = 3
@@ -26,6 +31,12 @@ def _legacy_count(tenant: Tenant, **query: object) -> int:
 def _v2_count(tenant: Tenant, **query: object) -> int:
     url = f"{tenant.host}/v2/devices/?" + urlencode(query)
     return int(json_of(call("GET", url, key=tenant.api_key))["content"]["count"])
+
+
+def _device_ids(tenant: Tenant) -> list[str]:
+    """The ids of the enterprise's devices, in the legacy list's order."""
+    url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/device/?limit=1000"
+    return [device["id"] for device in json_of(call("GET", url, key=tenant.api_key))["results"]]
 
 
 def _states(tenant: Tenant) -> Counter[tuple[str, int]]:
@@ -88,3 +99,26 @@ def test_counts_by_group_follow_devices_joining_and_leaving(server: EmulatorServ
     assert _v2_count(tenant, group_multi=front) == sum(
         _members(server, g)[1] for g in (front, child)
     )
+
+
+def test_a_fleet_made_in_several_batches_is_whole_and_counted(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # batches of 5: on PostgreSQL each is made while the one before is written
+    monkeypatch.setattr(seed, "SEED_BATCH", 5)
+    usual = sys.getswitchinterval()
+    tenant = new_tenant(server, devices=ANDROID)
+    assert sys.getswitchinterval() == usual  # shortened while the batches were made
+    emulator = server.emulator
+    with emulator.store.transaction():
+        root = emulator.groups.root_id(tenant.enterprise_id)
+    assert root is not None
+    assert len(set(tenant.device_ids)) == ANDROID
+    assert _legacy_count(tenant) == _v2_count(tenant) == ANDROID
+    assert _legacy_count(tenant, group=root) == ANDROID
+    assert _members(server, root) == (ANDROID, ANDROID)
+    listed = _device_ids(tenant)
+    assert listed == tenant.device_ids  # every place taken once, in the order made
+    for device_id in tenant.device_ids:
+        assert count(server, schema.device_events, device_id=device_id) == 1
+        assert count(server, schema.device_apps, device_id=device_id) == effects.SYSTEM_APPS

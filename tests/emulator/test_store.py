@@ -91,7 +91,10 @@ def test_app_installs_and_events_are_added_beside_their_reads(
         assert installs.docs == [b'{"id":"i-1"}']
 
         before = len(reports_db.events(store, second, latest_only=False))
-        reports_db.add_enrolled(store, enterprise_id, [], [(second, b'{"data":"a"}')])
+        for rows in reports_db.enrolled(
+            store.bulk_maker(), enterprise_id, [], [(second, b'{"data":"a"}')]
+        ):
+            store.bulk_insert(rows)
         reports_db.add_event(store, enterprise_id, second, b'{"data":"b"}')
         newest = reports_db.events(store, second, latest_only=False)
         assert [doc for _, doc in newest[:2]] == [b'{"data":"b"}', b'{"data":"a"}']

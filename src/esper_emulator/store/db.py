@@ -14,6 +14,7 @@ request makes run on the driver's own cursor, compiled once (``Store.run``, ``St
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -310,17 +311,67 @@ WRITER_LOCK = 0x45535045  # "ESPE"
 _TAKE_WRITER_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
 
-def _copy(driver: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """``rows`` into ``table`` by one binary ``COPY`` on a psycopg 3 connection."""
-    names = ", ".join(columns)
-    with driver.cursor() as cursor:
-        # binary COPY needs each column's exact type: the table's own, as PostgreSQL has it
-        cursor.execute(f"SELECT {names} FROM {table.name} LIMIT 0")  # noqa: S608
-        types = [column.type_code for column in cursor.description]
-        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
+@dataclass(frozen=True)
+class Bulk:
+    """Rows for one table, made to be inserted in one go (``Store.bulk_insert``) by a
+    ``BulkMaker``: ``count`` rows of the values of ``columns``, in that order.
+
+    ``data`` is the rows themselves (SQLite), or the same rows encoded as PostgreSQL's
+    binary ``COPY`` data, which is most of the work of sending them.
+    """
+
+    table: Table
+    columns: tuple[str, ...]
+    data: Sequence[Sequence[Any]] | bytes
+    count: int
+
+
+class BulkMaker:
+    """Makes ``Bulk`` rows for one store (``Store.bulk_maker``), without a database round
+    trip: another thread than the transaction's may make them while it writes others
+    (one thread at a time). The values go to the driver as they are (no SQLAlchemy type
+    processing): plain ``str``, ``int``, ``float``, ``bool``, ``bytes`` or ``None``."""
+
+    def __init__(self, cursor: Any = None, types: Mapping[str, Mapping[str, int]] | None = None):
+        self._cursor = cursor
+        self._types = types or {}
+
+    def __call__(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Bulk:
+        """``rows`` of ``table``, each the values of ``columns`` in that order."""
+        if self._cursor is None:
+            return Bulk(table, tuple(columns), rows, len(rows))
+        from psycopg.copy import Copy, FileWriter
+
+        encoded = io.BytesIO()
+        # no statement runs: the cursor lends its connection's type adapters
+        with Copy(self._cursor, binary=True, writer=FileWriter(encoded)) as copy:
+            types = self._types[table.name]
+            copy.set_types([types[name] for name in columns])  # binary COPY casts nothing
             for row in rows:
                 copy.write_row(row)
+        return Bulk(table, tuple(columns), encoded.getvalue(), len(rows))
+
+
+_COLUMN_TYPES = """
+SELECT attrelid::regclass::text, attname, atttypid::int FROM pg_attribute
+WHERE attrelid = ANY(CAST(%s AS regclass[])) AND attnum > 0 AND NOT attisdropped
+"""
+
+
+def _column_types(driver: Any) -> dict[str, dict[str, int]]:
+    """The PostgreSQL type (oid) of every column of the schema's tables, by table."""
+    types: dict[str, dict[str, int]] = {table: {} for table in metadata.tables}
+    with driver.cursor() as cursor:
+        for table, column, oid in cursor.execute(_COLUMN_TYPES, (list(metadata.tables),)):
+            types[table][column] = oid
+    return types
+
+
+def _copy(driver: Any, bulk: Bulk) -> None:
+    """``bulk``'s encoded rows into its table by one binary ``COPY`` (psycopg 3)."""
+    sql = f"COPY {bulk.table.name} ({', '.join(bulk.columns)}) FROM STDIN (FORMAT BINARY)"
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(bulk.data)
 
 
 class Store:
@@ -339,6 +390,7 @@ class Store:
         self._lock = threading.RLock()
         self._owner: int | None = None
         self._plain: dict[ClauseElement, _Plain] = {}
+        self._column_types: dict[str, dict[str, int]] | None = None
 
     @contextmanager
     def transaction(self, *, read_only: bool = False) -> Iterator[Store]:
@@ -501,28 +553,32 @@ class Store:
         if rows:
             self.conn.execute(_insert_into(table), list(rows))
 
-    def bulk_insert(
-        self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """Insert many rows, each the values of ``columns`` in that order, the fastest way
-        the database has: PostgreSQL's binary ``COPY``, SQLite's ``executemany``.
+    def bulk_maker(self) -> BulkMaker:
+        """What makes rows for ``bulk_insert``: on PostgreSQL, encoded for its binary
+        ``COPY`` (the types of every column are read at the first call)."""
+        if not self.shared:
+            return BulkMaker()
+        driver = self.conn.connection.driver_connection
+        if self._column_types is None:
+            self._column_types = _column_types(driver)
+        return BulkMaker(driver.cursor(), self._column_types)  # type: ignore[union-attr]
 
-        The values go to the driver as they are (no SQLAlchemy type processing): plain
-        ``str``, ``int``, ``float``, ``bool``, ``bytes`` or ``None``.
-        """
-        if not rows:
+    def bulk_insert(self, bulk: Bulk) -> None:
+        """Insert many rows, made by ``bulk_maker``, the fastest way the database has:
+        PostgreSQL's binary ``COPY``, SQLite's ``executemany``."""
+        if not bulk.count:
             return
         driver = self.conn.connection.driver_connection
-        if self.engine.dialect.name == "postgresql":
-            _copy(driver, table, columns, rows)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-            cursor = driver.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.executemany(sql, rows)
-            finally:
-                cursor.close()
+        if isinstance(bulk.data, bytes):
+            _copy(driver, bulk)
+            return
+        marks = ", ".join("?" for _ in bulk.columns)
+        sql = f"INSERT INTO {bulk.table.name} ({', '.join(bulk.columns)}) VALUES ({marks})"  # noqa: S608
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, bulk.data)
+        finally:
+            cursor.close()
 
     def analyze(self, *tables: Table) -> None:
         """Gather PostgreSQL's planner statistics of ``tables`` now, as autovacuum would

@@ -7,6 +7,7 @@ import operator
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +32,8 @@ from esper_emulator.store import groups as groups_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import (
     SEARCH_INDEX,
+    Bulk,
+    BulkMaker,
     Page,
     Store,
     StoredById,
@@ -297,16 +300,28 @@ def lowest_place(store: Store, enterprise_id: str) -> int:
     return min(store.conn.execute(query).scalar() or 0, 0)
 
 
-def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert devices in bulk, and count them: each row its ``id``, ``enterprise_id``,
-    places (``seq``, ``all_seq``) and columns, every row with the same columns in the
-    same order."""
-    if not rows:
-        return
+@dataclass(frozen=True)
+class NewDevices:
+    """Devices to insert in bulk (``add``): their rows, and how many of each kind."""
+
+    rows: Bulk
+    kinds: Counter[tuple[str, str, int]]
+
+
+def new_devices(make: BulkMaker, rows: Sequence[Mapping[str, Any]]) -> NewDevices:
+    """The devices of ``rows``, at least one (each its ``id``, ``enterprise_id``, places
+    ``seq`` and ``all_seq``, and columns, every row with the same columns in the same
+    order), ready to ``add``."""
     columns = list(rows[0])
     values = operator.itemgetter(*columns)
-    store.bulk_insert(schema.devices, columns, [values(row) for row in rows])
+    bulk = make(schema.devices, columns, [values(row) for row in rows])
     kinds = Counter((row["enterprise_id"], row["platform"], row["state"]) for row in rows)
+    return NewDevices(bulk, kinds)
+
+
+def add(store: Store, new: NewDevices) -> None:
+    """Insert the devices, and count them."""
+    store.bulk_insert(new.rows)
     dialect = postgresql if store.engine.dialect.name == "postgresql" else sqlite
     upsert = dialect.insert(schema.device_counts)
     more = upsert.on_conflict_do_update(
@@ -317,7 +332,7 @@ def add(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
         more,
         [
             {"enterprise_id": enterprise, "platform": platform, "state": state, "devices": n}
-            for (enterprise, platform, state), n in kinds.items()
+            for (enterprise, platform, state), n in new.kinds.items()
         ],
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, Row, Select, func, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, StoredById, chunks
+from esper_emulator.store.db import Bulk, BulkMaker, Page, Store, StoredById, chunks
 
 ROOT_GROUP = "All devices"
 """The name of the group every enterprise has, which holds every device."""
@@ -116,11 +116,21 @@ def members(store: Store, enterprise_id: str, group_ids: Sequence[str]) -> int:
     return int(store.conn.execute(members_total(enterprise_id, group_ids)).scalar_one())
 
 
+def new_members(make: BulkMaker, group_id: str, device_ids: Iterable[str]) -> Bulk:
+    """The rows that make ``device_ids`` members of the group, in this order (``join``)."""
+    rows = [(group_id, device_id) for device_id in device_ids]
+    return make(schema.group_members, ("group_id", "device_id"), rows)
+
+
+def join(store: Store, group_id: str, members: Bulk) -> None:
+    """Make the devices of ``members`` (none of them a member yet) members of the group."""
+    store.bulk_insert(members)
+    _count(store, {group_id: members.count})
+
+
 def add_members(store: Store, group_id: str, device_ids: Iterable[str]) -> None:
     """Make ``device_ids`` (none of them a member yet) members of the group, in this order."""
-    rows = [(group_id, device_id) for device_id in device_ids]
-    store.bulk_insert(schema.group_members, ("group_id", "device_id"), rows)
-    _count(store, {group_id: len(rows)})
+    join(store, group_id, new_members(store.bulk_maker(), group_id, device_ids))
 
 
 def _count(store: Store, joined: dict[str, int]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select
 
 from esper_emulator.store import schema
-from esper_emulator.store.db import Page, Store, Stored
+from esper_emulator.store.db import Bulk, BulkMaker, Page, Store, Stored
 
 _a = schema.device_apps.c
 _i = schema.app_installs.c
@@ -156,21 +156,26 @@ def add_event(store: Store, enterprise_id: str, device_id: str, doc: bytes) -> N
     store.insert(schema.device_events, enterprise_id=enterprise_id, device_id=device_id, doc=doc)
 
 
-def add_enrolled(
-    store: Store, enterprise_id: str, apps: Sequence[NewApp], events: Sequence[tuple[str, bytes]]
-) -> None:
-    """Insert what new devices of the enterprise report at once, in bulk: their apps, and
-    their status events (each its ``device_id`` and ``doc``)."""
-    store.bulk_insert(
-        schema.device_apps,
-        ("id", "device_id", "package_name", "app_version_id", "doc"),
-        [(a.id, a.device_id, a.package_name, a.app_version_id, a.doc) for a in apps],
-    )
-    store.bulk_insert(
-        schema.device_events,
-        ("enterprise_id", "device_id", "doc"),
-        [(enterprise_id, device_id, doc) for device_id, doc in events],
-    )
+def enrolled(
+    make: BulkMaker,
+    enterprise_id: str,
+    apps: Sequence[NewApp],
+    events: Sequence[tuple[str, bytes]],
+) -> list[Bulk]:
+    """The rows of what new devices of the enterprise report at once, to insert in bulk:
+    their apps, and their status events (each its ``device_id`` and ``doc``)."""
+    return [
+        make(
+            schema.device_apps,
+            ("id", "device_id", "package_name", "app_version_id", "doc"),
+            [(a.id, a.device_id, a.package_name, a.app_version_id, a.doc) for a in apps],
+        ),
+        make(
+            schema.device_events,
+            ("enterprise_id", "device_id", "doc"),
+            [(enterprise_id, device_id, doc) for device_id, doc in events],
+        ),
+    ]
 
 
 def events(store: Store, device_id: str, latest_only: bool) -> list[tuple[int, bytes]]:
