@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy
 from sqlalchemy import select
@@ -13,6 +15,8 @@ from esper_emulator.store import commands as commands_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
+from esper_emulator.store import shared as shared_db
+from esper_emulator.store.db import Store
 from esper_emulator.store.records import StoredContent, StoredPolicy
 from esper_emulator.store.reports import NewApp, StoredApp
 from tests.conftest import Tenant
@@ -166,29 +170,71 @@ def test_a_command_and_its_request_are_added_and_saved_beside_their_reads(
         assert (done.state, done.due_at) == ("Command Success", None)
 
 
+def _plan(store: Store, statement: Any, values: dict[str, Any], backend: str) -> list[str]:
+    """The lines of the database's plan for ``statement`` run with ``values``."""
+    compiled = statement.compile(store.conn.engine)
+    params = compiled.construct_params(values)
+    if backend == "postgres":
+        # PostgreSQL scans a small table whole by choice: see what it can do without
+        store.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = store.conn.exec_driver_sql(f"EXPLAIN {compiled}", params).scalars().all()
+        return [str(line).strip() for line in plan]
+    plan = store.conn.exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {compiled}", tuple(params[k] for k in compiled.positiontup or [])
+    ).all()
+    return [str(row[3]) for row in plan]
+
+
+def _scans_commands(details: list[str]) -> bool:
+    return any(d.startswith(("SCAN commands", "Seq Scan on commands")) for d in details)
+
+
 def test_finding_the_due_commands_searches_their_indexes_never_scans_the_table(
     server: EmulatorServer, backend: str
 ) -> None:
     # run before every request: a scan of every command ever sent slows them all
     with server.emulator.store.transaction() as store:
-        compiled = commands_db._DUE.compile(store.conn.engine)
-        params = compiled.construct_params({"now": 1.0, "limit": 10})
-        if backend == "postgres":
-            # PostgreSQL scans a small table whole by choice: see what it can do without
-            store.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            plan = store.conn.exec_driver_sql(f"EXPLAIN {compiled}", params).scalars().all()
-            details = [str(line).strip() for line in plan]
-        else:
-            plan = store.conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {compiled}",
-                tuple(params[k] for k in compiled.positiontup or []),
-            ).all()
-            details = [str(row[3]) for row in plan]
+        details = _plan(store, commands_db._DUE, {"now": 1.0, "limit": 10}, backend)
     assert any("ix_commands_due" in d for d in details), details
     assert any("ix_commands_deadline" in d for d in details), details
-    assert not any(d.startswith(("SCAN commands", "Seq Scan on commands")) for d in details), (
-        details
-    )
+    assert not _scans_commands(details), details
+
+
+@pytest.mark.parametrize("statement", [commands_db._NEXT_DUE, shared_db._SNAPSHOT])
+def test_the_earliest_due_time_is_read_from_the_indexes_of_the_commands_that_have_one(
+    server: EmulatorServer, backend: str, statement: Any
+) -> None:
+    # the indexes hold only the commands due (or with a deadline): the query must say so
+    with server.emulator.store.transaction() as store:
+        details = _plan(store, statement, {}, backend)
+    assert any("ix_commands_due" in d for d in details), details
+    assert any("ix_commands_deadline" in d for d in details), details
+    assert not _scans_commands(details), details
+
+
+_INDEXES_OF_EMPTY_COLUMNS = {
+    "ix_commands_due": "due_at",
+    "ix_commands_deadline": "deadline",
+    "ix_commands_api_request": "api_request_id",
+    "ix_commands_group_command": "group_command_id",
+    "ix_commands_request": "request_id",
+}
+
+
+def test_a_command_carried_out_as_it_is_sent_skips_the_indexes_of_its_empty_columns(
+    server: EmulatorServer, backend: str
+) -> None:
+    # a command's commit writes every index page it changes: most commands are due no
+    # more once finished and come from no request, so these indexes hold only the others
+    if backend == "postgres":
+        catalog = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'commands'"
+    else:
+        catalog = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+    with server.emulator.store.transaction(read_only=True) as store:
+        made = {name: sql for name, sql in store.conn.exec_driver_sql(catalog)}
+    for index, column in _INDEXES_OF_EMPTY_COLUMNS.items():
+        where = " ".join(made[index].replace("(", " ").replace(")", " ").split()).upper()
+        assert f"WHERE {column.upper()} IS NOT NULL" in where, made[index]
 
 
 def test_commands_past_their_deadline_come_first_among_the_due(

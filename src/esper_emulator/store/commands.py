@@ -36,11 +36,14 @@ _DUE = (
     .order_by(_c.due_at.asc().nulls_first(), _c.pk)  # a deadline's due_at may be NULL
     .limit(bindparam("limit"))
 )
-# one statement, two index lookups (a query of both MINs would scan the table)
-_NEXT_DUE = select(
-    select(func.min(_c.due_at)).scalar_subquery(),
-    select(func.min(_c.deadline)).scalar_subquery(),
+EARLIEST = (
+    select(func.min(_c.due_at)).where(_c.due_at.is_not(None)).scalar_subquery(),
+    select(func.min(_c.deadline)).where(_c.deadline.is_not(None)).scalar_subquery(),
 )
+"""The earliest ``due_at`` and ``deadline`` of any command: each one index lookup (its
+condition is what its index holds, without which SQLite would read the whole table)."""
+# one statement, two index lookups (a query of both MINs would scan the table)
+_NEXT_DUE = select(*EARLIEST)
 
 
 def doc(store: Store, enterprise_id: str, device_id: str, command_id: str) -> bytes | None:

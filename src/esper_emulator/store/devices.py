@@ -54,10 +54,8 @@ _DOC = select(_d.doc).where(_d.id == bindparam("id"), _d.enterprise_id == bindpa
 
 def doc(store: Store, enterprise_id: str, device_id: str) -> bytes | None:
     """The stored ``Device`` of the enterprise, or ``None``."""
-    found: bytes | None = store.conn.execute(
-        _DOC, {"id": device_id, "enterprise": enterprise_id}
-    ).scalar()
-    return found
+    row = store.first(_DOC, {"id": device_id, "enterprise": enterprise_id})
+    return None if row is None else bytes(row[0])
 
 
 def exists(store: Store, enterprise_id: str, device_id: str) -> bool:

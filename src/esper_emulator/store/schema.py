@@ -38,7 +38,7 @@ from sqlalchemy import (
 
 BASE_URL_MARK = "@@base@@"
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Raised whenever a table, or what every database must hold (3: each enterprise's root
 group; 4: each device in one group, install states stored as their values; 5: devices
 of every platform; blueprints and their versions; 6: text of any length in code point
@@ -46,7 +46,8 @@ order, 64-bit integers; 7: what workers share: doomed commands, the fault settin
 rate-limit buckets, each worker's counters; 8: each device's place among all of its
 enterprise's devices, the device lists' indexes in the order the lists are served in,
 the devices counted by platform and state, and by group; 9: the trigram index of the
-devices' searched columns; 10: SQLite's written in one piece per big insert), changes:
+devices' searched columns; 10: SQLite's written in one piece per big insert; 11: the
+commands' indexes of the columns most commands leave empty hold only those set), changes:
 a database of another version is refused clearly. Devices v2 added the devices' v2
 columns (alias, model, os, os_version, battery_level, last_seen, blueprint_info's ids
 and status) and the ``tags`` table. The Commands API added ``command_api_requests`` and
@@ -149,12 +150,18 @@ devices = Table(
 )
 
 
+def _where_set(name: str, column: Column[Any], *more: Column[Any]) -> Index:
+    """The index ``name`` of ``column`` (then ``more``) of only the rows whose ``column``
+    is set: a write of a row without it skips the index, and a query for one value (or
+    a range) never reads the rest. A query of the whole column must say ``IS NOT NULL``."""
+    present = column.is_not(None)
+    return Index(name, column, *more, sqlite_where=present, postgresql_where=present)
+
+
 def _set_only(column: Column[Any]) -> Index:
     """An index of the devices whose ``column`` is set: a new fleet has no blueprint, so
-    its insert skips this index, and a query for one value never reads the rest."""
-    present = column.is_not(None)
-    name = f"ix_devices_{column.name.removesuffix('_id')}"
-    return Index(name, column, sqlite_where=present, postgresql_where=present)
+    its insert skips this index."""
+    return _where_set(f"ix_devices_{column.name.removesuffix('_id')}", column)
 
 
 _set_only(devices.c.assigned_blueprint_id)
@@ -352,13 +359,17 @@ commands = Table(
     Column("deadline", Float),
     Column("doc", LargeBinary, nullable=False),
     Column("doomed", Boolean, nullable=False, default=False),  # to fail: ``fail_next_commands``
-    Index("ix_commands_due", "due_at"),
-    Index("ix_commands_deadline", "deadline"),
-    Index("ix_commands_api_request", "api_request_id", "pk"),
     Index("ix_commands_device", "device_id", "state"),
-    Index("ix_commands_group_command", "group_command_id"),
-    Index("ix_commands_request", "request_id", "pk"),
 )
+
+# A command carried out as it is sent (or once finished) is due no more, and most come
+# from no request: their writes skip these five indexes (a command's commit writes
+# each index page it changes).
+_where_set("ix_commands_due", commands.c.due_at)
+_where_set("ix_commands_deadline", commands.c.deadline)
+_where_set("ix_commands_api_request", commands.c.api_request_id, commands.c.pk)
+_where_set("ix_commands_group_command", commands.c.group_command_id)
+_where_set("ix_commands_request", commands.c.request_id, commands.c.pk)
 
 app_installs = Table(
     "app_installs",

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Float, Row, bindparam, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from esper_emulator.store import commands as commands_db
 from esper_emulator.store import schema
 from esper_emulator.store.db import Store
 
@@ -50,8 +51,7 @@ _SNAPSHOT = select(
     _named(FAULTS),
     _named(FAIL_NEXT),
     _named(ENDED),
-    select(func.min(schema.commands.c.due_at)).scalar_subquery(),
-    select(func.min(schema.commands.c.deadline)).scalar_subquery(),
+    *commands_db.EARLIEST,
     select(func.min(schema.converges.c.due_at)).scalar_subquery(),
 )
 
