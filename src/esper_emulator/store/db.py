@@ -517,9 +517,12 @@ class Store:
         """Every row a ``statement`` built once reads, as ``first`` reads one."""
         cursor = self._driver_execute(statement, values)
         try:
-            return [tuple(row) for row in cursor.fetchall()]
+            found: list[tuple[Any, ...]] = cursor.fetchall()
         finally:
             cursor.close()
+        if found and type(found[0]) is not tuple:  # SQLAlchemy's rows (``_watched``)
+            return [tuple(row) for row in found]
+        return found  # the driver's own: tuples already
 
     def _driver_execute(self, statement: ClauseElement, values: Mapping[str, Any]) -> Any:
         """The cursor of ``statement`` run on the driver, or through SQLAlchemy when
