@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,14 +11,13 @@ import sqlalchemy
 from sqlalchemy import select
 
 from esper_emulator.server import EmulatorServer
-from esper_emulator.store import Stored, schema
+from esper_emulator.store import Store, Stored, create_store_engine, schema
 from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import groups as groups_db
 from esper_emulator.store import records as records_db
 from esper_emulator.store import reports as reports_db
 from esper_emulator.store import shared as shared_db
-from esper_emulator.store.db import Store
 from esper_emulator.store.records import StoredContent, StoredPolicy
 from esper_emulator.store.reports import NewApp, StoredApp
 from tests.conftest import Tenant
@@ -279,3 +280,34 @@ def test_a_write_on_the_drivers_cursor_keeps_the_schemas_defaults_and_sqlalchemy
     with store.transaction(read_only=True):
         ids = {row.id for row in groups_db.rows(store, tenant.enterprise_id)}
     assert "g-kept" in ids and "g-new" not in ids
+
+
+def test_a_read_only_transaction_on_sqlite_reads_one_snapshot(tmp_path: Path) -> None:
+    """Its statements share one read transaction: what another connection commits
+    between them is not seen (each would otherwise read the database afresh)."""
+    path = tmp_path / "snapshot.db"
+    store = Store(create_store_engine(str(path)))
+    other = sqlite3.connect(path)
+    try:
+        with store.transaction(read_only=True):
+            before = store.meta_get("written")
+            with other:
+                other.execute("INSERT INTO meta (key, value) VALUES ('written', 'yes')")
+            during = store.meta_get("written")
+        with store.transaction(read_only=True):
+            after = store.meta_get("written")
+    finally:
+        other.close()
+        store.close()
+    assert (before, during, after) == (None, None, "yes")
+
+
+def test_a_write_in_a_read_only_transaction_on_sqlite_still_lands(tmp_path: Path) -> None:
+    store = Store(create_store_engine(str(tmp_path / "write.db")))
+    try:
+        with store.transaction(read_only=True):
+            store.meta_set("written", "yes")
+        with store.transaction(read_only=True):
+            assert store.meta_get("written") == "yes"
+    finally:
+        store.close()

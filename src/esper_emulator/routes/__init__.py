@@ -123,5 +123,10 @@ class PathRoute(Route):
         return (Match.FULL if match is Match.PARTIAL else match), child
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the endpoint, whatever the method."""
-        await self.app(scope, receive, send)
+        """Run the endpoint, whatever the method, and send its answer.
+
+        Starlette's own wrapper of an endpoint is left out: what it raises goes to the
+        app's ``ExceptionMiddleware``, whose handlers are the same.
+        """
+        response = await self.endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)

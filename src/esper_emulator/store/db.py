@@ -374,6 +374,16 @@ def _copy(driver: Any, bulk: Bulk) -> None:
         copy.write(bulk.data)
 
 
+def _begin_reading(conn: Connection) -> None:
+    """Open SQLite's read transaction now: its statements then share one read lock and
+    one snapshot, where each would otherwise take and drop its own (Python's ``sqlite3``
+    begins a transaction only before a write). The commit that ends it is SQLAlchemy's."""
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the store's connection is closed")
+    driver.execute("BEGIN")
+
+
 class Store:
     """One database: its transactions and the generic row operations."""
 
@@ -387,6 +397,7 @@ class Store:
         self._held: Connection | None = None
         self._reading: Connection | None = None
         self._search_index = not self.shared
+        self._sqlite = engine.dialect.name == "sqlite"
         self._lock = threading.RLock()
         self._owner: int | None = None
         self._plain: dict[ClauseElement, _Plain] = {}
@@ -407,7 +418,8 @@ class Store:
         autocommit, whose session is read-only, so a write in it fails loudly instead of
         racing. Each statement then reads what is committed when it starts, as it would
         in a transaction at PostgreSQL's READ COMMITTED, without a BEGIN and a COMMIT
-        each costing a round trip.
+        each costing a round trip. On SQLite a ``read_only`` one begins at once, so that
+        its statements read one snapshot under one read lock (a GET's key and page).
         """
         if not self._lock.acquire(timeout=self.lock_timeout):
             raise RuntimeError(
@@ -422,6 +434,8 @@ class Store:
             with conn.begin():
                 if self.shared and not read_only:
                     conn.execute(_TAKE_WRITER_LOCK)
+                elif read_only and self._sqlite:
+                    _begin_reading(conn)
                 self._conn, self._owner = conn, threading.get_ident()
                 try:
                     yield self
@@ -503,9 +517,12 @@ class Store:
         """Every row a ``statement`` built once reads, as ``first`` reads one."""
         cursor = self._driver_execute(statement, values)
         try:
-            return [tuple(row) for row in cursor.fetchall()]
+            found: list[tuple[Any, ...]] = cursor.fetchall()
         finally:
             cursor.close()
+        if found and type(found[0]) is not tuple:  # SQLAlchemy's rows (``_watched``)
+            return [tuple(row) for row in found]
+        return found  # the driver's own: tuples already
 
     def _driver_execute(self, statement: ClauseElement, values: Mapping[str, Any]) -> Any:
         """The cursor of ``statement`` run on the driver, or through SQLAlchemy when
