@@ -90,6 +90,8 @@ class Call:
     enterprise_id: str
     token: str
     params: dict[str, Any] = field(default_factory=dict)
+    query: list[tuple[str, str]] = field(default_factory=list)
+    """The query's (name, value) pairs, as sent."""
     raw_body: bytes = b""
     """The JSON body, read before the handler runs (empty for an operation without one)."""
 
@@ -194,9 +196,11 @@ class _Takes:
         return cls(op.in_("path"), {param.key: param for param in op.in_("query")})
 
 
-def _query(op: Operation[Any], allowed: dict[str, Param], request: Request) -> dict[str, Any]:
+def _query(
+    op: Operation[Any], allowed: dict[str, Param], items: list[tuple[str, str]]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name, raw in _query_items(request):
+    for name, raw in items:
         param = allowed.get(name)
         if param is None:
             raise bad_request(name, f"Unknown query parameter for {op.method} {op.path}.")
@@ -279,7 +283,8 @@ def _accept(op: Operation[Any], takes: _Takes, emulator: Emulator, request: Requ
     call = Call(op, request, emulator, enterprise_id, token)
     for param in takes.path:
         call.params[param.name] = _parse(param, path[param.key])
-    call.params.update(_query(op, takes.query, request))
+    call.query = _query_items(request)
+    call.params.update(_query(op, takes.query, call.query))
     return call
 
 
@@ -402,7 +407,7 @@ def page_body(
     ``previous_key`` is ``"prev"`` for the lists of Esper's device service.
     """
     limit, offset = call["limit"], call["offset"]
-    link = _page_link(call.request)
+    link = _page_link(call)
     next_url = link(limit, offset + limit) if offset + limit < count else None
     if offset <= 0:
         previous_url = None
@@ -413,14 +418,15 @@ def page_body(
     return _list_body(count, next_url, previous_url, docs, previous_key)
 
 
-def _page_link(request: Request) -> Callable[[int, int | None], str]:
-    """The link to another page of the request's list: ``link(limit, offset)`` (no offset:
+def _page_link(call: Call) -> Callable[[int, int | None], str]:
+    """The link to another page of the call's list: ``link(limit, offset)`` (no offset:
     the first page).
 
     As Starlette's ``include_query_params`` writes it on ``request.url`` (the other
     parameters first, in their order, then ``limit`` and ``offset``), with the other
     parameters encoded once for both links.
     """
+    request = call.request
     scope = request.scope
     query: bytes = scope.get("query_string", b"")
     if query.isascii() and query.decode().isprintable():  # as every client sends it
@@ -431,7 +437,7 @@ def _page_link(request: Request) -> Callable[[int, int | None], str]:
             _server(scope),
             _host(scope),
         )
-        pairs = _pairs(query.decode())
+        pairs = call.query  # read as every other query is, the same for these
     else:
         url = str(request.url.replace(query=""))
         pairs = parse_qsl(request.url.query, keep_blank_values=True)

@@ -54,7 +54,6 @@ from esper_emulator.store import apps as apps_db
 from esper_emulator.store import commands as commands_db
 from esper_emulator.store import devices as devices_db
 from esper_emulator.store import groups as groups_db
-from esper_emulator.store.db import Bulk
 from esper_emulator.store.groups import ROOT_GROUP
 from esperclient.models import (
     CommandArgs,
@@ -251,12 +250,6 @@ class Groups:
     def create_root(self, enterprise_id: str) -> str:
         """Give a new enterprise its root group; returns its id."""
         return self.insert(enterprise_id, ROOT_GROUP, [])
-
-    def join_root(self, root_id: str, members: Bulk) -> None:
-        """Put new devices (``groups_db.new_members``), in no group yet and their docs
-        already listing the root group ``root_id``, in it; ``refresh`` the groups after the
-        last of them."""
-        groups_db.join(self.store, root_id, members)
 
     def update(
         self, enterprise_id: str, group_id: str, body: GroupBody, action: str | None

@@ -298,7 +298,7 @@ class Seeder:
         batches = _made(batch, range(0, count, SEED_BATCH), ahead=self.store.shared)
         with closing(batches), devices_db.adding_many(self.store):
             for new in batches:
-                self._write(new, groups, root_id)
+                self._write(new, root_id)
                 ids += new.ids
                 tags.update(new.tags)
         tags_db.ensure(self.store, enterprise_id, sorted(tags))
@@ -352,13 +352,15 @@ class Seeder:
             None if root_id is None else groups_db.new_members(make, root_id, ids),
         )
 
-    def _write(self, batch: _Batch, groups: Groups, root_id: str | None) -> None:
-        """Insert a batch of new devices: them, their reports, their root group membership."""
+    def _write(self, batch: _Batch, root_id: str | None) -> None:
+        """Insert a batch of new devices: them, their reports, and their membership of the
+        root group ``root_id``, which their docs list already (``groups.refresh`` after the
+        last batch)."""
         devices_db.add(self.store, batch.devices)
         for reports in batch.reports:
             self.store.bulk_insert(reports)
         if root_id is not None and batch.members is not None:
-            groups.join_root(root_id, batch.members)
+            groups_db.join(self.store, root_id, batch.members)
 
     def _device(self, made: _Made, n: int, r: _Draws, online: bool, device_id: str) -> Device:
         enterprise_id, now = made.enterprise_id, made.when
