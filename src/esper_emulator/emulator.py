@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esper_emulator.faults import Faults
+from esper_emulator.group_commit import GroupCommit
 from esper_emulator.services.apps import Apps
 from esper_emulator.services.auth import Auth
 from esper_emulator.services.blueprints import Blueprints
@@ -39,6 +40,7 @@ class Emulator:
     def __init__(self, settings: Settings, *, joins: bool = False) -> None:
         self.settings = settings
         self.store = Store(create_store_engine(settings.db))
+        self.commits = GroupCommit(self.store)
         with self.store.transaction():
             self.clock = Clock(float(self.store.meta_get(CLOCK_OFFSET) or 0.0))
         self.auth = Auth(self.store, self.clock)

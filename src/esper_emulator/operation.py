@@ -275,7 +275,7 @@ def base_url(request: Request) -> bytes:
 
 def _accept(op: Operation[Any], takes: _Takes, emulator: Emulator, request: Request) -> Call:
     """The authenticated ``Call``: the key first, then its enterprise, then the parameters."""
-    with emulator.store.transaction(read_only=True):
+    with emulator.store.transaction(read_only=True, grouped=True):
         enterprise_id, token = emulator.auth.authenticate(request.headers.get("authorization"))
     path = {name: canonical_id(raw) for name, raw in request.path_params.items()}
     if "enterprise_id" in path:
@@ -289,14 +289,14 @@ def _accept(op: Operation[Any], takes: _Takes, emulator: Emulator, request: Requ
 
 
 def _runner(handler: Handler | AsyncHandler, read_only: bool) -> AsyncHandler:
-    """``handler`` as a coroutine function: a plain one runs in one store transaction
-    (``read_only`` for an operation that only reads)."""
+    """``handler`` as a coroutine function: a plain one runs in one grouped store
+    transaction (``read_only`` for an operation that only reads)."""
     if inspect.iscoroutinefunction(handler):
         return cast(AsyncHandler, handler)
     plain = cast(Handler, handler)
 
     async def run(call: Call) -> Answer:
-        with call.emulator.store.transaction(read_only=read_only):
+        with call.emulator.store.transaction(read_only=read_only, grouped=True):
             return plain(call)
 
     return run
@@ -351,10 +351,11 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
 
     async def endpoint(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
+        refused: ApiError | None = None
         try:
             emulator.fleet.advance()
             if at_once is not None:
-                with emulator.store.transaction(read_only=True):
+                with emulator.store.transaction(read_only=True, grouped=True):
                     answer = at_once(_accept(op, takes, emulator, request))
             else:
                 call = _accept(op, takes, emulator, request)
@@ -363,9 +364,12 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
                     call.raw_body = await call.request.body()
                 answer = await run(call)
         except ApiError as exc:
+            refused = exc
+        await emulator.commits.committed()
+        if refused is not None:
             if as_text:
-                exc.errors = [exc.message]
-            return exc.response(enveloped=enveloped)
+                refused.errors = [refused.message]
+            return refused.response(enveloped=enveloped)
         if op.status == 204:
             return Response(status_code=204)
         body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)

@@ -18,7 +18,7 @@ import io
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, RootTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
@@ -374,14 +374,33 @@ def _copy(driver: Any, bulk: Bulk) -> None:
         copy.write(bulk.data)
 
 
-def _begin_reading(conn: Connection) -> None:
-    """Open SQLite's read transaction now: its statements then share one read lock and
-    one snapshot, where each would otherwise take and drop its own (Python's ``sqlite3``
-    begins a transaction only before a write). The commit that ends it is SQLAlchemy's."""
+def _driver(conn: Connection) -> Any:
     driver = conn.connection.driver_connection
     if driver is None:
         raise RuntimeError("the store's connection is closed")
-    driver.execute("BEGIN")
+    return driver
+
+
+def _begin_now(conn: Connection) -> None:
+    """Open SQLite's transaction now: its statements then share one lock and one
+    snapshot, where each read would otherwise take and drop its own (Python's
+    ``sqlite3`` begins a transaction only before a write). The commit that ends it is
+    SQLAlchemy's."""
+    _driver(conn).execute("BEGIN")
+
+
+@contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    """The body's writes kept or undone as one, inside the transaction already open."""
+    driver = _driver(conn)
+    driver.execute("SAVEPOINT request")
+    try:
+        yield
+    except BaseException:
+        driver.execute("ROLLBACK TO request")
+        raise
+    finally:
+        driver.execute("RELEASE request")
 
 
 class Store:
@@ -394,6 +413,9 @@ class Store:
         """Whether other processes may use the database at the same time (PostgreSQL):
         then writers take turns (see ``transaction``)."""
         self._conn: Connection | None = None
+        self._group: RootTransaction | None = None
+        self._groups_begun = 0
+        self._group_waiters: list[Callable[[Exception | None], None]] = []
         self._held: Connection | None = None
         self._reading: Connection | None = None
         self._search_index = not self.shared
@@ -404,7 +426,7 @@ class Store:
         self._column_types: dict[str, dict[str, int]] | None = None
 
     @contextmanager
-    def transaction(self, *, read_only: bool = False) -> Iterator[Store]:
+    def transaction(self, *, read_only: bool = False, grouped: bool = False) -> Iterator[Store]:
         """Run the body in one transaction: all of its writes land, or none.
 
         A nested call joins the transaction already open on this thread; another
@@ -420,6 +442,13 @@ class Store:
         in a transaction at PostgreSQL's READ COMMITTED, without a BEGIN and a COMMIT
         each costing a round trip. On SQLite a ``read_only`` one begins at once, so that
         its statements read one snapshot under one read lock (a GET's key and page).
+
+        On SQLite a ``grouped`` transaction (a request's) is committed with the others
+        of its group, by ``commit_group``: its writes are kept in a savepoint of the
+        group's transaction, undone alone if the body fails. A read-only one joins an
+        open group, or runs alone when none is open. What a grouped transaction did is
+        durable, and may be answered, once ``group_open`` turns false. Any other
+        transaction first commits the open group.
         """
         if not self._lock.acquire(timeout=self.lock_timeout):
             raise RuntimeError(
@@ -430,19 +459,72 @@ class Store:
             if self._conn is not None:
                 yield self
                 return
+            if grouped and self._sqlite and (self._group is not None or not read_only):
+                with self._in_group(read_only):
+                    yield self
+                return
+            self.commit_group()
             conn = self._reader() if self.shared and read_only else self._connection()
             with conn.begin():
                 if self.shared and not read_only:
                     conn.execute(_TAKE_WRITER_LOCK)
                 elif read_only and self._sqlite:
-                    _begin_reading(conn)
-                self._conn, self._owner = conn, threading.get_ident()
-                try:
+                    _begin_now(conn)
+                with self._open(conn):
                     yield self
-                finally:
-                    self._conn = self._owner = None
         finally:
             self._lock.release()
+
+    @contextmanager
+    def _open(self, conn: Connection) -> Iterator[None]:
+        self._conn, self._owner = conn, threading.get_ident()
+        try:
+            yield
+        finally:
+            self._conn = self._owner = None
+
+    @contextmanager
+    def _in_group(self, read_only: bool) -> Iterator[None]:
+        conn = self._connection()
+        if self._group is None:
+            self._group = conn.begin()
+            self._groups_begun += 1
+            _begin_now(conn)
+        with self._open(conn), nullcontext() if read_only else _savepoint(conn):
+            yield
+
+    @property
+    def group(self) -> int | None:
+        """The number of the open group of transactions (see ``transaction``), if any."""
+        return self._groups_begun if self._group is not None else None
+
+    def when_group_ends(self, waiter: Callable[[Exception | None], None]) -> None:
+        """Have ``waiter`` told, on whatever thread commits it, how the open group ended:
+        ``None`` once committed, or the failure that undid it."""
+        self._group_waiters.append(waiter)
+
+    def commit_group(self) -> None:
+        """Commit the open group of transactions, if any: all of its writes land, or none.
+
+        Its waiters are told how it ended; a failure that no one waits for is raised.
+        """
+        with self._lock:
+            group, self._group = self._group, None
+            waiters, self._group_waiters = self._group_waiters, []
+            if group is None:
+                return
+            try:
+                group.commit()
+            except Exception as exc:
+                group.rollback()
+                _driver(group.connection).rollback()  # SQLite's is still open after a failed COMMIT
+                if not waiters:
+                    raise
+                for waiter in waiters:
+                    waiter(exc)
+            else:
+                for waiter in waiters:
+                    waiter(None)
 
     def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
         """The one row ``statement`` reads (on PostgreSQL, one round trip)."""
@@ -479,8 +561,9 @@ class Store:
         return self._reading
 
     def close(self) -> None:
-        """Release the database."""
+        """Release the database, once the open group of transactions is committed."""
         with self._lock:
+            self.commit_group()
             for held in (self._held, self._reading):
                 if held is not None:
                     held.close()
