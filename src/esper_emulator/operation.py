@@ -70,9 +70,7 @@ TOO_MANY_FIELDS = (
 )
 MAX_QUERY_BYTES = 8190
 """The longest request line Apache and gunicorn-style front ends pass on (``LimitRequestLine``)."""
-_BASE = re.compile(re.escape(BASE_URL_MARK.encode()))
-"""Found by ``re``, whose search for this mark's rare first character scans a page a
-fifth faster than ``bytes.split``'s (the mark's other characters are common in JSON)."""
+_BASE = BASE_URL_MARK.encode()
 _JSON = (b"content-type", b"application/json")
 _TRUE = {"true", "True", "1"}
 
@@ -375,7 +373,7 @@ def serve(op: Operation[Any], handler: Handler | AsyncHandler, *, writes: bool =
         body = answer if isinstance(answer, bytes) else msgspec.json.encode(answer)
         if wrap:
             body = _enveloped(op, op.status, body)
-        body = base_url(request).join(_BASE.split(body))  # replace() scans twice
+        body = body.replace(_BASE, base_url(request))
         return JsonAnswer(body, op.status)
 
     endpoint.__name__ = op.name

@@ -85,3 +85,13 @@ def test_policy_and_content_urls_answer_what_they_name(tenant: Tenant) -> None:
     download = _served(tenant, urls.content_download_url(enterprise_id, content["id"]))
     assert content["download_url"] == download
     assert call("GET", download, key=tenant.api_key).data == b"hello"
+
+
+def test_text_that_looks_like_a_url_template_is_served_as_sent(tenant: Tenant) -> None:
+    """Only the one-byte mark stands for the server's address: names with ``@@`` or
+    ``{base}`` in them come back unchanged."""
+    names = ["@@base@@/api", "{base}/api", "%(base)s"]
+    for name in names:
+        group = _post(tenant, "devicegroup/", name=name)
+        url = f"{tenant.host}/enterprise/{tenant.enterprise_id}/devicegroup/{group['id']}/"
+        assert (group["name"], _get(tenant, url)["name"]) == (name, name)
