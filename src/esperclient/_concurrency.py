@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from time import sleep
-from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, cast
 
 if TYPE_CHECKING:
     import asyncio
@@ -60,11 +60,46 @@ async def async_map(fn: Callable[[T], Awaitable[R]], items: Iterable[T], limit: 
 
 
 def thread_map(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
-    """``fn`` over ``items`` on at most ``limit`` threads, results in input order."""
-    from concurrent.futures import ThreadPoolExecutor
+    """``fn`` over ``items`` on at most ``limit`` threads, results in input order.
 
-    with ThreadPoolExecutor(max_workers=max(1, limit)) as pool:
-        return list(pool.map(fn, items))
+    Each thread takes the next item when it is done with one: no future and no queue
+    per item, which cost a thread pool ~50 µs of CPU an item. The first exception stops
+    the threads taking more items, and is raised once each has finished the one it had.
+    """
+    import threading
+
+    work = list(items)
+    results: list[R | None] = [None] * len(work)
+    taking = threading.Lock()
+    order = iter(range(len(work)))
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        while not failures:
+            with taking:
+                index = next(order, None)
+            if index is None:
+                return
+            try:
+                results[index] = fn(work[index])
+            except BaseException as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(min(max(1, limit), len(work)))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException as exc:  # interrupted: the threads started take no more items
+        failures.append(exc)
+        for thread in threads:
+            if thread.ident is not None:
+                thread.join()
+        raise
+    if failures:
+        raise failures[0]
+    return cast("list[R]", results)
 
 
 class AsyncWindow(Generic[R]):
