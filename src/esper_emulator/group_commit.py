@@ -37,7 +37,7 @@ class GroupCommit:
             loop = asyncio.get_running_loop()
             ended = self._ends[group] = loop.create_future()
             tell = functools.partial(self._ended, loop, threading.get_ident(), group)
-            self.store.when_group_ends(tell)
+            self.store.when_group_ends(group, tell)
             loop.call_soon(self.store.commit_group)
         await ended
 
@@ -51,7 +51,7 @@ class GroupCommit:
         # another thread's transaction may have committed the group first
         if threading.get_ident() == loop_thread:
             self._settle(group, failure)
-        else:
+        elif not loop.is_closed():
             loop.call_soon_threadsafe(self._settle, group, failure)
 
     def _settle(self, group: int, failure: Exception | None) -> None:

@@ -311,3 +311,21 @@ def test_a_write_in_a_read_only_transaction_on_sqlite_still_lands(tmp_path: Path
             assert store.meta_get("written") == "yes"
     finally:
         store.close()
+
+
+def test_a_bulk_insert_of_more_rows_than_a_statement_takes_lands_whole(tmp_path: Path) -> None:
+    """SQLite takes 32,766 parameters a statement: 50,001 rows of two columns take four."""
+    store = Store(create_store_engine(str(tmp_path / "bulk.db")))
+    rows = [(f"key-{n:05d}", str(n)) for n in range(50_001)]
+    try:
+        with store.transaction():
+            store.bulk_insert(store.bulk_maker()(schema.meta, ("key", "value"), rows))
+        with store.transaction(read_only=True):
+            stored = store.conn.execute(
+                select(schema.meta.c.key, schema.meta.c.value)
+                .where(schema.meta.c.key.like("key-%"))
+                .order_by(schema.meta.c.key)
+            ).all()
+    finally:
+        store.close()
+    assert [tuple(row) for row in stored] == rows

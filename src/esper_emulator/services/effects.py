@@ -717,11 +717,13 @@ def _system_apps(device: Device, when: datetime, app_ids: Sequence[str]) -> list
 
 _APP_ID = "@@app-id@@"
 _DEVICE_ID = "@@device-id@@"
+_APP_ID_MARK = _APP_ID.encode()
+_DEVICE_ID_MARK = _DEVICE_ID.encode()
 
 
 def _put(doc: bytes, app_id: bytes, device_id: bytes) -> bytes:
     """``doc`` with the ids put where their marks are."""
-    return doc.replace(_APP_ID.encode(), app_id).replace(_DEVICE_ID.encode(), device_id)
+    return doc.replace(_APP_ID_MARK, app_id).replace(_DEVICE_ID_MARK, device_id)
 
 
 class Enrollment:

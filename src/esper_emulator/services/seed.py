@@ -82,12 +82,13 @@ class Tenant(Credentials):
     device_ids: list[str]
 
 
+_DOUBLED = {str(n): 2 * n - 9 if n > 4 else 2 * n for n in range(10)}
+"""A digit doubled by Luhn's rule (its digits summed)."""
+
+
 def _luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
+    total = sum(_DOUBLED[ch] for ch in digits[::-2]) + sum(map(int, digits[-2::-2]))
+    return str(-total % 10)
 
 
 class _Draws:
@@ -95,11 +96,10 @@ class _Draws:
     ``random.Random`` the seeder uses: a device needs a few dozen draws, and seeding a
     ``random.Random`` for each would cost more than all of them."""
 
-    _SIZE = 192
-
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, size: int = 168) -> None:
+        """``size``: the bytes drawn first (168, SHAKE-128's block, take one permutation)."""
         self._hash = hashlib.shake_128(key.encode())
-        self._bytes = self._hash.digest(self._SIZE)
+        self._bytes = self._hash.digest(size)
         self._at = 0
 
     def _int(self, size: int) -> int:
@@ -325,9 +325,9 @@ class Seeder:
         for k, (n, device_id) in enumerate(zip(numbers, ids, strict=True)):
             r = _Draws(f"{self.seed}:device:{n}")
             device = build(made, n, r, r.random() < made.online_ratio, device_id)
-            if _Draws(f"{self.seed}:alias:{n}").random() >= made.alias_ratio:
+            if _Draws(f"{self.seed}:alias:{n}", 8).random() >= made.alias_ratio:
                 device.alias_name = None
-            battery = float(_Draws(f"{self.seed}:battery:{n}").randrange(5, 101))
+            battery = float(_Draws(f"{self.seed}:battery:{n}", 8).randrange(5, 101))
             devices.append(
                 {
                     "id": device_id,

@@ -16,10 +16,12 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -53,6 +55,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from esper_emulator.store import schema
+from esper_emulator.store.checkpoints import RESTART_BYTES, Checkpointer
 from esper_emulator.store.schema import SCHEMA_VERSION, metadata
 
 CHUNK = 500
@@ -374,11 +377,47 @@ def _copy(driver: Any, bulk: Bulk) -> None:
         copy.write(bulk.data)
 
 
+def _checkpointer(engine: Engine) -> Checkpointer | None:
+    """A SQLite file's checkpoints, made on a thread of their own (see ``checkpoints``)."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return None
+    with engine.connect() as conn:  # the one connection of the engine's StaticPool
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        conn.exec_driver_sql(f"PRAGMA journal_size_limit={RESTART_BYTES}")
+    return Checkpointer(path)
+
+
 def _driver(conn: Connection) -> Any:
     driver = conn.connection.driver_connection
     if driver is None:
         raise RuntimeError("the store's connection is closed")
     return driver
+
+
+def _parameters_limit(driver: Any) -> int:
+    """The most parameters a statement takes (``SQLITE_MAX_VARIABLE_NUMBER``), as the
+    library says (Python 3.11 and later) or as its version's default is."""
+    number = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
+    if number is not None:
+        return int(driver.getlimit(number))
+    return 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
+
+
+def _insert_rows(
+    driver: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """``rows`` into ``table``, as many to a statement as it takes parameters.
+
+    Python's ``sqlite3`` lets go of the GIL for each step of a statement: one row at a
+    time (``executemany``), a thread making rows beside it made each row wait for the
+    GIL. A statement of a thousand rows is one step, and inserts as fast."""
+    per_statement = max(1, _parameters_limit(driver) // len(columns))
+    row = f"({', '.join('?' for _ in columns)})"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        driver.execute(head + ", ".join([row] * len(chunk)), list(chain.from_iterable(chunk)))
 
 
 def _begin_now(conn: Connection) -> None:
@@ -416,6 +455,7 @@ class Store:
         self._group: RootTransaction | None = None
         self._groups_begun = 0
         self._group_waiters: list[Callable[[Exception | None], None]] = []
+        self._last_failure: Exception | None = None
         self._held: Connection | None = None
         self._reading: Connection | None = None
         self._search_index = not self.shared
@@ -424,6 +464,8 @@ class Store:
         self._owner: int | None = None
         self._plain: dict[ClauseElement, _Plain] = {}
         self._column_types: dict[str, dict[str, int]] | None = None
+        self.checkpoints = _checkpointer(engine)
+        """What checkpoints a SQLite file (none for PostgreSQL or a database in memory)."""
 
     @contextmanager
     def transaction(self, *, read_only: bool = False, grouped: bool = False) -> Iterator[Store]:
@@ -465,6 +507,8 @@ class Store:
                 return
             self.commit_group()
             conn = self._reader() if self.shared and read_only else self._connection()
+            if not read_only:
+                self._restart_log_if_due(conn)
             with conn.begin():
                 if self.shared and not read_only:
                     conn.execute(_TAKE_WRITER_LOCK)
@@ -472,8 +516,13 @@ class Store:
                     _begin_now(conn)
                 with self._open(conn):
                     yield self
+            self._committed()
         finally:
             self._lock.release()
+
+    def _committed(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.wake()
 
     @contextmanager
     def _open(self, conn: Connection) -> Iterator[None]:
@@ -487,21 +536,30 @@ class Store:
     def _in_group(self, read_only: bool) -> Iterator[None]:
         conn = self._connection()
         if self._group is None:
+            self._restart_log_if_due(conn)
             self._group = conn.begin()
             self._groups_begun += 1
             _begin_now(conn)
         with self._open(conn), nullcontext() if read_only else _savepoint(conn):
             yield
 
+    def _restart_log_if_due(self, conn: Connection) -> None:
+        if self.checkpoints is not None and self.checkpoints.restart_due():
+            self.checkpoints.restart(_driver(conn))
+
     @property
     def group(self) -> int | None:
         """The number of the open group of transactions (see ``transaction``), if any."""
         return self._groups_begun if self._group is not None else None
 
-    def when_group_ends(self, waiter: Callable[[Exception | None], None]) -> None:
-        """Have ``waiter`` told, on whatever thread commits it, how the open group ended:
-        ``None`` once committed, or the failure that undid it."""
-        self._group_waiters.append(waiter)
+    def when_group_ends(self, group: int, waiter: Callable[[Exception | None], None]) -> None:
+        """Have ``waiter`` told how group number ``group`` ended, on whatever thread ends it
+        (at once if it has ended): ``None`` once committed, or the failure that undid it."""
+        with self._lock:
+            if group == self.group:
+                self._group_waiters.append(waiter)
+            else:  # another thread's transaction committed it first
+                waiter(self._last_failure if group == self._groups_begun else None)
 
     def commit_group(self) -> None:
         """Commit the open group of transactions, if any: all of its writes land, or none.
@@ -513,18 +571,18 @@ class Store:
             waiters, self._group_waiters = self._group_waiters, []
             if group is None:
                 return
+            self._last_failure = None
             try:
                 group.commit()
+                self._committed()
             except Exception as exc:
+                self._last_failure = exc
                 group.rollback()
                 _driver(group.connection).rollback()  # SQLite's is still open after a failed COMMIT
                 if not waiters:
                     raise
-                for waiter in waiters:
-                    waiter(exc)
-            else:
-                for waiter in waiters:
-                    waiter(None)
+            for waiter in waiters:
+                waiter(self._last_failure)
 
     def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
         """The one row ``statement`` reads (on PostgreSQL, one round trip)."""
@@ -564,6 +622,8 @@ class Store:
         """Release the database, once the open group of transactions is committed."""
         with self._lock:
             self.commit_group()
+            if self.checkpoints is not None:
+                self.checkpoints.close()
             for held in (self._held, self._reading):
                 if held is not None:
                     held.close()
@@ -665,20 +725,15 @@ class Store:
 
     def bulk_insert(self, bulk: Bulk) -> None:
         """Insert many rows, made by ``bulk_maker``, the fastest way the database has:
-        PostgreSQL's binary ``COPY``, SQLite's ``executemany``."""
+        PostgreSQL's binary ``COPY``; on SQLite, statements of as many rows as they can
+        take (see ``_insert_rows``)."""
         if not bulk.count:
             return
         driver = self.conn.connection.driver_connection
         if isinstance(bulk.data, bytes):
             _copy(driver, bulk)
             return
-        marks = ", ".join("?" for _ in bulk.columns)
-        sql = f"INSERT INTO {bulk.table.name} ({', '.join(bulk.columns)}) VALUES ({marks})"  # noqa: S608
-        cursor = driver.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(sql, bulk.data)
-        finally:
-            cursor.close()
+        _insert_rows(driver, bulk.table.name, bulk.columns, bulk.data)
 
     def analyze(self, *tables: Table) -> None:
         """Gather PostgreSQL's planner statistics of ``tables`` now, as autovacuum would
