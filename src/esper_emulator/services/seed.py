@@ -293,8 +293,8 @@ class Seeder:
         ids: list[str] = []
         tags: set[str] = set()
         # On PostgreSQL, which works in a process of its own, the next batch is made while
-        # it takes in this one. (SQLite works in this thread and lets go of the GIL for
-        # each row it inserts: a thread making rows beside it would slow it down.)
+        # it takes in this one. (SQLite works in this thread: a thread making rows beside
+        # it slowed both down, with statements of a row as with statements of a thousand.)
         batches = _made(batch, range(0, count, SEED_BATCH), ahead=self.store.shared)
         with closing(batches), devices_db.adding_many(self.store):
             for new in batches:
