@@ -39,7 +39,7 @@ class GroupCommit:
             tell = functools.partial(self._ended, loop, threading.get_ident(), group)
             self.store.when_group_ends(group, tell)
             loop.call_soon(self.store.commit_group)
-        await ended
+        await asyncio.shield(ended)  # a request cancelled while it waits leaves the others be
 
     def _ended(
         self,

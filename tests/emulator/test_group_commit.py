@@ -143,6 +143,28 @@ def test_requests_run_beside_each_other_share_one_commit(store: Store) -> None:
     assert len(commits) == 1
 
 
+def test_a_request_cancelled_while_it_waits_leaves_the_others_of_its_group_be(
+    store: Store,
+) -> None:
+    commits_of = GroupCommit(store)
+
+    async def request(key: str) -> str | None:
+        write(store, key)
+        await commits_of.committed()
+        return committed(store, key)
+
+    async def scenario() -> list[object]:
+        first = asyncio.ensure_future(request("cancelled"))
+        second = asyncio.ensure_future(request("kept"))
+        await asyncio.sleep(0)  # both have written and wait for the group
+        first.cancel()
+        return list(await asyncio.gather(first, second, return_exceptions=True))
+
+    cancelled, kept = asyncio.run(scenario())
+    assert isinstance(cancelled, asyncio.CancelledError) and kept == "yes"
+    assert (store.group, committed(store, "cancelled")) == (None, "yes")
+
+
 def test_a_request_joins_the_next_group_once_another_thread_committed_its_own(
     store: Store,
 ) -> None:
