@@ -13,6 +13,8 @@ has changed nothing.
 A handler is a plain function (most are): ``serve`` runs it in one store transaction,
 opened once the request's JSON body has been read, so all of its writes land or none do
 (a read-only one for a GET, the one its API key was looked up in: see ``Store.transaction``).
+On SQLite the requests served at the same moment share one commit, and each answer waits
+for it (``group_commit``).
 It answers a stored document (bytes) or a model, which ``serve`` encodes.
 A handler that must await (an upload received, a file removed only once the delete has
 committed) is a coroutine function instead and opens its own transactions, never across

@@ -576,15 +576,17 @@ class Store:
             self._last_failure = None
             try:
                 group.commit()
-                self._committed()
             except Exception as exc:
                 self._last_failure = exc
                 group.rollback()
                 _driver(group.connection).rollback()  # SQLite's is still open after a failed COMMIT
                 if not waiters:
                     raise
-            for waiter in waiters:
-                waiter(self._last_failure)
+            else:
+                self._committed()
+            finally:  # however the undoing went: a waiter never waits for ever
+                for waiter in waiters:
+                    waiter(self._last_failure)
 
     def read_alone(self, statement: Select[Any]) -> tuple[Any, ...]:
         """The one row ``statement`` reads (on PostgreSQL, one round trip)."""
@@ -678,9 +680,7 @@ class Store:
         plain = self._plain.get(statement)
         if plain is None:
             plain = self._plain[statement] = _Plain.of(statement, self.engine.dialect)
-        driver = conn.connection.driver_connection
-        if driver is None:
-            raise RuntimeError("the store's connection is closed")
+        driver = _driver(conn)
         sql, arguments = plain.compiled.string, plain.arguments(values)
         dialect = self.engine.dialect
         try:
@@ -720,10 +720,10 @@ class Store:
         ``COPY`` (the types of every column are read at the first call)."""
         if not self.shared:
             return BulkMaker()
-        driver = self.conn.connection.driver_connection
+        driver = _driver(self.conn)
         if self._column_types is None:
             self._column_types = _column_types(driver)
-        return BulkMaker(driver.cursor(), self._column_types)  # type: ignore[union-attr]
+        return BulkMaker(driver.cursor(), self._column_types)
 
     def bulk_insert(self, bulk: Bulk) -> None:
         """Insert many rows, made by ``bulk_maker``, the fastest way the database has:
@@ -731,7 +731,7 @@ class Store:
         take (see ``_insert_rows``)."""
         if not bulk.count:
             return
-        driver = self.conn.connection.driver_connection
+        driver = _driver(self.conn)
         if isinstance(bulk.data, bytes):
             _copy(driver, bulk)
             return
